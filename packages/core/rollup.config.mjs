@@ -19,12 +19,8 @@ export default [
     input: entries,
     external,
     plugins: [
-      typescript({
-        tsconfig: './tsconfig.node.json',
-        compilerOptions: { composite: false, declaration: false, emitDeclarationOnly: false, noEmit: false, outDir: 'dist', rootDir: 'src' },
-        include: ['src/**/*.ts'],
-        exclude: ['src/**/*.test.ts'],
-      }),
+      // tsconfig.build.json covers every entry; the tsc -b projects split runtime-agnostic and Node code.
+      typescript({ tsconfig: './tsconfig.build.json' }),
     ],
     output: [
       { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', chunkFileNames: 'chunks/[name]-[hash].mjs' },
@@ -34,7 +30,7 @@ export default [
   {
     input: entries,
     external,
-    plugins: [dts({ tsconfig: './tsconfig.node.json', compilerOptions: { composite: false } })],
+    plugins: [dts({ tsconfig: './tsconfig.build.json' })],
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts', chunkFileNames: 'chunks/[name]-[hash].d.ts' },
   },
 ];

@@ -23,6 +23,14 @@ export interface ModelMetadata {
   readonly trainingData: string;
   /** Model version string. */
   readonly version: string;
+  /** `simpleclick.format_version` ("1"); set by {@link parseModelMetadata}. */
+  readonly formatVersion?: string;
+  /** Whether the weights are trained (`simpleclick.trained`), when the file says. */
+  readonly trained?: boolean;
+  /** Checkpoint file name or "random-init" (`simpleclick.source`), when the file says. */
+  readonly source?: string;
+  /** Storage type of the weights (`simpleclick.weights_dtype`), when the file says. */
+  readonly weightsDtype?: 'float32' | 'float16';
   /** Every metadata_props entry, as stored. */
   readonly raw: Readonly<Record<string, string>>;
 }

@@ -5,5 +5,9 @@
 export * from '../index';
 
 // --- model (onnxruntime-web) ---
+export { createWebModel, DEFAULT_WEB_MODEL_OPTIONS } from './onnx-web';
+export type { WebModelOptions, RequestInitLike } from './onnx-web';
 
 // --- image ---
+export { rgbImageFromImageData } from './image-data';
+export type { ImageDataLike } from './image-data';

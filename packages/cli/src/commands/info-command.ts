@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { MODEL_METADATA_KEYS, parseModelMetadata, readOnnxMetadataProps, SimpleClickError } from '@simpleclick/core';
+import { createNodeModel } from '@simpleclick/core/node';
+import { Command } from 'commander';
+import { CommandError } from '../cli-errors';
+import type { CliIo } from '../cli-io';
+
+/** Adds `info` to the program. */
+export function addInfoCommand(program: Command, io: CliIo): void {
+  program
+    .command('info')
+    .summary('print the metadata of a SimpleClick ONNX model')
+    .description(
+      'Prints the SimpleClick metadata_props of the model (variant, input size, training data, version...), its size ' +
+        'and sha256, and checks that onnxruntime-node loads it with the contract inputs and output.',
+    )
+    .argument('<model.onnx>', 'the model file')
+    .option('--json', 'print the facts as one JSON object')
+    .option('--no-check', 'do not load the model in onnxruntime-node')
+    .action(async (modelPath: string, options: { json?: boolean; check: boolean }) => {
+      await runInfo(modelPath, { json: options.json === true, check: options.check }, io);
+    });
+}
+
+/** `simpleclick info`. Throws CommandError or the SDK's typed errors. */
+export async function runInfo(modelPath: string, options: { json: boolean; check: boolean }, io: CliIo): Promise<void> {
+  const path = resolve(io.cwd, modelPath);
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(path));
+  } catch (cause) {
+    const reason = (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (cause as Error).message;
+    throw new CommandError(`model file not found: ${modelPath} (${reason})`, { cause });
+  }
+  const props = readOnnxMetadataProps(bytes);
+  let contractProblem: string | undefined;
+  let metadata;
+  try {
+    metadata = parseModelMetadata(props);
+  } catch (error) {
+    if (!(error instanceof SimpleClickError)) throw error;
+    contractProblem = error.message;
+  }
+  let runtime: string | undefined;
+  if (options.check && contractProblem === undefined) {
+    const model = await createNodeModel(path);
+    runtime = `onnxruntime-node loads it (${model.executionProviders.join(', ')}): inputs image, click_maps [B,3,${model.metadata.inputSizePx},${model.metadata.inputSizePx}], output logits`;
+    await model.close();
+  }
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  if (options.json) {
+    io.stdout.write(
+      `${JSON.stringify({ file: modelPath, sizeBytes: bytes.length, sha256, metadata: props, ...(metadata ? { parsed: { ...metadata, raw: undefined } } : {}), ...(contractProblem ? { contractProblem } : {}), ...(runtime ? { runtime } : {}) }, null, 2)}\n`,
+    );
+  } else {
+    const known = new Set<string>(Object.values(MODEL_METADATA_KEYS));
+    const lines = [
+      `file            ${modelPath}`,
+      `size            ${(bytes.length / 1e6).toFixed(1)} MB (${bytes.length} bytes)`,
+      `sha256          ${sha256}`,
+    ];
+    if (metadata) {
+      lines.push(
+        `variant         ${metadata.variant}`,
+        `input size      ${metadata.inputSizePx} x ${metadata.inputSizePx} px (patch ${metadata.patchSizePx})`,
+        `trained         ${metadata.trained === undefined ? 'not stated' : metadata.trained ? 'yes' : 'NO (random weights: masks are meaningless)'}`,
+        `training data   ${metadata.trainingData}`,
+        `source          ${metadata.source ?? 'not stated'}`,
+        `version         ${metadata.version}`,
+        `weights dtype   ${metadata.weightsDtype ?? 'not stated'}`,
+        `format version  ${metadata.formatVersion}`,
+      );
+    }
+    const others = Object.keys(props).filter((key) => !known.has(key)).sort();
+    for (const key of others) lines.push(`${key.replace(/^simpleclick\./, '').padEnd(15)} ${abbreviate(props[key])}`);
+    if (contractProblem) lines.push(`contract        NOT a valid SimpleClick model: ${contractProblem}`);
+    if (runtime) lines.push(`runtime         ${runtime}`);
+    io.stdout.write(`${lines.join('\n')}\n`);
+  }
+  if (contractProblem) throw new CommandError(contractProblem);
+}
+
+/** Long values (the network config JSON) on one line, cut to stay readable. */
+function abbreviate(value: string): string {
+  const oneLine = value.replace(/\s+/g, ' ');
+  return oneLine.length > 160 ? `${oneLine.slice(0, 157)}...` : oneLine;
+}

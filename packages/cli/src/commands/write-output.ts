@@ -1,0 +1,22 @@
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { CommandError } from '../cli-errors';
+import type { CliIo } from '../cli-io';
+
+/**
+ * Writes a result to `--out FILE` (relative to the working directory) or, without `--out`, to stdout.
+ * @throws CommandError when the file cannot be written.
+ */
+export async function writeResult(content: Uint8Array | string, outPath: string | undefined, io: CliIo): Promise<string> {
+  if (outPath === undefined) {
+    io.stdout.write(content);
+    return 'stdout';
+  }
+  const path = resolve(io.cwd, outPath);
+  try {
+    await writeFile(path, content);
+  } catch (cause) {
+    throw new CommandError(`cannot write ${outPath}: ${(cause as NodeJS.ErrnoException).message}`, { cause });
+  }
+  return outPath;
+}

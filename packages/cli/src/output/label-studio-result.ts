@@ -1,0 +1,92 @@
+import {
+  encodeLabelStudioBrushRle,
+  polygonToPercent,
+  type BinaryMask,
+  type Polygon,
+} from '@simpleclick/core';
+
+/** How the mask becomes a Label Studio region. */
+export type LabelStudioResultType = 'brush' | 'polygon';
+
+/** Names that tie a result to the project's labeling config. */
+export interface LabelStudioNames {
+  /** The control tag (`<BrushLabels name=...>` or `<PolygonLabels name=...>`). */
+  readonly fromName: string;
+  /** The object tag (`<Image name=...>`). */
+  readonly toName: string;
+  /** The label given to the region. */
+  readonly label: string;
+}
+
+/** Defaults of {@link LabelStudioNames}: the names of Label Studio's own interactive segmentation templates. */
+export const DEFAULT_LABEL_STUDIO_NAMES: LabelStudioNames = Object.freeze({
+  fromName: 'tag',
+  toName: 'image',
+  label: 'Object',
+});
+
+/** One region of a Label Studio prediction (`result` entry). */
+export interface LabelStudioRegion {
+  readonly id: string;
+  readonly type: 'brushlabels' | 'polygonlabels';
+  readonly from_name: string;
+  readonly to_name: string;
+  readonly original_width: number;
+  readonly original_height: number;
+  readonly image_rotation: 0;
+  readonly value: Record<string, unknown>;
+}
+
+/** A Label Studio prediction: what an ML backend returns per task and what `predictions` import files hold. */
+export interface LabelStudioPrediction {
+  readonly model_version: string;
+  readonly score?: number;
+  readonly result: LabelStudioRegion[];
+}
+
+/**
+ * A `brushlabels` region with `format: 'rle'`: Label Studio's brush RLE of the whole image (the SDK's
+ * encoder, byte-identical to the LS frontend's), sized by `original_width` / `original_height`.
+ */
+export function brushRegion(mask: BinaryMask, names: LabelStudioNames, id: string): LabelStudioRegion {
+  return {
+    id,
+    type: 'brushlabels',
+    from_name: names.fromName,
+    to_name: names.toName,
+    original_width: mask.width,
+    original_height: mask.height,
+    image_rotation: 0,
+    value: { format: 'rle', rle: encodeLabelStudioBrushRle(mask), brushlabels: [names.label] },
+  };
+}
+
+/**
+ * `polygonlabels` regions, one per polygon, points in percent of the image size (the pixel-corner frame scaled
+ * by 100 / width and 100 / height). Label Studio polygons have no holes: only outer rings are written, and
+ * `droppedHoleCount` says how many holes were left out.
+ */
+export function polygonRegions(
+  polygons: readonly Polygon[],
+  width: number,
+  height: number,
+  names: LabelStudioNames,
+  idPrefix: string,
+): { regions: LabelStudioRegion[]; droppedHoleCount: number } {
+  let droppedHoleCount = 0;
+  const regions = polygons.map((polygon, index): LabelStudioRegion => {
+    droppedHoleCount += polygon.holes.length;
+    const inPercent = polygonToPercent(polygon, width, height);
+    return {
+      id: `${idPrefix}${index + 1}`,
+      type: 'polygonlabels',
+      from_name: names.fromName,
+      to_name: names.toName,
+      original_width: width,
+      original_height: height,
+      image_rotation: 0,
+      value: { points: inPercent.outer.map(([x, y]) => [x, y]), polygonlabels: [names.label], closed: true },
+    };
+  });
+  return { regions, droppedHoleCount };
+}

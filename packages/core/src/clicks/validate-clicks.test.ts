@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidClickError } from '../errors';
+import type { Click } from './click';
+import { validateClicks } from './validate-clicks';
+
+describe('validateClicks', () => {
+  it('accepts clicks inside the image, fractional ones too', () => {
+    expect(() =>
+      validateClicks(
+        [
+          { xPx: 0, yPx: 0, isPositive: true },
+          { xPx: 9.99, yPx: 4.5, isPositive: false },
+        ],
+        10,
+        5,
+      ),
+    ).not.toThrow();
+  });
+
+  it.each([
+    [{ xPx: Number.NaN, yPx: 1, isPositive: true }, /non-finite/],
+    [{ xPx: 1, yPx: Number.POSITIVE_INFINITY, isPositive: true }, /non-finite/],
+    [{ xPx: 10, yPx: 1, isPositive: true }, /outside/],
+    [{ xPx: 1, yPx: 5, isPositive: true }, /outside/],
+    [{ xPx: -0.01, yPx: 1, isPositive: true }, /outside/],
+    [{ xPx: 1, yPx: 1, isPositive: 1 as unknown as boolean }, /isPositive/],
+    [{ xPx: '1' as unknown as number, yPx: 1, isPositive: true }, /non-finite/],
+  ])('rejects %o', (click, message) => {
+    expect(() => validateClicks([{ xPx: 1, yPx: 1, isPositive: true }, click as Click], 10, 5)).toThrow(InvalidClickError);
+    expect(() => validateClicks([click as Click], 10, 5)).toThrow(message);
+  });
+
+  it('names the bad click', () => {
+    expect(() => validateClicks([{ xPx: 1, yPx: 1, isPositive: true }, { xPx: 1, yPx: 99, isPositive: true }], 10, 5)).toThrow(
+      /click 1/,
+    );
+  });
+});

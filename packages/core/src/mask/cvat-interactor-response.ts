@@ -1,0 +1,34 @@
+import { assertBinaryMask } from './assert-mask';
+import type { BinaryMask } from './binary-mask';
+import { assertBoxInside } from './cvat-mask-rle';
+import type { InclusiveBox } from './mask-bounding-box';
+import { maskBoundingBox } from './mask-bounding-box';
+
+/**
+ * The body a CVAT interactor (nuclio function) answers with: `mask` holds the rows of the crop, 0 or 255 per
+ * pixel, and `bounds` is the crop's inclusive `[x1, y1, x2, y2]` in image pixels. A cropped mask keeps the JSON
+ * small; a full 1920x1080 frame would be millions of numbers.
+ */
+export interface CvatInteractorResponse {
+  mask: number[][];
+  bounds: [x1: number, y1: number, x2: number, y2: number];
+}
+
+/**
+ * Builds the {@link CvatInteractorResponse} for a mask, cropped to `box` (default: the mask's tight bounding
+ * box). Returns `null` for an empty mask without `box`: the caller decides what an empty answer looks like.
+ */
+export function toCvatInteractorResponse(mask: BinaryMask, box?: InclusiveBox): CvatInteractorResponse | null {
+  assertBinaryMask(mask);
+  const crop = box ?? maskBoundingBox(mask);
+  if (crop === null) return null;
+  assertBoxInside(crop, mask.width, mask.height);
+  const { xMinPx, yMinPx, xMaxPx, yMaxPx } = crop;
+  const rows: number[][] = [];
+  const row = new Uint8Array(xMaxPx - xMinPx + 1);
+  for (let y = yMinPx; y <= yMaxPx; y++) {
+    for (let x = 0, i = y * mask.width + xMinPx; x < row.length; x++, i++) row[x] = mask.data[i] !== 0 ? 255 : 0;
+    rows.push(Array.from(row));
+  }
+  return { mask: rows, bounds: [xMinPx, yMinPx, xMaxPx, yMaxPx] };
+}

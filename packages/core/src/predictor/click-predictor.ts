@@ -1,0 +1,309 @@
+import type { Click } from '../clicks/click';
+import { drawClickDisks } from '../clicks/click-maps';
+import { validateClicks } from '../clicks/validate-clicks';
+import {
+  InvalidArgumentError,
+  InvalidClickError,
+  InvalidImageError,
+  ModelContractError,
+  SessionClosedError,
+} from '../errors';
+import type { FloatMap } from '../image/float-map';
+import { computeLinearAxisWeights, planeWindow, resizeBilinearWindow } from '../image/resize-bilinear';
+import { resizeRgbRegionToPlanar } from '../image/resize-rgb-region';
+import type { RgbImage } from '../image/rgb-image';
+import type { BinaryMask } from '../mask/binary-mask';
+import type { SegmentationModel } from '../model/segmentation-model';
+import type { ClickSegmenter } from '../session/click-segmenter';
+import { nowMs } from './clock';
+import { mapClicksToNet, mirrorNetClicks } from './net-click-mapping';
+import { ObjectState } from './object-state';
+import { LazyProbabilityMap, type PredictionResult } from './prediction-result';
+import { resolvePredictorOptions, type PredictorOptions, type PredictorOptionsInput } from './predictor-options';
+import type { Roi } from './roi';
+import { candidateRoi, selectRoi } from './zoom-in';
+
+/**
+ * Click in, mask out: the per-click predictor of SimpleClick (DESIGN.md section 4) over any
+ * {@link SegmentationModel}. With the `'parity'` preset it reproduces the official evaluation: same ROIs and
+ * click maps bit for bit, the same crops as PyTorch's CPU resize, probabilities equal up to the model
+ * runtime's own rounding.
+ *
+ * One predictor serves any number of objects and images: everything per object lives in the immutable
+ * {@link ObjectState} that `predict` takes and returns. Calls are queued and run one at a time (the
+ * predictor reuses its input buffers).
+ *
+ * ```ts
+ * const model = await createNodeModel('models/simpleclick-xtiny-untrained-448.onnx');
+ * const predictor = await ClickPredictor.create(model, { preset: 'parity' });
+ * const first = await predictor.predict(image, [{ xPx: 120, yPx: 80, isPositive: true }]);
+ * const second = await predictor.predict(image, [...clicks, next], first.state);
+ * const mask = second.toMask();
+ * ```
+ */
+export class ClickPredictor implements ClickSegmenter<ObjectState> {
+  /** The options in force (preset merged with overrides). */
+  readonly options: PredictorOptions;
+  /** The network input size S, from the model's metadata. */
+  readonly netSizePx: number;
+
+  readonly #model: SegmentationModel;
+  readonly #imageInput: Float32Array;
+  readonly #clickMapsInput: Float32Array;
+  readonly #netProbabilities: Float32Array;
+  #scratch = new Float32Array(0);
+  #queue: Promise<unknown> = Promise.resolve();
+  #closed = false;
+
+  private constructor(model: SegmentationModel, options: PredictorOptions) {
+    this.#model = model;
+    this.options = options;
+    this.netSizePx = model.metadata.inputSizePx;
+    const batch = options.useFlip ? 2 : 1;
+    const plane = this.netSizePx * this.netSizePx;
+    this.#imageInput = new Float32Array(batch * 3 * plane);
+    this.#clickMapsInput = new Float32Array(batch * 3 * plane);
+    this.#netProbabilities = new Float32Array(plane);
+  }
+
+  /**
+   * A predictor over `model` (which it then owns: {@link close} closes it).
+   * Throws {@link InvalidArgumentError} for bad options, {@link ModelContractError} when the model's
+   * metadata has no usable input size.
+   */
+  static async create(model: SegmentationModel, options: PredictorOptionsInput = {}): Promise<ClickPredictor> {
+    const resolved = resolvePredictorOptions(options);
+    const sizePx = model?.metadata?.inputSizePx;
+    if (!Number.isInteger(sizePx) || sizePx <= 0) {
+      throw new ModelContractError(`model metadata has no valid input size (got ${String(sizePx)})`);
+    }
+    return new ClickPredictor(model, resolved);
+  }
+
+  /**
+   * Segments one object from all its clicks so far, in order (the last is the new one), refined by the state
+   * the previous call returned for this object (omit it for the object's first click, or pass a state from
+   * {@link stateFromMask} to start from an existing mask).
+   *
+   * Throws (rejects with) {@link InvalidImageError}, {@link InvalidClickError} (no clicks, non-finite or
+   * outside the image), {@link InvalidArgumentError} (a state of another image size),
+   * {@link SessionClosedError} after {@link close}; nothing changes on error.
+   */
+  predict(image: RgbImage, clicks: readonly Click[], previousState?: ObjectState): Promise<PredictionResult> {
+    try {
+      this.#assertOpen();
+      checkImage(image);
+      validateClicks(clicks, image.width, image.height);
+      if (clicks.length === 0) throw new InvalidClickError('predict needs at least one click');
+      const state = previousState ?? ObjectState.empty(image.width, image.height);
+      this.#checkState(state, image);
+      // Snapshot the clicks: the caller may change its array while the call waits in the queue.
+      const clickList = clicks.map(({ xPx, yPx, isPositive }) => ({ xPx, yPx, isPositive }));
+      return this.#enqueue(() => this.#predict(image, clickList, state));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** The state before any click on an object of `image`. */
+  emptyState(image: RgbImage): ObjectState {
+    checkImage(image);
+    return ObjectState.empty(image.width, image.height);
+  }
+
+  /**
+   * A state whose previous probabilities are `probabilities` (full image size, values in [0, 1]) and which
+   * has no ROI yet: the next click refines that mask. Throws {@link InvalidArgumentError} for a size that is
+   * not the image's, {@link InvalidMaskError} for bad values.
+   */
+  stateFromProbabilities(image: RgbImage, probabilities: FloatMap): ObjectState {
+    checkImage(image);
+    if (probabilities.width !== image.width || probabilities.height !== image.height) {
+      throw new InvalidArgumentError(
+        `probabilities are ${probabilities.width} x ${probabilities.height}, the image is ${image.width} x ${image.height}`,
+      );
+    }
+    return ObjectState.fromProbabilities(probabilities);
+  }
+
+  /** {@link stateFromProbabilities} for a binary mask (1 = object). */
+  stateFromMask(image: RgbImage, mask: BinaryMask): ObjectState {
+    checkImage(image);
+    if (mask.width !== image.width || mask.height !== image.height) {
+      throw new InvalidArgumentError(`mask is ${mask.width} x ${mask.height}, the image is ${image.width} x ${image.height}`);
+    }
+    return ObjectState.fromMask(mask);
+  }
+
+  /** Waits for queued calls, then closes the model. Idempotent; `predict` rejects afterwards. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#queue.catch(() => undefined);
+    await this.#model.close();
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new SessionClosedError('the predictor is closed');
+  }
+
+  #checkState(state: ObjectState, image: RgbImage): void {
+    if (!(state instanceof ObjectState)) {
+      throw new InvalidArgumentError('previousState must be an ObjectState returned by this SDK');
+    }
+    if (state.imageWidthPx !== image.width || state.imageHeightPx !== image.height) {
+      throw new InvalidArgumentError(
+        `the state belongs to a ${state.imageWidthPx} x ${state.imageHeightPx} image, this one is ${image.width} x ${image.height}`,
+      );
+    }
+  }
+
+  #enqueue<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(work, work);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #predict(image: RgbImage, clicks: readonly Click[], state: ObjectState): Promise<PredictionResult> {
+    this.#assertOpen();
+    const startMs = nowMs();
+    const { useFlip, zoomIn, clickRadiusPx, maskThreshold } = this.options;
+    const size = this.netSizePx;
+    const plane = size * size;
+    const batch = useFlip ? 2 : 1;
+
+    // 1. Zoom-in ROI (official ZoomIn with skip_clicks = -1).
+    const foreground = state.foregroundBox(zoomIn.probabilityThreshold);
+    const candidate = candidateRoi(foreground, clicks, image.width, image.height, zoomIn);
+    const roi = selectRoi(state.roi, candidate, clicks, zoomIn);
+    const roiWidth = roi.colMax - roi.colMin + 1;
+    const roiHeight = roi.rowMax - roi.rowMin + 1;
+
+    // 2. Crop image and previous probabilities to the ROI, resize both to S x S. PyTorch resizes them as one
+    //    4-channel view, so both use its generic kernel.
+    const imageInput = this.#imageInput;
+    const clickMaps = this.#clickMapsInput;
+    resizeRgbRegionToPlanar(image, roi, imageInput, 0, size, size);
+    clickMaps.fill(0);
+    const previous = state.roiWindow(roi, (length) => this.#scratchOfSize(length));
+    if (previous !== null) {
+      resizeBilinearWindow(
+        previous,
+        planeWindow(clickMaps, size, size, 0),
+        true,
+        'generic',
+        computeLinearAxisWeights(roiHeight, size, true),
+        computeLinearAxisWeights(roiWidth, size, true),
+      );
+    }
+
+    // 3. Click disks at network resolution; with flip, the mirrored crop gets disks from mirrored coordinates.
+    const netClicks = mapClicksToNet(clicks, roi, size);
+    drawClickDisks(netClicks, size, clickMaps, plane, 2 * plane, clickRadiusPx);
+    if (useFlip) {
+      mirrorPlanes(imageInput, 0, 3 * plane, 3, size);
+      mirrorPlanes(clickMaps, 0, 3 * plane, 1, size);
+      drawClickDisks(mirrorNetClicks(netClicks, size), size, clickMaps, 4 * plane, 5 * plane, clickRadiusPx);
+    }
+
+    // 4. The network.
+    const modelStartMs = nowMs();
+    const output = await this.#model.run({
+      batchSize: batch,
+      sizePx: size,
+      image: imageInput.subarray(0, batch * 3 * plane),
+      clickMaps: clickMaps.subarray(0, batch * 3 * plane),
+    });
+    const modelEndMs = nowMs();
+    const logits = output.logits;
+    if (!(logits instanceof Float32Array) || logits.length !== batch * plane) {
+      throw new ModelContractError(
+        `model returned ${logits?.length ?? 'no'} logits, expected ${batch * plane} ([${batch}, 1, ${size}, ${size}])`,
+      );
+    }
+
+    // 5. Flip averaging 0.5 * (l0 + mirror(l1)) and sigmoid, in float32.
+    const probabilities = this.#netProbabilities;
+    logitsToProbabilities(logits, probabilities, size, useFlip);
+
+    // 6. Back to ROI size (PyTorch resizes the contiguous 1-channel map with its channels-last kernel); the
+    //    state keeps the ROI crop, which stands for the map pasted into zeros.
+    const roiProbabilities = new Float32Array(roiWidth * roiHeight);
+    resizeBilinearWindow(
+      planeWindow(probabilities, size, size),
+      planeWindow(roiProbabilities, roiWidth, roiHeight),
+      true,
+      'channels-last',
+    );
+    const newState = ObjectState.fromPrediction(image.width, image.height, roi, roiProbabilities);
+    const endMs = nowMs();
+
+    return {
+      state: newState,
+      roi: newState.roi as Roi,
+      probabilities: new LazyProbabilityMap(newState),
+      toMask: (threshold: number = maskThreshold) => newState.toMask(threshold),
+      timing: {
+        totalMs: endMs - startMs,
+        modelMs: modelEndMs - modelStartMs,
+        preprocessMs: modelStartMs - startMs,
+        postprocessMs: endMs - modelEndMs,
+      },
+    };
+  }
+
+  #scratchOfSize(length: number): Float32Array {
+    if (this.#scratch.length < length) this.#scratch = new Float32Array(length);
+    return this.#scratch;
+  }
+}
+
+function checkImage(image: RgbImage): void {
+  if (image === null || typeof image !== 'object' || !(image.data instanceof Uint8Array)) {
+    throw new InvalidImageError('image must be an RgbImage {width, height, data: Uint8Array}');
+  }
+  const { width, height, data } = image;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
+    throw new InvalidImageError(`image size must be positive integers, got ${width} x ${height}`);
+  }
+  if (data.length !== width * height * 3) {
+    throw new InvalidImageError(`RGB buffer has ${data.length} bytes, expected ${width * height * 3} for ${width} x ${height}`);
+  }
+}
+
+/**
+ * Copies `planeCount` S x S planes from `sourceOffset` to `targetOffset`, each mirrored left-right
+ * (`torch.flip(x, dims=[3])`).
+ */
+function mirrorPlanes(data: Float32Array, sourceOffset: number, targetOffset: number, planeCount: number, size: number): void {
+  for (let planeIndex = 0; planeIndex < planeCount; planeIndex++) {
+    const from = sourceOffset + planeIndex * size * size;
+    const to = targetOffset + planeIndex * size * size;
+    for (let row = 0; row < size; row++) {
+      const sourceRow = from + row * size;
+      const targetRowEnd = to + row * size + size - 1;
+      for (let col = 0; col < size; col++) data[targetRowEnd - col] = data[sourceRow + col];
+    }
+  }
+}
+
+/**
+ * `sigmoid(l0)` or, with flip, `sigmoid(0.5 * (l0 + mirror(l1)))`, each step rounded to float32 as PyTorch
+ * computes it on float32 tensors (sigmoid as `1 / (1 + exp(-x))`).
+ */
+function logitsToProbabilities(logits: Float32Array, target: Float32Array, size: number, useFlip: boolean): void {
+  const fround = Math.fround;
+  const plane = size * size;
+  if (!useFlip) {
+    for (let i = 0; i < plane; i++) target[i] = fround(1 / fround(1 + fround(Math.exp(-logits[i]))));
+    return;
+  }
+  for (let row = 0; row < size; row++) {
+    const rowStart = row * size;
+    const mirroredRowEnd = plane + rowStart + size - 1;
+    for (let col = 0; col < size; col++) {
+      const average = fround(0.5 * fround(logits[rowStart + col] + logits[mirroredRowEnd - col]));
+      target[rowStart + col] = fround(1 / fround(1 + fround(Math.exp(-average))));
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import { InvalidArgumentError } from '../errors';
+import { CLICK_DISK_RADIUS_PX } from '../clicks/click-maps';
+import { DEFAULT_ZOOM_IN_OPTIONS, type ZoomInOptions } from './zoom-in';
+
+/** How {@link ClickPredictor} turns clicks into a mask. */
+export interface PredictorOptions {
+  /**
+   * Horizontal-flip averaging: run the crop and its mirror as a batch of 2 and average the logits (official
+   * evaluation: on). Doubles the model time for a small accuracy gain.
+   */
+  readonly useFlip: boolean;
+  /** A pixel is object when its probability is above this (compared in float32; official 0.49). */
+  readonly maskThreshold: number;
+  /** Radius of the click disks at network resolution (official 5). */
+  readonly clickRadiusPx: number;
+  /** Zoom-in rules (official values by default). */
+  readonly zoomIn: ZoomInOptions;
+}
+
+/** Names of the built-in option sets. */
+export type PredictorPreset = 'parity' | 'interactive';
+
+/**
+ * The official SimpleClick evaluation, literally (DESIGN.md section 4): flip averaging on, threshold 0.49,
+ * disks of radius 5, zoom-in 1.4 / 200 / 0.5. Use it to reproduce published numbers.
+ */
+export const PARITY_PREDICTOR_OPTIONS: PredictorOptions = Object.freeze({
+  useFlip: true,
+  maskThreshold: 0.49,
+  clickRadiusPx: CLICK_DISK_RADIUS_PX,
+  zoomIn: DEFAULT_ZOOM_IN_OPTIONS,
+});
+
+/**
+ * For people clicking, on a CPU: the parity pipeline without flip averaging, which halves the model time
+ * per click (measured with onnxruntime-node on 2 cores: see packages/core/bench/README.md) while the clicks,
+ * zoom-in and thresholds stay the official ones.
+ */
+export const INTERACTIVE_PREDICTOR_OPTIONS: PredictorOptions = Object.freeze({
+  ...PARITY_PREDICTOR_OPTIONS,
+  useFlip: false,
+});
+
+/** The defaults of {@link ClickPredictor.create}: the interactive preset. */
+export const DEFAULT_PREDICTOR_OPTIONS: PredictorOptions = INTERACTIVE_PREDICTOR_OPTIONS;
+
+/** What {@link ClickPredictor.create} accepts: a preset name and/or single options overriding it. */
+export interface PredictorOptionsInput {
+  /** Start from this preset (default `'interactive'`). */
+  readonly preset?: PredictorPreset;
+  readonly useFlip?: boolean;
+  readonly maskThreshold?: number;
+  readonly clickRadiusPx?: number;
+  readonly zoomIn?: Partial<ZoomInOptions>;
+}
+
+/** Merges `input` over its preset and checks every value. Throws {@link InvalidArgumentError}. */
+export function resolvePredictorOptions(input: PredictorOptionsInput = {}): PredictorOptions {
+  const preset = input.preset ?? 'interactive';
+  if (preset !== 'parity' && preset !== 'interactive') {
+    throw new InvalidArgumentError(`unknown predictor preset "${String(preset)}" (use "parity" or "interactive")`);
+  }
+  const base = preset === 'parity' ? PARITY_PREDICTOR_OPTIONS : INTERACTIVE_PREDICTOR_OPTIONS;
+  const options: PredictorOptions = {
+    useFlip: input.useFlip ?? base.useFlip,
+    maskThreshold: input.maskThreshold ?? base.maskThreshold,
+    clickRadiusPx: input.clickRadiusPx ?? base.clickRadiusPx,
+    zoomIn: { ...base.zoomIn, ...input.zoomIn },
+  };
+  if (typeof options.useFlip !== 'boolean') throw new InvalidArgumentError('useFlip must be a boolean');
+  checkRange('maskThreshold', options.maskThreshold, 0, 1);
+  checkRange('clickRadiusPx', options.clickRadiusPx, 0, 1000);
+  const zoom = options.zoomIn;
+  checkRange('zoomIn.expansionRatio', zoom.expansionRatio, 1e-3, 1000);
+  checkRange('zoomIn.minCropSizePx', zoom.minCropSizePx, 0, 1e9);
+  checkRange('zoomIn.recomputeIouThreshold', zoom.recomputeIouThreshold, 0, 1);
+  checkRange('zoomIn.probabilityThreshold', zoom.probabilityThreshold, 0, 1);
+  return Object.freeze({ ...options, zoomIn: Object.freeze(zoom) });
+}
+
+function checkRange(name: string, value: number, min: number, max: number): void {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    throw new InvalidArgumentError(`${name} must be a number in [${min}, ${max}], got ${String(value)}`);
+  }
+}

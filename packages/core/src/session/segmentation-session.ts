@@ -1,0 +1,789 @@
+import { EventEmitter } from 'eventemitter3';
+import type { Click } from '../clicks/click';
+import {
+  InvalidArgumentError,
+  InvalidImageError,
+  ModelContractError,
+  SessionClosedError,
+} from '../errors';
+import type { FloatMap } from '../image/float-map';
+import { createRgbImage, type RgbImage } from '../image/rgb-image';
+import type { BinaryMask } from '../mask/binary-mask';
+import type { ClickSegmenter, ClickSegmenterResult } from './click-segmenter';
+import { nowMs } from './clock';
+import { buildLabelMap, MAX_OBJECT_ID, type LabelMap, type LabelMapOptions } from './label-map';
+import { ObjectHistory, type HistoryEntry } from './object-history';
+import { OperationQueue } from './operation-queue';
+import {
+  cropNonZero,
+  cropSharedFromState,
+  expandCrop,
+  thresholdCrop,
+  type ProbabilityCrop,
+} from './probability-crop';
+import type { PredictionTiming, SegmentationSessionEvents } from './session-events';
+import { checkedClick, probabilitiesFromMask } from './session-input';
+import { resolveSessionOptions, validateThreshold, type SegmentationSessionOptions } from './session-options';
+import {
+  decodeSessionSnapshot,
+  encodeSnapshotMask,
+  SESSION_SNAPSHOT_FORMAT,
+  SESSION_SNAPSHOT_VERSION,
+  type DecodedSnapshotObject,
+  type SessionSnapshot,
+} from './session-snapshot';
+import type {
+  SessionHistoryStats,
+  SessionObjectSummary,
+  SessionOperationKind,
+  SessionState,
+} from './session-state';
+
+/** Options of {@link SegmentationSession.restoreSnapshot}. */
+export interface RestoreSnapshotOptions {
+  /**
+   * false (the default): each object's saved mask becomes its previous probabilities, as an imported mask
+   * would (fast; the next click refines the saved mask). true: rerun the model click by click from each
+   * object's start, which rebuilds the exact soft probabilities and zoom-in ROI (one model run per click).
+   */
+  readonly replayClicks?: boolean;
+}
+
+/** The state every new object starts from, unless it starts from an imported mask. */
+const EMPTY_ENTRY: HistoryEntry = Object.freeze({
+  clicks: Object.freeze([]) as readonly Click[],
+  segmenterState: undefined,
+  probabilities: undefined,
+});
+
+/** One object of the session. */
+interface SessionObjectRecord {
+  readonly id: number;
+  /** What `reset()` returns to: empty, or the imported mask. Kept even when the history is trimmed. */
+  readonly origin: HistoryEntry;
+  readonly startedFromMask: boolean;
+  readonly history: ObjectHistory;
+  /** Whether any operation changed it since it was created (a never-edited empty object is a placeholder). */
+  edited: boolean;
+}
+
+/** When an operation started waiting and running, for {@link PredictionTiming}. */
+interface OperationClock {
+  readonly enqueuedAtMs: number;
+  readonly startedAtMs: number;
+  readonly predictMs: number;
+}
+
+/** `options` without the keys whose value is `undefined` (so they do not override defaults when spread). */
+function stripUndefined<T extends object>(options: T | undefined): Partial<T> {
+  if (options === undefined || options === null) return {};
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+function isClickSegmenter(value: unknown): value is ClickSegmenter<unknown> {
+  return (
+    typeof value === 'object' && value !== null && typeof (value as { predict?: unknown }).predict === 'function'
+  );
+}
+
+/**
+ * An interactive click session on one image: add positive and negative clicks, undo, redo and reset them,
+ * segment several objects one after the other, edit imported masks, change the threshold, export masks,
+ * label maps and snapshots.
+ *
+ * Ordering: every operation is queued and applied one at a time in call order, and its promise settles in
+ * that order, with the {@link SessionState} after it. Clicks that arrive while the model runs wait their
+ * turn and are never merged (each SimpleClick prediction refines the previous one). Exception: with
+ * `coalesceUndoOfWaitingClick` (the default), an `undo()` called while the latest waiting operation is a
+ * click that has not started cancels that click: the model never runs for it, it leaves no trace (it cannot
+ * be redone; earlier redo steps stay), and both promises resolve in their turn with the state as it is then.
+ * Arguments wrong on their face (a click outside the image, a mask of the wrong size, a bad threshold)
+ * reject at once, before anything is queued or changed. Every change increments `revision`, and every event
+ * carries it, so a UI can drop stale results. Events are emitted when a change is applied: for an operation
+ * that needs no model run while nothing is queued, that is before the method returns.
+ *
+ * Failures: when the segmenter rejects, the operation's promise rejects with its error, an `error` event is
+ * emitted, and the session stays as it was before that operation; later queued operations still run, against
+ * that state.
+ *
+ * Memory: each object keeps at most `maxUndoSteps + 1` states (`maxUndoStepsOfInactiveObjects` per side once
+ * another object is being edited), and each state keeps only the bounding box of its non-zero probabilities.
+ *
+ * Ownership: the session owns the predictor only with `ownsPredictor: true`; then `close()` closes it (and a
+ * ClickPredictor closes the model it was created over).
+ *
+ * ```ts
+ * const predictor = await ClickPredictor.create(await createNodeModel('models/simpleclick-xtiny-untrained-448.onnx'));
+ * const session = await SegmentationSession.create(predictor, image, { ownsPredictor: true });
+ * let shown = 0;
+ * session.on('prediction', (event) => {
+ *   if (event.revision > shown) { shown = event.revision; draw(event.mask); }
+ * });
+ * await session.addClick({ xPx: 120, yPx: 80, isPositive: true });
+ * await session.addClick({ xPx: 140, yPx: 95, isPositive: false });
+ * await session.undo();
+ * await session.finishObject();
+ * const labels = session.getLabelMap();
+ * const saved = JSON.stringify(session.toSnapshot());
+ * await session.close();
+ * ```
+ */
+export class SegmentationSession {
+  /** The image being segmented. */
+  readonly image: RgbImage;
+  /** The options the session was created with, defaults filled in (the threshold in use is `getState().threshold`). */
+  readonly options: SegmentationSessionOptions;
+
+  private readonly segmenter: ClickSegmenter<unknown>;
+  private readonly emitter = new EventEmitter<SegmentationSessionEvents>();
+  private readonly queue = new OperationQueue<SessionOperationKind, SessionState>();
+  private objects: SessionObjectRecord[] = [];
+  private current: SessionObjectRecord;
+  private nextObjectId = 1;
+  private threshold: number;
+  private revisionNumber = 0;
+  private cachedState: SessionState | undefined;
+  private closing: Promise<void> | undefined;
+
+  private constructor(segmenter: ClickSegmenter<unknown>, image: RgbImage, options: SegmentationSessionOptions) {
+    this.segmenter = segmenter;
+    this.image = image;
+    this.options = options;
+    this.threshold = options.threshold;
+    this.current = this.createObject(EMPTY_ENTRY, false);
+  }
+
+  /**
+   * Starts a session on `image`.
+   *
+   * @param predictor - The SDK's ClickPredictor or any {@link ClickSegmenter}. Not closed by the session
+   *   unless `options.ownsPredictor` is true.
+   * @param image - The image; its buffer is used as is (not copied), so do not change it during the session.
+   * @param options - Overrides of {@link DEFAULT_SEGMENTATION_SESSION_OPTIONS}. Without `threshold`, the
+   *   predictor's `options.maskThreshold` is used when it has one (ClickPredictor does), else 0.49.
+   * @throws {@link InvalidArgumentError} for a bad predictor or option, {@link InvalidImageError} for a bad image.
+   */
+  static async create<TState>(
+    predictor: ClickSegmenter<TState>,
+    image: RgbImage,
+    options?: Partial<SegmentationSessionOptions>,
+  ): Promise<SegmentationSession> {
+    if (!isClickSegmenter(predictor)) {
+      throw new InvalidArgumentError('predictor must have a predict(image, clicks, previousState) method');
+    }
+    if (typeof image !== 'object' || image === null) {
+      throw new InvalidImageError(`image must be an RgbImage, got ${String(image)}`);
+    }
+    const checkedImage = createRgbImage(image.width, image.height, image.data);
+    // The predictor's own threshold (ClickPredictor's maskThreshold) is the default, so it is set in one place.
+    const predictorThreshold = (predictor as { options?: { maskThreshold?: unknown } }).options?.maskThreshold;
+    const inherited = typeof predictorThreshold === 'number' ? { threshold: predictorThreshold } : {};
+    const resolved = resolveSessionOptions({ ...inherited, ...stripUndefined(options) });
+    return new SegmentationSession(predictor as ClickSegmenter<unknown>, checkedImage, resolved);
+  }
+
+  // ----- events -----
+
+  /** Adds a listener. See {@link SegmentationSessionEvents}. */
+  on<K extends keyof SegmentationSessionEvents>(
+    event: K,
+    listener: (...args: SegmentationSessionEvents[K]) => void,
+  ): this {
+    this.emitter.on(event, listener as never);
+    return this;
+  }
+
+  /** Adds a listener called at most once. */
+  once<K extends keyof SegmentationSessionEvents>(
+    event: K,
+    listener: (...args: SegmentationSessionEvents[K]) => void,
+  ): this {
+    this.emitter.once(event, listener as never);
+    return this;
+  }
+
+  /** Removes a listener (all listeners of `event` when `listener` is left out). */
+  off<K extends keyof SegmentationSessionEvents>(
+    event: K,
+    listener?: (...args: SegmentationSessionEvents[K]) => void,
+  ): this {
+    this.emitter.off(event, listener as never);
+    return this;
+  }
+
+  // ----- live facts -----
+
+  /** The revision of the state applied last. */
+  get revision(): number {
+    return this.revisionNumber;
+  }
+
+  /** Operations called and not yet settled (the running one included). */
+  get pendingOperations(): number {
+    return this.queue.size;
+  }
+
+  /** Whether `close()` was called. */
+  get isClosed(): boolean {
+    return this.closing !== undefined;
+  }
+
+  // ----- clicks -----
+
+  /**
+   * Adds a click to the current object and runs the model; emits `prediction` and `change`.
+   * @throws {@link InvalidClickError} (at once) for a click outside the image or with a non-finite coordinate.
+   */
+  async addClick(click: Click): Promise<SessionState> {
+    this.throwIfClosed();
+    const newClick = checkedClick(click, this.image.width, this.image.height);
+    return this.enqueue('click', async (clock) => {
+      const object = this.current;
+      const before = object.history.current;
+      const clicks = Object.freeze([...before.clicks, newClick]);
+      const predictStartMs = nowMs();
+      let result: ClickSegmenterResult<unknown>;
+      let probabilities: ProbabilityCrop | undefined;
+      try {
+        result = await this.segmenter.predict(this.image, clicks, before.segmenterState);
+        probabilities = this.probabilitiesOfResult(result);
+      } catch (error) {
+        this.throwIfClosedDuringRun();
+        this.emitSafely('error', { revision: this.revisionNumber, operation: 'click', error, click: newClick });
+        throw error;
+      }
+      this.throwIfClosedDuringRun();
+      object.history.push({ clicks, segmenterState: result.state, probabilities });
+      object.edited = true;
+      return this.commit('click', { ...clock, predictMs: nowMs() - predictStartMs }, true);
+    });
+  }
+
+  /**
+   * Goes back one state of the current object (no-op when there is none). Cancels a waiting click instead,
+   * see the class notes.
+   */
+  async undo(): Promise<SessionState> {
+    this.throwIfClosed();
+    if (this.options.coalesceUndoOfWaitingClick) {
+      const lastWaiting = this.queue.lastWaiting();
+      if (lastWaiting !== undefined && lastWaiting.kind === 'click' && this.queue.cancel(lastWaiting)) {
+        // The pair cancels out; the undo still settles in its turn, after the operations before it.
+        return this.queue.enqueueCancelled('undo', () => this.stateNow());
+      }
+    }
+    return this.enqueue('undo', async (clock) => {
+      if (!this.current.history.undo()) return this.stateNow();
+      return this.commit('undo', clock, true);
+    });
+  }
+
+  /** Goes forward one undone state of the current object (no-op when there is none). */
+  async redo(): Promise<SessionState> {
+    this.throwIfClosed();
+    return this.enqueue('redo', async (clock) => {
+      if (!this.current.history.redo()) return this.stateNow();
+      return this.commit('redo', clock, true);
+    });
+  }
+
+  /**
+   * Returns the current object to its start (empty, or the imported mask it started from), as one undoable
+   * step. No-op when it is there already.
+   */
+  async reset(): Promise<SessionState> {
+    this.throwIfClosed();
+    return this.enqueue('reset', async (clock) => {
+      const object = this.current;
+      if (object.history.current === object.origin) return this.stateNow();
+      object.history.push(object.origin);
+      object.edited = true;
+      return this.commit('reset', clock, true);
+    });
+  }
+
+  // ----- objects -----
+
+  /**
+   * Finishes the current object and starts a new empty one, which becomes current. No-op when the current
+   * object is an untouched placeholder (never clicked, not imported).
+   */
+  async finishObject(): Promise<SessionState> {
+    this.throwIfClosed();
+    return this.enqueue('finish-object', async (clock) => {
+      if (this.isPlaceholder(this.current)) return this.stateNow();
+      this.startObject(EMPTY_ENTRY, false);
+      return this.commit('finish-object', clock, true);
+    });
+  }
+
+  /**
+   * Makes an earlier object current to continue editing it (its clicks, undo steps and state are kept).
+   * An untouched placeholder left behind is dropped.
+   * @throws {@link InvalidArgumentError} (in its turn) when no object has this id.
+   */
+  async selectObject(objectId: number): Promise<SessionState> {
+    this.throwIfClosed();
+    this.checkObjectIdArgument(objectId);
+    return this.enqueue('select-object', async (clock) => {
+      const target = this.findObject(objectId);
+      if (target === this.current) return this.stateNow();
+      this.leaveCurrent();
+      this.current = target;
+      return this.commit('select-object', clock, true);
+    });
+  }
+
+  /**
+   * Deletes an object (not undoable). When it is the current one, a new empty object becomes current.
+   * @throws {@link InvalidArgumentError} (in its turn) when no object has this id.
+   */
+  async deleteObject(objectId: number): Promise<SessionState> {
+    this.throwIfClosed();
+    this.checkObjectIdArgument(objectId);
+    return this.enqueue('delete-object', async (clock) => {
+      const target = this.findObject(objectId);
+      const wasCurrent = target === this.current;
+      if (wasCurrent) {
+        // Leaving drops the deleted object if it was a placeholder; the filter below drops it otherwise.
+        this.startObject(EMPTY_ENTRY, false);
+      }
+      this.objects = this.objects.filter((object) => object !== target);
+      return this.commit('delete-object', clock, wasCurrent);
+    });
+  }
+
+  /**
+   * Starts a new object from an existing mask, to refine it with clicks: the mask becomes the model's
+   * previous-probability input (a BinaryMask as 0/1, a FloatMap as soft probabilities). The previous current
+   * object is finished (or dropped if it is an untouched placeholder).
+   * @throws {@link InvalidMaskError} (at once) for a mask whose size differs from the image or with values
+   *   outside 0/1 (BinaryMask) or [0, 1] (FloatMap); {@link InvalidArgumentError} when the predictor cannot
+   *   start from a mask (no `stateFromProbabilities`).
+   */
+  async importMask(mask: BinaryMask | FloatMap): Promise<SessionState> {
+    this.throwIfClosed();
+    const stateFromProbabilities = this.requireStateFromProbabilities('importMask');
+    const probabilities = probabilitiesFromMask(mask, this.image.width, this.image.height);
+    return this.enqueue('import-mask', async (clock) => {
+      let segmenterState: unknown;
+      try {
+        segmenterState = stateFromProbabilities(this.image, probabilities);
+      } catch (error) {
+        this.emitSafely('error', { revision: this.revisionNumber, operation: 'import-mask', error });
+        throw error;
+      }
+      const origin: HistoryEntry = Object.freeze({
+        clicks: EMPTY_ENTRY.clicks,
+        segmenterState,
+        probabilities: this.probabilitiesOfState(segmenterState, probabilities),
+      });
+      this.startObject(origin, true);
+      return this.commit('import-mask', clock, true);
+    });
+  }
+
+  // ----- threshold -----
+
+  /**
+   * Changes the mask threshold of every object without rerunning the model (probabilities are kept);
+   * re-emits the current mask. No-op when unchanged.
+   * @throws {@link InvalidArgumentError} (at once) unless 0 <= threshold <= 1.
+   */
+  async setThreshold(threshold: number): Promise<SessionState> {
+    this.throwIfClosed();
+    validateThreshold(threshold);
+    return this.enqueue('set-threshold', async (clock) => {
+      if (threshold === this.threshold) return this.stateNow();
+      this.threshold = threshold;
+      return this.commit('set-threshold', clock, true);
+    });
+  }
+
+  // ----- export -----
+
+  /**
+   * The session as of the last applied operation (operations still queued are not in it).
+   * @throws {@link SessionClosedError} after `close()`.
+   */
+  getState(): SessionState {
+    this.throwIfClosed();
+    return this.stateNow();
+  }
+
+  /**
+   * An object's mask at the current threshold, as a new buffer.
+   * @param objectId - Defaults to the current object.
+   * @throws {@link InvalidArgumentError} when no object has this id; {@link SessionClosedError} after `close()`.
+   */
+  getMask(objectId?: number): BinaryMask {
+    this.throwIfClosed();
+    const object = objectId === undefined ? this.current : this.findObject(objectId);
+    return thresholdCrop(object.history.current.probabilities, this.image.width, this.image.height, this.threshold);
+  }
+
+  /**
+   * An object's probabilities at full image size, as a new buffer.
+   * @param objectId - Defaults to the current object.
+   * @throws {@link InvalidArgumentError} when no object has this id; {@link SessionClosedError} after `close()`.
+   */
+  getProbabilities(objectId?: number): FloatMap {
+    this.throwIfClosed();
+    const object = objectId === undefined ? this.current : this.findObject(objectId);
+    return expandCrop(object.history.current.probabilities, this.image.width, this.image.height);
+  }
+
+  /**
+   * All objects (the current one included) drawn into one map of object ids at the current threshold, in
+   * creation order, overlaps resolved by the `labelMapOverlap` option.
+   * @throws {@link InvalidArgumentError} for `dataType: 'uint8'` with an id above 255; {@link SessionClosedError}.
+   */
+  getLabelMap(options?: LabelMapOptions): LabelMap {
+    this.throwIfClosed();
+    const layers = this.objects.map((object) => ({ id: object.id, probabilities: object.history.current.probabilities }));
+    return buildLabelMap(
+      this.image.width,
+      this.image.height,
+      layers,
+      this.threshold,
+      this.options.labelMapOverlap,
+      options,
+    );
+  }
+
+  /**
+   * A JSON-serialisable record of the work (clicks and masks per object, masks as COCO RLE) to save and
+   * later pass to {@link SegmentationSession.restoreSnapshot}. Undo history is not included.
+   * @throws {@link SessionClosedError} after `close()`.
+   */
+  toSnapshot(): SessionSnapshot {
+    this.throwIfClosed();
+    const { width, height } = this.image;
+    return {
+      format: SESSION_SNAPSHOT_FORMAT,
+      version: SESSION_SNAPSHOT_VERSION,
+      width,
+      height,
+      threshold: this.threshold,
+      currentObjectId: this.current.id,
+      objects: this.objects.map((object) => {
+        const entry = object.history.current;
+        const mask = encodeSnapshotMask(thresholdCrop(entry.probabilities, width, height, this.threshold));
+        const clicks = entry.clicks.map(({ xPx, yPx, isPositive }) => ({ xPx, yPx, isPositive }));
+        if (!object.startedFromMask) return { id: object.id, clicks, mask };
+        const startMask = encodeSnapshotMask(thresholdCrop(object.origin.probabilities, width, height, this.threshold));
+        return { id: object.id, clicks, mask, startMask };
+      }),
+    };
+  }
+
+  /**
+   * Replaces every object with those of a snapshot (undo history starts afresh), in its turn. When it fails
+   * (bad snapshot, segmenter error during replay) nothing changes.
+   * @throws {@link InvalidFormatError} (at once) for a malformed snapshot or one made for another image size;
+   *   {@link InvalidArgumentError} when the predictor cannot start from masks and `replayClicks` is false, or
+   *   when a saved object started from a mask and the predictor cannot start from masks.
+   */
+  async restoreSnapshot(snapshot: SessionSnapshot, options: RestoreSnapshotOptions = {}): Promise<SessionState> {
+    this.throwIfClosed();
+    const decoded = decodeSessionSnapshot(snapshot, this.image.width, this.image.height);
+    const replayClicks = options.replayClicks ?? false;
+    const needsMaskStart = !replayClicks || decoded.objects.some((object) => object.startMask !== undefined);
+    const stateFromProbabilities = needsMaskStart ? this.requireStateFromProbabilities('restoreSnapshot') : undefined;
+    return this.enqueue('restore', async (clock) => {
+      const predictStartMs = nowMs();
+      const rebuilt: { object: DecodedSnapshotObject; origin: HistoryEntry; entry: HistoryEntry }[] = [];
+      try {
+        for (const object of decoded.objects) {
+          const origin =
+            object.startMask === undefined ? EMPTY_ENTRY : this.entryFromMask(object.startMask, [], stateFromProbabilities!);
+          const entry = replayClicks
+            ? await this.replay(origin, object.clicks)
+            : this.entryFromMask(object.mask, object.clicks, stateFromProbabilities!);
+          rebuilt.push({ object, origin, entry });
+        }
+      } catch (error) {
+        this.throwIfClosedDuringRun();
+        this.emitSafely('error', { revision: this.revisionNumber, operation: 'restore', error });
+        throw error;
+      }
+      this.throwIfClosedDuringRun();
+      // Everything rebuilt: only now replace the session's objects, so a failure above changes nothing.
+      this.objects = [];
+      for (const { object, origin, entry } of rebuilt) {
+        const record: SessionObjectRecord = {
+          id: object.id,
+          origin,
+          startedFromMask: object.startMask !== undefined,
+          history: new ObjectHistory(entry, this.options.maxUndoSteps),
+          edited: object.clicks.length > 0 || entry.probabilities !== undefined,
+        };
+        this.objects.push(record);
+        if (object.id === decoded.currentObjectId) this.current = record;
+      }
+      this.nextObjectId = Math.max(...decoded.objects.map((object) => object.id)) + 1;
+      this.threshold = decoded.threshold;
+      return this.commit('restore', { ...clock, predictMs: replayClicks ? nowMs() - predictStartMs : 0 }, true);
+    });
+  }
+
+  /**
+   * What the session holds for undo and redo (to watch memory in long sessions).
+   * @throws {@link SessionClosedError} after `close()`.
+   */
+  getHistoryStats(): SessionHistoryStats {
+    this.throwIfClosed();
+    const entries = new Set<HistoryEntry>();
+    for (const object of this.objects) {
+      entries.add(object.origin);
+      for (const entry of object.history.retained) entries.add(entry);
+    }
+    const crops = new Set<ProbabilityCrop>();
+    for (const entry of entries) if (entry.probabilities !== undefined) crops.add(entry.probabilities);
+    let retainedProbabilityValues = 0;
+    for (const crop of crops) retainedProbabilityValues += crop.data.length;
+    return { objectCount: this.objects.length, retainedStates: entries.size, retainedProbabilityValues };
+  }
+
+  // ----- close -----
+
+  /**
+   * Closes the session: operations that have not started reject with {@link SessionClosedError}, a running
+   * model call is awaited and its result dropped (its promise rejects with SessionClosedError too), the
+   * predictor is closed when the session owns it (`ownsPredictor`), states are released, `closed` is
+   * emitted and listeners are removed. Every later call rejects (async methods) or throws (getters) with
+   * SessionClosedError. Idempotent: later calls return the same promise.
+   */
+  close(): Promise<void> {
+    if (this.closing === undefined) this.closing = this.closeOnce();
+    return this.closing;
+  }
+
+  private async closeOnce(): Promise<void> {
+    this.queue.rejectWaiting(() => new SessionClosedError('the session was closed before this operation ran'));
+    await this.queue.whenIdle();
+    try {
+      if (this.options.ownsPredictor && this.segmenter.close !== undefined) await this.segmenter.close();
+    } finally {
+      this.objects = [];
+      this.cachedState = undefined;
+      this.emitSafely('closed');
+      this.emitter.removeAllListeners();
+    }
+  }
+
+  // ----- internals -----
+
+  private enqueue(
+    kind: SessionOperationKind,
+    run: (clock: OperationClock) => Promise<SessionState>,
+  ): Promise<SessionState> {
+    return this.queue.enqueue(
+      kind,
+      (startedAtMs, enqueuedAtMs) => run({ startedAtMs, enqueuedAtMs, predictMs: 0 }),
+      () => this.stateNow(),
+    );
+  }
+
+  private throwIfClosed(): void {
+    if (this.closing !== undefined) throw new SessionClosedError('the session is closed');
+  }
+
+  private throwIfClosedDuringRun(): void {
+    if (this.closing !== undefined) {
+      throw new SessionClosedError('the session was closed while this operation ran; its result was dropped');
+    }
+  }
+
+  /**
+   * What the session keeps of a prediction: the region the segmenter's state exposes (shared), else a copy of
+   * the non-zero box of the full-size map. Throws {@link ModelContractError} for a malformed result.
+   */
+  private probabilitiesOfResult(result: ClickSegmenterResult<unknown>): ProbabilityCrop | undefined {
+    if (typeof result !== 'object' || result === null) {
+      throw new ModelContractError('the predictor must resolve with {state, probabilities}');
+    }
+    const { width, height } = this.image;
+    const shared = cropSharedFromState(result.state, width, height);
+    if (shared !== undefined) return shared.crop; // result.probabilities is not touched (it may be lazy)
+    const { probabilities } = result;
+    if (
+      typeof probabilities !== 'object' ||
+      probabilities === null ||
+      probabilities.width !== width ||
+      probabilities.height !== height ||
+      !(probabilities.data instanceof Float32Array) ||
+      probabilities.data.length !== width * height
+    ) {
+      throw new ModelContractError(
+        `the predictor must resolve with {state, probabilities} where probabilities is a ${width} x ${height} FloatMap`,
+      );
+    }
+    return cropNonZero(probabilities);
+  }
+
+  /** The probabilities of a state made from `probabilities`: shared from the state when it exposes them. */
+  private probabilitiesOfState(segmenterState: unknown, probabilities: FloatMap): ProbabilityCrop | undefined {
+    const shared = cropSharedFromState(segmenterState, this.image.width, this.image.height);
+    return shared !== undefined ? shared.crop : cropNonZero(probabilities);
+  }
+
+  private requireStateFromProbabilities(
+    method: string,
+  ): (image: RgbImage, probabilities: FloatMap) => unknown {
+    const { segmenter } = this;
+    if (typeof segmenter.stateFromProbabilities !== 'function') {
+      throw new InvalidArgumentError(
+        `${method} needs a predictor that can start from a mask (stateFromProbabilities); this one cannot`,
+      );
+    }
+    return (image, probabilities) => segmenter.stateFromProbabilities!(image, probabilities);
+  }
+
+  private entryFromMask(
+    mask: BinaryMask,
+    clicks: readonly Click[],
+    stateFromProbabilities: (image: RgbImage, probabilities: FloatMap) => unknown,
+  ): HistoryEntry {
+    const probabilities = probabilitiesFromMask(mask, this.image.width, this.image.height);
+    const segmenterState = stateFromProbabilities(this.image, probabilities);
+    return Object.freeze({
+      clicks,
+      segmenterState,
+      probabilities: this.probabilitiesOfState(segmenterState, probabilities),
+    });
+  }
+
+  private async replay(origin: HistoryEntry, clicks: readonly Click[]): Promise<HistoryEntry> {
+    let entry = origin;
+    for (let count = 1; count <= clicks.length; count++) {
+      const prefix = Object.freeze(clicks.slice(0, count));
+      const result = await this.segmenter.predict(this.image, prefix, entry.segmenterState);
+      entry = Object.freeze({
+        clicks: prefix,
+        segmenterState: result.state,
+        probabilities: this.probabilitiesOfResult(result),
+      });
+    }
+    return entry;
+  }
+
+  private checkObjectIdArgument(objectId: number): void {
+    if (!Number.isInteger(objectId) || objectId < 1) {
+      throw new InvalidArgumentError(`object ids are integers from 1, got ${String(objectId)}`);
+    }
+  }
+
+  private findObject(objectId: number): SessionObjectRecord {
+    const found = this.objects.find((object) => object.id === objectId);
+    if (found === undefined) throw new InvalidArgumentError(`the session has no object with id ${String(objectId)}`);
+    return found;
+  }
+
+  /** Appends a new object; the caller makes it current. */
+  private createObject(origin: HistoryEntry, startedFromMask: boolean): SessionObjectRecord {
+    const record: SessionObjectRecord = {
+      id: this.nextObjectId++,
+      origin,
+      startedFromMask,
+      history: new ObjectHistory(origin, this.options.maxUndoSteps),
+      edited: false,
+    };
+    this.objects.push(record);
+    return record;
+  }
+
+  /** Leaves the current object and makes a new one current. Checks the id supply before changing anything. */
+  private startObject(origin: HistoryEntry, startedFromMask: boolean): void {
+    const releasesId = this.isPlaceholder(this.current) && this.current.id === this.nextObjectId - 1;
+    if (!releasesId && this.nextObjectId > MAX_OBJECT_ID) {
+      throw new InvalidArgumentError(`a session holds object ids up to ${MAX_OBJECT_ID}; no id is left`);
+    }
+    this.leaveCurrent();
+    this.current = this.createObject(origin, startedFromMask);
+  }
+
+  private isPlaceholder(object: SessionObjectRecord): boolean {
+    return !object.edited && !object.startedFromMask;
+  }
+
+  /** A placeholder's id goes back to the pool when it was the last one given, so ids stay 1..n in normal use. */
+  private releasePlaceholderId(object: SessionObjectRecord): void {
+    if (this.isPlaceholder(object) && object.id === this.nextObjectId - 1) this.nextObjectId -= 1;
+  }
+
+  /** The current object stops being edited: a placeholder is dropped, any other object's history trimmed. */
+  private leaveCurrent(): void {
+    const leaving = this.current;
+    if (this.isPlaceholder(leaving)) {
+      this.objects = this.objects.filter((object) => object !== leaving);
+      this.releasePlaceholderId(leaving);
+    } else {
+      const keep = this.options.maxUndoStepsOfInactiveObjects;
+      leaving.history.trim(keep, keep);
+    }
+  }
+
+  private stateNow(): SessionState {
+    if (this.cachedState !== undefined && this.cachedState.revision === this.revisionNumber) return this.cachedState;
+    const entry = this.current.history.current;
+    const objects: SessionObjectSummary[] = this.objects.map((object) =>
+      Object.freeze({ id: object.id, clicks: object.history.current.clicks, startedFromMask: object.startedFromMask }),
+    );
+    const state: SessionState = Object.freeze({
+      revision: this.revisionNumber,
+      currentObjectId: this.current.id,
+      clicks: entry.clicks,
+      mask: thresholdCrop(entry.probabilities, this.image.width, this.image.height, this.threshold),
+      threshold: this.threshold,
+      canUndo: this.current.history.undoSteps > 0,
+      canRedo: this.current.history.redoSteps > 0,
+      objects: Object.freeze(objects),
+    });
+    this.cachedState = state;
+    return state;
+  }
+
+  /** Records a change: new revision, `prediction` (when the current mask may have changed) and `change`. */
+  private commit(cause: SessionOperationKind, clock: OperationClock, currentMaskChanged: boolean): SessionState {
+    this.revisionNumber += 1;
+    const state = this.stateNow();
+    if (currentMaskChanged && this.emitter.listenerCount('prediction') > 0) {
+      const timing: PredictionTiming = {
+        queuedMs: clock.startedAtMs - clock.enqueuedAtMs,
+        predictMs: clock.predictMs,
+        totalMs: nowMs() - clock.enqueuedAtMs,
+      };
+      this.emitSafely('prediction', {
+        revision: state.revision,
+        cause,
+        objectId: state.currentObjectId,
+        mask: state.mask,
+        probabilities: expandCrop(this.current.history.current.probabilities, this.image.width, this.image.height),
+        clicks: state.clicks,
+        threshold: state.threshold,
+        timing,
+      });
+    }
+    this.emitSafely('change', { revision: state.revision, cause, state });
+    return state;
+  }
+
+  /** Emits without letting a throwing listener break the queue; its exception goes to `error` listeners. */
+  private emitSafely<K extends keyof SegmentationSessionEvents>(
+    event: K,
+    ...args: SegmentationSessionEvents[K]
+  ): void {
+    try {
+      (this.emitter.emit as (event: K, ...rest: SegmentationSessionEvents[K]) => boolean)(event, ...args);
+    } catch (error) {
+      if (event === 'error') return; // A throwing error listener has nowhere left to report to.
+      try {
+        this.emitter.emit('error', { revision: this.revisionNumber, operation: 'listener', error });
+      } catch {
+        // Same: nowhere left to report.
+      }
+    }
+  }
+}
+

@@ -1,0 +1,61 @@
+import type { Click } from '../clicks/click';
+import { InvalidClickError, InvalidMaskError } from '../errors';
+import type { FloatMap } from '../image/float-map';
+import type { BinaryMask } from '../mask/binary-mask';
+
+/**
+ * Checks a click against the image and returns a frozen copy (so a caller mutating its object later cannot
+ * change the session's history). Throws {@link InvalidClickError}.
+ */
+export function checkedClick(click: Click, width: number, height: number): Click {
+  if (typeof click !== 'object' || click === null) {
+    throw new InvalidClickError(`a click must be an object {xPx, yPx, isPositive}, got ${String(click)}`);
+  }
+  const { xPx, yPx, isPositive } = click;
+  if (typeof xPx !== 'number' || typeof yPx !== 'number' || !Number.isFinite(xPx) || !Number.isFinite(yPx)) {
+    throw new InvalidClickError(`click coordinates must be finite numbers, got xPx=${String(xPx)}, yPx=${String(yPx)}`);
+  }
+  if (xPx < 0 || xPx >= width || yPx < 0 || yPx >= height) {
+    throw new InvalidClickError(`click (xPx=${xPx}, yPx=${yPx}) lies outside the ${width} x ${height} image`);
+  }
+  if (typeof isPositive !== 'boolean') {
+    throw new InvalidClickError(`click isPositive must be a boolean, got ${String(isPositive)}`);
+  }
+  return Object.freeze({ xPx, yPx, isPositive });
+}
+
+/**
+ * Turns an imported mask into previous probabilities for the model: a {@link BinaryMask} becomes 1.0 where a
+ * byte is non-zero, else 0.0, a {@link FloatMap} (soft probabilities in [0, 1]) is copied. Checks its size against the image.
+ * Throws {@link InvalidMaskError}.
+ */
+export function probabilitiesFromMask(mask: BinaryMask | FloatMap, width: number, height: number): FloatMap {
+  if (typeof mask !== 'object' || mask === null) {
+    throw new InvalidMaskError(`a mask must be a BinaryMask or FloatMap, got ${String(mask)}`);
+  }
+  if (mask.width !== width || mask.height !== height) {
+    throw new InvalidMaskError(`mask is ${String(mask.width)} x ${String(mask.height)}, the image is ${width} x ${height}`);
+  }
+  const { data } = mask;
+  if (!(data instanceof Uint8Array) && !(data instanceof Float32Array)) {
+    throw new InvalidMaskError('mask data must be a Uint8Array (BinaryMask, 0/1) or Float32Array (probabilities)');
+  }
+  if (data.length !== width * height) {
+    throw new InvalidMaskError(`mask data has ${data.length} values, expected ${width * height} for ${width} x ${height}`);
+  }
+  const probabilities = new Float32Array(width * height);
+  if (data instanceof Uint8Array) {
+    // Any non-zero byte is foreground, as in the SDK's mask functions (so 0/255 masks work too).
+    for (let i = 0; i < data.length; i++) probabilities[i] = data[i] !== 0 ? 1 : 0;
+  } else {
+    for (let i = 0; i < data.length; i++) {
+      const value = data[i];
+      // Written so NaN fails too.
+      if (!(value >= 0 && value <= 1)) {
+        throw new InvalidMaskError(`probability values must lie in [0, 1], found ${value} at index ${i}`);
+      }
+      probabilities[i] = value;
+    }
+  }
+  return { width, height, data: probabilities };
+}

@@ -1,0 +1,129 @@
+import * as ort from 'onnxruntime-web';
+import { InvalidArgumentError, ModelContractError, ModelLoadError, SimpleClickError } from '../errors';
+import { readOnnxMetadataProps } from '../model/onnx-metadata-props';
+import { OnnxSegmentationModel } from '../model/onnx-segmentation-model';
+
+/** Options of {@link createWebModel}. */
+export interface WebModelOptions {
+  /**
+   * onnxruntime-web execution providers in order of preference. Default `['webgpu', 'wasm']`: WebGPU where
+   * the browser has it, else WebAssembly (also what runs under Node.js).
+   */
+  readonly executionProviders?: readonly string[];
+  /**
+   * WebAssembly threads (`ort.env.wasm.numThreads`, a global of onnxruntime-web, set before the first
+   * session). onnxruntime-web picks 1 on a 2-core machine by default, so the default here is
+   * `min(4, hardwareConcurrency)`, at least 1. Threads need a cross-origin isolated page in browsers
+   * (COOP/COEP headers), else onnxruntime silently runs one thread.
+   */
+  readonly numThreads?: number;
+  /** Where the .wasm files are served from (`ort.env.wasm.wasmPaths`), when not next to the bundle. */
+  readonly wasmPaths?: string;
+  /** Options for `fetch` when `source` is a URL. */
+  readonly fetchInit?: RequestInitLike;
+}
+
+/** The subset of `RequestInit` used here (kept structural: the core compiles without the DOM library). */
+export interface RequestInitLike {
+  readonly credentials?: 'omit' | 'same-origin' | 'include';
+  readonly headers?: Record<string, string>;
+  readonly signal?: unknown;
+}
+
+/** The defaults of {@link createWebModel}. */
+export const DEFAULT_WEB_MODEL_OPTIONS = Object.freeze({
+  executionProviders: Object.freeze(['webgpu', 'wasm']) as readonly string[],
+});
+
+interface FetchResponseLike {
+  readonly ok: boolean;
+  readonly status: number;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+type FetchLike = (url: string, init?: RequestInitLike) => Promise<FetchResponseLike>;
+
+/**
+ * Loads a SimpleClick ONNX model with onnxruntime-web, from a URL or the file's bytes, and checks it against
+ * the contract. Tries the execution providers in order and falls back to the next one (e.g. to WASM where
+ * WebGPU is missing or fails; WebGPU is skipped outright where `navigator.gpu` does not exist). The model's
+ * `executionProviders` lists what the session was created with.
+ * Throws {@link ModelLoadError} or {@link ModelContractError}.
+ */
+export async function createWebModel(
+  source: string | URL | Uint8Array | ArrayBuffer,
+  options: WebModelOptions = {},
+): Promise<OnnxSegmentationModel> {
+  const executionProviders = [...(options.executionProviders ?? DEFAULT_WEB_MODEL_OPTIONS.executionProviders)];
+  if (executionProviders.length === 0 || executionProviders.some((p) => typeof p !== 'string' || p === '')) {
+    throw new InvalidArgumentError('executionProviders must be a non-empty list of provider names');
+  }
+  configureWasm(options);
+  // Without navigator.gpu (Node.js, older browsers) WebGPU cannot work: leave it out rather than let
+  // onnxruntime try it, so that `executionProviders` tells what really runs.
+  const hasWebGpu = (globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu !== undefined;
+  const candidates = hasWebGpu ? executionProviders : executionProviders.filter((p) => p !== 'webgpu');
+  if (candidates.length === 0) {
+    throw new ModelLoadError('WebGPU was the only execution provider asked for, and this runtime has no WebGPU');
+  }
+  const bytes = await loadBytes(source, options.fetchInit);
+  const metadataProps = readOnnxMetadataProps(bytes);
+  if (Object.keys(metadataProps).length === 0) {
+    throw new ModelContractError('the ONNX file has no metadata_props: not a SimpleClick model export');
+  }
+
+  const failures: string[] = [];
+  for (let first = 0; first < candidates.length; first++) {
+    const providers = candidates.slice(first);
+    let session: ort.InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(bytes, {
+        executionProviders: providers,
+        graphOptimizationLevel: 'all',
+      });
+    } catch (error) {
+      failures.push(`${providers.join('+')}: ${(error as Error).message}`);
+      continue;
+    }
+    try {
+      return await OnnxSegmentationModel.create(
+        session,
+        metadataProps,
+        (data, dims) => new ort.Tensor('float32', data, dims),
+        { executionProviders: providers },
+      );
+    } catch (error) {
+      if (error instanceof SimpleClickError) throw error;
+      throw new ModelLoadError(`cannot use the model: ${(error as Error).message}`, { cause: error });
+    }
+  }
+  throw new ModelLoadError(`onnxruntime-web could not create a session (${failures.join('; ')})`);
+}
+
+function configureWasm(options: WebModelOptions): void {
+  const hardware = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+  const numThreads = options.numThreads ?? Math.max(1, Math.min(4, hardware ?? 1));
+  if (!Number.isInteger(numThreads) || numThreads < 1) {
+    throw new InvalidArgumentError(`numThreads must be a positive integer, got ${numThreads}`);
+  }
+  ort.env.wasm.numThreads = numThreads;
+  if (options.wasmPaths !== undefined) ort.env.wasm.wasmPaths = options.wasmPaths;
+}
+
+async function loadBytes(source: string | URL | Uint8Array | ArrayBuffer, init?: RequestInitLike): Promise<Uint8Array> {
+  if (source instanceof Uint8Array) return source;
+  if (source instanceof ArrayBuffer) return new Uint8Array(source);
+  if (typeof source !== 'string' && !(source instanceof URL)) {
+    throw new InvalidArgumentError('model source must be a URL or the bytes of the ONNX file');
+  }
+  const fetchFunction = (globalThis as { fetch?: FetchLike }).fetch;
+  if (fetchFunction === undefined) throw new ModelLoadError('this runtime has no fetch(): pass the model bytes instead');
+  const url = String(source);
+  let response: FetchResponseLike;
+  try {
+    response = await fetchFunction(url, init);
+  } catch (error) {
+    throw new ModelLoadError(`cannot fetch the model from ${url}: ${(error as Error).message}`, { cause: error });
+  }
+  if (!response.ok) throw new ModelLoadError(`cannot fetch the model from ${url}: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}

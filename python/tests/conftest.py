@@ -1,0 +1,40 @@
+"""Shared test setup: one thread per op (the machine has 2 shared cores), paths, fake official checkpoints."""
+
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import pytest  # noqa: E402
+import torch  # noqa: E402
+
+torch.set_num_threads(1)
+
+PYTHON_DIR = Path(__file__).resolve().parents[1]
+REPO_ROOT = PYTHON_DIR.parent
+if str(PYTHON_DIR) not in sys.path:
+    sys.path.insert(0, str(PYTHON_DIR))
+if str(Path(__file__).resolve().parent) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+#: Keys and shapes of the official state dicts (shared input of the project).
+REFERENCE_SHAPES = Path(os.environ.get(
+    "SIMPLECLICK_REFERENCE_SHAPES", REPO_ROOT.parent / "shared" / "reference" / "simpleclick-state-dict-shapes.json"))
+
+SLOW = os.environ.get("SIMPLECLICK_SLOW") == "1"
+slow = pytest.mark.skipif(not SLOW, reason="slow test: set SIMPLECLICK_SLOW=1 to run")
+
+
+def node_available() -> bool:
+    from simpleclick.export import NODE_SCRIPT
+
+    import shutil
+
+    ort = REPO_ROOT / "node_modules" / "onnxruntime-node"
+    return shutil.which("node") is not None and ort.is_dir() and NODE_SCRIPT.is_file()
+
+
+needs_node = pytest.mark.skipif(not node_available(),
+                                reason="needs node and onnxruntime-node (npm ci in the repo root)")
