@@ -10,6 +10,8 @@ export default defineConfig({
       { find: /^@simpleclick\/core\/node$/, replacement: fromRoot('./packages/core/src/node/index.ts') },
       { find: /^@simpleclick\/core\/web$/, replacement: fromRoot('./packages/core/src/web/index.ts') },
       { find: /^@simpleclick\/core$/, replacement: fromRoot('./packages/core/src/index.ts') },
+      // adapters-labelstudio (also used by the CLI)
+      { find: /^@simpleclick\/adapters-labelstudio$/, replacement: fromRoot('./packages/adapters-labelstudio/src/index.ts') },
     ],
   },
   test: {

@@ -7,6 +7,12 @@ two objects. One command regenerates everything (run from the repository root):
 
     PYTHONPATH=python /usr/bin/python3 -m simpleclick fixtures \\
         --model models/simpleclick-xtiny-untrained-448.onnx --out test/fixtures/parity
+
+The untrained model's output barely depends on the clicks, so its ROI stays the whole image. A second set made with
+the toy disk-memory network (simpleclick.toy_net, exported as a tiny ONNX graph next to its fixtures) walks the
+zoom-in through several ROI changes:
+
+    PYTHONPATH=python /usr/bin/python3 -m simpleclick fixtures --toy-net --out test/fixtures/parity-toy
 """
 
 from __future__ import annotations
@@ -46,6 +52,8 @@ MAX_CLICKS = 20
 FLIP = True
 THRESHOLD = 0.49
 DEFAULT_OUT = "test/fixtures/parity"
+DEFAULT_TOY_OUT = "test/fixtures/parity-toy"
+TOY_MODEL_FILE = "toy-disk-memory-448.onnx"
 
 
 def encode_probs(probs: np.ndarray) -> bytes:
@@ -89,7 +97,11 @@ def _load_object(object_id: str, data_root: Path):
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--model", required=True, help="ONNX model, e.g. models/simpleclick-xtiny-untrained-448.onnx")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--model", help="ONNX model, e.g. models/simpleclick-xtiny-untrained-448.onnx")
+    source.add_argument("--toy-net", action="store_true",
+                        help=f"use the toy disk-memory network (simpleclick.toy_net), exported next to the fixtures "
+                             f"as {TOY_MODEL_FILE}: a zoom-in parity probe (suggested --out {DEFAULT_TOY_OUT})")
     parser.add_argument("--out", default=DEFAULT_OUT, help=f"output folder (default {DEFAULT_OUT})")
     parser.add_argument("--data-root", default=None, help="data folder (default: $SIMPLECLICK_DATA, else ../shared/data)")
     parser.add_argument("--threads", type=int, default=2)
@@ -142,17 +154,24 @@ def generate(network, model_path: Path, out_dir: Path, data_root: Path, net_size
 def run(args) -> int:
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     torch.set_num_threads(max(1, args.threads))
-    from .evaluate import load_forward
-
-    forward_args = argparse.Namespace(model=args.model, random_variant=None, seed=0)
-    network, _, model_size = load_forward(forward_args)
-    if hasattr(network, "to"):
-        network = network.to(torch.device(args.device))
-    model_path = Path(args.model)
     out_dir = Path(args.out)
     data_root = Path(args.data_root) if args.data_root else default_data_root()
-    command = ("PYTHONPATH=python /usr/bin/python3 -m simpleclick fixtures --model "
-               f"{shlex.quote(_repo_relative(model_path))} --out {shlex.quote(_repo_relative(out_dir))}")
+    if args.toy_net:
+        from .toy_net import ToyDiskMemoryNet, export_toy_net
+
+        model_path = export_toy_net(out_dir / TOY_MODEL_FILE, 448)
+        network, model_size = ToyDiskMemoryNet().eval(), 448
+        source = "--toy-net"
+    else:
+        from .evaluate import load_forward
+
+        network, _, model_size = load_forward(argparse.Namespace(model=args.model, random_variant=None, seed=0))
+        model_path = Path(args.model)
+        source = f"--model {shlex.quote(_repo_relative(model_path))}"
+    if hasattr(network, "to"):
+        network = network.to(torch.device(args.device))
+    command = (f"PYTHONPATH=python /usr/bin/python3 -m simpleclick fixtures {source} "
+               f"--out {shlex.quote(_repo_relative(out_dir))}")
     generate(network, model_path, out_dir, data_root, model_size or 448, command, device=args.device)
     total = sum(p.stat().st_size for p in out_dir.iterdir() if p.is_file())
     print(f"wrote {out_dir} ({total / 1e6:.2f} MB)", file=sys.stderr)

@@ -1,6 +1,5 @@
 """One tiny training setup end to end: pack format, samples, a training step that lowers the loss, resume."""
 
-import io
 import os
 
 import numpy as np

@@ -7,18 +7,36 @@
  * Environment: SIMPLECLICK_BENCH_MODEL (default models/simpleclick-xtiny-untrained-448.onnx),
  * SIMPLECLICK_BENCH_ITERATIONS (measured clicks per scenario, default 6, after one warm-up),
  * SIMPLECLICK_BENCH_THREADS (onnxruntime intra-op threads; default: onnxruntime's choice),
- * SIMPLECLICK_BENCH_SPINNING=1 (let onnxruntime's threads busy-wait, its own default; the SDK turns it off).
+ * SIMPLECLICK_BENCH_SPINNING=1 (let onnxruntime's threads busy-wait, its own default; the SDK turns it off),
+ * SIMPLECLICK_BENCH_EAGER=0 (leave out the rows of the eager path, see below).
  *
  * Scenarios, each with flip averaging off (interactive preset) and on (parity preset):
  * - first click: the ROI is the whole image, so the probabilities are resized back to 1920 x 1080;
- * - refine, object ROI: a later click on an object of 300 x 300 pixels (ROI about 420 x 420);
- * - refine, whole-image ROI: a later click when the previous mask spans the image (the worst case).
+ * - first click, image seen before: the first click of another object on the same image, after a click on an
+ *   object ROI (the predictor keeps the whole image's crop for this);
+ * - refine, new object ROI: a later click on an object of 300 x 300 pixels whose ROI (about 420 x 420)
+ *   differs from the previous click's, so the image crop is resized;
+ * - refine, same object ROI: the ROI is kept from the previous click (the usual case while refining), so the
+ *   predictor reuses the resized image crop;
+ * - refine, whole-image ROI kept: a later click when the previous mask spans the image (the worst case).
+ * "New crop" rows alternate between two RgbImage objects with the same pixels, so the crop cache never hits.
+ *
+ * Each click is also thresholded into a full-size mask (`result.toMask()`, the `mask` column: what an
+ * interactive caller does next), and each scenario runs, alternating click by click so that both see the same
+ * load (and, in turn, a warm CPU cache), with the current predictor and with its eager path (`eagerRoiProbabilities`: every prediction kept as
+ * its ROI-size probabilities, built right after the model, as before states kept S x S probabilities).
+ *
+ * Wall-clock times on a shared machine swing with its load. The `cpu out` and `cpu mask` columns are the process
+ * CPU time of the same work (everything but the model run, and the mask): the JavaScript runs on one thread and
+ * nothing else of this process runs meanwhile, so they measure the work itself, not the waiting for a core.
  */
 import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { it } from 'vitest';
 import { ClickPredictor, ObjectState, type Click, type PredictorTiming, type RgbImage } from '../src/index';
+import { ResizedFloatMap } from '../src/image/resized-float-map';
+import type { NetInput, NetOutput, SegmentationModel } from '../src/model/segmentation-model';
 import { createNodeModel } from '../src/node/index';
 
 const MODEL_PATH =
@@ -27,6 +45,8 @@ const MODEL_PATH =
 const ITERATIONS = Number(process.env.SIMPLECLICK_BENCH_ITERATIONS ?? 6);
 const THREADS = process.env.SIMPLECLICK_BENCH_THREADS ? Number(process.env.SIMPLECLICK_BENCH_THREADS) : undefined;
 const SPINNING = process.env.SIMPLECLICK_BENCH_SPINNING === '1';
+const WITH_EAGER = process.env.SIMPLECLICK_BENCH_EAGER !== '0';
+const NET_SIZE = 448;
 const WIDTH = 1920;
 const HEIGHT = 1080;
 
@@ -50,13 +70,16 @@ function objectMaskState(): ObjectState {
   return ObjectState.fromMask({ width: WIDTH, height: HEIGHT, data });
 }
 
-function wholeImageState(): ObjectState {
-  // A previous prediction over the whole image whose mask touches two corners: the ROI stays the image.
-  const probabilities = new Float32Array(WIDTH * HEIGHT).fill(0.2);
-  probabilities[0] = 0.9;
-  probabilities[probabilities.length - 1] = 0.9;
+function wholeImageState(eager: boolean): ObjectState {
+  // A previous prediction over the whole image whose mask touches two corners: the ROI stays the image. Kept as
+  // the predictor in use keeps it: S x S network probabilities, or (eager) their resize to the ROI.
+  const net = new Float32Array(NET_SIZE * NET_SIZE).fill(0.2);
+  net[0] = 0.9;
+  net[net.length - 1] = 0.9;
+  const netMap = { width: NET_SIZE, height: NET_SIZE, data: net };
   const roi = { rowMin: 0, rowMax: HEIGHT - 1, colMin: 0, colMax: WIDTH - 1 };
-  return ObjectState.fromPrediction(WIDTH, HEIGHT, roi, probabilities);
+  if (!eager) return ObjectState.fromNetProbabilities(WIDTH, HEIGHT, roi, netMap);
+  return ObjectState.fromPrediction(WIDTH, HEIGHT, roi, new ResizedFloatMap(netMap, WIDTH, HEIGHT).toFloatMap().data);
 }
 
 function median(values: number[]): number {
@@ -65,10 +88,45 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-function row(name: string, timings: PredictorTiming[]): string {
+interface ClickTiming extends PredictorTiming {
+  readonly maskMs: number;
+  /** Process CPU time of the click outside the model run, and of the mask. */
+  readonly cpuOutsideMs: number;
+  readonly cpuMaskMs: number;
+}
+
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/** The model, recording the process CPU time of its last run. */
+class CpuTimedModel implements SegmentationModel {
+  lastRunCpuMs = 0;
+  constructor(private readonly inner: SegmentationModel) {}
+  get metadata() {
+    return this.inner.metadata;
+  }
+  async run(input: NetInput): Promise<NetOutput> {
+    const start = cpuMs();
+    try {
+      return await this.inner.run(input);
+    } finally {
+      this.lastRunCpuMs = cpuMs() - start;
+    }
+  }
+  async close(): Promise<void> {
+    await this.inner.close();
+  }
+}
+
+function row(name: string, timings: ClickTiming[]): string {
   const total = median(timings.map((t) => t.totalMs));
   const model = median(timings.map((t) => t.modelMs));
   const outside = median(timings.map((t) => t.totalMs - t.modelMs));
+  const mask = median(timings.map((t) => t.maskMs));
+  const outsideWithMask = median(timings.map((t) => t.totalMs + t.maskMs - t.modelMs));
+  const totalWithMask = median(timings.map((t) => t.totalMs + t.maskMs));
   const cells = [
     total,
     model,
@@ -76,38 +134,86 @@ function row(name: string, timings: PredictorTiming[]): string {
     median(timings.map((t) => t.postprocessMs)),
     outside,
   ].map((v) => v.toFixed(1).padStart(8));
-  return `${name.padEnd(40)}${cells.join('')}${((100 * outside) / total).toFixed(1).padStart(8)}%`;
+  const share = `${((100 * outside) / total).toFixed(1)}%`.padStart(8);
+  const maskCells = `${mask.toFixed(1).padStart(8)}${`${((100 * outsideWithMask) / totalWithMask).toFixed(1)}%`.padStart(10)}`;
+  const cpuCells = [median(timings.map((t) => t.cpuOutsideMs)), median(timings.map((t) => t.cpuMaskMs))]
+    .map((v) => v.toFixed(1).padStart(9))
+    .join('');
+  return `${name.padEnd(52)}${cells.join('')}${share}${maskCells}${cpuCells}`;
 }
 
 it.skipIf(!existsSync(MODEL_PATH))(`predictor overhead, ${WIDTH} x ${HEIGHT}`, async () => {
   const image = syntheticImage();
-  const model = await createNodeModel(MODEL_PATH, { intraOpNumThreads: THREADS, allowSpinning: SPINNING });
+  const nodeModel = await createNodeModel(MODEL_PATH, { intraOpNumThreads: THREADS, allowSpinning: SPINNING });
+  const model = new CpuTimedModel(nodeModel);
   const firstClick: Click[] = [{ xPx: 900, yPx: 500, isPositive: true }];
   const refineClicks: Click[] = [...firstClick, { xPx: 950, yPx: 560, isPositive: true }];
-  const scenarios: Array<[string, () => ObjectState | undefined, Click[]]> = [
-    ['first click (ROI = whole image)', () => undefined, firstClick],
-    ['refine, object ROI (~420 x 420)', objectMaskState, refineClicks],
-    ['refine, whole-image ROI', wholeImageState, refineClicks],
+  const imageCopy: RgbImage = { ...image, data: image.data.slice() };
+  interface Scenario {
+    readonly name: string;
+    readonly state: (eager: boolean) => ObjectState | undefined;
+    readonly clicks: Click[];
+    /** The same RgbImage every click (else two copies alternate, so no crop is reused). */
+    readonly sameImage: boolean;
+    /** Before each timed click, an untimed click on the object ROI of the same image (another object). */
+    readonly otherObjectFirst?: boolean;
+  }
+  const scenarios: Scenario[] = [
+    { name: 'first click (whole image)', state: () => undefined, clicks: firstClick, sameImage: false },
+    {
+      name: 'first click, image seen before',
+      state: () => undefined,
+      clicks: firstClick,
+      sameImage: true,
+      otherObjectFirst: true,
+    },
+    { name: 'refine, new object ROI', state: objectMaskState, clicks: refineClicks, sameImage: false },
+    { name: 'refine, same object ROI', state: objectMaskState, clicks: refineClicks, sameImage: true },
+    { name: 'refine, whole-image ROI kept', state: wholeImageState, clicks: refineClicks, sameImage: true },
   ];
+  const otherObject = objectMaskState();
   const lines: string[] = [];
   const loadBefore = loadavg()[0];
+  const variants = WITH_EAGER ? [false, true] : [false];
   for (const preset of ['interactive', 'parity'] as const) {
-    const predictor = await ClickPredictor.create(model, { preset });
-    for (const [name, makeState, clicks] of scenarios) {
-      const state = makeState();
-      const timings: PredictorTiming[] = [];
+    const predictors = await Promise.all(
+      variants.map((eager) => ClickPredictor.create(model, { preset }, { eagerRoiProbabilities: eager })),
+    );
+    // Warm-up: every scenario once, so that the first row does not pay for the JIT compiling the shared code.
+    for (const { state: makeState, clicks } of scenarios) {
+      for (const [v, predictor] of predictors.entries()) (await predictor.predict(image, clicks, makeState(variants[v]))).toMask();
+    }
+    for (const { name, state: makeState, clicks, sameImage, otherObjectFirst } of scenarios) {
+      const states = variants.map((eager) => makeState(eager));
+      const timings: ClickTiming[][] = variants.map(() => []);
       for (let i = 0; i <= ITERATIONS; i++) {
-        const result = await predictor.predict(image, clicks, state);
-        if (i > 0) timings.push(result.timing); // the first run is a warm-up
+        // Alternate which variant goes first: the second one finds the image in the CPU caches.
+        const order = i % 2 === 0 ? [...predictors.keys()] : [...predictors.keys()].reverse();
+        for (const v of order) {
+          const predictor = predictors[v];
+          const input = sameImage || i % 2 === 0 ? image : imageCopy;
+          if (otherObjectFirst) await predictor.predict(input, refineClicks, otherObject);
+          const cpuStartMs = cpuMs();
+          const result = await predictor.predict(input, clicks, states[v]);
+          const cpuOutsideMs = cpuMs() - cpuStartMs - model.lastRunCpuMs;
+          const maskStartMs = performance.now();
+          const cpuMaskStartMs = cpuMs();
+          result.toMask();
+          const maskMs = performance.now() - maskStartMs;
+          const cpuMaskMs = cpuMs() - cpuMaskStartMs;
+          if (i > 0) timings[v].push({ ...result.timing, maskMs, cpuOutsideMs, cpuMaskMs }); // the first run is a warm-up
+        }
       }
-      lines.push(row(`${preset === 'parity' ? 'flip on ' : 'flip off'}: ${name}`, timings));
+      for (const [v, eager] of variants.entries()) {
+        lines.push(row(`${preset === 'parity' ? 'flip on ' : 'flip off'}: ${name}${eager ? ' [eager]' : ''}`, timings[v]));
+      }
     }
   }
   await model.close();
-  const header = `${'median ms per click'.padEnd(40)}${['total', 'model', 'pre', 'post', 'outside'].map((h) => h.padStart(8)).join('')}   share`;
+  const header = `${'median ms per click'.padEnd(52)}${['total', 'model', 'pre', 'post', 'outside', 'share', 'mask'].map((h) => h.padStart(8)).join('')}  +mask share  cpu out cpu mask`;
   console.log(
     [
-      `predictor overhead: ${WIDTH} x ${HEIGHT} image, ${MODEL_PATH.split('/').pop()}, onnxruntime-node ${model.executionProviders.join('+')}, spinning ${SPINNING ? 'on' : 'off'}`,
+      `predictor overhead: ${WIDTH} x ${HEIGHT} image, ${MODEL_PATH.split('/').pop()}, onnxruntime-node ${nodeModel.executionProviders.join('+')}, spinning ${SPINNING ? 'on' : 'off'}`,
       `${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${ITERATIONS} clicks per row after a warm-up, load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after`,
       header,
       ...lines,

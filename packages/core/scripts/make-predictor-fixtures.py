@@ -23,9 +23,11 @@ RADIUS = 5
 
 
 def disks(clicks, size):
-    """Disk maps as the official DistMaps(use_disks=True) computes them: the clicks go through a float32
-    tensor, differences, squares and the sum are float32 tensor operations, then <= radius^2. Points whose
-    max(y, x) < 0 are invalid. Returns (positive, negative) boolean arrays."""
+    """Disk maps with the arithmetic of the official DistMaps(use_disks=True) in the official evaluation: the
+    points tensor is float64 (the mapped click coordinates are numpy float64 there) and shaped [N, 2, 1, 1], the
+    coordinate grid is float32 [N, 2, S, S]; the in-place grid - point promotes to float64 and rounds once into
+    the float32 grid, then squares and the sum are float32, then <= radius^2. Points whose max(y, x) < 0 are
+    invalid. (A 0-dim point would not promote: the shape matters.) Returns (positive, negative)."""
     rows = torch.arange(size, dtype=torch.float32)
     cols = torch.arange(size, dtype=torch.float32)
     grid_rows, grid_cols = torch.meshgrid(rows, cols, indexing='ij')
@@ -35,11 +37,15 @@ def disks(clicks, size):
         for (y, x, positive) in clicks:
             if positive != sign:
                 continue
-            point = torch.tensor([y, x])  # float32, like torch.tensor(list of python floats)
+            point = torch.tensor([[np.float64(y), np.float64(x)]])
+            assert point.dtype == torch.float64
             if torch.max(point) < 0:
                 continue
-            distance = (grid_rows - point[0]) * (grid_rows - point[0]) + (grid_cols - point[1]) * (grid_cols - point[1])
-            union |= distance <= float(RADIUS * RADIUS)
+            coords = torch.stack((grid_rows, grid_cols), dim=0).unsqueeze(0)
+            coords.add_(-point.view(1, 2, 1, 1))
+            coords.mul_(coords)
+            coords[:, 0] += coords[:, 1]
+            union |= coords[0, 0] <= float(RADIUS * RADIUS)
         maps.append(union.numpy())
     return maps
 
@@ -69,6 +75,10 @@ def click_map_cases(rng):
             rim.append((base + offset, base, False))
             rim.append((base + 0.1 * offset, base - offset, True))
     cases.append(rim)
+    # Mapped clicks whose disk rim depends on keeping the coordinates in float64 (rounding them to float32 first
+    # moves one rim pixel), found by search: S * Y / H, S * X / W.
+    cases.append([(SIZE * 98 / 847, SIZE * 331 / 786, True), (SIZE * 408 / 583, SIZE * 62 / 356, False),
+                  (SIZE * 125 / 156, SIZE * 100 / 624, True), (SIZE * 46 / 160, SIZE * 209 / 220, False)])
     # Negative coordinates: skipped only when both are negative.
     cases.append([(-1.0, 3.0, True), (3.0, -1.0, False), (-0.5, -0.5, True), (-1e-9, 2.0, False), (-4.0, -1.0, True)])
     return cases

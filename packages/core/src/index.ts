@@ -31,6 +31,11 @@ export type {
 export { resizeRgbRegionToPlanar } from './image/resize-rgb-region';
 export { cropRgbImage, cropFloatMap, roiWidthPx, roiHeightPx, assertRoiInside } from './image/crop';
 export { fmaFloat32 } from './image/float32-fma';
+// Probabilities kept at network resolution, evaluated on demand (ObjectState.resizedRegionProbabilities).
+export { ResizedFloatMap } from './image/resized-float-map';
+export { LazyFloatMap } from './image/lazy-float-map';
+export { resizeBilinearSampled } from './image/resize-sampled';
+export type { SourceSampler } from './image/resize-sampled';
 
 // --- clicks ---
 export type { Click } from './clicks/click';

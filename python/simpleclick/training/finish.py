@@ -12,7 +12,8 @@ Steps:
    early stop so that every object has its whole IoU curve; NoC and NoF do not depend on early stop) on GrabCut,
    Berkeley and ssTEM for the fp32 file, and on GrabCut and Berkeley for the fp16 file; the fp16 file is kept only
    when its NoC@85/90 stay within ``--fp16-tolerance`` of fp32's;
-4. write ``<models>/<name>.md`` (the model card, including ``<run>/notes.md`` when present: data and licences, layout, steps, hardware, time, the evaluation
+4. write ``<models>/<name>.md`` (the model card: layout choice from ``<run>/notes.md``, else ``pilot-notes.md``;
+   data and licences, layout, steps, hardware, time, the evaluation
    table, mIoU-per-click curve data and ``<name>-curve.png``) and keep the evaluator's JSON in ``<run>/eval/``.
 
 Without ``--name`` the files are called ``simpleclick-<variant>-scratch-<S>`` (for example
@@ -27,7 +28,6 @@ import os
 import platform
 import subprocess
 import sys
-import time
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
@@ -169,7 +169,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     os.makedirs(eval_dir, exist_ok=True)
     step = int(checkpoint["step"])
     samples = int(checkpoint.get("samples", step * train_config.get("batch_size", 0)))
-    hours = float(checkpoint["train_seconds"]) / 3600
     training_data = "BSDS500(minus eval ids)+WeizmannHorse+WeizmannSED+coco128-seg+CCP+synthetic"
     metadata = {
         "trained": True, "training_data": training_data,
@@ -287,6 +286,14 @@ def write_card(args, name, net, checkpoint, checkpoint_path, train_config, repor
         f"- **Deviation from the paper** (no GPU was lent to this task): trained on CPU at S = {size_px} instead of "
         "448 and for a small fraction of the paper's steps, with a higher learning rate to make the short run "
         "count. The ONNX graph is exported at the training size.",
+    ]
+    notes_path = os.path.join(args.run, "notes.md")
+    if not os.path.exists(notes_path):  # the pilot comparison behind the shipped layout
+        notes_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pilot-notes.md")
+    if os.path.exists(notes_path):
+        with open(notes_path) as handle:
+            lines += ["", "## Layout choice and pilot runs", "", handle.read().strip()]
+    lines += [
         "",
         "## Data and licences",
         "",

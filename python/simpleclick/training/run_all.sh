@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # The whole training run in one command: pack the data, train, export + evaluate + model card.
 #   python/simpleclick/training/run_all.sh                  (from the repository root)
-# Settings (environment): RUN (run folder, default runs/main-xtiny-256), HOURS (training budget, default 5),
+# Settings (environment): RUN (run folder, default runs/main-xtiny-narrow-256), HOURS (training budget, default 5),
 # SIZE (S, default 256), LAYOUT (narrow|official, default narrow), DEVICE (cpu|cuda), BATCH (default 8),
 # EXTRA (more train.py options). Re-running resumes an unfinished run in RUN.
 set -euo pipefail
 REPO="$(cd "$(dirname "$0")/../../.." && pwd)"
-RUN="${RUN:-runs/main-xtiny-256}"
+RUN="${RUN:-runs/main-xtiny-narrow-256}"
 HOURS="${HOURS:-5}"
 SIZE="${SIZE:-256}"
 LAYOUT="${LAYOUT:-narrow}"
@@ -31,7 +31,8 @@ if [ -f "$RUN_ABS/checkpoints/last.pth" ]; then
   fi
 else
   $PY -m simpleclick.training.train --run "$RUN_ABS" --size "$SIZE" --time-budget-h "$HOURS" \
-    --batch-size "$BATCH" --device "$DEVICE" "${LAYOUT_ARGS[@]}" ${EXTRA:-}
+    --batch-size "$BATCH" --device "$DEVICE" --lr 2e-4 --warmup-steps 300 --center-click-prob 0.2 \
+    --checkpoint-every-min 15 --snapshot-every-min 60 "${LAYOUT_ARGS[@]}" ${EXTRA:-}
 fi
 
 $PY -m simpleclick.training.finish --run "$RUN_ABS"

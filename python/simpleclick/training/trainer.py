@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import random
 import sys
 import time
 from dataclasses import asdict, dataclass, field
@@ -330,7 +329,7 @@ class Trainer:
         progress = self.progress()
         eta_s = float("nan")
         if progress > 0:
-            eta_s = self.train_seconds * (1.0 - progress) / progress
+            eta_s = max(0.0, self.train_seconds * (1.0 - progress) / progress)
         eta = time.strftime("%H:%M:%S", time.gmtime(eta_s)) if math.isfinite(eta_s) else "?"
         return (f"step {self.step} samples {self.step * self.config.batch_size} "
                 f"progress {100 * progress:5.1f}% loss {self.loss_ema or float('nan'):.4f} "

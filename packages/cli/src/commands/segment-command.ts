@@ -17,7 +17,7 @@ import { resolveModel } from '../models/resolve-model';
 import { checkClicksInside } from '../options/check-clicks';
 import { collectClick } from '../options/parse-click';
 import { areaPx, integerAtLeast, numberInRange } from '../options/parse-number';
-import { DEFAULT_LABEL_STUDIO_NAMES, type LabelStudioResultType } from '../output/label-studio-result';
+import { DEFAULT_LABEL_STUDIO_NAMES, type LabelStudioResultType } from '@simpleclick/adapters-labelstudio';
 import { encodeMaskOutput, isTextFormat, MASK_FORMATS, usesPolygons, type MaskFormat } from '../output/mask-output';
 import { writeResult } from './write-output';
 

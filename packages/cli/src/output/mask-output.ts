@@ -14,7 +14,7 @@ import {
   type LabelStudioNames,
   type LabelStudioPrediction,
   type LabelStudioResultType,
-} from './label-studio-result';
+} from '@simpleclick/adapters-labelstudio';
 
 /** The formats `simpleclick segment --format` writes. */
 export const MASK_FORMATS = ['png', 'polygon', 'coco', 'labelstudio', 'cvat'] as const;

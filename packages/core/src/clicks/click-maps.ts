@@ -18,11 +18,12 @@ export const CLICK_DISK_RADIUS_PX = 5;
  * planes of `target`: value 1 at every integer pixel (row, col) with `(row - y)^2 + (col - x)^2 <= r^2`, the
  * union over the clicks of each sign; other values are left as they are (the caller zero-fills).
  *
- * Arithmetic as in the official code: the coordinates are converted to float32 (they go through a float32
- * tensor), each difference is a float32 subtraction, squared and summed in float32 (`Math.fround` at every
- * step), so the pixels on the rim match bit for bit. A click whose float32 coordinates are both negative
- * (`max(y, x) < 0`) is skipped even if its disk would reach the crop: the official code treats such points
- * as padding.
+ * Arithmetic as in the official evaluation: the coordinates stay float64 (the official clicks are numpy
+ * integers, so the mapped coordinates are numpy float64 and the points tensor is float64); each difference is
+ * computed in float64 and stored into the float32 coordinate grid (one rounding to float32), then squared and
+ * summed in float32 (`Math.fround` at every step), so the pixels on the rim match bit for bit. A click whose
+ * coordinates are both negative (`max(y, x) < 0`) is skipped even if its disk would reach the crop: the
+ * official code treats such points as padding.
  *
  * Only the pixels within the disk's bounding square are visited.
  */
@@ -55,8 +56,8 @@ export function drawClickDisks(
   // inside decides the rim.
   const reach = radiusPx + 1;
   for (const click of clicks) {
-    const y = fround(click.yNet);
-    const x = fround(click.xNet);
+    const y = click.yNet;
+    const x = click.xNet;
     if (!(Math.max(y, x) >= 0)) continue;
     const planeOffset = click.isPositive ? positiveOffset : negativeOffset;
     const rowFirst = Math.max(0, Math.ceil(y - reach));

@@ -16,6 +16,7 @@ import type { NetInput, NetOutput, SegmentationModel } from '../model/segmentati
 import { createNodeModel } from '../node/onnx-node';
 import { maxAbsDifference, tinyGraphLogits, tinyGraphPath } from '../../test-support/tiny-graph';
 import { ClickPredictor } from './click-predictor';
+import type { ObjectState } from './object-state';
 import type { Roi } from './roi';
 import { candidateRoi, selectRoi } from './zoom-in';
 
@@ -229,6 +230,102 @@ describe('ClickPredictor follows the official pipeline step by step', () => {
     const sb = await predictor.predict(image, b);
     expect(ra.probabilities.data).toEqual(sa.probabilities.data);
     expect(rb.probabilities.data).toEqual(sb.probabilities.data);
+  });
+});
+
+describe('ClickPredictor crop reuse', () => {
+  it('reuses the crop of the same image and ROI, and resizes a new image again', async () => {
+    for (const preset of ['parity', 'interactive'] as const) {
+      const model = new FakeModel();
+      const predictor = await ClickPredictor.create(model, { preset });
+      const image = makeImage(150, 120); // under the 200-pixel minimum: the ROI is always the whole image
+      const clicks = [{ xPx: 40, yPx: 50, isPositive: true }];
+      const first = await predictor.predict(image, clicks);
+      const second = await predictor.predict(image, [...clicks, { xPx: 60, yPx: 55, isPositive: false }], first.state);
+      expect(second.roi).toEqual(first.roi);
+      expect(model.inputs[1].image).toEqual(model.inputs[0].image);
+      // Same size and ROI, other pixels: must not reuse.
+      const other = { ...image, data: image.data.map((v) => 255 - v) };
+      await predictor.predict(other, clicks);
+      expect(model.inputs[2].image).not.toEqual(model.inputs[0].image);
+      const fresh = new FakeModel();
+      await (await ClickPredictor.create(fresh, { preset })).predict(other, clicks);
+      expect(model.inputs[2].image).toEqual(fresh.inputs[0].image);
+    }
+  });
+});
+
+describe('ClickPredictor whole-image crop', () => {
+  it("reuses the whole image's crop for the next object's first click, and resizes a new image again", async () => {
+    for (const preset of ['parity', 'interactive'] as const) {
+      const model = new FakeModel();
+      const predictor = await ClickPredictor.create(model, { preset });
+      const image = makeImage(420, 300);
+      const first = await predictor.predict(image, [{ xPx: 200, yPx: 150, isPositive: true }]);
+      expect(first.roi).toEqual({ rowMin: 0, rowMax: 299, colMin: 0, colMax: 419 });
+      // An object from a mask: its ROI is not the whole image, so the last crop is another one.
+      const mask = new Uint8Array(420 * 300);
+      for (let y = 100; y < 130; y++) for (let x = 200; x < 260; x++) mask[y * 420 + x] = 1;
+      const object = await predictor.predict(image, [{ xPx: 220, yPx: 110, isPositive: true }], predictor.stateFromMask(image, { width: 420, height: 300, data: mask }));
+      expect(object.roi).not.toEqual(first.roi);
+      await predictor.predict(image, [{ xPx: 50, yPx: 60, isPositive: true }]);
+      expect(model.inputs[2].image).toEqual(model.inputs[0].image);
+      const other = { ...image, data: image.data.map((v) => 255 - v) };
+      await predictor.predict(other, [{ xPx: 50, yPx: 60, isPositive: true }]);
+      const fresh = new FakeModel();
+      await (await ClickPredictor.create(fresh, { preset })).predict(other, [{ xPx: 50, yPx: 60, isPositive: true }]);
+      expect(model.inputs[3].image).toEqual(fresh.inputs[0].image);
+      expect(model.inputs[3].image).not.toEqual(model.inputs[0].image);
+    }
+  });
+});
+
+describe('ClickPredictor keeps large ROIs at network resolution', () => {
+  it('gives the same ROIs, model inputs, probabilities and masks as building every ROI map eagerly', async () => {
+    for (const preset of ['parity', 'interactive'] as const) {
+      const image = makeImage(420, 300); // ROIs up to 420 x 300, far more than S x S = 32 x 32 pixels
+      const lazyModel = new FakeModel();
+      const eagerModel = new FakeModel();
+      const lazy = await ClickPredictor.create(lazyModel, { preset });
+      const eager = await ClickPredictor.create(eagerModel, { preset }, { eagerRoiProbabilities: true });
+      const clicks: Click[] = [
+        { xPx: 200, yPx: 150, isPositive: true },
+        { xPx: 60, yPx: 40, isPositive: false },
+        { xPx: 380, yPx: 260, isPositive: true },
+        { xPx: 210, yPx: 100, isPositive: false },
+        { xPx: 5, yPx: 295, isPositive: true },
+      ];
+      let lazyState: ObjectState | undefined;
+      let eagerState: ObjectState | undefined;
+      let networkStates = 0;
+      for (let k = 1; k <= clicks.length; k++) {
+        const a = await lazy.predict(image, clicks.slice(0, k), lazyState);
+        const b = await eager.predict(image, clicks.slice(0, k), eagerState);
+        expect(a.roi).toEqual(b.roi);
+        expect(lazyModel.inputs[k - 1].clickMaps).toEqual(eagerModel.inputs[k - 1].clickMaps);
+        expect(lazyModel.inputs[k - 1].image).toEqual(eagerModel.inputs[k - 1].image);
+        expect(a.probabilities.data).toEqual(b.probabilities.data);
+        expect(a.toMask().data).toEqual(b.toMask().data);
+        expect(a.toMask(0.5).data).toEqual(b.toMask(0.5).data);
+        expect(a.state.foregroundBox(0.5)).toEqual(b.state.foregroundBox(0.5));
+        expect(b.state.resizedRegionProbabilities).toBeNull();
+        const roiPixels = (a.roi.rowMax - a.roi.rowMin + 1) * (a.roi.colMax - a.roi.colMin + 1);
+        expect(a.state.resizedRegionProbabilities !== null).toBe(roiPixels > S * S);
+        if (a.state.resizedRegionProbabilities !== null) networkStates++;
+        lazyState = a.state;
+        eagerState = b.state;
+      }
+      expect(networkStates).toBeGreaterThan(0);
+      // The previous mask mattered: the click maps carry a non-zero previous-probability channel.
+      expect(lazyModel.inputs.at(-1)!.clickMaps.subarray(0, S * S).some((v) => v > 0)).toBe(true);
+    }
+  });
+
+  it('keeps the values of an ROI of at most S x S pixels', async () => {
+    const predictor = await ClickPredictor.create(new FakeModel());
+    const result = await predictor.predict(makeImage(30, 20), [{ xPx: 10, yPx: 10, isPositive: true }]);
+    expect(result.state.resizedRegionProbabilities).toBeNull();
+    expect(result.state.regionProbabilities?.length).toBe(600);
   });
 });
 

@@ -11,6 +11,7 @@ import {
 import type { FloatMap } from '../image/float-map';
 import { computeLinearAxisWeights, planeWindow, resizeBilinearWindow } from '../image/resize-bilinear';
 import { resizeRgbRegionToPlanar } from '../image/resize-rgb-region';
+import { resizeBilinearSampled } from '../image/resize-sampled';
 import type { RgbImage } from '../image/rgb-image';
 import type { BinaryMask } from '../mask/binary-mask';
 import type { SegmentationModel } from '../model/segmentation-model';
@@ -33,6 +34,15 @@ import { candidateRoi, selectRoi } from './zoom-in';
  * {@link ObjectState} that `predict` takes and returns. Calls are queued and run one at a time (the
  * predictor reuses its input buffers).
  *
+ * Images are treated as immutable: the resized crop of the last image and ROI is reused when the next call
+ * has the same `image.data` array and the same ROI, which saves most of the work of a refining click, and the
+ * crop of the whole image (the ROI of every object's first click) is kept for the last image that needed it.
+ * Pass a new RgbImage (a new `data` array) when the pixels change; do not write into a `data` array in use.
+ *
+ * Probabilities are kept per object at the size of the ROI or, when the ROI has more pixels than the network
+ * input, as the S x S network output, resized on demand (see {@link ObjectState}): the result's full-size
+ * map is built only when `probabilities.data` is read.
+ *
  * ```ts
  * const model = await createNodeModel('models/simpleclick-xtiny-untrained-448.onnx');
  * const predictor = await ClickPredictor.create(model, { preset: 'parity' });
@@ -51,13 +61,25 @@ export class ClickPredictor implements ClickSegmenter<ObjectState> {
   readonly #imageInput: Float32Array;
   readonly #clickMapsInput: Float32Array;
   readonly #netProbabilities: Float32Array;
+  /** What the image planes of the input buffer hold (batch 0, and its mirror with flip): the crop cache key. */
+  #imageInputKey: { readonly data: Uint8Array; readonly width: number; readonly height: number; readonly roi: Roi } | null =
+    null;
+  /**
+   * The crop of the whole image (batch 0 planes) of the last image whose whole image was the ROI: the first
+   * click of every object on an image uses it (official zoom-in), so the second object's first click does not
+   * resize the image again. 3 x S x S floats.
+   */
+  #wholeImageCrop: { readonly data: Uint8Array; readonly width: number; readonly height: number; readonly planes: Float32Array } | null =
+    null;
+  readonly #internal: ClickPredictorInternalOptions;
   #scratch = new Float32Array(0);
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
 
-  private constructor(model: SegmentationModel, options: PredictorOptions) {
+  private constructor(model: SegmentationModel, options: PredictorOptions, internal: ClickPredictorInternalOptions) {
     this.#model = model;
     this.options = options;
+    this.#internal = { ...internal };
     this.netSizePx = model.metadata.inputSizePx;
     const batch = options.useFlip ? 2 : 1;
     const plane = this.netSizePx * this.netSizePx;
@@ -70,14 +92,20 @@ export class ClickPredictor implements ClickSegmenter<ObjectState> {
    * A predictor over `model` (which it then owns: {@link close} closes it).
    * Throws {@link InvalidArgumentError} for bad options, {@link ModelContractError} when the model's
    * metadata has no usable input size.
+   *
+   * @param internal - Not part of the public API: switches for benchmarks and tests.
    */
-  static async create(model: SegmentationModel, options: PredictorOptionsInput = {}): Promise<ClickPredictor> {
+  static async create(
+    model: SegmentationModel,
+    options: PredictorOptionsInput = {},
+    internal: ClickPredictorInternalOptions = {},
+  ): Promise<ClickPredictor> {
     const resolved = resolvePredictorOptions(options);
     const sizePx = model?.metadata?.inputSizePx;
     if (!Number.isInteger(sizePx) || sizePx <= 0) {
       throw new ModelContractError(`model metadata has no valid input size (got ${String(sizePx)})`);
     }
-    return new ClickPredictor(model, resolved);
+    return new ClickPredictor(model, resolved, internal);
   }
 
   /**
@@ -183,28 +211,54 @@ export class ClickPredictor implements ClickSegmenter<ObjectState> {
     //    4-channel view, so both use its generic kernel.
     const imageInput = this.#imageInput;
     const clickMaps = this.#clickMapsInput;
-    resizeRgbRegionToPlanar(image, roi, imageInput, 0, size, size);
+    // The image crop is the same as last time when the image and the ROI are (the ROI is often kept from
+    // click to click): then the planes already in the buffer are reused.
+    const key = this.#imageInputKey;
+    const imagePlanesReady =
+      key !== null &&
+      key.data === image.data &&
+      key.width === image.width &&
+      key.height === image.height &&
+      sameRoi(key.roi, roi);
+    this.#imageInputKey = null; // until the planes below are complete
+    if (!imagePlanesReady) this.#resizeImage(image, roi);
     clickMaps.fill(0);
-    const previous = state.roiWindow(roi, (length) => this.#scratchOfSize(length));
-    if (previous !== null) {
-      resizeBilinearWindow(
-        previous,
-        planeWindow(clickMaps, size, size, 0),
+    const previousTarget = planeWindow(clickMaps, size, size, 0);
+    if (state.resizedRegionProbabilities !== null) {
+      // Kept at network resolution: evaluate the previous probabilities only where this resize reads them.
+      resizeBilinearSampled(
+        roiWidth,
+        roiHeight,
+        (rows, cols, out) => state.sampleRoi(roi, rows, cols, out),
+        previousTarget,
         true,
         'generic',
-        computeLinearAxisWeights(roiHeight, size, true),
-        computeLinearAxisWeights(roiWidth, size, true),
+        (length) => this.#scratchOfSize(length),
       );
+    } else {
+      const previous = state.roiWindow(roi, (length) => this.#scratchOfSize(length));
+      if (previous !== null) {
+        resizeBilinearWindow(
+          previous,
+          previousTarget,
+          true,
+          'generic',
+          computeLinearAxisWeights(roiHeight, size, true),
+          computeLinearAxisWeights(roiWidth, size, true),
+        );
+      }
     }
 
     // 3. Click disks at network resolution; with flip, the mirrored crop gets disks from mirrored coordinates.
     const netClicks = mapClicksToNet(clicks, roi, size);
     drawClickDisks(netClicks, size, clickMaps, plane, 2 * plane, clickRadiusPx);
     if (useFlip) {
-      mirrorPlanes(imageInput, 0, 3 * plane, 3, size);
+      if (!imagePlanesReady) mirrorPlanes(imageInput, 0, 3 * plane, 3, size);
       mirrorPlanes(clickMaps, 0, 3 * plane, 1, size);
       drawClickDisks(mirrorNetClicks(netClicks, size), size, clickMaps, 4 * plane, 5 * plane, clickRadiusPx);
     }
+
+    this.#imageInputKey = { data: image.data, width: image.width, height: image.height, roi };
 
     // 4. The network.
     const modelStartMs = nowMs();
@@ -223,19 +277,26 @@ export class ClickPredictor implements ClickSegmenter<ObjectState> {
     }
 
     // 5. Flip averaging 0.5 * (l0 + mirror(l1)) and sigmoid, in float32.
-    const probabilities = this.#netProbabilities;
-    logitsToProbabilities(logits, probabilities, size, useFlip);
-
-    // 6. Back to ROI size (PyTorch resizes the contiguous 1-channel map with its channels-last kernel); the
-    //    state keeps the ROI crop, which stands for the map pasted into zeros.
-    const roiProbabilities = new Float32Array(roiWidth * roiHeight);
-    resizeBilinearWindow(
-      planeWindow(probabilities, size, size),
-      planeWindow(roiProbabilities, roiWidth, roiHeight),
-      true,
-      'channels-last',
-    );
-    const newState = ObjectState.fromPrediction(image.width, image.height, roi, roiProbabilities);
+    // 6. Back to ROI size (PyTorch resizes the contiguous 1-channel map with its channels-last kernel) and pasted
+    //    into zeros. The state stands for that map with whichever is smaller: the ROI's values, or the S x S
+    //    probabilities, resized on demand (a 2-megapixel ROI is never built unless someone asks for it).
+    let newState: ObjectState;
+    if (roiWidth * roiHeight > plane && !this.#internal.eagerRoiProbabilities) {
+      const probabilities = new Float32Array(plane); // owned by the state from now on
+      logitsToProbabilities(logits, probabilities, size, useFlip);
+      newState = ObjectState.fromNetProbabilities(image.width, image.height, roi, { width: size, height: size, data: probabilities });
+    } else {
+      const probabilities = this.#netProbabilities;
+      logitsToProbabilities(logits, probabilities, size, useFlip);
+      const roiProbabilities = new Float32Array(roiWidth * roiHeight);
+      resizeBilinearWindow(
+        planeWindow(probabilities, size, size),
+        planeWindow(roiProbabilities, roiWidth, roiHeight),
+        true,
+        'channels-last',
+      );
+      newState = ObjectState.fromPrediction(image.width, image.height, roi, roiProbabilities);
+    }
     const endMs = nowMs();
 
     return {
@@ -252,10 +313,47 @@ export class ClickPredictor implements ClickSegmenter<ObjectState> {
     };
   }
 
+  /** Batch 0's image planes: the crop of `roi` resized to S x S, from the whole-image cache when it has it. */
+  #resizeImage(image: RgbImage, roi: Roi): void {
+    const size = this.netSizePx;
+    const planeValues = 3 * size * size;
+    const wholeImage = roi.rowMin === 0 && roi.colMin === 0 && roi.rowMax === image.height - 1 && roi.colMax === image.width - 1;
+    if (!wholeImage || this.#internal.eagerRoiProbabilities) {
+      resizeRgbRegionToPlanar(image, roi, this.#imageInput, 0, size, size);
+      return;
+    }
+    const cached = this.#wholeImageCrop;
+    if (cached !== null && cached.data === image.data && cached.width === image.width && cached.height === image.height) {
+      this.#imageInput.set(cached.planes);
+      return;
+    }
+    resizeRgbRegionToPlanar(image, roi, this.#imageInput, 0, size, size);
+    const planes = cached?.planes ?? new Float32Array(planeValues);
+    planes.set(this.#imageInput.subarray(0, planeValues));
+    this.#wholeImageCrop = { data: image.data, width: image.width, height: image.height, planes };
+  }
+
   #scratchOfSize(length: number): Float32Array {
     if (this.#scratch.length < length) this.#scratch = new Float32Array(length);
     return this.#scratch;
   }
+}
+
+/**
+ * Switches of {@link ClickPredictor.create} that are not part of the public API.
+ * @internal
+ */
+export interface ClickPredictorInternalOptions {
+  /**
+   * Keep every prediction as its ROI-size probabilities, built right after the model runs, whatever the ROI's
+   * size, and keep no whole-image crop (the predictor's behaviour before states kept S x S probabilities for
+   * large ROIs). Same results; for comparing the two in benchmarks and tests.
+   */
+  readonly eagerRoiProbabilities?: boolean;
+}
+
+function sameRoi(a: Roi, b: Roi): boolean {
+  return a.rowMin === b.rowMin && a.rowMax === b.rowMax && a.colMin === b.colMin && a.colMax === b.colMax;
 }
 
 function checkImage(image: RgbImage): void {

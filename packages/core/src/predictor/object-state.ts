@@ -1,6 +1,7 @@
 import { InvalidArgumentError, InvalidMaskError } from '../errors';
 import type { FloatMap } from '../image/float-map';
-import type { FloatPlaneWindow } from '../image/resize-bilinear';
+import { planeWindow, type FloatPlaneWindow } from '../image/resize-bilinear';
+import { ResizedFloatMap } from '../image/resized-float-map';
 import type { BinaryMask } from '../mask/binary-mask';
 import type { Roi } from './roi';
 
@@ -13,8 +14,16 @@ export const DEFAULT_MASK_THRESHOLD = 0.49;
  *
  * The predictor pastes each result into a zero map, so the probabilities are 0 outside the ROI; a state keeps
  * only the region that can be non-zero (`probabilityRegion`), which makes a state of a small object on a
- * large image small. States are immutable (frozen, and their arrays are never written after creation):
- * keeping old states is all an undo/redo stack needs.
+ * large image small. Inside the region it keeps either the values themselves (`regionProbabilities`: imported
+ * masks, and predictions whose ROI has at most S x S pixels) or, for larger ROIs, the S x S network
+ * probabilities whose bilinear resize they are (`resizedRegionProbabilities`), evaluated only where they are
+ * needed: the next click reads about (2 S)^2 of them, the mask is decided per source cell, and the full map is
+ * built only when asked for ({@link toProbabilityMap}). Either way a state holds at most S x S values per
+ * prediction (800 KB at S = 448), whatever the image size, and every method gives exactly the values of the
+ * materialised map.
+ *
+ * States are immutable (frozen, and their arrays are never written after creation): keeping old states is all
+ * an undo/redo stack needs.
  */
 export class ObjectState {
   /** Size of the image the state belongs to. */
@@ -24,8 +33,14 @@ export class ObjectState {
   readonly roi: Roi | null;
   /** Probabilities are 0 outside this box (inclusive); `null` when they are 0 everywhere. */
   readonly probabilityRegion: Roi | null;
-  /** Row-major float32 probabilities inside `probabilityRegion`; `null` with it. Never modified. */
-  readonly regionProbabilities: Float32Array | null;
+  /**
+   * The probabilities inside `probabilityRegion` as the bilinear resize (align_corners, PyTorch's channels-last
+   * kernel) of the network's S x S probabilities to the region's size, when the state keeps them that way;
+   * otherwise `null` and `regionProbabilities` holds the values.
+   */
+  readonly resizedRegionProbabilities: ResizedFloatMap | null;
+  /** The values inside the region: kept from creation, or built on the first read of `regionProbabilities`. */
+  #regionValues: Float32Array | null;
   /** Memo of {@link foregroundBox} per threshold; not part of the state's value. */
   readonly #foregroundBoxes = new Map<number, Roi | null>();
 
@@ -35,13 +50,28 @@ export class ObjectState {
     roi: Roi | null,
     probabilityRegion: Roi | null,
     regionProbabilities: Float32Array | null,
+    resizedRegionProbabilities: ResizedFloatMap | null = null,
   ) {
     this.imageWidthPx = imageWidthPx;
     this.imageHeightPx = imageHeightPx;
     this.roi = roi === null ? null : Object.freeze({ ...roi });
     this.probabilityRegion = probabilityRegion === null ? null : Object.freeze({ ...probabilityRegion });
-    this.regionProbabilities = regionProbabilities;
+    this.#regionValues = regionProbabilities;
+    this.resizedRegionProbabilities = resizedRegionProbabilities;
     Object.freeze(this);
+  }
+
+  /**
+   * Row-major float32 probabilities inside `probabilityRegion`; `null` with it. Never modified.
+   * For a state that keeps S x S network probabilities (`resizedRegionProbabilities`), the first read builds the
+   * region's values (a region-size array, kept from then on): prefer {@link toMask}, {@link probabilityAt} and
+   * {@link foregroundBox}, which do not.
+   */
+  get regionProbabilities(): Float32Array | null {
+    if (this.#regionValues === null && this.resizedRegionProbabilities !== null) {
+      this.#regionValues = this.resizedRegionProbabilities.toFloatMap().data;
+    }
+    return this.#regionValues;
   }
 
   /** The state before the first click: all probabilities 0, no ROI. */
@@ -53,6 +83,7 @@ export class ObjectState {
   /**
    * The state after a prediction: `roiProbabilities` (row-major, ROI-sized) pasted into zeros.
    * The array is kept, not copied: the caller must not write to it afterwards.
+   * See {@link fromNetProbabilities} for large ROIs.
    */
   static fromPrediction(imageWidthPx: number, imageHeightPx: number, roi: Roi, roiProbabilities: Float32Array): ObjectState {
     checkImageSize(imageWidthPx, imageHeightPx);
@@ -61,6 +92,19 @@ export class ObjectState {
       throw new InvalidArgumentError(`ROI probabilities have ${roiProbabilities.length} values, expected ${expected}`);
     }
     return new ObjectState(imageWidthPx, imageHeightPx, roi, roi, roiProbabilities);
+  }
+
+  /**
+   * The state after a prediction whose probabilities are `netProbabilities` (the S x S network output) resized
+   * bilinearly (align_corners, PyTorch's channels-last kernel) to the ROI and pasted into zeros: the same values
+   * as {@link fromPrediction} with the resized map, without building it. The array is kept, not copied: the
+   * caller must not write to it afterwards.
+   */
+  static fromNetProbabilities(imageWidthPx: number, imageHeightPx: number, roi: Roi, netProbabilities: FloatMap): ObjectState {
+    checkImageSize(imageWidthPx, imageHeightPx);
+    checkRoiInside(roi, imageWidthPx, imageHeightPx);
+    const resized = new ResizedFloatMap(netProbabilities, roi.colMax - roi.colMin + 1, roi.rowMax - roi.rowMin + 1);
+    return new ObjectState(imageWidthPx, imageHeightPx, roi, roi, null, resized);
   }
 
   /**
@@ -104,10 +148,12 @@ export class ObjectState {
   /** The probability at column `xPx`, row `yPx` (integers inside the image). */
   probabilityAt(xPx: number, yPx: number): number {
     const region = this.probabilityRegion;
-    if (region === null || this.regionProbabilities === null) return 0;
+    if (region === null) return 0;
     if (yPx < region.rowMin || yPx > region.rowMax || xPx < region.colMin || xPx > region.colMax) return 0;
+    const resized = this.resizedRegionProbabilities;
+    if (resized !== null) return resized.valueAt(xPx - region.colMin, yPx - region.rowMin);
     const width = region.colMax - region.colMin + 1;
-    return this.regionProbabilities[(yPx - region.rowMin) * width + (xPx - region.colMin)];
+    return (this.#regionValues as Float32Array)[(yPx - region.rowMin) * width + (xPx - region.colMin)];
   }
 
   /**
@@ -119,11 +165,14 @@ export class ObjectState {
     if (cached !== undefined) return cached;
     let box: Roi | null = null;
     const region = this.probabilityRegion;
-    const data = this.regionProbabilities;
-    if (region !== null && data !== null) {
+    if (region !== null) {
       const limit = Math.fround(threshold);
       const width = region.colMax - region.colMin + 1;
-      const local = boxAbove(data, width, region.rowMax - region.rowMin + 1, limit);
+      const resized = this.resizedRegionProbabilities;
+      const local =
+        resized !== null
+          ? resized.boxAbove(limit)
+          : boxAbove(this.#regionValues as Float32Array, width, region.rowMax - region.rowMin + 1, limit);
       if (local !== null) {
         box = Object.freeze({
           rowMin: local.rowMin + region.rowMin,
@@ -141,11 +190,25 @@ export class ObjectState {
   toProbabilityMap(): FloatMap {
     const data = new Float32Array(this.imageWidthPx * this.imageHeightPx);
     const region = this.probabilityRegion;
-    if (region !== null && this.regionProbabilities !== null) {
+    if (region !== null) {
       const width = region.colMax - region.colMin + 1;
-      for (let row = region.rowMin; row <= region.rowMax; row++) {
-        const from = (row - region.rowMin) * width;
-        data.set(this.regionProbabilities.subarray(from, from + width), row * this.imageWidthPx + region.colMin);
+      const height = region.rowMax - region.rowMin + 1;
+      const resized = this.resizedRegionProbabilities;
+      if (resized !== null) {
+        // Resized straight into the full map: the window is the region of the image.
+        resized.writeTo({
+          data,
+          offset: region.rowMin * this.imageWidthPx + region.colMin,
+          rowStride: this.imageWidthPx,
+          width,
+          height,
+        });
+      } else {
+        const values = this.#regionValues as Float32Array;
+        for (let row = region.rowMin; row <= region.rowMax; row++) {
+          const from = (row - region.rowMin) * width;
+          data.set(values.subarray(from, from + width), row * this.imageWidthPx + region.colMin);
+        }
       }
     }
     return { width: this.imageWidthPx, height: this.imageHeightPx, data };
@@ -162,8 +225,15 @@ export class ObjectState {
     }
     const data = new Uint8Array(this.imageWidthPx * this.imageHeightPx);
     const region = this.probabilityRegion;
-    const values = this.regionProbabilities;
-    if (region !== null && values !== null) {
+    const resized = this.resizedRegionProbabilities;
+    if (region !== null && resized !== null) {
+      const imageWidth = this.imageWidthPx;
+      resized.forEachSpanAbove(threshold, (y, xStart, xEnd) => {
+        const rowStart = (region.rowMin + y) * imageWidth + region.colMin;
+        data.fill(1, rowStart + xStart, rowStart + xEnd);
+      });
+    } else if (region !== null) {
+      const values = this.#regionValues as Float32Array;
       const limit = Math.fround(threshold);
       const width = region.colMax - region.colMin + 1;
       let index = 0;
@@ -178,20 +248,21 @@ export class ObjectState {
   }
 
   /**
-   * The probabilities inside `roi` as a window: directly over the state's array when `roi` lies inside the
-   * probability region, else copied into a buffer from `scratch(length)` (zero outside the region).
-   * Returns `null` when all probabilities are 0. For the predictor.
+   * The probabilities inside `roi` as a window: directly over the state's array when the state keeps values and
+   * `roi` lies inside the probability region, else computed or copied into a buffer from `scratch(length)`
+   * (zero outside the region). Returns `null` when all probabilities are 0.
    */
   roiWindow(roi: Roi, scratch: (length: number) => Float32Array): FloatPlaneWindow | null {
     const region = this.probabilityRegion;
-    const values = this.regionProbabilities;
-    if (region === null || values === null) return null;
+    if (region === null) return null;
     const roiWidth = roi.colMax - roi.colMin + 1;
     const roiHeight = roi.rowMax - roi.rowMin + 1;
     const regionWidth = region.colMax - region.colMin + 1;
-    if (roi.rowMin >= region.rowMin && roi.rowMax <= region.rowMax && roi.colMin >= region.colMin && roi.colMax <= region.colMax) {
+    const inside =
+      roi.rowMin >= region.rowMin && roi.rowMax <= region.rowMax && roi.colMin >= region.colMin && roi.colMax <= region.colMax;
+    if (inside && this.resizedRegionProbabilities === null) {
       return {
-        data: values,
+        data: this.#regionValues as Float32Array,
         offset: (roi.rowMin - region.rowMin) * regionWidth + (roi.colMin - region.colMin),
         rowStride: regionWidth,
         width: roiWidth,
@@ -202,19 +273,101 @@ export class ObjectState {
     if (buffer.length < roiWidth * roiHeight) {
       throw new InvalidArgumentError('scratch buffer is smaller than the ROI');
     }
-    buffer.fill(0, 0, roiWidth * roiHeight);
-    const rowFirst = Math.max(roi.rowMin, region.rowMin);
-    const rowLast = Math.min(roi.rowMax, region.rowMax);
-    const colFirst = Math.max(roi.colMin, region.colMin);
-    const colLast = Math.min(roi.colMax, region.colMax);
-    if (rowFirst <= rowLast && colFirst <= colLast) {
-      const count = colLast - colFirst + 1;
-      for (let row = rowFirst; row <= rowLast; row++) {
-        const from = (row - region.rowMin) * regionWidth + (colFirst - region.colMin);
-        buffer.set(values.subarray(from, from + count), (row - roi.rowMin) * roiWidth + (colFirst - roi.colMin));
-      }
-    }
+    this.sampleRoi(roi, integerRange(roiHeight), integerRange(roiWidth), planeWindow(buffer, roiWidth, roiHeight));
     return { data: buffer, offset: 0, rowStride: roiWidth, width: roiWidth, height: roiHeight };
+  }
+
+  /**
+   * The probabilities at rows `rowsPx` x columns `colsPx` of `roi` (indices inside the ROI, each list ascending),
+   * zero outside the probability region: `out.data[out.offset + i * out.rowStride + j]` = probability at image row
+   * `roi.rowMin + rowsPx[i]`, column `roi.colMin + colsPx[j]`. `out` must be `colsPx.length` x `rowsPx.length`.
+   * Computes only those values, whatever the region's size: how the predictor crops and resizes the previous
+   * probabilities to the network input.
+   */
+  sampleRoi(roi: Roi, rowsPx: Int32Array, colsPx: Int32Array, out: FloatPlaneWindow): void {
+    if (out.width !== colsPx.length || out.height !== rowsPx.length) {
+      throw new InvalidArgumentError(`out is ${out.width} x ${out.height}, expected ${colsPx.length} x ${rowsPx.length}`);
+    }
+    const region = this.probabilityRegion;
+    // Ascending lists: the indices inside the region form one run of each.
+    const rows = region === null ? null : runInside(rowsPx, roi.rowMin - region.rowMin, region.rowMax - region.rowMin);
+    const cols = region === null ? null : runInside(colsPx, roi.colMin - region.colMin, region.colMax - region.colMin);
+    if (region === null || rows === null || cols === null) {
+      fillWindow(out, 0, out.height, 0, out.width);
+      return;
+    }
+    // Zeros around the part inside the region, which is computed below.
+    const rowEnd = rows.first + rows.indices.length;
+    const colEnd = cols.first + cols.indices.length;
+    fillWindow(out, 0, rows.first, 0, out.width);
+    fillWindow(out, rowEnd, out.height, 0, out.width);
+    fillWindow(out, rows.first, rowEnd, 0, cols.first);
+    fillWindow(out, rows.first, rowEnd, colEnd, out.width);
+    const target: FloatPlaneWindow = {
+      data: out.data,
+      offset: out.offset + rows.first * out.rowStride + cols.first,
+      rowStride: out.rowStride,
+      width: cols.indices.length,
+      height: rows.indices.length,
+    };
+    const resized = this.resizedRegionProbabilities;
+    if (resized !== null) {
+      resized.sampleGrid(rows.indices, cols.indices, target);
+      return;
+    }
+    const values = this.#regionValues as Float32Array;
+    const regionWidth = region.colMax - region.colMin + 1;
+    for (let i = 0; i < rows.indices.length; i++) {
+      const from = rows.indices[i] * regionWidth;
+      const to = target.offset + i * target.rowStride;
+      for (let j = 0; j < cols.indices.length; j++) target.data[to + j] = values[from + cols.indices[j]];
+    }
+  }
+}
+
+/** Sets rows `rowStart <= y < rowEnd`, columns `colStart <= x < colEnd` of a window to 0. */
+function fillWindow(target: FloatPlaneWindow, rowStart: number, rowEnd: number, colStart: number, colEnd: number): void {
+  if (colStart >= colEnd) return;
+  for (let row = rowStart; row < rowEnd; row++) {
+    const start = target.offset + row * target.rowStride;
+    target.data.fill(0, start + colStart, start + colEnd);
+  }
+}
+
+/** 0, 1, ..., count - 1. */
+function integerRange(count: number): Int32Array {
+  const range = new Int32Array(count);
+  for (let i = 0; i < count; i++) range[i] = i;
+  return range;
+}
+
+/**
+ * The entries of ascending `indices` that land in 0..last once `shift` is added: where they start in `indices`,
+ * and the shifted values; `null` when none does.
+ */
+function runInside(indices: Int32Array, shift: number, last: number): { first: number; indices: Int32Array } | null {
+  let first = 0;
+  while (first < indices.length && indices[first] + shift < 0) first++;
+  let end = first;
+  while (end < indices.length && indices[end] + shift <= last) end++;
+  if (end === first) return null;
+  const shifted = new Int32Array(end - first);
+  for (let k = first; k < end; k++) shifted[k - first] = indices[k] + shift;
+  return { first, indices: shifted };
+}
+
+function checkRoiInside(roi: Roi, widthPx: number, heightPx: number): void {
+  const { rowMin, rowMax, colMin, colMax } = roi;
+  const valid =
+    [rowMin, rowMax, colMin, colMax].every(Number.isInteger) &&
+    rowMin >= 0 &&
+    colMin >= 0 &&
+    rowMin <= rowMax &&
+    colMin <= colMax &&
+    rowMax < heightPx &&
+    colMax < widthPx;
+  if (!valid) {
+    throw new InvalidArgumentError(`ROI rows ${rowMin}..${rowMax}, cols ${colMin}..${colMax} is not inside the ${widthPx} x ${heightPx} image`);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { FloatMap } from '../image/float-map';
+import { LazyFloatMap } from '../image/lazy-float-map';
 import type { BinaryMask } from '../mask/binary-mask';
 import type { ObjectState } from './object-state';
 import type { Roi } from './roi';
@@ -23,7 +24,8 @@ export interface PredictionResult {
   readonly roi: Roi;
   /**
    * Object probabilities at full image size (values in [0, 1], 0 outside the ROI). Built on first access of
-   * `data` (a full-size buffer); use `state` or {@link toMask} to avoid it.
+   * `data` (a full-size buffer, 8 MB for 2 megapixels); use {@link toMask}, or the `state`'s
+   * `probabilityAt`/`foregroundBox`, to avoid it.
    */
   readonly probabilities: FloatMap;
   /** The mask at full image size; `threshold` defaults to the predictor's `maskThreshold`. Reruns nothing. */
@@ -32,21 +34,11 @@ export interface PredictionResult {
 }
 
 /**
- * A full-size {@link FloatMap} of a state that allocates its buffer only when `data` is first read.
- * `data` is an own enumerable getter, so spreading or cloning the map copies real values.
+ * A full-size {@link FloatMap} of a state that builds its buffer only when `data` is first read (see
+ * {@link LazyFloatMap}).
  */
-export class LazyProbabilityMap implements FloatMap {
-  readonly width: number;
-  readonly height: number;
-  declare readonly data: Float32Array;
-
+export class LazyProbabilityMap extends LazyFloatMap {
   constructor(state: ObjectState) {
-    this.width = state.imageWidthPx;
-    this.height = state.imageHeightPx;
-    let data: Float32Array | undefined;
-    Object.defineProperty(this, 'data', {
-      enumerable: true,
-      get: () => (data ??= state.toProbabilityMap().data),
-    });
+    super(state.imageWidthPx, state.imageHeightPx, () => state.toProbabilityMap().data);
   }
 }

@@ -32,9 +32,9 @@ export const PARITY_PREDICTOR_OPTIONS: PredictorOptions = Object.freeze({
 });
 
 /**
- * For people clicking, on a CPU: the parity pipeline without flip averaging, which halves the model time
- * per click (measured with onnxruntime-node on 2 cores: see packages/core/bench/README.md) while the clicks,
- * zoom-in and thresholds stay the official ones.
+ * For people clicking, on a CPU: the parity pipeline without flip averaging. Flip runs a batch of 2, which
+ * took 1.7 to 2.1 times the model time of batch 1 with onnxruntime-node and -web on the 2-core development
+ * machine (packages/core/bench/README.md); the click encoding, zoom-in and thresholds stay the official ones.
  */
 export const INTERACTIVE_PREDICTOR_OPTIONS: PredictorOptions = Object.freeze({
   ...PARITY_PREDICTOR_OPTIONS,

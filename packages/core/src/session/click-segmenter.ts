@@ -1,5 +1,6 @@
 import type { Click } from '../clicks/click';
 import type { FloatMap } from '../image/float-map';
+import type { ResizedFloatMap } from '../image/resized-float-map';
 import type { RgbImage } from '../image/rgb-image';
 import type { Roi } from '../predictor/roi';
 
@@ -43,16 +44,20 @@ export interface ClickSegmenter<TState = unknown> {
 export interface ClickSegmenterResult<TState = unknown> {
   /** The new immutable state of the object, to pass to the next call. */
   readonly state: TState;
-  /** Object probabilities at full image size, values in [0, 1]. The session copies what it keeps. */
+  /**
+   * Object probabilities at full image size, values in [0, 1]. The session copies what it keeps. It reads
+   * `probabilities.data` only when the state does not expose its probabilities
+   * ({@link StateWithProbabilityRegion}), so a segmenter may build `data` lazily (ClickPredictor does).
+   */
   readonly probabilities: FloatMap;
 }
 
 /**
  * Optional protocol of segmenter states (the SDK's ObjectState follows it): the state exposes its
- * probabilities as a region outside which they are 0, in an array never written after creation. The session
- * then keeps a reference to that region for undo, re-thresholding and export instead of a copy of its own,
- * and never has the full-size map built for its history. States that do not follow it cost one copy of the
- * non-zero bounding box of `probabilities` per state.
+ * probabilities as a region outside which they are 0, in an array never written after creation, or as a map
+ * resized on demand (`resizedRegionProbabilities`). The session then keeps a reference to that region for undo,
+ * re-thresholding and export instead of a copy of its own, and never has the full-size map built for its
+ * history. States that do not follow it cost one copy of the non-zero bounding box of `probabilities` per state.
  */
 export interface StateWithProbabilityRegion {
   /** Size of the image the state belongs to. */
@@ -62,4 +67,10 @@ export interface StateWithProbabilityRegion {
   readonly probabilityRegion: Roi | null;
   /** Row-major float32 values inside `probabilityRegion`; `null` with it. Never modified. */
   readonly regionProbabilities: Float32Array | null;
+  /**
+   * Optional: the values inside `probabilityRegion` as a map of the region's size whose values are computed
+   * where they are read (ObjectState keeps large ROIs at the network's S x S resolution). When present and of
+   * the region's size, the session uses it and never reads `regionProbabilities`.
+   */
+  readonly resizedRegionProbabilities?: ResizedFloatMap | null;
 }

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors';
-import { forEachPixelAbove, type ProbabilityCrop } from './probability-crop';
+import { forEachRunAbove, type ProbabilityCrop } from './probability-crop';
 import type { LabelMapOverlap } from './session-options';
 
 /** Largest object id a label map can hold (Uint16). */
@@ -55,8 +55,12 @@ export function buildLabelMap(
   const data = useUint8 ? new Uint8Array(width * height) : new Uint16Array(width * height);
   const laterOnTop = overlap === 'later-on-top';
   for (const layer of layers) {
-    forEachPixelAbove(layer.probabilities, width, threshold, (index) => {
-      if (laterOnTop || data[index] === 0) data[index] = layer.id;
+    forEachRunAbove(layer.probabilities, width, threshold, (start, end) => {
+      if (laterOnTop) {
+        data.fill(layer.id, start, end);
+        return;
+      }
+      for (let index = start; index < end; index++) if (data[index] === 0) data[index] = layer.id;
     });
   }
   return { width, height, data, objectIds: Object.freeze(layers.map((layer) => layer.id)) };

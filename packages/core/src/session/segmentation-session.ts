@@ -7,6 +7,7 @@ import {
   SessionClosedError,
 } from '../errors';
 import type { FloatMap } from '../image/float-map';
+import { LazyFloatMap } from '../image/lazy-float-map';
 import { createRgbImage, type RgbImage } from '../image/rgb-image';
 import type { BinaryMask } from '../mask/binary-mask';
 import type { ClickSegmenter, ClickSegmenterResult } from './click-segmenter';
@@ -17,6 +18,7 @@ import { OperationQueue } from './operation-queue';
 import {
   cropNonZero,
   cropSharedFromState,
+  cropValueCount,
   expandCrop,
   thresholdCrop,
   type ProbabilityCrop,
@@ -107,7 +109,9 @@ function isClickSegmenter(value: unknown): value is ClickSegmenter<unknown> {
  * that state.
  *
  * Memory: each object keeps at most `maxUndoSteps + 1` states (`maxUndoStepsOfInactiveObjects` per side once
- * another object is being edited), and each state keeps only the bounding box of its non-zero probabilities.
+ * another object is being edited), and each state keeps only the bounding box of its non-zero probabilities, or
+ * for a ClickPredictor state the smaller of its ROI's values and the network's S x S output (at most 800 KB at
+ * S = 448, whatever the image size). Nothing per click is kept at full image size.
  *
  * Ownership: the session owns the predictor only with `ownsPredictor: true`; then `close()` closes it (and a
  * ClickPredictor closes the model it was created over).
@@ -541,7 +545,7 @@ export class SegmentationSession {
     const crops = new Set<ProbabilityCrop>();
     for (const entry of entries) if (entry.probabilities !== undefined) crops.add(entry.probabilities);
     let retainedProbabilityValues = 0;
-    for (const crop of crops) retainedProbabilityValues += crop.data.length;
+    for (const crop of crops) retainedProbabilityValues += cropValueCount(crop);
     return { objectCount: this.objects.length, retainedStates: entries.size, retainedProbabilityValues };
   }
 
@@ -754,12 +758,15 @@ export class SegmentationSession {
         predictMs: clock.predictMs,
         totalMs: nowMs() - clock.enqueuedAtMs,
       };
+      const crop = this.current.history.current.probabilities;
+      const { width, height } = this.image;
       this.emitSafely('prediction', {
         revision: state.revision,
         cause,
         objectId: state.currentObjectId,
         mask: state.mask,
-        probabilities: expandCrop(this.current.history.current.probabilities, this.image.width, this.image.height),
+        // Built on first read of `data` only: a listener that draws the mask never pays for a full-size map.
+        probabilities: new LazyFloatMap(width, height, () => expandCrop(crop, width, height).data),
         clicks: state.clicks,
         threshold: state.threshold,
         timing,

@@ -27,7 +27,10 @@ export interface PredictionEvent {
   readonly objectId: number;
   /** Its mask at the current threshold (read-only: shared with the state of the same revision). */
   readonly mask: BinaryMask;
-  /** Its probabilities at full image size (a fresh copy). */
+  /**
+   * Its probabilities at full image size (a fresh copy). Lazy: the full-size buffer is built on the first read
+   * of `probabilities.data` (then kept by this map), so listeners that only use `mask` cost nothing extra.
+   */
   readonly probabilities: FloatMap;
   /** Its clicks, in order. */
   readonly clicks: readonly Click[];

@@ -54,6 +54,9 @@ export interface SessionHistoryStats {
   readonly objectCount: number;
   /** Distinct object states held (undo steps, current states, redo steps, start states). */
   readonly retainedStates: number;
-  /** Float32 probability values held by those states (4 bytes each; only the non-zero bounding box is kept). */
+  /**
+   * Float32 probability values held by those states (4 bytes each): per state the non-zero bounding box, or
+   * for a ClickPredictor prediction on an ROI larger than the network input, its S x S network probabilities.
+   */
   readonly retainedProbabilityValues: number;
 }

@@ -1,18 +1,18 @@
-import {
-  encodeLabelStudioBrushRle,
-  polygonToPercent,
-  type BinaryMask,
-  type Polygon,
-} from '@simpleclick/core';
+import { encodeLabelStudioBrushRle, polygonToPercent, type BinaryMask, type Polygon } from '@simpleclick/core';
+
+/*
+ * Label Studio results ("regions") built from a mask: shared by the ML backend and the `simpleclick segment
+ * --format labelstudio` command of @simpleclick/cli.
+ */
 
 /** How the mask becomes a Label Studio region. */
 export type LabelStudioResultType = 'brush' | 'polygon';
 
 /** Names that tie a result to the project's labeling config. */
 export interface LabelStudioNames {
-  /** The control tag (`<BrushLabels name=...>` or `<PolygonLabels name=...>`). */
+  /** The control tag (`<BrushLabels name=...>` or `<PolygonLabels name=...>`): the region's `from_name`. */
   readonly fromName: string;
-  /** The object tag (`<Image name=...>`). */
+  /** The object tag (`<Image name=...>`): the region's `to_name`. */
   readonly toName: string;
   /** The label given to the region. */
   readonly label: string;
@@ -35,6 +35,10 @@ export interface LabelStudioRegion {
   readonly original_height: number;
   readonly image_rotation: 0;
   readonly value: Record<string, unknown>;
+  /** Confidence of this region in [0, 1]. */
+  readonly score?: number;
+  /** `false` lets the annotator edit the region after accepting it. */
+  readonly readonly?: boolean;
 }
 
 /** A Label Studio prediction: what an ML backend returns per task and what `predictions` import files hold. */
@@ -44,11 +48,20 @@ export interface LabelStudioPrediction {
   readonly result: LabelStudioRegion[];
 }
 
+/** Optional fields of a region. */
+export interface RegionExtras {
+  /** Written as the region's `score`. */
+  readonly score?: number;
+  /** Written as the region's `readonly`. */
+  readonly readonly?: boolean;
+}
+
 /**
  * A `brushlabels` region with `format: 'rle'`: Label Studio's brush RLE of the whole image (the SDK's
- * encoder, byte-identical to the LS frontend's), sized by `original_width` / `original_height`.
+ * encoder, byte-identical to the LS frontend's), sized by `original_width` / `original_height` (the mask's size,
+ * which must be the image's natural size).
  */
-export function brushRegion(mask: BinaryMask, names: LabelStudioNames, id: string): LabelStudioRegion {
+export function brushRegion(mask: BinaryMask, names: LabelStudioNames, id: string, extras: RegionExtras = {}): LabelStudioRegion {
   return {
     id,
     type: 'brushlabels',
@@ -58,6 +71,7 @@ export function brushRegion(mask: BinaryMask, names: LabelStudioNames, id: strin
     original_height: mask.height,
     image_rotation: 0,
     value: { format: 'rle', rle: encodeLabelStudioBrushRle(mask), brushlabels: [names.label] },
+    ...extrasOf(extras),
   };
 }
 
@@ -72,6 +86,7 @@ export function polygonRegions(
   height: number,
   names: LabelStudioNames,
   idPrefix: string,
+  extras: RegionExtras = {},
 ): { regions: LabelStudioRegion[]; droppedHoleCount: number } {
   let droppedHoleCount = 0;
   const regions = polygons.map((polygon, index): LabelStudioRegion => {
@@ -86,7 +101,15 @@ export function polygonRegions(
       original_height: height,
       image_rotation: 0,
       value: { points: inPercent.outer.map(([x, y]) => [x, y]), polygonlabels: [names.label], closed: true },
+      ...extrasOf(extras),
     };
   });
   return { regions, droppedHoleCount };
+}
+
+function extrasOf(extras: RegionExtras): RegionExtras {
+  return {
+    ...(extras.score !== undefined ? { score: extras.score } : {}),
+    ...(extras.readonly !== undefined ? { readonly: extras.readonly } : {}),
+  };
 }

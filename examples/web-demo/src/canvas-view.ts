@@ -1,0 +1,145 @@
+import type { LabelMap, SessionObjectSummary } from '@simpleclick/core/web';
+import { objectRgb } from './object-colors';
+
+/** Alpha of the current object's colour and of the others' (the opacity slider scales both). */
+const CURRENT_OBJECT_ALPHA = 255;
+const OTHER_OBJECT_ALPHA = 140;
+/** Click marker radius in screen pixels, whatever the image's size and zoom. */
+const MARKER_RADIUS_SCREEN_PX = 8;
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/** Small images are shown enlarged up to this factor, to make precise clicks easier. */
+const MAX_DISPLAY_SCALE = 4;
+/** Space kept below the image for the status line, in screen pixels. */
+const SPACE_BELOW_IMAGE_PX = 90;
+
+/** The page elements of the image stage (index.html). */
+export interface StageElements {
+  /** The area the image is fitted into. */
+  readonly dropZone: HTMLElement;
+  /** The box holding the three layers, sized to the displayed image. */
+  readonly stage: HTMLElement;
+  readonly imageCanvas: HTMLCanvasElement;
+  readonly maskCanvas: HTMLCanvasElement;
+  readonly clickLayer: SVGSVGElement;
+}
+
+/**
+ * The image with the objects' masks and clicks on top: three layers of the same size (image canvas, mask canvas
+ * at image resolution, an SVG for the click markers so they keep their size when the image is scaled to fit).
+ */
+export class CanvasView {
+  readonly #elements: StageElements;
+  #widthPx = 0;
+  #heightPx = 0;
+  #lastClicks: { objects: readonly SessionObjectSummary[]; currentObjectId: number } | undefined;
+
+  constructor(elements: StageElements) {
+    this.#elements = elements;
+    // Markers are drawn in image pixels: redraw them when the displayed size changes.
+    new ResizeObserver(() => this.#redrawClicks()).observe(elements.stage);
+    // Refit when the window or anything above the image (a banner) changes size; fitting is idempotent.
+    new ResizeObserver(() => this.#fitToContainer()).observe(document.body);
+    window.addEventListener('resize', () => this.#fitToContainer());
+  }
+
+  /** Shows a new image and clears masks and clicks. */
+  showImage(bitmap: ImageBitmap): void {
+    const { imageCanvas, maskCanvas, clickLayer } = this.#elements;
+    this.#widthPx = bitmap.width;
+    this.#heightPx = bitmap.height;
+    for (const canvas of [imageCanvas, maskCanvas]) {
+      canvas.width = bitmap.width;
+      canvas.height = bitmap.height;
+    }
+    imageCanvas.getContext('2d')!.drawImage(bitmap, 0, 0);
+    maskCanvas.getContext('2d')!.clearRect(0, 0, bitmap.width, bitmap.height);
+    clickLayer.setAttribute('viewBox', `0 0 ${bitmap.width} ${bitmap.height}`);
+    clickLayer.replaceChildren();
+    this.#lastClicks = undefined;
+    this.#fitToContainer();
+  }
+
+  /** Draws every object of the label map in its colour, the current object more opaque. */
+  drawMasks(labelMap: LabelMap, currentObjectId: number): void {
+    const { width, height, data } = labelMap;
+    const context = this.#elements.maskCanvas.getContext('2d')!;
+    const imageData = context.createImageData(width, height);
+    const pixels = new Uint32Array(imageData.data.buffer);
+    const colorOf = new Map<number, number>();
+    for (const id of labelMap.objectIds) {
+      const [r, g, b] = objectRgb(id);
+      const alpha = id === currentObjectId ? CURRENT_OBJECT_ALPHA : OTHER_OBJECT_ALPHA;
+      // ImageData is RGBA in memory; a little-endian Uint32 view holds it as 0xAABBGGRR.
+      colorOf.set(id, ((alpha << 24) | (b << 16) | (g << 8) | r) >>> 0);
+    }
+    for (let i = 0; i < data.length; i++) {
+      const id = data[i];
+      if (id !== 0) pixels[i] = colorOf.get(id) ?? 0;
+    }
+    context.putImageData(imageData, 0, 0);
+  }
+
+  /** Draws the click markers: the current object's in full, the other objects' faded. */
+  drawClicks(objects: readonly SessionObjectSummary[], currentObjectId: number): void {
+    this.#lastClicks = { objects, currentObjectId };
+    this.#redrawClicks();
+  }
+
+  /**
+   * The image pixel under a mouse event (column and row indices), or undefined outside the image. A click is
+   * given at the pixel's index, as the official click simulator gives them.
+   */
+  imagePixelAt(event: MouseEvent): { xPx: number; yPx: number } | undefined {
+    if (this.#widthPx === 0) return undefined;
+    const rect = this.#elements.clickLayer.getBoundingClientRect();
+    const xPx = Math.floor(((event.clientX - rect.left) / rect.width) * this.#widthPx);
+    const yPx = Math.floor(((event.clientY - rect.top) / rect.height) * this.#heightPx);
+    if (xPx < 0 || yPx < 0 || xPx >= this.#widthPx || yPx >= this.#heightPx) return undefined;
+    return { xPx, yPx };
+  }
+
+  /** Scales the displayed image to the available width and the window's height, keeping its aspect ratio. */
+  #fitToContainer(): void {
+    if (this.#widthPx === 0) return;
+    const { dropZone, stage } = this.#elements;
+    const style = getComputedStyle(dropZone);
+    const availableWidth = dropZone.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    const availableHeight = Math.max(200, window.innerHeight - dropZone.getBoundingClientRect().top - SPACE_BELOW_IMAGE_PX);
+    const scale = Math.min(availableWidth / this.#widthPx, availableHeight / this.#heightPx, MAX_DISPLAY_SCALE);
+    if (!(scale > 0)) return;
+    stage.style.width = `${Math.floor(this.#widthPx * scale)}px`;
+    stage.style.height = `${Math.floor(this.#heightPx * scale)}px`;
+  }
+
+  #redrawClicks(): void {
+    const layer = this.#elements.clickLayer;
+    layer.replaceChildren();
+    if (this.#lastClicks === undefined || this.#widthPx === 0) return;
+    const displayedWidth = layer.getBoundingClientRect().width || this.#widthPx;
+    const screenToImage = this.#widthPx / displayedWidth;
+    const radius = MARKER_RADIUS_SCREEN_PX * screenToImage;
+    const { objects, currentObjectId } = this.#lastClicks;
+    for (const object of objects) {
+      const isCurrent = object.id === currentObjectId;
+      object.clicks.forEach((click, index) => {
+        const marker = document.createElementNS(SVG_NS, 'g');
+        marker.setAttribute('class', `click ${click.isPositive ? 'positive' : 'negative'}${isCurrent ? ' current' : ''}`);
+        marker.setAttribute('transform', `translate(${click.xPx + 0.5} ${click.yPx + 0.5})`);
+        const circle = document.createElementNS(SVG_NS, 'circle');
+        circle.setAttribute('r', String(isCurrent ? radius : radius * 0.7));
+        circle.setAttribute('stroke-width', String(1.5 * screenToImage));
+        const sign = document.createElementNS(SVG_NS, 'path');
+        const arm = radius * (isCurrent ? 0.55 : 0.4);
+        sign.setAttribute('d', click.isPositive ? `M${-arm} 0H${arm}M0 ${-arm}V${arm}` : `M${-arm} 0H${arm}`);
+        sign.setAttribute('stroke-width', String(2 * screenToImage));
+        const title = document.createElementNS(SVG_NS, 'title');
+        const kind = click.isPositive ? 'positive' : 'negative';
+        title.textContent = `object ${object.id}, click ${index + 1}: ${kind} at (${click.xPx}, ${click.yPx})`;
+        marker.append(circle, sign, title);
+        layer.append(marker);
+      });
+    }
+  }
+}

@@ -1,0 +1,46 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { HAVE_UNTRAINED_MODEL, REPO_ROOT, UNTRAINED_MODEL_PATH } from '../test-support/fixtures';
+
+// The built executable as npm links it (`simpleclick-cvat` -> dist/cli.mjs). Runs only after `npm run build`.
+const BIN = `${REPO_ROOT}packages/adapters-cvat/dist/cli.mjs`;
+const built = existsSync(BIN) && existsSync(`${REPO_ROOT}packages/core/dist/node.mjs`);
+if (!built) console.warn('simpleclick-cvat smoke test skipped: run "npm run build" first');
+
+describe.skipIf(!built)('built bin (packages/adapters-cvat/dist/cli.mjs)', () => {
+  it('prints help, and exits 2 with one line for a bad command line', () => {
+    const help = spawnSync(process.execPath, [BIN, '--help'], { encoding: 'utf8', timeout: 30_000 });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: simpleclick-cvat --model FILE.onnx/);
+    const bad = spawnSync(process.execPath, [BIN, '--port', '1'], { encoding: 'utf8', timeout: 30_000, env: {} });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^error: --model FILE.onnx is required/);
+    const missing = spawnSync(process.execPath, [BIN, '--model', '/no/such.onnx'], { encoding: 'utf8', timeout: 30_000 });
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/^error: cannot read the model file/);
+  });
+
+  it.skipIf(!HAVE_UNTRAINED_MODEL)('serves GET /health on a free port and stops on SIGTERM', async () => {
+    const child = spawn(process.execPath, [BIN, '--model', UNTRAINED_MODEL_PATH, '--port', '0', '--threads', '1'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const url = await new Promise<string>((resolve, reject) => {
+      let stdout = '';
+      child.stdout.on('data', (chunk) => {
+        stdout += chunk;
+        const match = /listening on (http:\/\/\S+)/.exec(stdout);
+        if (match) resolve(match[1]);
+      });
+      child.on('exit', (code) => reject(new Error(`exited ${code}: ${stderr}`)));
+    });
+    const health = (await (await fetch(`${url}/health`)).json()) as { model: { variant: string; trained: boolean } };
+    expect(health.model).toMatchObject({ variant: 'xtiny', trained: false });
+    expect(stderr).toMatch(/UNTRAINED/);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});

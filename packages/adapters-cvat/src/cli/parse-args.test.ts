@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../test-support/fixtures';
+import { ADAPTER_VERSION } from '../version';
+import { parseCliArgs } from './parse-args';
+
+describe('parseCliArgs', () => {
+  it('reads the serve settings with defaults', () => {
+    expect(parseCliArgs(['--model', 'models/x.onnx', '--port', '8080'], {})).toEqual({
+      kind: 'serve',
+      settings: {
+        modelPath: 'models/x.onnx',
+        port: 8080,
+        host: '127.0.0.1',
+        preset: 'interactive',
+        replayOrder: 'interleave',
+        maxBodyBytes: 64 * 1024 * 1024,
+        includePolygon: true,
+        quiet: false,
+      },
+    });
+    const all = parseCliArgs(
+      ['--port', '0', '--host', '0.0.0.0', '--preset', 'parity', '--threads', '2', '--replay-order', 'positives-first',
+        '--max-body-mb', '0.5', '--max-pixels', '1000', '--no-polygon', '--quiet'],
+      { SIMPLECLICK_MODEL: '/m.onnx' },
+    );
+    expect(all).toEqual({
+      kind: 'serve',
+      settings: {
+        modelPath: '/m.onnx',
+        port: 0,
+        host: '0.0.0.0',
+        preset: 'parity',
+        threads: 2,
+        replayOrder: 'positives-first',
+        maxBodyBytes: 512 * 1024,
+        maxPixels: 1000,
+        includePolygon: false,
+        quiet: true,
+      },
+    });
+    expect(parseCliArgs(['-h'], {})).toEqual({ kind: 'help' });
+    expect(parseCliArgs(['--version'], {})).toEqual({ kind: 'version' });
+  });
+
+  it('refuses what it cannot use, saying why', () => {
+    expect(() => parseCliArgs([], {})).toThrow(/--model FILE.onnx is required/);
+    expect(() => parseCliArgs(['--model', 'x', '--port', '80a'], {})).toThrow(/--port must be an integer/);
+    expect(() => parseCliArgs(['--model', 'x', '--port', '70000'], {})).toThrow(/--port/);
+    expect(() => parseCliArgs(['--model', 'x', '--preset', 'fast'], {})).toThrow(/--preset/);
+    expect(() => parseCliArgs(['--model', 'x', '--replay-order', 'x'], {})).toThrow(/--replay-order/);
+    expect(() => parseCliArgs(['--model', 'x', '--max-body-mb', '0'], {})).toThrow(/--max-body-mb/);
+    expect(() => parseCliArgs(['--model', 'x', '--bogus'], {})).toThrow(/bogus/);
+    expect(() => parseCliArgs(['--model', 'x', 'extra'], {})).toThrow(/extra/);
+  });
+
+  it('knows its package version', () => {
+    const pkg = JSON.parse(readFileSync(`${REPO_ROOT}packages/adapters-cvat/package.json`, 'utf8')) as { version: string };
+    expect(ADAPTER_VERSION).toBe(pkg.version);
+  });
+});

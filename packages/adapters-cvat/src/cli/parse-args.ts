@@ -1,0 +1,136 @@
+import { parseArgs } from 'node:util';
+import { InvalidArgumentError, type PredictorPreset } from '@simpleclick/core';
+import type { ReplayOrder } from '../interactor/click-order';
+
+/** What `simpleclick-cvat` was asked to do. */
+export type CliCommand =
+  | { readonly kind: 'help' }
+  | { readonly kind: 'version' }
+  | { readonly kind: 'serve'; readonly settings: ServeSettings };
+
+/** Settings of the HTTP service, from the command line. */
+export interface ServeSettings {
+  readonly modelPath: string;
+  readonly port: number;
+  readonly host: string;
+  readonly preset: PredictorPreset;
+  readonly threads?: number;
+  readonly replayOrder: ReplayOrder;
+  readonly maxBodyBytes: number;
+  readonly maxPixels?: number;
+  readonly includePolygon: boolean;
+  readonly quiet: boolean;
+}
+
+/** Defaults of the command line. */
+export const DEFAULT_SERVE_SETTINGS = Object.freeze({
+  port: 8080,
+  host: '127.0.0.1',
+  preset: 'interactive' as PredictorPreset,
+  replayOrder: 'interleave' as ReplayOrder,
+  maxBodyMb: 64,
+});
+
+export const USAGE = `Usage: simpleclick-cvat --model FILE.onnx [options]
+
+SimpleClick as a CVAT interactor over HTTP: POST / takes CVAT's interactor request
+({image, pos_points, neg_points, threshold?}) and answers {mask, bounds, points};
+GET /health describes the model.
+
+Options:
+  --model FILE         SimpleClick ONNX model (or set SIMPLECLICK_MODEL)
+  --port N             port to listen on (default ${DEFAULT_SERVE_SETTINGS.port}; 0 = any free port)
+  --host ADDRESS       address to listen on (default ${DEFAULT_SERVE_SETTINGS.host}; 0.0.0.0 inside a container)
+  --preset NAME        interactive (default: official pipeline, no flip) or parity (flip averaging)
+  --threads N          onnxruntime threads (default: all cores)
+  --replay-order NAME  interleave (default) or positives-first: order of clicks CVAT sent together
+  --max-body-mb N      largest request body in MiB (default ${DEFAULT_SERVE_SETTINGS.maxBodyMb})
+  --max-pixels N       largest frame, width * height (default 50000000)
+  --no-polygon         answer without "points" (CVAT then traces the mask in the browser)
+  --quiet              no request log on stderr
+  -h, --help           this help
+  --version            the package version
+`;
+
+/**
+ * Parses the arguments of `simpleclick-cvat` (without `node` and the script).
+ * @throws InvalidArgumentError with a message for the user (unknown option, missing model, bad number).
+ */
+export function parseCliArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): CliCommand {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        model: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        preset: { type: 'string' },
+        threads: { type: 'string' },
+        'replay-order': { type: 'string' },
+        'max-body-mb': { type: 'string' },
+        'max-pixels': { type: 'string' },
+        'no-polygon': { type: 'boolean' },
+        quiet: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
+      },
+    }));
+  } catch (cause) {
+    throw new InvalidArgumentError((cause as Error).message, { cause });
+  }
+  if (values.help) return { kind: 'help' };
+  if (values.version) return { kind: 'version' };
+
+  const modelPath = (values.model as string | undefined) ?? env.SIMPLECLICK_MODEL;
+  if (modelPath === undefined || modelPath === '') {
+    throw new InvalidArgumentError('--model FILE.onnx is required (or set SIMPLECLICK_MODEL)');
+  }
+  const preset = (values.preset as string | undefined) ?? DEFAULT_SERVE_SETTINGS.preset;
+  if (preset !== 'interactive' && preset !== 'parity') {
+    throw new InvalidArgumentError(`--preset must be interactive or parity, got "${preset}"`);
+  }
+  const replayOrder = (values['replay-order'] as string | undefined) ?? DEFAULT_SERVE_SETTINGS.replayOrder;
+  if (replayOrder !== 'interleave' && replayOrder !== 'positives-first') {
+    throw new InvalidArgumentError(`--replay-order must be interleave or positives-first, got "${replayOrder}"`);
+  }
+  const port = integerOption(values.port, '--port', 0, 65535) ?? DEFAULT_SERVE_SETTINGS.port;
+  const threads = integerOption(values.threads, '--threads', 1, 1024);
+  const maxBodyMb = numberOption(values['max-body-mb'], '--max-body-mb') ?? DEFAULT_SERVE_SETTINGS.maxBodyMb;
+  const maxPixels = integerOption(values['max-pixels'], '--max-pixels', 1, Number.MAX_SAFE_INTEGER);
+  return {
+    kind: 'serve',
+    settings: {
+      modelPath,
+      port,
+      host: (values.host as string | undefined) ?? DEFAULT_SERVE_SETTINGS.host,
+      preset,
+      ...(threads === undefined ? {} : { threads }),
+      replayOrder,
+      maxBodyBytes: Math.floor(maxBodyMb * 1024 * 1024),
+      ...(maxPixels === undefined ? {} : { maxPixels }),
+      includePolygon: values['no-polygon'] !== true,
+      quiet: values.quiet === true,
+    },
+  };
+}
+
+function integerOption(value: unknown, name: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (typeof value !== 'string' || !/^\d+$/.test(value) || parsed < min || parsed > max) {
+    throw new InvalidArgumentError(`${name} must be an integer in [${min}, ${max}], got "${String(value)}"`);
+  }
+  return parsed;
+}
+
+function numberOption(value: unknown, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (typeof value !== 'string' || value.trim() === '' || !Number.isFinite(parsed) || parsed <= 0) {
+    throw new InvalidArgumentError(`${name} must be a number > 0, got "${String(value)}"`);
+  }
+  return parsed;
+}

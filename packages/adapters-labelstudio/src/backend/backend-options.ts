@@ -1,0 +1,77 @@
+import type { PredictorOptionsInput, SegmentationModel } from '@simpleclick/core';
+import type { NodeModelOptions } from '@simpleclick/core/node';
+import type { ImageFetchOptions } from '../images/fetch-image-bytes';
+import type { LabelStudioConnection } from '../images/label-studio-auth';
+import type { BoxCropOptions } from '../segmentation/box-crop';
+import type { MaskPostProcessing } from '../segmentation/interactive-segmenter';
+
+/**
+ * Which Label Studio regions a prediction holds: `'auto'` a brush region when the labeling config has a
+ * `<BrushLabels>` for the image, else polygons when it has a `<PolygonLabels>`; `'brush'` / `'polygon'` only
+ * that kind; `'both'` both kinds (each needs its tag in the config).
+ */
+export type RegionOutput = 'auto' | 'brush' | 'polygon' | 'both';
+
+/** How masks become `polygonlabels` regions. */
+export interface PolygonOutputOptions {
+  /** Vertex budget per polygon (at least 3); none by default (exact pixel outlines, simplified by `epsilonPx`). */
+  readonly maxVertices?: number;
+  /** Douglas-Peucker tolerance in pixels (default 1: removes the staircase of pixel outlines). */
+  readonly epsilonPx: number;
+  /** Components smaller than this many pixels get no polygon (default 0). */
+  readonly minAreaPx: number;
+}
+
+/** Where a model comes from: an ONNX file path, or a function that creates one (tests, custom runtimes). */
+export type ModelSource = string | (() => Promise<SegmentationModel>);
+
+/** Everything {@link SimpleClickBackend.create} accepts. Only `model` is required. */
+export interface BackendOptions {
+  /** The SimpleClick ONNX model: a path (loaded with onnxruntime-node on first use) or a factory. */
+  readonly model: ModelSource;
+  /**
+   * The `model_version` reported to Label Studio. Default: the model file name without `.onnx` (for a factory:
+   * `simpleclick`).
+   */
+  readonly modelVersion?: string;
+  /** Predictor settings (default: the `interactive` preset, no flip averaging). */
+  readonly predictor?: PredictorOptionsInput;
+  /** onnxruntime-node settings (threads, execution providers). */
+  readonly runtime?: NodeModelOptions;
+  /** How to reach Label Studio for task images. */
+  readonly labelStudio?: LabelStudioConnection;
+  /** Read `/data/local-files/?d=...` from this folder when the file exists there. */
+  readonly localFilesRoot?: string;
+  /** Which regions to return (default `'auto'`). */
+  readonly regions?: RegionOutput;
+  readonly polygon?: Partial<PolygonOutputOptions>;
+  readonly postProcessing?: Partial<MaskPostProcessing>;
+  readonly boxCrop?: Partial<BoxCropOptions>;
+  /** Largest image accepted, in pixels (default 40 megapixels). */
+  readonly maxImagePixels?: number;
+  /** Download limits for task images. */
+  readonly imageFetch?: Partial<ImageFetchOptions>;
+  /** Memory for decoded images (default 512 MiB). */
+  readonly imageCacheBytes?: number;
+  /** Memory for predictor states kept for click-prefix reuse (default 256 MiB). */
+  readonly stateCacheBytes?: number;
+  /** Most clicks (keypoints) accepted in one request (default 100). */
+  readonly maxClicks?: number;
+  /** Where progress and problems are reported (default: nowhere). */
+  readonly log?: BackendLog;
+  /** The fetch used for images and token refreshes (tests); default the global fetch. */
+  readonly fetch?: typeof fetch;
+}
+
+/** Receives one line per event. */
+export type BackendLog = (level: 'info' | 'warn' | 'error', message: string) => void;
+
+/** Defaults of the optional {@link BackendOptions}. */
+export const DEFAULT_BACKEND_OPTIONS = Object.freeze({
+  regions: 'auto' as RegionOutput,
+  polygon: Object.freeze({ epsilonPx: 1, minAreaPx: 0 }) as PolygonOutputOptions,
+  maxImagePixels: 40_000_000,
+  imageCacheBytes: 512 * 1024 * 1024,
+  stateCacheBytes: 256 * 1024 * 1024,
+  maxClicks: 100,
+});

@@ -1,0 +1,142 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { makeJwt } from '../test-support/fake-label-studio';
+import { HAS_UNTRAINED_MODEL, REPO_ROOT, UNTRAINED_MODEL_PATH } from '../test-support/test-images';
+import { ADAPTER_VERSION } from '../version';
+import { parseCliArgs, UsageError } from './parse-cli-args';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, runCli } from './run-cli';
+
+function captureIo(env: Record<string, string> = {}) {
+  let stdout = '';
+  let stderr = '';
+  return {
+    io: {
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: { write: (text: string) => (stderr += text) },
+      env,
+      cwd: REPO_ROOT,
+    },
+    stdout: () => stdout,
+    stderr: () => stderr,
+  };
+}
+
+describe('parseCliArgs', () => {
+  it('maps flags to serve options', () => {
+    const command = parseCliArgs([
+      '--model', 'models/x.onnx', '--port', '9091', '--host', '127.0.0.1',
+      '--ls-url', 'http://ls:8080', '--ls-api-key', 'abc', '--basic-auth', 'u:p:w',
+      '--regions', 'both', '--max-vertices', '12', '--polygon-epsilon', '0.5',
+      '--keep-clicked-components', '--fill-holes', 'all', '--remove-islands', '20',
+      '--preset', 'parity', '--threshold', '0.6', '--threads', '2', '--max-image-pixels', '1000000',
+      '--image-cache-mb', '64', '--state-cache-mb', '32', '--model-version', 'v9', '--no-preload', '-q',
+    ]);
+    expect(command).toEqual({
+      kind: 'serve',
+      quiet: true,
+      options: {
+        model: 'models/x.onnx',
+        port: 9091,
+        host: '127.0.0.1',
+        basicAuth: { username: 'u', password: 'p:w' },
+        labelStudio: { url: 'http://ls:8080', apiKey: 'abc' },
+        regions: 'both',
+        polygon: { maxVertices: 12, epsilonPx: 0.5 },
+        postProcessing: { keepClickedComponents: true, fillHolesMaxAreaPx: Infinity, removeIslandsMaxAreaPx: 20 },
+        predictor: { preset: 'parity', maskThreshold: 0.6 },
+        runtime: { intraOpNumThreads: 2 },
+        maxImagePixels: 1_000_000,
+        imageCacheBytes: 64 * 1024 * 1024,
+        stateCacheBytes: 32 * 1024 * 1024,
+        modelVersion: 'v9',
+        preloadModel: false,
+      },
+    });
+  });
+
+  it('takes what the flags leave out from the environment, as the Python ML backends do', () => {
+    const pat = makeJwt({ token_type: 'refresh' });
+    const command = parseCliArgs([], {
+      SIMPLECLICK_MODEL: 'm.onnx',
+      PORT: '9100',
+      LABEL_STUDIO_URL: 'http://ls',
+      LABEL_STUDIO_API_KEY: pat,
+      BASIC_AUTH_USER: 'a',
+      BASIC_AUTH_PASS: 'b',
+      LOCAL_FILES_DOCUMENT_ROOT: '/srv/files',
+    });
+    expect(command.kind).toBe('serve');
+    if (command.kind !== 'serve') return;
+    expect(command.options).toMatchObject({
+      model: 'm.onnx',
+      port: 9100,
+      labelStudio: { url: 'http://ls', apiKey: pat },
+      basicAuth: { username: 'a', password: 'b' },
+      localFilesRoot: '/srv/files',
+      preloadModel: true,
+    });
+    expect(parseCliArgs(['-m', 'x', '--ls-url', 'http://ls', '--ls-access-token', pat], { LABEL_STUDIO_API_KEY: 'k' })).toMatchObject({
+      options: { labelStudio: { url: 'http://ls', personalAccessToken: pat } },
+    });
+  });
+
+  it('refuses malformed command lines', () => {
+    const bad: [string[], RegExp][] = [
+      [[], /--model/],
+      [['-m', 'x', '--port', '70000'], /--port/],
+      [['-m', 'x', '--port', 'abc'], /--port/],
+      [['-m', 'x', '--regions', 'mask'], /--regions/],
+      [['-m', 'x', '--preset', 'fast'], /--preset/],
+      [['-m', 'x', '--basic-auth', 'nopass'], /user:password/],
+      [['-m', 'x', '--ls-api-key', 'k'], /--ls-url/],
+      [['-m', 'x', '--ls-url', 'http://h', '--ls-api-key', 'k', '--ls-access-token', 't'], /not both/],
+      [['-m', 'x', '--max-vertices', '2'], /--max-vertices/],
+      [['-m', 'x', '--threshold', '1.5'], /--threshold/],
+      [['-m', 'x', '--bogus'], /bogus/],
+      [['-m', 'x', 'positional'], /positional/i],
+    ];
+    for (const [argv, message] of bad) {
+      expect(() => parseCliArgs(argv)).toThrow(UsageError);
+      expect(() => parseCliArgs(argv)).toThrow(message);
+    }
+  });
+});
+
+describe('runCli', () => {
+  it('help, version and usage errors', async () => {
+    const help = captureIo();
+    expect((await runCli(['--help'], help.io)).status).toBe(EXIT_OK);
+    expect(help.stdout()).toMatch(/--ls-access-token/);
+    const version = captureIo();
+    expect((await runCli(['--version'], version.io)).status).toBe(EXIT_OK);
+    expect(version.stdout().trim()).toBe(ADAPTER_VERSION);
+    const usage = captureIo();
+    expect((await runCli(['--port', '1'], usage.io)).status).toBe(EXIT_USAGE);
+    expect(usage.stderr()).toMatch(/^error: --model/);
+  });
+
+  it('the version matches package.json', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(ADAPTER_VERSION).toBe(pkg.version);
+  });
+
+  it('a model file that does not exist is exit status 1 with one error line', async () => {
+    const missing = captureIo();
+    expect((await runCli(['--model', 'models/nope.onnx', '--port', '0'], missing.io)).status).toBe(EXIT_FAILURE);
+    expect(missing.stderr()).toMatch(/^error: cannot read the model file/);
+  });
+
+  it.skipIf(!HAS_UNTRAINED_MODEL)('starts the server (warning about the untrained model) and stops it', async () => {
+    const captured = captureIo();
+    const outcome = await runCli(['--model', UNTRAINED_MODEL_PATH, '--port', '0', '--host', '127.0.0.1', '--no-preload'], captured.io);
+    expect(outcome.status).toBe(EXIT_OK);
+    try {
+      expect(captured.stderr()).toMatch(/UNTRAINED/);
+      expect(captured.stderr()).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+/);
+      const health = await fetch(`${outcome.running?.url}/health`);
+      expect(((await health.json()) as { model_version: string }).model_version).toBe('simpleclick-xtiny-untrained-448');
+    } finally {
+      await outcome.running?.close();
+    }
+  });
+});

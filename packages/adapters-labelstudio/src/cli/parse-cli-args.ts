@@ -1,0 +1,205 @@
+import { parseArgs } from 'node:util';
+import type { PredictorPreset } from '@simpleclick/core';
+import type { RegionOutput } from '../backend/backend-options';
+import { parseBasicAuthPair } from '../server/basic-auth';
+import type { ServeOptions } from '../server/serve';
+
+/** A command line that cannot be used (exit status 2). */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** What the command line asks for. */
+export type CliCommand =
+  | { readonly kind: 'help' }
+  | { readonly kind: 'version' }
+  | { readonly kind: 'serve'; readonly options: Omit<ServeOptions, 'log'>; readonly quiet: boolean };
+
+/** The `--help` text. */
+export const HELP_TEXT = `simpleclick-labelstudio: SimpleClick as a Label Studio ML backend (smart keypoints / boxes -> masks)
+
+usage: simpleclick-labelstudio --model FILE.onnx [options]
+
+  -m, --model FILE            SimpleClick ONNX model (env SIMPLECLICK_MODEL)
+  -p, --port N                port to listen on (default 9090, env PORT)
+      --host ADDR             interface (default 0.0.0.0)
+      --ls-url URL            Label Studio URL, for /data/upload, local-files and cloud images
+                              (env LABEL_STUDIO_URL or LABEL_STUDIO_HOST)
+      --ls-api-key KEY        Label Studio legacy API token, sent as "Token KEY" (a JWT here is taken as a
+                              personal access token; env LABEL_STUDIO_API_KEY or LABEL_STUDIO_ACCESS_TOKEN)
+      --ls-access-token PAT   Label Studio personal access token, exchanged at /api/token/refresh/ for
+                              short-lived "Bearer" tokens
+      --local-files-root DIR  read /data/local-files/?d=... from this folder when the file is there
+                              (Label Studio's LOCAL_FILES_DOCUMENT_ROOT; env LOCAL_FILES_DOCUMENT_ROOT)
+      --basic-auth USER:PASS  require HTTP Basic auth (env BASIC_AUTH_USER and BASIC_AUTH_PASS)
+      --regions KIND          auto (default: brush if the config has BrushLabels, else polygons), brush,
+                              polygon, both
+      --max-vertices N        polygon vertex budget per polygon
+      --polygon-epsilon PX    polygon simplification tolerance in pixels (default 1)
+      --keep-clicked-components  keep only the mask components under a positive click
+      --fill-holes AREA|all   fill holes of at most AREA pixels
+      --remove-islands AREA   remove components of at most AREA pixels
+      --preset NAME           interactive (default) or parity (flip averaging: twice the model time)
+      --threshold P           mask = probability > P (default 0.49)
+      --threads N             onnxruntime threads (default: all cores)
+      --max-image-pixels N    largest image accepted (default 40000000)
+      --image-cache-mb N      memory for decoded images (default 512)
+      --state-cache-mb N      memory for click states (default 256)
+      --model-version NAME    model_version reported to Label Studio (default: the model file name)
+      --no-preload            load the model on the first /predict instead of at start
+  -q, --quiet                 no request log
+  -h, --help                  this text
+      --version               the package version
+`;
+
+/**
+ * Parses the command line; environment variables fill what the flags leave out.
+ * @throws UsageError for unknown options, values that do not parse, a missing model.
+ */
+export function parseCliArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): CliCommand {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        model: { type: 'string', short: 'm' },
+        port: { type: 'string', short: 'p' },
+        host: { type: 'string' },
+        'ls-url': { type: 'string' },
+        'ls-api-key': { type: 'string' },
+        'ls-access-token': { type: 'string' },
+        'local-files-root': { type: 'string' },
+        'basic-auth': { type: 'string' },
+        regions: { type: 'string' },
+        'max-vertices': { type: 'string' },
+        'polygon-epsilon': { type: 'string' },
+        'keep-clicked-components': { type: 'boolean' },
+        'fill-holes': { type: 'string' },
+        'remove-islands': { type: 'string' },
+        preset: { type: 'string' },
+        threshold: { type: 'string' },
+        threads: { type: 'string' },
+        'max-image-pixels': { type: 'string' },
+        'image-cache-mb': { type: 'string' },
+        'state-cache-mb': { type: 'string' },
+        'model-version': { type: 'string' },
+        'no-preload': { type: 'boolean' },
+        quiet: { type: 'boolean', short: 'q' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.help) return { kind: 'help' };
+  if (values.version) return { kind: 'version' };
+
+  const model = values.model ?? nonEmpty(env.SIMPLECLICK_MODEL);
+  if (model === undefined) throw new UsageError('--model FILE.onnx is required (or set SIMPLECLICK_MODEL)');
+
+  const regions = values.regions ?? 'auto';
+  if (!['auto', 'brush', 'polygon', 'both'].includes(regions)) {
+    throw new UsageError(`--regions must be auto, brush, polygon or both, got "${regions}"`);
+  }
+  const preset = values.preset ?? 'interactive';
+  if (preset !== 'interactive' && preset !== 'parity') throw new UsageError(`--preset must be interactive or parity, got "${preset}"`);
+
+  const basicAuthText =
+    values['basic-auth'] ??
+    (nonEmpty(env.BASIC_AUTH_USER) !== undefined && nonEmpty(env.BASIC_AUTH_PASS) !== undefined
+      ? `${env.BASIC_AUTH_USER}:${env.BASIC_AUTH_PASS}`
+      : undefined);
+  let basicAuth;
+  if (basicAuthText !== undefined) {
+    try {
+      basicAuth = parseBasicAuthPair(basicAuthText);
+    } catch (error) {
+      throw new UsageError(`--basic-auth: ${(error as Error).message}`);
+    }
+  }
+
+  const lsUrl = values['ls-url'] ?? nonEmpty(env.LABEL_STUDIO_URL) ?? nonEmpty(env.LABEL_STUDIO_HOST);
+  const personalAccessToken = values['ls-access-token'];
+  const apiKey =
+    values['ls-api-key'] ??
+    (personalAccessToken === undefined ? (nonEmpty(env.LABEL_STUDIO_API_KEY) ?? nonEmpty(env.LABEL_STUDIO_ACCESS_TOKEN)) : undefined);
+  if (values['ls-api-key'] !== undefined && personalAccessToken !== undefined) {
+    throw new UsageError('give --ls-api-key or --ls-access-token, not both');
+  }
+  if ((apiKey !== undefined || personalAccessToken !== undefined) && lsUrl === undefined) {
+    throw new UsageError('a Label Studio token needs --ls-url (or LABEL_STUDIO_URL) too');
+  }
+
+  const threads = optionalInteger(values.threads, '--threads', 1);
+  const maxVertices = optionalInteger(values['max-vertices'], '--max-vertices', 3);
+  const polygonEpsilon = optionalNumber(values['polygon-epsilon'], '--polygon-epsilon', 0);
+  const threshold = optionalNumber(values.threshold, '--threshold', 0, 1);
+  const fillHoles = optionalArea(values['fill-holes'], '--fill-holes');
+  const removeIslands = optionalArea(values['remove-islands'], '--remove-islands');
+  const maxImagePixels = optionalInteger(values['max-image-pixels'], '--max-image-pixels', 1);
+  const imageCacheMb = optionalNumber(values['image-cache-mb'], '--image-cache-mb', 0);
+  const stateCacheMb = optionalNumber(values['state-cache-mb'], '--state-cache-mb', 0);
+  const localFilesRoot = values['local-files-root'] ?? nonEmpty(env.LOCAL_FILES_DOCUMENT_ROOT);
+  const mib = 1024 * 1024;
+
+  const options: Omit<ServeOptions, 'log'> = {
+    model,
+    port: optionalInteger(values.port ?? nonEmpty(env.PORT), '--port', 0, 65535) ?? 9090,
+    ...(values.host !== undefined ? { host: values.host } : {}),
+    ...(basicAuth !== undefined ? { basicAuth } : {}),
+    labelStudio: {
+      ...(lsUrl !== undefined ? { url: lsUrl } : {}),
+      ...(apiKey !== undefined ? { apiKey } : {}),
+      ...(personalAccessToken !== undefined ? { personalAccessToken } : {}),
+    },
+    ...(localFilesRoot !== undefined ? { localFilesRoot } : {}),
+    regions: regions as RegionOutput,
+    polygon: {
+      ...(maxVertices !== undefined ? { maxVertices } : {}),
+      ...(polygonEpsilon !== undefined ? { epsilonPx: polygonEpsilon } : {}),
+    },
+    postProcessing: {
+      keepClickedComponents: values['keep-clicked-components'] === true,
+      ...(fillHoles !== undefined ? { fillHolesMaxAreaPx: fillHoles } : {}),
+      ...(removeIslands !== undefined ? { removeIslandsMaxAreaPx: removeIslands } : {}),
+    },
+    predictor: { preset: preset as PredictorPreset, ...(threshold !== undefined ? { maskThreshold: threshold } : {}) },
+    ...(threads !== undefined ? { runtime: { intraOpNumThreads: threads } } : {}),
+    ...(maxImagePixels !== undefined ? { maxImagePixels } : {}),
+    ...(imageCacheMb !== undefined ? { imageCacheBytes: Math.round(imageCacheMb * mib) } : {}),
+    ...(stateCacheMb !== undefined ? { stateCacheBytes: Math.round(stateCacheMb * mib) } : {}),
+    ...(values['model-version'] !== undefined ? { modelVersion: values['model-version'] } : {}),
+    preloadModel: values['no-preload'] !== true,
+  };
+  return { kind: 'serve', options, quiet: values.quiet === true };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+function optionalNumber(text: string | undefined, name: string, min: number, max = Infinity): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < min || value > max) {
+    throw new UsageError(`${name} must be a number in [${min}, ${max}], got "${text}"`);
+  }
+  return value;
+}
+
+function optionalInteger(text: string | undefined, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  const value = optionalNumber(text, name, min, max);
+  if (value !== undefined && !Number.isInteger(value)) throw new UsageError(`${name} must be an integer, got "${text}"`);
+  return value;
+}
+
+function optionalArea(text: string | undefined, name: string): number | undefined {
+  if (text === 'all') return Infinity;
+  return optionalNumber(text, name, 0);
+}
