@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const coreSrc = new URL('../packages/core/src/', import.meta.url).pathname;
-const runtimeAgnosticFolders = ['image', 'clicks', 'predictor', 'model', 'session', 'mask', 'eval'];
+const runtimeAgnosticFolders = ['image', 'clicks', 'predictor', 'model', 'session', 'mask', 'eval', 'cache'];
 const forbiddenImport = /from\s+['"](node:[^'"]+|fs|path|os|zlib|crypto|buffer|sharp|onnxruntime-node|onnxruntime-web)['"]/;
 const forbiddenGlobal = /\b(Buffer\.|process\.|document\.|window\.|require\()/;
 

@@ -1,7 +1,11 @@
 /**
  * Parity of the TypeScript predictor (preset 'parity') with the Python reference evaluator of the official
- * SimpleClick behaviour: the fixtures in test/fixtures/parity/ (manifest.json, format in the team brief) hold,
- * per object, the simulated clicks, the ROI and IoU after every click, NoC, and some probability maps.
+ * SimpleClick behaviour. Each fixture set (manifest.json, written by `python3 -m simpleclick fixtures`) holds,
+ * per object, the simulated clicks, the ROI and IoU after every click, NoC, and some probability maps:
+ * - test/fixtures/parity: the embedded default model on GrabCut and Berkeley objects;
+ * - test/fixtures/parity-toy: a tiny stand-in network (it grows the previous mask and paints the click disks)
+ *   whose masks follow the clicks, so the zoom-in really crops, keeps and recomputes ROIs, whatever the
+ *   quality of the default model.
  *
  * For every object the full official loop is simulated again in TypeScript (click simulator + predictor) and
  * compared click by click: the click sequence and the ROIs exactly, IoU within 1e-3, the probability maps
@@ -34,8 +38,7 @@ import {
 } from '@simpleclick/core/node';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const FIXTURE_DIR = join(REPO_ROOT, 'test/fixtures/parity');
-const MANIFEST_PATH = join(FIXTURE_DIR, 'manifest.json');
+const FIXTURE_SETS = ['test/fixtures/parity', 'test/fixtures/parity-toy'];
 const DATA_ROOT = resolve(REPO_ROOT, process.env.SIMPLECLICK_DATA ?? '../shared/data');
 const MAX_OBJECTS = Number(process.env.SIMPLECLICK_PARITY_MAX_OBJECTS ?? Number.POSITIVE_INFINITY);
 const PROBABILITY_TOLERANCE = 1e-3;
@@ -71,17 +74,17 @@ const MASK_ENCODINGS: Readonly<Record<string, MaskEncoding>> = {
   COCO_MVal: 'any-nonzero',
 };
 
-function whyNotRunnable(): string | undefined {
-  if (!existsSync(MANIFEST_PATH)) return `no parity fixtures at ${MANIFEST_PATH} (written by the Python reference evaluator)`;
-  const manifest = JSON.parse(readFileSync(MANIFEST_PATH, 'utf8')) as ParityManifest;
+function whyNotRunnable(manifestPath: string): string | undefined {
+  if (!existsSync(manifestPath)) return `no parity fixtures at ${manifestPath} (written by the Python reference evaluator)`;
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as ParityManifest;
   const modelPath = join(REPO_ROOT, manifest.model.path);
   if (!existsSync(modelPath)) return `the manifest's model ${modelPath} is missing`;
   if (!existsSync(DATA_ROOT)) return `no data at ${DATA_ROOT} (set SIMPLECLICK_DATA)`;
   return undefined;
 }
 
-function readProbabilityMap(file: string, width: number, height: number): Float32Array {
-  const bytes = gunzipSync(readFileSync(join(FIXTURE_DIR, file)));
+function readProbabilityMap(fixtureDir: string, file: string, width: number, height: number): Float32Array {
+  const bytes = gunzipSync(readFileSync(join(fixtureDir, file)));
   expect(bytes.length).toBe(width * height * 2);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const probabilities = new Float32Array(width * height);
@@ -89,10 +92,13 @@ function readProbabilityMap(file: string, width: number, height: number): Float3
   return probabilities;
 }
 
-const skipReason = whyNotRunnable();
+for (const fixtureSet of FIXTURE_SETS) {
+const fixtureDir = join(REPO_ROOT, fixtureSet);
+const manifestPath = join(fixtureDir, 'manifest.json');
+const skipReason = whyNotRunnable(manifestPath);
 
-describe.skipIf(skipReason !== undefined)('predictor parity with the Python reference (test/fixtures/parity)', () => {
-  const manifest = (skipReason === undefined ? JSON.parse(readFileSync(MANIFEST_PATH, 'utf8')) : undefined) as ParityManifest;
+describe.skipIf(skipReason !== undefined)(`predictor parity with the Python reference (${fixtureSet})`, () => {
+  const manifest = (skipReason === undefined ? JSON.parse(readFileSync(manifestPath, 'utf8')) : undefined) as ParityManifest;
   let predictor: ClickPredictor;
 
   beforeAll(async () => {
@@ -154,7 +160,7 @@ describe.skipIf(skipReason !== undefined)('predictor parity with the Python refe
       expect(simulated.clicks.length, `${object.id}: number of clicks`).toBe(object.clicks.length);
 
       for (const { afterClick, file } of object.probMaps ?? []) {
-        const expected = readProbabilityMap(file, object.width, object.height);
+        const expected = readProbabilityMap(fixtureDir, file, object.width, object.height);
         const actual = results[afterClick - 1].probabilities.data;
         let maxDifference = 0;
         for (let i = 0; i < expected.length; i++) maxDifference = Math.max(maxDifference, Math.abs(actual[i] - expected[i]));
@@ -174,7 +180,8 @@ describe.skipIf(skipReason !== undefined)('predictor parity with the Python refe
 });
 
 if (skipReason !== undefined) {
-  describe('predictor parity with the Python reference', () => {
+  describe(`predictor parity with the Python reference (${fixtureSet})`, () => {
     it.skip(`skipped: ${skipReason}`, () => {});
   });
+}
 }

@@ -16,7 +16,7 @@ export const EXAMPLE_IMAGE_URL = 'examples/images/fruit.png';
 export const EXAMPLE_GROUND_TRUTH_URL = 'examples/images/fruit-mask.png';
 
 /** Above this many pixels the demo refuses an image (each click's full-size mask would be slow to draw). */
-export const MAX_IMAGE_PIXELS = 40_000_000;
+const MAX_IMAGE_PIXELS = 40_000_000;
 
 /**
  * Decodes an image file with the browser (EXIF orientation applied, as the SDK's Node decoder does) and reads

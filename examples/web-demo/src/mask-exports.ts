@@ -23,7 +23,7 @@ export interface ExportFile {
 }
 
 /** Label Studio names of the demo's exports: those of Label Studio's interactive segmentation templates. */
-export const LABEL_STUDIO_NAMES = Object.freeze({ fromName: 'tag', toName: 'image', label: 'Object' });
+const LABEL_STUDIO_NAMES = Object.freeze({ fromName: 'tag', toName: 'image', label: 'Object' });
 
 /** The file name stem of an image name ("fruit.png" -> "fruit"). */
 function stem(imageName: string): string {

@@ -20,7 +20,7 @@ export interface ModelManifest {
 }
 
 /** The models folder, relative to the page. */
-export const MODELS_URL = 'models/';
+const MODELS_URL = 'models/';
 
 /** The manifest, or undefined when the server has none (a plain static host): then `?model=` is needed. */
 export async function fetchModelManifest(): Promise<ModelManifest | undefined> {

@@ -2,7 +2,7 @@
  * Mask colours per object id (1, 2, ...), repeating after ten objects. Green and red are left out of the first
  * ones: they are the colours of positive and negative clicks.
  */
-export const OBJECT_COLORS: readonly string[] = Object.freeze([
+const OBJECT_COLORS: readonly string[] = Object.freeze([
   '#3b82f6', // blue
   '#d946ef', // fuchsia
   '#06b6d4', // cyan

@@ -16,7 +16,7 @@ export interface StatusFacts {
 }
 
 /** The backend part: "wasm, 2 threads, cross-origin isolated", "webgpu", ... */
-export function backendText(model: LoadedModel): string {
+function backendText(model: LoadedModel): string {
   const { name, numThreads, crossOriginIsolated, note } = model.backend;
   let text: string = name;
   if (name === 'wasm') {

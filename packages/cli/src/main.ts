@@ -12,7 +12,7 @@ import { CLI_VERSION } from './version';
  * Errors and help go to `io`; commander never exits the process (exitOverride), so {@link main} decides. Errors
  * stay one line (no help dump after them; `--help` shows it).
  */
-export function createProgram(io: CliIo, argv: readonly string[] = []): Command {
+function createProgram(io: CliIo, argv: readonly string[] = []): Command {
   const program = new Command('simpleclick')
     .description('SimpleClick click-based interactive segmentation from the command line')
     .version(CLI_VERSION, '-V, --version')

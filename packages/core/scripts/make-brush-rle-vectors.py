@@ -15,27 +15,20 @@ Each mask is encoded as LS stores it: the W*H*4 RGBA buffer with every channel e
 (255 for foreground; `mask2rle` repeats the value 4 times). Extra vectors encode RGBA buffers whose colour
 channels differ from alpha and whose alpha is partial, to check that decoders read only alpha.
 """
-import hashlib
-import importlib.util
-import json
 import os
 import sys
 
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fixture_files import load_module_by_path, write_mask_fixture  # noqa: E402
 from mask_fixture_masks import fixture_masks  # noqa: E402
 
 
 def load_brush(path):
     if os.path.isdir(path):
         path = os.path.join(path, 'label_studio_converter', 'brush.py')
-    spec = importlib.util.spec_from_file_location('ls_brush', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    with open(path, 'rb') as f:
-        digest = hashlib.sha256(f.read()).hexdigest()
-    return module, digest
+    return load_module_by_path(path, 'ls_brush')
 
 
 def main():
@@ -72,11 +65,8 @@ def main():
         'masks': masks,
         'rgba': rgba_cases,
     }
-    target = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'src', 'mask', '__fixtures__', 'brush-rle-vectors.json')
-    with open(target, 'w') as f:
-        json.dump(out, f, separators=(',', ':'))
-        f.write('\n')
-    print(f'wrote {len(masks)} masks and {len(rgba_cases)} RGBA buffers to {os.path.normpath(target)}')
+    target = write_mask_fixture('brush-rle-vectors.json', out)
+    print(f'wrote {len(masks)} masks and {len(rgba_cases)} RGBA buffers to {target}')
 
 
 if __name__ == '__main__':

@@ -12,7 +12,6 @@ outputs are written, to packages/core/src/mask/__fixtures__/coco-rle-vectors.jso
 """
 import ctypes
 import hashlib
-import json
 import os
 import subprocess
 import sys
@@ -21,6 +20,7 @@ import tempfile
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fixture_files import write_mask_fixture  # noqa: E402
 from mask_fixture_masks import fixture_masks  # noqa: E402
 
 # Published strings (cocoapi tests/test_cases.py, pycocotools' own tests).
@@ -138,11 +138,8 @@ def main():
         'masks': masks,
         'strings': strings,
     }
-    target = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'src', 'mask', '__fixtures__', 'coco-rle-vectors.json')
-    with open(target, 'w') as f:
-        json.dump(out, f, separators=(',', ':'))
-        f.write('\n')
-    print(f'wrote {len(masks)} masks and {len(strings)} strings to {os.path.normpath(target)}')
+    target = write_mask_fixture('coco-rle-vectors.json', out)
+    print(f'wrote {len(masks)} masks and {len(strings)} strings to {target}')
 
 
 if __name__ == '__main__':

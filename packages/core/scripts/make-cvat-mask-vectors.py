@@ -12,27 +12,20 @@ For every non-empty mask, `encode_mask` is called with the tight box, with the w
 box (floored/ceiled by encode_mask). Boxes are recorded as cvat-sdk takes them: [x1, y1, x2, y2] with x2, y2
 exclusive; the points end with the inclusive box.
 """
-import hashlib
-import importlib.util
-import json
 import os
 import sys
 
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fixture_files import load_module_by_path, write_mask_fixture  # noqa: E402
 from mask_fixture_masks import fixture_masks  # noqa: E402
 
 
 def load_masks_module(path):
     if os.path.isdir(path):
         path = os.path.join(path, 'cvat-sdk', 'cvat_sdk', 'masks.py')
-    spec = importlib.util.spec_from_file_location('cvat_masks', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    with open(path, 'rb') as f:
-        digest = hashlib.sha256(f.read()).hexdigest()
-    return module, digest
+    return load_module_by_path(path, 'cvat_masks')
 
 
 def main():
@@ -63,11 +56,8 @@ def main():
         'masksPySha256': digest,
         'masks': vectors,
     }
-    target = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'src', 'mask', '__fixtures__', 'cvat-mask-vectors.json')
-    with open(target, 'w') as f:
-        json.dump(out, f, separators=(',', ':'))
-        f.write('\n')
-    print(f'wrote {len(vectors)} masks to {os.path.normpath(target)}')
+    target = write_mask_fixture('cvat-mask-vectors.json', out)
+    print(f'wrote {len(vectors)} masks to {target}')
 
 
 if __name__ == '__main__':

@@ -12,36 +12,13 @@ export type { RgbImage } from './image/rgb-image';
 export { createRgbImage } from './image/rgb-image';
 export type { FloatMap } from './image/float-map';
 export { createFloatMap } from './image/float-map';
-export { rgbImageToPlanarFloat } from './image/rgb-to-planar-float';
-export { BYTE_TO_UNIT_FLOAT } from './image/byte-to-unit-float';
-export {
-  resizeFloatMap,
-  resizeBilinearPlanar,
-  resizeBilinearWindow,
-  computeLinearAxisWeights,
-  planeWindow,
-  DEFAULT_BILINEAR_RESIZE_OPTIONS,
-} from './image/resize-bilinear';
-export type {
-  BilinearResizeOptions,
-  TorchBilinearKernel,
-  LinearAxisWeights,
-  FloatPlaneWindow,
-} from './image/resize-bilinear';
-export { resizeRgbRegionToPlanar } from './image/resize-rgb-region';
-export { cropRgbImage, cropFloatMap, roiWidthPx, roiHeightPx, assertRoiInside } from './image/crop';
-export { fmaFloat32 } from './image/float32-fma';
+export { cropRgbImage, cropFloatMap } from './image/crop';
 // Probabilities kept at network resolution, evaluated on demand (ObjectState.resizedRegionProbabilities).
 export { ResizedFloatMap } from './image/resized-float-map';
-export { LazyFloatMap } from './image/lazy-float-map';
-export { resizeBilinearSampled } from './image/resize-sampled';
-export type { SourceSampler } from './image/resize-sampled';
+export type { FloatPlaneWindow } from './image/resize-bilinear';
 
 // --- clicks ---
 export type { Click } from './clicks/click';
-export { validateClicks, validateClick } from './clicks/validate-clicks';
-export { drawClickDisks, encodeClickDisks, CLICK_DISK_RADIUS_PX } from './clicks/click-maps';
-export type { NetClick } from './clicks/click-maps';
 
 // --- model ---
 export type { SegmentationModel, ModelMetadata, NetInput, NetOutput } from './model/segmentation-model';
@@ -67,19 +44,8 @@ export {
   resolvePredictorOptions,
 } from './predictor/predictor-options';
 export type { PredictorOptions, PredictorOptionsInput, PredictorPreset } from './predictor/predictor-options';
-export {
-  DEFAULT_ZOOM_IN_OPTIONS,
-  expandBox,
-  clampBox,
-  boxIou,
-  positiveClicksInsideRoi,
-  candidateRoi,
-  selectRoi,
-  wholeImageRoi,
-} from './predictor/zoom-in';
+export { DEFAULT_ZOOM_IN_OPTIONS } from './predictor/zoom-in';
 export type { ZoomInOptions } from './predictor/zoom-in';
-export { mapClicksToNet, mirrorNetClicks } from './predictor/net-click-mapping';
-export { roundHalfEven } from './predictor/round-half-even';
 
 // --- session ---
 export { SegmentationSession } from './session/segmentation-session';
@@ -108,7 +74,6 @@ export type { SessionSnapshot, SessionSnapshotObject, SnapshotMask } from './ses
 // --- mask ---
 export type { BinaryMask } from './mask/binary-mask';
 export { createBinaryMask } from './mask/binary-mask';
-export { assertBinaryMask } from './mask/assert-mask';
 export { thresholdProbabilities, DEFAULT_THRESHOLD_OPTIONS } from './mask/threshold-probabilities';
 export type { ThresholdOptions } from './mask/threshold-probabilities';
 export { labelConnectedComponents, DEFAULT_CONNECTIVITY } from './mask/connected-components';
@@ -123,24 +88,17 @@ export { cleanUpMask, DEFAULT_MASK_CLEAN_UP_OPTIONS } from './mask/clean-up-mask
 export type { MaskCleanUpOptions, KeepComponents } from './mask/clean-up-mask';
 export { maskBoundingBox, maskAreaPx } from './mask/mask-bounding-box';
 export type { InclusiveBox } from './mask/mask-bounding-box';
-export { ringSignedAreaPx, polygonAreaPx, polygonVertexCount, ringToFlat } from './mask/polygon';
+export { polygonAreaPx, polygonVertexCount } from './mask/polygon';
 export type { PointPx, Ring, Polygon } from './mask/polygon';
 export { ringToPercent, ringFromPercent, polygonToPercent } from './mask/polygon-percent';
-export { traceMaskPolygons } from './mask/trace-mask-polygons';
 export { maskToPolygons, DEFAULT_MASK_TO_POLYGONS_OPTIONS } from './mask/mask-to-polygons';
 export type { MaskToPolygonsOptions } from './mask/mask-to-polygons';
-export type { TracePolygonsOptions } from './mask/trace-mask-polygons';
-export { simplifyPolygon, simplifyRing } from './mask/simplify-polygon';
-export type { SimplifyPolygonOptions } from './mask/simplify-polygon';
 export { rasterizePolygons, DEFAULT_RASTERIZE_OPTIONS } from './mask/rasterize-polygons';
 export type { FillRule, RasterizeOptions } from './mask/rasterize-polygons';
 export {
   encodeCocoRle,
   encodeUncompressedCocoRle,
-  encodeCocoRleCounts,
   decodeCocoRle,
-  cocoCountsToString,
-  cocoStringToCounts,
   cocoRleArea,
   cocoRleBbox,
   MAX_DECODED_PIXELS,
@@ -159,7 +117,6 @@ export { encodeMaskPng, encodeProbabilityPng, decodeMaskPng, DEFAULT_MASK_PNG_OP
 export type { MaskPngOptions } from './mask/mask-png';
 
 // --- eval ---
-export { euclideanDistanceTransform } from './eval/distance-transform';
 export { findNextClick } from './eval/next-click';
 export type { NextClickInput } from './eval/next-click';
 export { ClickSimulator } from './eval/click-simulator';
@@ -196,7 +153,11 @@ export {
   EVALUATION_RESULTS_VERSION,
 } from './eval/results-json';
 export type { EvaluationResultsJson, ObjectResultJson, EvaluationRunInfo } from './eval/results-json';
-export { formatFixedLikePython, centerLikePython, formatTimedeltaLikePython } from './eval/python-format';
-export { renderMiouPlot, miouCurveOf, DEFAULT_MIOU_PLOT_OPTIONS, CURVE_COLORS } from './eval/plot/miou-plot';
+export { renderMiouPlot, miouCurveOf, DEFAULT_MIOU_PLOT_OPTIONS } from './eval/plot/miou-plot';
 export type { MiouCurve, MiouPlotOptions } from './eval/plot/miou-plot';
 export { encodeRgbPng, renderMiouPlotPng } from './eval/plot/encode-rgb-png';
+
+// --- cache ---
+// Not for SDK users (marked @internal): exported because both adapters keep their decoded-image and
+// click-state caches in it.
+export { ByteLruCache } from './cache/byte-lru-cache';

@@ -23,7 +23,7 @@ export interface ServeSettings {
 }
 
 /** Defaults of the command line. */
-export const DEFAULT_SERVE_SETTINGS = Object.freeze({
+const DEFAULT_SERVE_SETTINGS = Object.freeze({
   port: 8080,
   host: '127.0.0.1',
   preset: 'interactive' as PredictorPreset,

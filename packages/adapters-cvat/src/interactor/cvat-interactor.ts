@@ -1,4 +1,5 @@
 import {
+  ByteLruCache,
   ClickPredictor,
   InvalidArgumentError,
   InvalidClickError,
@@ -13,7 +14,6 @@ import {
 } from '@simpleclick/core';
 import { decodeImageBytes } from '@simpleclick/core/node';
 import { buildCvatResult, type CvatInteractorResult } from './build-response';
-import { ByteLruCache } from './byte-lru-cache';
 import { orderClicks } from './click-order';
 import { findBestTrack, type ClickStep, type ClickTrack } from './click-track';
 import { parseCvatInteractorRequest, type CvatBox, type CvatPoint, type ParsedCvatRequest } from './cvat-request';

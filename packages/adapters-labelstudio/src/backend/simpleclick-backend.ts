@@ -39,7 +39,7 @@ import {
 } from './backend-options';
 
 /** Name reported as `model_class` by `/health`, as Python ML backends report their class. */
-export const MODEL_CLASS_NAME = 'SimpleClickBackend';
+const MODEL_CLASS_NAME = 'SimpleClickBackend';
 
 /** Where the model is: not yet loaded (it loads on the first `/predict` or {@link SimpleClickBackend.warmUp}), loading, ready, failed. */
 export type ModelState = 'not-loaded' | 'loading' | 'ready' | 'failed';

@@ -1,7 +1,7 @@
 import { BackendError } from '../errors/backend-error';
 import type { LabelStudioAuth } from './label-studio-auth';
 
-/** Limits of {@link fetchImageBytes}. */
+/** Limits of the download of a task image (`fetchImageBytes`). */
 export interface ImageFetchOptions {
   /** Largest image file accepted, in bytes (default 100 MiB). */
   readonly maxBytes: number;
@@ -117,7 +117,7 @@ async function readLimited(response: Response, maxBytes: number, url: URL): Prom
 }
 
 /** A URL for messages and logs: origin and path, without the query (presigned URLs carry signatures there). */
-export function describeUrl(url: URL): string {
+function describeUrl(url: URL): string {
   return `${url.origin}${url.pathname}${url.search !== '' ? '?…' : ''}`;
 }
 

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { cropRgbImage, type RgbImage, type Roi } from '@simpleclick/core';
+import { ByteLruCache, cropRgbImage, type RgbImage, type Roi } from '@simpleclick/core';
 import { decodeImageBytes } from '@simpleclick/core/node';
-import { ByteLruCache } from '../cache/byte-lru-cache';
 import { BackendError } from '../errors/backend-error';
 import { DEFAULT_IMAGE_FETCH_OPTIONS, fetchImageBytes, type ImageFetchOptions } from './fetch-image-bytes';
 import { resolveImageLocation, type ImageLocation } from './image-url';
@@ -59,7 +58,7 @@ export class ImageStore {
 
   /** Bytes of decoded pixels held. */
   get cachedBytes(): number {
-    return this.#cache.bytes;
+    return this.#cache.totalBytes;
   }
 
   /**

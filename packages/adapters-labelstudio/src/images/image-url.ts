@@ -13,7 +13,7 @@ import { BackendError } from '../errors/backend-error';
  */
 
 /** Cloud storage URI schemes Label Studio presigns. */
-export const CLOUD_STORAGE_SCHEMES = ['s3', 'gs', 'azure-blob', 'azure-spi'] as const;
+const CLOUD_STORAGE_SCHEMES = ['s3', 'gs', 'azure-blob', 'azure-spi'] as const;
 
 /** Where to read an image from. */
 export type ImageLocation =

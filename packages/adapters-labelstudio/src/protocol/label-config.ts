@@ -35,7 +35,7 @@ export interface LabelConfig {
 }
 
 /** Longest labeling config accepted (Label Studio's own templates are a few KB). */
-export const MAX_LABEL_CONFIG_CHARS = 1_000_000;
+const MAX_LABEL_CONFIG_CHARS = 1_000_000;
 
 /**
  * Parses a Label Studio labeling config (the project's XML `label_config`) into its control and object tags.

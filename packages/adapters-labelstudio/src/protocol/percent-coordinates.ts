@@ -8,7 +8,7 @@ import { InvalidClickError, type Click, type Roi } from '@simpleclick/core';
  */
 
 /** How far outside [0, 100] a coordinate may lie and still be clamped onto the image (rounding in the frontend). */
-export const PERCENT_TOLERANCE = 1;
+const PERCENT_TOLERANCE = 1;
 
 /** A point in percent of the image size. */
 export interface PercentPoint {

@@ -1,5 +1,4 @@
-import type { Click, ObjectState } from '@simpleclick/core';
-import { ByteLruCache } from '../cache/byte-lru-cache';
+import { ByteLruCache, type Click, type ObjectState } from '@simpleclick/core';
 
 /** Fixed overhead counted per cached state (object, key, ROI). */
 const STATE_OVERHEAD_BYTES = 512;
@@ -27,7 +26,7 @@ export class ClickStateCache {
   }
 
   get bytes(): number {
-    return this.#cache.bytes;
+    return this.#cache.totalBytes;
   }
 
   get size(): number {

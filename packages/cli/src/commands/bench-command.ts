@@ -29,7 +29,7 @@ export interface BenchArgs {
 }
 
 /** Goal for the share of per-click time spent outside the model on a 2-megapixel image. */
-export const OUTSIDE_MODEL_SHARE_GOAL = 0.05;
+const OUTSIDE_MODEL_SHARE_GOAL = 0.05;
 /** Images of at least this many pixels are held to the goal (1920 x 1080 is 2.07 MP). */
 const GOAL_MIN_PIXELS = 1_900_000;
 /** The reference is stopped after this long. */
@@ -96,7 +96,7 @@ export interface BenchReport {
 }
 
 /** `simpleclick bench`. */
-export async function runBench(args: BenchArgs, io: CliIo): Promise<BenchReport> {
+async function runBench(args: BenchArgs, io: CliIo): Promise<BenchReport> {
   const image: RgbImage = args.image === undefined ? createSyntheticImage() : await decodeImageFile(resolve(io.cwd, args.image));
   const clicks = benchClicks(image.width, image.height, args.clicks);
   checkClicksInside(clicks, image.width, image.height);

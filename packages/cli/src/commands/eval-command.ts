@@ -91,7 +91,7 @@ export function addEvalCommand(program: Command, io: CliIo, argv: readonly strin
 }
 
 /** `simpleclick eval`. Throws CommandError or the SDK's typed errors. */
-export async function runEval(args: EvalArgs, io: CliIo): Promise<EvaluationResult> {
+async function runEval(args: EvalArgs, io: CliIo): Promise<EvaluationResult> {
   const directory = resolveDatasetDirectory(args.dataset, io.cwd, io.env);
   const layout = args.layout ?? detectLayout(directory);
   const dataset = limitDataset(await openEvalDataset(directory, layout), args.limit);

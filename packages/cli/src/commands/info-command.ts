@@ -25,7 +25,7 @@ export function addInfoCommand(program: Command, io: CliIo): void {
 }
 
 /** `simpleclick info`. Throws CommandError or the SDK's typed errors. */
-export async function runInfo(modelPath: string, options: { json: boolean; check: boolean }, io: CliIo): Promise<void> {
+async function runInfo(modelPath: string, options: { json: boolean; check: boolean }, io: CliIo): Promise<void> {
   const path = resolve(io.cwd, modelPath);
   let bytes: Uint8Array;
   try {

@@ -115,7 +115,7 @@ export function addSegmentCommand(program: Command, io: CliIo): void {
  * `simpleclick segment`: decode the image, check the clicks, load the model, predict click by click, clean up,
  * encode, write. Throws UsageError / CommandError / the SDK's typed errors; the caller prints them.
  */
-export async function runSegment(args: SegmentArgs, io: CliIo): Promise<void> {
+async function runSegment(args: SegmentArgs, io: CliIo): Promise<void> {
   if (args.out === undefined && !isTextFormat(args.format) && io.stdoutIsTerminal) {
     throw new UsageError(`--format ${args.format} writes binary data: give --out FILE or redirect stdout`);
   }

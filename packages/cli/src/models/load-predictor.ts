@@ -57,7 +57,7 @@ export async function loadPredictor(
 }
 
 /** The loud warning printed before using a model with random weights. */
-export function untrainedWarning(model: ResolvedModel, metadata: ModelMetadata): string {
+function untrainedWarning(model: ResolvedModel, metadata: ModelMetadata): string {
   const how = model.isDefault ? 'the default model' : 'the model';
   const rule = '!'.repeat(78);
   return [

@@ -13,7 +13,7 @@ const MODULE_DIRECTORY = dirname(fileURLToPath(import.meta.url));
 const MAX_LEVELS_UP = 6;
 
 /** The first `start/<relative>`, `start/../<relative>`, ... for which `accept` is true, or undefined. */
-export function findUpwards(
+function findUpwards(
   relative: string,
   accept: (path: string) => boolean,
   start: string = MODULE_DIRECTORY,

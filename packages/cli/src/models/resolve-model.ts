@@ -78,7 +78,7 @@ async function pickDefaultModel(modelsDirectory: string): Promise<string> {
  * The SimpleClick metadata of an ONNX file, read without creating a runtime session.
  * @throws the SDK's ModelLoadError / ModelContractError, or a CommandError when the file cannot be read.
  */
-export async function readModelMetadata(path: string): Promise<ModelMetadata> {
+async function readModelMetadata(path: string): Promise<ModelMetadata> {
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await readFile(path));

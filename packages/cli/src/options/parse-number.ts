@@ -36,13 +36,3 @@ export function areaPx(text: string): number {
   if (!Number.isSafeInteger(value)) throw new InvalidArgumentError('expected an area in pixels (an integer >= 0, or "all")');
   return value;
 }
-
-/** One of `choices` (case-sensitive), for options whose commander `.choices()` cannot be used with a parser. */
-export function oneOf<T extends string>(choices: readonly T[]): (text: string) => T {
-  return (text: string) => {
-    if (!(choices as readonly string[]).includes(text)) {
-      throw new InvalidArgumentError(`expected one of ${choices.join(', ')}`);
-    }
-    return text as T;
-  };
-}

@@ -14,7 +14,7 @@ export function validateClicks(clicks: readonly Click[], widthPx: number, height
 }
 
 /** Checks one click (see {@link validateClicks}); `index` only names it in the error message. */
-export function validateClick(click: Click, widthPx: number, heightPx: number, index = 0): void {
+function validateClick(click: Click, widthPx: number, heightPx: number, index = 0): void {
   if (click === null || typeof click !== 'object') {
     throw new InvalidClickError(`click ${index} is not an object`);
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { euclideanDistanceTransform } from './distance-transform';
-import { seededRandom } from './test-helpers';
+import { seededRandom } from '../test-support/seeded-random';
 
 /** O(n^2) reference: sqrt of the minimum squared distance to a zero pixel, rounded to float32. */
 function bruteForceDistance(mask: Uint8Array, width: number, height: number): Float32Array {

@@ -5,7 +5,7 @@ import { createBinaryMask, type BinaryMask } from '../mask/binary-mask';
 import type { EvalSample } from './eval-sample';
 import { evaluateDataset } from './evaluate';
 import type { Segmenter } from './segmenter';
-import { rectangleMask } from './test-helpers';
+import { rectangleMask } from '../test-support/test-masks';
 
 const WIDTH = 40;
 const HEIGHT = 30;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createBinaryMask } from '../mask/binary-mask';
 import { computeIou } from './iou';
-import { maskFromRows } from './test-helpers';
+import { maskFromRows } from '../test-support/test-masks';
 
 describe('computeIou', () => {
   const gt = maskFromRows(['####....', '####....']);

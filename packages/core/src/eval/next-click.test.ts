@@ -5,7 +5,8 @@ import type { Click } from '../clicks/click';
 import type { BinaryMask } from '../mask/binary-mask';
 import { euclideanDistanceTransform } from './distance-transform';
 import { findNextClick } from './next-click';
-import { maskFromRows, rectangleMask, seededRandom } from './test-helpers';
+import { maskFromRows, rectangleMask } from '../test-support/test-masks';
+import { seededRandom } from '../test-support/seeded-random';
 
 /** The rules applied literally on whole padded images (no bounding-box shortcut), as a reference. */
 function literalNextClick(gt: BinaryMask, prediction: BinaryMask, ignore: BinaryMask, clicked: Uint8Array): Click {

@@ -6,7 +6,7 @@ import { OFFICIAL_IOU_THRESHOLDS } from './noc';
 import { centerLikePython, formatFixedLikePython, formatTimedeltaLikePython } from './python-format';
 import { evaluationResultToJson, parseEvaluationResultJson, stringifyEvaluationResult } from './results-json';
 import { formatMiouPerClick, formatResultsTable } from './results-table';
-import { rectangleMask } from './test-helpers';
+import { rectangleMask } from '../test-support/test-masks';
 
 /** A result with chosen summary numbers (the table only reads the summary and the protocol). */
 function resultWith(datasetName: string, summary: Partial<EvaluationResult['summary']>): EvaluationResult {

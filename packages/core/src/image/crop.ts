@@ -4,7 +4,7 @@ import type { FloatMap } from './float-map';
 import type { RgbImage } from './rgb-image';
 
 /** Throws {@link InvalidArgumentError} unless `roi` is a non-empty integer box inside a `width` x `height` raster. */
-export function assertRoiInside(roi: Roi, width: number, height: number): void {
+function assertRoiInside(roi: Roi, width: number, height: number): void {
   const { rowMin, rowMax, colMin, colMax } = roi;
   const integers = [rowMin, rowMax, colMin, colMax].every(Number.isInteger);
   if (!integers || rowMin < 0 || colMin < 0 || rowMax >= height || colMax >= width || rowMin > rowMax || colMin > colMax) {
@@ -15,12 +15,12 @@ export function assertRoiInside(roi: Roi, width: number, height: number): void {
 }
 
 /** Width of an ROI in pixels (bounds are inclusive). */
-export function roiWidthPx(roi: Roi): number {
+function roiWidthPx(roi: Roi): number {
   return roi.colMax - roi.colMin + 1;
 }
 
 /** Height of an ROI in pixels (bounds are inclusive). */
-export function roiHeightPx(roi: Roi): number {
+function roiHeightPx(roi: Roi): number {
   return roi.rowMax - roi.rowMin + 1;
 }
 

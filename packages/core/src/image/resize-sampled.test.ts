@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../eval/test-helpers';
+import { seededRandom } from '../test-support/seeded-random';
 import { compactAxis, selectAxisEntries } from './linear-axis-subsets';
 import { computeLinearAxisWeights, planeWindow, resizeBilinearWindow, type TorchBilinearKernel } from './resize-bilinear';
 import { resizeBilinearSampled } from './resize-sampled';

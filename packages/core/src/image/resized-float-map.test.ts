@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../errors';
-import { seededRandom } from '../eval/test-helpers';
+import { seededRandom } from '../test-support/seeded-random';
 import type { FloatMap } from './float-map';
 import { planeWindow, resizeFloatMap } from './resize-bilinear';
 import { ResizedFloatMap } from './resized-float-map';

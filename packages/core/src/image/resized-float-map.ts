@@ -36,7 +36,7 @@ const CELL_ABOVE = 2;
 
 /**
  * A float map defined as the bilinear resize of a source map, evaluated only where it is read: the value at
- * column `x`, row `y` is exactly what {@link resizeBilinearWindow} with PyTorch's `'channels-last'` kernel (the one
+ * column `x`, row `y` is exactly what `resizeBilinearWindow` (image/resize-bilinear.ts) with PyTorch's `'channels-last'` kernel (the one
  * PyTorch uses for a contiguous one-channel map) writes there when resizing `source` to `width` x `height`.
  *
  * SimpleClick's predictor resizes its S x S probabilities back to the zoom-in ROI after every click; on a
@@ -149,7 +149,7 @@ export class ResizedFloatMap {
    *
    * Works per source cell (the output pixels that read the same four source values): when all four corners are
    * clearly above the threshold (or all clearly below), every interpolated value in the cell is too, since it is
-   * a convex combination of them up to float32 rounding ({@link CELL_TEST_MARGIN}); only the cells whose corners
+   * a convex combination of them up to float32 rounding (`CELL_TEST_MARGIN`); only the cells whose corners
    * straddle the threshold are interpolated, pixel by pixel, with the kernel's exact arithmetic.
    */
   forEachSpanAbove(threshold: number, visit: (yPx: number, xStartPx: number, xEndPx: number) => void): void {

@@ -5,7 +5,8 @@ import { fillHoles } from './fill-holes';
 import { keepClickedComponents, keepLargestComponent } from './keep-components';
 import { removeIslands } from './remove-islands';
 import type { BinaryMask } from './binary-mask';
-import { firstDifference, floodFillLabels, maskFromRows, maskRows, randomMask, seededRandom } from './__fixtures__/fixture-mask';
+import { firstDifference, floodFillLabels, maskFromRows, maskRows, randomMask } from '../test-support/test-masks';
+import { seededRandom } from '../test-support/seeded-random';
 
 // A ring (hole of 9 pixels) with a 1-pixel island inside the hole, a small blob on the right, a speck.
 const scene = maskFromRows([

@@ -11,8 +11,9 @@ import {
   encodeUncompressedCocoRle,
 } from './coco-rle';
 import vectors from './__fixtures__/coco-rle-vectors.json';
-import type { FixtureMaskDescription } from './__fixtures__/fixture-mask';
-import { firstDifference, fixtureMask, maskFromRows, randomMask, seededRandom } from './__fixtures__/fixture-mask';
+import type { FixtureMaskDescription } from '../test-support/test-masks';
+import { firstDifference, fixtureMask, maskFromRows, randomMask } from '../test-support/test-masks';
+import { seededRandom } from '../test-support/seeded-random';
 
 describe('COCO RLE against cocoapi maskApi.c (generated vectors)', () => {
   for (const vector of vectors.masks) {

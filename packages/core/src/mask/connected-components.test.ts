@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, InvalidMaskError } from '../errors';
 import type { Connectivity } from './connected-components';
 import { labelConnectedComponents } from './connected-components';
-import { firstDifference, floodFillLabels, maskFromRows, randomMask, seededRandom } from './__fixtures__/fixture-mask';
+import { firstDifference, floodFillLabels, maskFromRows, randomMask } from '../test-support/test-masks';
+import { seededRandom } from '../test-support/seeded-random';
 
 describe('labelConnectedComponents', () => {
   const diagonal = maskFromRows(['1000', '0100', '0010', '1001']);

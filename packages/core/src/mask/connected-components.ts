@@ -148,7 +148,7 @@ export function labelRuns(mask: BinaryMask, connectivity: Connectivity, labelFor
  * Labels the pixels equal to the wanted value as a label image (see {@link labelRuns}).
  * @internal
  */
-export function labelPixels(mask: BinaryMask, connectivity: Connectivity, labelForeground: boolean): ConnectedComponents {
+function labelPixels(mask: BinaryMask, connectivity: Connectivity, labelForeground: boolean): ConnectedComponents {
   const runs = labelRuns(mask, connectivity, labelForeground);
   const { width, height, rowFirstRun, runStart, runEnd, runLabel, count, areasPx } = runs;
   const labels = new Int32Array(width * height);

@@ -3,8 +3,9 @@ import { InvalidArgumentError, InvalidFormatError } from '../errors';
 import { toCvatInteractorResponse } from './cvat-interactor-response';
 import { decodeCvatMaskRle, encodeCvatMaskRle } from './cvat-mask-rle';
 import vectors from './__fixtures__/cvat-mask-vectors.json';
-import type { FixtureMaskDescription } from './__fixtures__/fixture-mask';
-import { firstDifference, fixtureMask, maskFromRows, randomMask, seededRandom } from './__fixtures__/fixture-mask';
+import type { FixtureMaskDescription } from '../test-support/test-masks';
+import { firstDifference, fixtureMask, maskFromRows, randomMask } from '../test-support/test-masks';
+import { seededRandom } from '../test-support/seeded-random';
 
 describe('CVAT mask RLE against cvat-sdk encode_mask (generated vectors)', () => {
   for (const vector of vectors.masks) {

@@ -30,7 +30,7 @@ export const DEFAULT_KEEP_COMPONENTS_OPTIONS: Readonly<KeepComponentsOptions> = 
  * where pixel (c, r) covers [c, c+1) x [r, r+1)). Throws {@link InvalidClickError} outside the image.
  * @internal
  */
-export function clickPixelIndex(click: Click, width: number, height: number): number {
+function clickPixelIndex(click: Click, width: number, height: number): number {
   const column = Math.floor(click.xPx);
   const row = Math.floor(click.yPx);
   if (!Number.isFinite(click.xPx) || !Number.isFinite(click.yPx) || column < 0 || row < 0 || column >= width || row >= height) {

@@ -6,8 +6,9 @@ import { InvalidArgumentError, InvalidFormatError, InvalidMaskError } from '../e
 import type { BinaryMask } from './binary-mask';
 import { decodeLabelStudioBrushRle, encodeLabelStudioBrushRle } from './label-studio-brush-rle';
 import vectors from './__fixtures__/brush-rle-vectors.json';
-import type { FixtureMaskDescription } from './__fixtures__/fixture-mask';
-import { firstDifference, fixtureMask, maskFromRows, randomMask, seededRandom } from './__fixtures__/fixture-mask';
+import type { FixtureMaskDescription } from '../test-support/test-masks';
+import { firstDifference, fixtureMask, maskFromRows, randomMask } from '../test-support/test-masks';
+import { seededRandom } from '../test-support/seeded-random';
 
 /** The RGBA buffer the LS frontend encodes: every channel of a pixel equals its alpha (255 or 0). */
 function lsRgba(mask: BinaryMask): Uint8Array {

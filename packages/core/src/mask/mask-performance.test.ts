@@ -17,7 +17,7 @@ import { removeIslands } from './remove-islands';
 import { simplifyPolygon } from './simplify-polygon';
 import { thresholdProbabilities } from './threshold-probabilities';
 import { traceMaskPolygons } from './trace-mask-polygons';
-import { seededRandom } from './__fixtures__/fixture-mask';
+import { seededRandom } from '../test-support/seeded-random';
 
 const WIDTH = 1920;
 const HEIGHT = 1080;

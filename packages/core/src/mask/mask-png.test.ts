@@ -2,7 +2,8 @@ import { decode, encode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, InvalidFormatError } from '../errors';
 import { decodeMaskPng, encodeMaskPng, encodeProbabilityPng } from './mask-png';
-import { firstDifference, randomMask, seededRandom } from './__fixtures__/fixture-mask';
+import { firstDifference, randomMask } from '../test-support/test-masks';
+import { seededRandom } from '../test-support/seeded-random';
 
 describe('mask PNG', () => {
   const random = seededRandom(4);

@@ -9,7 +9,10 @@ import { traceMaskPolygons } from './trace-mask-polygons';
 
 /** Options of {@link maskToPolygons}. */
 export interface MaskToPolygonsOptions {
-  /** Connectivity of the objects (see {@link traceMaskPolygons}). */
+  /**
+   * Connectivity of the objects: with 8, two pixels that touch only at a corner belong to one polygon whose
+   * boundary passes through that corner twice; with 4 they are two polygons.
+   */
   readonly connectivity: Connectivity;
   /** Douglas-Peucker tolerance in pixels; 0 (default) keeps the exact pixel outline. */
   readonly epsilonPx: number;
@@ -27,8 +30,8 @@ export const DEFAULT_MASK_TO_POLYGONS_OPTIONS: Readonly<MaskToPolygonsOptions> =
 });
 
 /**
- * Polygons of a mask in one call: {@link traceMaskPolygons}, then drop the small ones, then
- * {@link simplifyPolygon} when a tolerance or budget is given. Coordinates are pixels in the pixel-corner frame;
+ * Polygons of a mask in one call: traces the exact pixel outlines (`traceMaskPolygons`), drops the small ones,
+ * then simplifies them (Douglas-Peucker, `simplifyPolygon`) when a tolerance or budget is given. Coordinates are pixels in the pixel-corner frame;
  * use {@link polygonToPercent} for Label Studio. One polygon per connected component, holes included.
  */
 export function maskToPolygons(mask: BinaryMask, options: Partial<MaskToPolygonsOptions> = {}): Polygon[] {

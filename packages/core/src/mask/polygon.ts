@@ -12,7 +12,7 @@ export type Ring = PointPx[];
 
 /**
  * A polygon with holes. In image coordinates (y down), the outer ring runs clockwise on screen (positive
- * {@link ringSignedAreaPx}) and holes run counter-clockwise (negative), so `nonzero` and `evenodd` fills agree.
+ * shoelace area, `ringSignedAreaPx`) and holes run counter-clockwise (negative), so `nonzero` and `evenodd` fills agree.
  * Islands inside a hole are separate polygons.
  */
 export interface Polygon {

@@ -8,7 +8,8 @@ import { rasterizePolygons } from './rasterize-polygons';
 import { ringVertexImportance, simplifyPolygon, simplifyRing } from './simplify-polygon';
 import { traceMaskPolygons } from './trace-mask-polygons';
 import { maskToPolygons } from './mask-to-polygons';
-import { firstDifference, maskFromRows, randomMask, seededRandom } from './__fixtures__/fixture-mask';
+import { firstDifference, maskFromRows, randomMask } from '../test-support/test-masks';
+import { seededRandom } from '../test-support/seeded-random';
 
 describe('traceMaskPolygons', () => {
   it('traces a pixel as a clockwise unit square with corners on pixel corners', () => {

@@ -26,7 +26,7 @@ export interface GroundTruth {
 }
 
 /** Value of the GrabCut/Berkeley "uncertain" band, neither object nor background. */
-export const IGNORE_BAND_VALUE = 128;
+const IGNORE_BAND_VALUE = 128;
 
 /** Applies a {@link MaskEncoding} to a decoded mask image (RGB; blue is channel 2). */
 export function groundTruthFromMaskImage(mask: RgbImage, encoding: MaskEncoding): GroundTruth {

@@ -17,9 +17,7 @@ export {
   DEFAULT_DECODE_IMAGE_OPTIONS,
 } from './decode-image';
 export type { DecodeImageOptions, ImageFormat, ImageInfo } from './decode-image';
-export { decodeBmp, readBmpHeader, isBmp } from './decode-bmp';
-export type { BmpHeader } from './decode-bmp';
-export { groundTruthFromMaskImage, readGroundTruthFile, blueChannel, IGNORE_BAND_VALUE } from './decode-mask';
+export { groundTruthFromMaskImage, readGroundTruthFile } from './decode-mask';
 export type { MaskEncoding, GroundTruth } from './decode-mask';
 
 // --- datasets ---

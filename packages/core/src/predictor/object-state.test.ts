@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, InvalidMaskError } from '../errors';
-import { seededRandom } from '../eval/test-helpers';
+import { seededRandom } from '../test-support/seeded-random';
 import { cropFloatMap } from '../image/crop';
 import type { FloatMap } from '../image/float-map';
 import { planeWindow, resizeFloatMap } from '../image/resize-bilinear';

@@ -1,4 +1,5 @@
 import { InvalidArgumentError, InvalidMaskError } from '../errors';
+import { boundingBoxAbove } from '../image/bounding-box-above';
 import type { FloatMap } from '../image/float-map';
 import { planeWindow, type FloatPlaneWindow } from '../image/resize-bilinear';
 import { ResizedFloatMap } from '../image/resized-float-map';
@@ -124,7 +125,7 @@ export class ObjectState {
         throw new InvalidMaskError(`probability map value ${value} at index ${i} is not in [0, 1]`);
       }
     }
-    const region = boxAbove(map.data, map.width, map.height, 0);
+    const region = boundingBoxAbove(map.data, map.width, map.height, 0);
     if (region === null) return ObjectState.empty(map.width, map.height);
     return new ObjectState(map.width, map.height, null, region, copyRegion(map.data, map.width, region, (v) => v));
   }
@@ -135,7 +136,7 @@ export class ObjectState {
     if (mask.data.length !== mask.width * mask.height) {
       throw new InvalidMaskError(`mask has ${mask.data.length} values, expected ${mask.width * mask.height}`);
     }
-    const region = boxAbove(mask.data, mask.width, mask.height, 0);
+    const region = boundingBoxAbove(mask.data, mask.width, mask.height, 0);
     if (region === null) return ObjectState.empty(mask.width, mask.height);
     return new ObjectState(mask.width, mask.height, null, region, copyRegion(mask.data, mask.width, region, (v) => (v !== 0 ? 1 : 0)));
   }
@@ -172,7 +173,7 @@ export class ObjectState {
       const local =
         resized !== null
           ? resized.boxAbove(limit)
-          : boxAbove(this.#regionValues as Float32Array, width, region.rowMax - region.rowMin + 1, limit);
+          : boundingBoxAbove(this.#regionValues as Float32Array, width, region.rowMax - region.rowMin + 1, limit);
       if (local !== null) {
         box = Object.freeze({
           rowMin: local.rowMin + region.rowMin,
@@ -250,7 +251,8 @@ export class ObjectState {
   /**
    * The probabilities inside `roi` as a window: directly over the state's array when the state keeps values and
    * `roi` lies inside the probability region, else computed or copied into a buffer from `scratch(length)`
-   * (zero outside the region). Returns `null` when all probabilities are 0.
+   * (zero outside the region). Returns `null` when all probabilities are 0. For the predictor's input crop.
+   * @internal
    */
   roiWindow(roi: Roi, scratch: (length: number) => Float32Array): FloatPlaneWindow | null {
     const region = this.probabilityRegion;
@@ -283,6 +285,7 @@ export class ObjectState {
    * `roi.rowMin + rowsPx[i]`, column `roi.colMin + colsPx[j]`. `out` must be `colsPx.length` x `rowsPx.length`.
    * Computes only those values, whatever the region's size: how the predictor crops and resizes the previous
    * probabilities to the network input.
+   * @internal
    */
   sampleRoi(roi: Roi, rowsPx: Int32Array, colsPx: Int32Array, out: FloatPlaneWindow): void {
     if (out.width !== colsPx.length || out.height !== rowsPx.length) {
@@ -375,41 +378,6 @@ function checkImageSize(widthPx: number, heightPx: number): void {
   if (!Number.isInteger(widthPx) || !Number.isInteger(heightPx) || widthPx <= 0 || heightPx <= 0) {
     throw new InvalidArgumentError(`image size must be positive integers, got ${widthPx} x ${heightPx}`);
   }
-}
-
-/**
- * Inclusive bounding box of the pixels of a row-major `width` x `height` raster whose value is above `limit`,
- * or null if none. Values here are never negative, so `limit = 0` finds the non-zero pixels.
- */
-function boxAbove(values: Float32Array | Uint8Array, width: number, height: number, limit: number): Roi | null {
-  let rowMin = -1;
-  let rowMax = -1;
-  let colMin = width;
-  let colMax = -1;
-  for (let row = 0; row < height; row++) {
-    const rowStart = row * width;
-    let first = -1;
-    for (let col = 0; col < width; col++) {
-      if (values[rowStart + col] > limit) {
-        first = col;
-        break;
-      }
-    }
-    if (first < 0) continue;
-    // Only the part right of colMax can extend the box on this row.
-    let last = first;
-    for (let col = width - 1; col > Math.max(first, colMax); col--) {
-      if (values[rowStart + col] > limit) {
-        last = col;
-        break;
-      }
-    }
-    if (rowMin < 0) rowMin = row;
-    rowMax = row;
-    if (first < colMin) colMin = first;
-    if (last > colMax) colMax = last;
-  }
-  return rowMin < 0 ? null : { rowMin, rowMax, colMin, colMax };
 }
 
 function copyRegion(

@@ -33,7 +33,7 @@ export interface ResizedProbabilityCrop {
 }
 
 /** Width of a crop in pixels. */
-export function cropWidthPx(crop: ProbabilityCrop): number {
+function cropWidthPx(crop: ProbabilityCrop): number {
   return crop.roi.colMax - crop.roi.colMin + 1;
 }
 

@@ -36,7 +36,7 @@ export async function requireDirectory(folder: string, hint = ''): Promise<void>
 }
 
 /** Lower-case extension including the dot (`.jpg`), or '' when the name has no dot. */
-export function extensionOf(name: string): string {
+function extensionOf(name: string): string {
   const dot = name.lastIndexOf('.');
   return dot <= 0 ? '' : name.slice(dot).toLowerCase();
 }
@@ -64,7 +64,7 @@ export async function masksByStem(folder: string, extensions?: readonly string[]
 }
 
 /** Sort order of Python's `sorted` for strings: by code point (not locale). */
-export function compareCodePoints(a: string, b: string): number {
+function compareCodePoints(a: string, b: string): number {
   const left = Array.from(a);
   const right = Array.from(b);
   for (let i = 0; i < Math.min(left.length, right.length); i++) {

@@ -1,10 +1,15 @@
-import { InvalidArgumentError } from '@simpleclick/core';
+import { InvalidArgumentError } from '../errors';
 
 /**
- * A map that keeps its entries under a byte budget and evicts the least recently used first. Each entry carries
- * the byte size its owner declares (decoded RGB pixels, kept probabilities); the cache does not measure values.
+ * A least-recently-used map bounded by the bytes its values hold, not by their count: one decoded 12-megapixel
+ * photo weighs as much as hundreds of small ones. Each entry carries the byte size its owner declares (decoded RGB
+ * pixels, kept probabilities); the cache does not measure values. An entry larger than the whole budget is not
+ * kept at all. `get` counts as a use, `has` does not.
  *
  * A Map iterates in insertion order, so re-inserting an entry on every use keeps the least recently used first.
+ *
+ * Runtime-agnostic; exported for the adapters (decoded-image and click-state caches), not part of the SDK's API.
+ * @internal
  */
 export class ByteLruCache<K, V> {
   /** The byte budget: after every `set`, `totalBytes <= maxBytes`. */
@@ -48,6 +53,7 @@ export class ByteLruCache<K, V> {
    * Keeps `value` under `key` as the most recently used entry, replacing any previous value, then evicts the
    * least recently used entries until the budget holds. A value larger than the whole budget is not kept (and any
    * previous value for `key` is dropped). Returns whether the value is kept.
+   * @throws InvalidArgumentError unless `bytes` is a finite number >= 0.
    */
   set(key: K, value: V, bytes: number): boolean {
     if (typeof bytes !== 'number' || !(bytes >= 0) || !Number.isFinite(bytes)) {

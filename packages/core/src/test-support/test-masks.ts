@@ -1,8 +1,9 @@
 /**
- * Test helpers: rebuild the masks described in the generated fixture files (see
- * packages/core/scripts/mask_fixture_masks.py) and make seeded random masks. Used by the mask tests only.
+ * Test-only (not exported from the package): masks for the tests of every folder. Rebuilds the masks described in
+ * the generated fixture files (see packages/core/scripts/mask_fixture_masks.py), makes masks from text rows,
+ * rectangles and seeded random draws, and compares them.
  */
-import type { BinaryMask } from '../binary-mask';
+import type { BinaryMask } from '../mask/binary-mask';
 
 /** A mask as the fixture generators describe it: rows of '0'/'1', or half-open rectangles filled with 1. */
 export interface FixtureMaskDescription {
@@ -28,27 +29,27 @@ export function fixtureMask(description: FixtureMaskDescription): BinaryMask {
   return { width, height, data };
 }
 
-/** Builds a mask from rows of '0'/'1' (or '.'/'#'). */
+/** Builds a mask from rows of '0'/'1' or '.'/'#' (1 for '1' and '#'); all rows the same length. */
 export function maskFromRows(rows: readonly string[]): BinaryMask {
   const height = rows.length;
   const width = height === 0 ? 0 : rows[0].length;
   const data = new Uint8Array(width * height);
   rows.forEach((row, y) => {
+    if (row.length !== width) throw new Error(`row ${y} has ${row.length} characters, expected ${width}`);
     for (let x = 0; x < width; x++) data[y * width + x] = row[x] === '1' || row[x] === '#' ? 1 : 0;
   });
   return { width, height, data };
 }
 
-/** Seeded uniform [0, 1) generator (mulberry32), so random tests are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** A mask with 1 inside the axis-aligned rectangle (inclusive bounds). */
+export function rectangleMask(
+  width: number,
+  height: number,
+  rect: { xMin: number; xMax: number; yMin: number; yMax: number },
+): BinaryMask {
+  const data = new Uint8Array(width * height);
+  for (let y = rect.yMin; y <= rect.yMax; y++) for (let x = rect.xMin; x <= rect.xMax; x++) data[y * width + x] = 1;
+  return { width, height, data };
 }
 
 /**
