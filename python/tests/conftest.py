@@ -19,9 +19,12 @@ if str(PYTHON_DIR) not in sys.path:
 if str(Path(__file__).resolve().parent) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-#: Keys and shapes of the official state dicts (shared input of the project).
+#: Keys and shapes of the official state dicts: a copy of the project's shared reference
+#: (../shared/reference/simpleclick-state-dict-shapes.json, read off the released checkpoints), kept in the repo so the
+#: tests run where ../shared is absent; test_reference_copy.py checks the copy against the original when it is there.
 REFERENCE_SHAPES = Path(os.environ.get(
-    "SIMPLECLICK_REFERENCE_SHAPES", REPO_ROOT.parent / "shared" / "reference" / "simpleclick-state-dict-shapes.json"))
+    "SIMPLECLICK_REFERENCE_SHAPES", PYTHON_DIR / "tests" / "fixtures" / "simpleclick-state-dict-shapes.json"))
+SHARED_REFERENCE_SHAPES = REPO_ROOT.parent / "shared" / "reference" / "simpleclick-state-dict-shapes.json"
 
 SLOW = os.environ.get("SIMPLECLICK_SLOW") == "1"
 slow = pytest.mark.skipif(not SLOW, reason="slow test: set SIMPLECLICK_SLOW=1 to run")
