@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PATHS, startDemoServer, type DemoServer } from '../../examples/web-demo/server/demo-server.mjs';
+import type { ModelManifest } from '../../examples/web-demo/server/model-manifest.mjs';
 import { tinyGraphPath } from '../../packages/core/test-support/tiny-graph';
 
 const BUILT = existsSync(DEMO_PATHS.coreWebBundle) && existsSync(DEMO_PATHS.coreIndexBundle);
@@ -83,7 +84,7 @@ describe.skipIf(!BUILT)('demo server', () => {
   });
 
   it('lists the models with their metadata and picks the default by it', async () => {
-    const manifest = await (await get('/models/manifest.json')).json();
+    const manifest: ModelManifest = await (await get('/models/manifest.json')).json();
     expect(manifest.default).toBe('a-untrained.onnx');
     expect(manifest.models.map((model: { file: string }) => model.file)).toEqual(['a-untrained.onnx', 'b-not-simpleclick.onnx']);
     expect(manifest.models[0]).toMatchObject({ variant: 'test-tiny', inputSizePx: 32, trained: false, error: null });

@@ -14,6 +14,9 @@
  * - first click: the ROI is the whole image, so the probabilities are resized back to 1920 x 1080;
  * - first click, image seen before: the first click of another object on the same image, after a click on an
  *   object ROI (the predictor keeps the whole image's crop for this);
+ * - first click after prepareImage: a new image, prepared (untimed: it runs when the image is opened, as
+ *   SegmentationSession.create does) before the first click; the time of prepareImage itself is printed below
+ *   the table;
  * - refine, new object ROI: a later click on an object of 300 x 300 pixels whose ROI (about 420 x 420)
  *   differs from the previous click's, so the image crop is resized;
  * - refine, same object ROI: the ROI is kept from the previous click (the usual case while refining), so the
@@ -157,6 +160,8 @@ it.skipIf(!existsSync(MODEL_PATH))(`predictor overhead, ${WIDTH} x ${HEIGHT}`, a
     readonly sameImage: boolean;
     /** Before each timed click, an untimed click on the object ROI of the same image (another object). */
     readonly otherObjectFirst?: boolean;
+    /** Before each timed click, an untimed `prepareImage` of its image (timed on its own). */
+    readonly prepareFirst?: boolean;
   }
   const scenarios: Scenario[] = [
     { name: 'first click (whole image)', state: () => undefined, clicks: firstClick, sameImage: false },
@@ -167,12 +172,20 @@ it.skipIf(!existsSync(MODEL_PATH))(`predictor overhead, ${WIDTH} x ${HEIGHT}`, a
       sameImage: true,
       otherObjectFirst: true,
     },
+    {
+      name: 'first click after prepareImage',
+      state: () => undefined,
+      clicks: firstClick,
+      sameImage: false,
+      prepareFirst: true,
+    },
     { name: 'refine, new object ROI', state: objectMaskState, clicks: refineClicks, sameImage: false },
     { name: 'refine, same object ROI', state: objectMaskState, clicks: refineClicks, sameImage: true },
     { name: 'refine, whole-image ROI kept', state: wholeImageState, clicks: refineClicks, sameImage: true },
   ];
   const otherObject = objectMaskState();
   const lines: string[] = [];
+  const prepareLines: string[] = [];
   const loadBefore = loadavg()[0];
   const variants = WITH_EAGER ? [false, true] : [false];
   for (const preset of ['interactive', 'parity'] as const) {
@@ -183,9 +196,10 @@ it.skipIf(!existsSync(MODEL_PATH))(`predictor overhead, ${WIDTH} x ${HEIGHT}`, a
     for (const { state: makeState, clicks } of scenarios) {
       for (const [v, predictor] of predictors.entries()) (await predictor.predict(image, clicks, makeState(variants[v]))).toMask();
     }
-    for (const { name, state: makeState, clicks, sameImage, otherObjectFirst } of scenarios) {
+    for (const { name, state: makeState, clicks, sameImage, otherObjectFirst, prepareFirst } of scenarios) {
       const states = variants.map((eager) => makeState(eager));
       const timings: ClickTiming[][] = variants.map(() => []);
+      const prepareTimings: { wallMs: number; cpuMs: number }[][] = variants.map(() => []);
       for (let i = 0; i <= ITERATIONS; i++) {
         // Alternate which variant goes first: the second one finds the image in the CPU caches.
         const order = i % 2 === 0 ? [...predictors.keys()] : [...predictors.keys()].reverse();
@@ -193,6 +207,12 @@ it.skipIf(!existsSync(MODEL_PATH))(`predictor overhead, ${WIDTH} x ${HEIGHT}`, a
           const predictor = predictors[v];
           const input = sameImage || i % 2 === 0 ? image : imageCopy;
           if (otherObjectFirst) await predictor.predict(input, refineClicks, otherObject);
+          if (prepareFirst) {
+            const wallStartMs = performance.now();
+            const cpuPrepareStartMs = cpuMs();
+            await predictor.prepareImage(input);
+            if (i > 0) prepareTimings[v].push({ wallMs: performance.now() - wallStartMs, cpuMs: cpuMs() - cpuPrepareStartMs });
+          }
           const cpuStartMs = cpuMs();
           const result = await predictor.predict(input, clicks, states[v]);
           const cpuOutsideMs = cpuMs() - cpuStartMs - model.lastRunCpuMs;
@@ -206,6 +226,11 @@ it.skipIf(!existsSync(MODEL_PATH))(`predictor overhead, ${WIDTH} x ${HEIGHT}`, a
       }
       for (const [v, eager] of variants.entries()) {
         lines.push(row(`${preset === 'parity' ? 'flip on ' : 'flip off'}: ${name}${eager ? ' [eager]' : ''}`, timings[v]));
+        if (prepareFirst) {
+          const wall = median(prepareTimings[v].map((t) => t.wallMs)).toFixed(1);
+          const cpu = median(prepareTimings[v].map((t) => t.cpuMs)).toFixed(1);
+          prepareLines.push(`${preset === 'parity' ? 'flip on ' : 'flip off'}${eager ? ' [eager: does nothing]' : ''}: prepareImage ${wall} ms (cpu ${cpu} ms), median`);
+        }
       }
     }
   }
@@ -217,6 +242,7 @@ it.skipIf(!existsSync(MODEL_PATH))(`predictor overhead, ${WIDTH} x ${HEIGHT}`, a
       `${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${ITERATIONS} clicks per row after a warm-up, load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after`,
       header,
       ...lines,
+      ...prepareLines,
     ].join('\n'),
   );
 });

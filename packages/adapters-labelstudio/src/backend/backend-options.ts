@@ -3,24 +3,11 @@ import type { NodeModelOptions } from '@simpleclick/core/node';
 import type { ImageFetchOptions } from '../images/fetch-image-bytes';
 import type { LabelStudioConnection } from '../images/label-studio-auth';
 import type { BoxCropOptions } from '../segmentation/box-crop';
-import type { MaskPostProcessing } from '../segmentation/interactive-segmenter';
+import type { MaskPostProcessing } from '../segmentation/mask-post-processing';
+import { DEFAULT_POLYGON_OUTPUT_OPTIONS, type PolygonOutputOptions, type RegionOutput } from '../results/region-output';
 
-/**
- * Which Label Studio regions a prediction holds: `'auto'` a brush region when the labeling config has a
- * `<BrushLabels>` for the image, else polygons when it has a `<PolygonLabels>`; `'brush'` / `'polygon'` only
- * that kind; `'both'` both kinds (each needs its tag in the config).
- */
-export type RegionOutput = 'auto' | 'brush' | 'polygon' | 'both';
-
-/** How masks become `polygonlabels` regions. */
-export interface PolygonOutputOptions {
-  /** Vertex budget per polygon (at least 3); none by default (exact pixel outlines, simplified by `epsilonPx`). */
-  readonly maxVertices?: number;
-  /** Douglas-Peucker tolerance in pixels (default 1: removes the staircase of pixel outlines). */
-  readonly epsilonPx: number;
-  /** Components smaller than this many pixels get no polygon (default 0). */
-  readonly minAreaPx: number;
-}
+// The output options live in results/ (shared with the browser plugin, which must not import Node code).
+export type { PolygonOutputOptions, RegionOutput };
 
 /** Where a model comes from: an ONNX file path, or a function that creates one (tests, custom runtimes). */
 export type ModelSource = string | (() => Promise<SegmentationModel>);
@@ -69,7 +56,7 @@ export type BackendLog = (level: 'info' | 'warn' | 'error', message: string) => 
 /** Defaults of the optional {@link BackendOptions}. */
 export const DEFAULT_BACKEND_OPTIONS = Object.freeze({
   regions: 'auto' as RegionOutput,
-  polygon: Object.freeze({ epsilonPx: 1, minAreaPx: 0 }) as PolygonOutputOptions,
+  polygon: DEFAULT_POLYGON_OUTPUT_OPTIONS,
   maxImagePixels: 40_000_000,
   imageCacheBytes: 512 * 1024 * 1024,
   stateCacheBytes: 256 * 1024 * 1024,

@@ -67,6 +67,12 @@ function makeImage(width: number, height: number): RgbImage {
   return { width, height, data };
 }
 
+/** What {@link referenceStep} carries from click to click: full-size probabilities and the ROI (none at first). */
+interface ReferenceState {
+  probabilities: Float32Array;
+  roi: Roi | null;
+}
+
 /**
  * The official pipeline written out plainly with full-size maps: crop, convert, resize the 4-channel crop,
  * map clicks, draw disks, mirror, run, average, sigmoid, resize back, paste into zeros.
@@ -74,7 +80,7 @@ function makeImage(width: number, height: number): RgbImage {
 function referenceStep(
   image: RgbImage,
   clicks: Click[],
-  previous: { probabilities: Float32Array; roi: Roi | null },
+  previous: ReferenceState,
   useFlip: boolean,
   compute: (input: NetInput) => Float32Array,
 ): { probabilities: Float32Array; roi: Roi } {
@@ -153,7 +159,7 @@ describe('ClickPredictor follows the official pipeline step by step', () => {
       const predictor = await ClickPredictor.create(model, { preset });
       const useFlip = preset === 'parity';
       expect(predictor.options.useFlip).toBe(useFlip);
-      let reference = { probabilities: new Float32Array(420 * 300), roi: null as Roi | null };
+      let reference: ReferenceState = { probabilities: new Float32Array(420 * 300), roi: null };
       let state;
       const rois: Roi[] = [];
       for (let k = 1; k <= CLICKS.length; k++) {
@@ -374,7 +380,7 @@ describe('ClickPredictor on the tiny ONNX graph (onnxruntime-node)', () => {
     const predictor = await ClickPredictor.create(model, { preset: 'parity' });
     const image = makeImage(420, 300);
     const compute = (input: NetInput) => tinyGraphLogits(input.image, input.clickMaps, input.batchSize);
-    let reference = { probabilities: new Float32Array(420 * 300), roi: null as Roi | null };
+    let reference: ReferenceState = { probabilities: new Float32Array(420 * 300), roi: null };
     let state;
     for (let k = 1; k <= 3; k++) {
       const clicks = CLICKS.slice(0, k);
@@ -385,5 +391,104 @@ describe('ClickPredictor on the tiny ONNX graph (onnxruntime-node)', () => {
       state = result.state;
     }
     await predictor.close();
+  });
+});
+
+/** The IEEE-754 bit patterns of float32 values, so that comparisons are bit for bit (-0 against 0 included). */
+function float32Bits(values: Float32Array): Uint32Array {
+  return new Uint32Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength));
+}
+
+describe('ClickPredictor.prepareImage', () => {
+  it('gives the same model inputs and results, bit for bit, as predict alone', async () => {
+    for (const preset of ['parity', 'interactive'] as const) {
+      const image = makeImage(420, 300); // whole-image ROI of 420 x 300, far more than S x S: the resize matters
+      const preparedModel = new FakeModel();
+      const plainModel = new FakeModel();
+      const prepared = await ClickPredictor.create(preparedModel, { preset });
+      const plain = await ClickPredictor.create(plainModel, { preset });
+      await prepared.prepareImage(image);
+      // An object refined over three clicks, then the first click of a second object (the crop kept either way).
+      const steps: { clicks: Click[]; first: boolean }[] = [
+        { clicks: CLICKS.slice(0, 1), first: true },
+        { clicks: CLICKS.slice(0, 2), first: false },
+        { clicks: CLICKS.slice(0, 4), first: false },
+        { clicks: [{ xPx: 50, yPx: 250, isPositive: true }], first: true },
+      ];
+      let preparedState: ObjectState | undefined;
+      let plainState: ObjectState | undefined;
+      for (const [k, { clicks, first }] of steps.entries()) {
+        const a = await prepared.predict(image, clicks, first ? undefined : preparedState);
+        const b = await plain.predict(image, clicks, first ? undefined : plainState);
+        expect(a.roi).toEqual(b.roi);
+        expect(float32Bits(preparedModel.inputs[k].image)).toEqual(float32Bits(plainModel.inputs[k].image));
+        expect(float32Bits(preparedModel.inputs[k].clickMaps)).toEqual(float32Bits(plainModel.inputs[k].clickMaps));
+        expect(float32Bits(a.probabilities.data)).toEqual(float32Bits(b.probabilities.data));
+        expect(a.toMask().data).toEqual(b.toMask().data);
+        preparedState = a.state;
+        plainState = b.state;
+      }
+      expect(preparedModel.inputs[0].batchSize).toBe(preset === 'parity' ? 2 : 1);
+      expect(steps.map((_, k) => preparedModel.inputs[k].image.length)).toEqual(steps.map((_, k) => plainModel.inputs[k].image.length));
+    }
+  });
+
+  it('computes the crop the first click then uses, once: preparing the same image again does nothing', async () => {
+    const image = makeImage(420, 300);
+    const original: RgbImage = { ...image, data: image.data.slice() };
+    const model = new FakeModel();
+    const predictor = await ClickPredictor.create(model);
+    await predictor.prepareImage(image);
+    // Writing into a `data` array in use is not supported; here it shows when the crop was computed: a crop
+    // computed at the first click (or by the second prepareImage) would be that of the new pixels.
+    image.data.set(image.data.map((v) => 255 - v));
+    await predictor.prepareImage(image);
+    await predictor.predict(image, [{ xPx: 200, yPx: 150, isPositive: true }]);
+    const fresh = new FakeModel();
+    await (await ClickPredictor.create(fresh)).predict(original, [{ xPx: 200, yPx: 150, isPositive: true }]);
+    expect(float32Bits(model.inputs[0].image)).toEqual(float32Bits(fresh.inputs[0].image));
+  });
+
+  it('keeps one image: the first click on another image resizes that image, as without preparation', async () => {
+    for (const preset of ['parity', 'interactive'] as const) {
+      const image = makeImage(420, 300);
+      const other: RgbImage = { ...image, data: image.data.map((v) => 255 - v) };
+      const model = new FakeModel();
+      const predictor = await ClickPredictor.create(model, { preset });
+      await predictor.prepareImage(image);
+      await predictor.prepareImage(other); // replaces the crop of `image`
+      const click = [{ xPx: 200, yPx: 150, isPositive: true }];
+      await predictor.predict(image, click);
+      await predictor.predict(other, click);
+      const fresh = new FakeModel();
+      const reference = await ClickPredictor.create(fresh, { preset });
+      await reference.predict(image, click);
+      await reference.predict(other, click);
+      expect(float32Bits(model.inputs[0].image)).toEqual(float32Bits(fresh.inputs[0].image));
+      expect(float32Bits(model.inputs[1].image)).toEqual(float32Bits(fresh.inputs[1].image));
+      expect(float32Bits(model.inputs[0].image)).not.toEqual(float32Bits(model.inputs[1].image));
+    }
+  });
+
+  it('is queued with predict, checks the image, and rejects after close', async () => {
+    const image = makeImage(420, 300);
+    const other: RgbImage = { ...image, data: image.data.map((v) => 255 - v) };
+    const model = new FakeModel();
+    const predictor = await ClickPredictor.create(model);
+    const click = [{ xPx: 100, yPx: 80, isPositive: true }];
+    // Called while a prediction runs: it waits its turn and the results are those of calls made in sequence.
+    const [first, , second] = await Promise.all([
+      predictor.predict(image, click),
+      predictor.prepareImage(other),
+      predictor.predict(other, click),
+    ]);
+    const fresh = await ClickPredictor.create(new FakeModel());
+    expect(float32Bits(first.probabilities.data)).toEqual(float32Bits((await fresh.predict(image, click)).probabilities.data));
+    expect(float32Bits(second.probabilities.data)).toEqual(float32Bits((await fresh.predict(other, click)).probabilities.data));
+    await expect(predictor.prepareImage({ width: 420, height: 300, data: new Uint8Array(10) })).rejects.toThrow(InvalidImageError);
+    await expect(predictor.prepareImage(null as unknown as RgbImage)).rejects.toThrow(InvalidImageError);
+    expect(model.inputs.length).toBe(2); // preparing never runs the model
+    await predictor.close();
+    await expect(predictor.prepareImage(image)).rejects.toThrow(SessionClosedError);
   });
 });

@@ -22,7 +22,7 @@ import { ObjectState } from './object-state';
 import { LazyProbabilityMap, type PredictionResult } from './prediction-result';
 import { resolvePredictorOptions, type PredictorOptions, type PredictorOptionsInput } from './predictor-options';
 import type { Roi } from './roi';
-import { candidateRoi, selectRoi } from './zoom-in';
+import { candidateRoi, selectRoi, wholeImageRoi } from './zoom-in';
 
 /**
  * Click in, mask out: the per-click predictor of SimpleClick (DESIGN.md section 4) over any
@@ -37,6 +37,7 @@ import { candidateRoi, selectRoi } from './zoom-in';
  * Images are treated as immutable: the resized crop of the last image and ROI is reused when the next call
  * has the same `image.data` array and the same ROI, which saves most of the work of a refining click, and the
  * crop of the whole image (the ROI of every object's first click) is kept for the last image that needed it.
+ * {@link prepareImage} computes that crop when an image is opened, before its first click.
  * Pass a new RgbImage (a new `data` array) when the pixels change; do not write into a `data` array in use.
  *
  * Probabilities are kept per object at the size of the ROI or, when the ROI has more pixels than the network
@@ -65,9 +66,9 @@ export class ClickPredictor implements ClickSegmenter<ObjectState> {
   #imageInputKey: { readonly data: Uint8Array; readonly width: number; readonly height: number; readonly roi: Roi } | null =
     null;
   /**
-   * The crop of the whole image (batch 0 planes) of the last image whose whole image was the ROI: the first
-   * click of every object on an image uses it (official zoom-in), so the second object's first click does not
-   * resize the image again. 3 x S x S floats.
+   * The crop of the whole image (batch 0 planes) of the last image whose whole image was the ROI or that was
+   * prepared ({@link prepareImage}): the first click of every object on an image uses it (official zoom-in), so
+   * the second object's first click does not resize the image again. 3 x S x S floats.
    */
   #wholeImageCrop: { readonly data: Uint8Array; readonly width: number; readonly height: number; readonly planes: Float32Array } | null =
     null;
@@ -128,6 +129,33 @@ export class ClickPredictor implements ClickSegmenter<ObjectState> {
       // Snapshot the clicks: the caller may change its array while the call waits in the queue.
       const clickList = clicks.map(({ xPx, yPx, isPositive }) => ({ xPx, yPx, isPositive }));
       return this.#enqueue(() => this.#predict(image, clickList, state));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Does now the part of the first click on `image` that does not depend on clicks: the whole image is the ROI
+   * of every object's first click (official zoom-in), so its crop is resized to S x S with PyTorch's arithmetic
+   * (most of a first click's time outside the model on a large image; see packages/core/bench/README.md). Call
+   * it when an image is opened, before the user clicks; `SegmentationSession.create` does. The first click then
+   * reuses the crop, which is the very one it would compute, so results are the same bit for bit.
+   *
+   * Queued like {@link predict}. Idempotent: nothing to do when the crop of this `image.data` array is kept
+   * already. The predictor keeps the crop of one image: preparing another image (or a first click on one)
+   * replaces it.
+   *
+   * Throws (rejects with) {@link InvalidImageError}, {@link SessionClosedError} after {@link close}.
+   */
+  prepareImage(image: RgbImage): Promise<void> {
+    try {
+      this.#assertOpen();
+      checkImage(image);
+      return this.#enqueue(async () => {
+        this.#assertOpen();
+        // The eager path keeps no whole-image crop (the behaviour it stands for): its first click does the work.
+        if (!this.#internal.eagerRoiProbabilities) this.#wholeImagePlanes(image);
+      });
     } catch (error) {
       return Promise.reject(error);
     }
@@ -316,21 +344,26 @@ export class ClickPredictor implements ClickSegmenter<ObjectState> {
   /** Batch 0's image planes: the crop of `roi` resized to S x S, from the whole-image cache when it has it. */
   #resizeImage(image: RgbImage, roi: Roi): void {
     const size = this.netSizePx;
-    const planeValues = 3 * size * size;
     const wholeImage = roi.rowMin === 0 && roi.colMin === 0 && roi.rowMax === image.height - 1 && roi.colMax === image.width - 1;
     if (!wholeImage || this.#internal.eagerRoiProbabilities) {
       resizeRgbRegionToPlanar(image, roi, this.#imageInput, 0, size, size);
       return;
     }
+    this.#imageInput.set(this.#wholeImagePlanes(image));
+  }
+
+  /** The crop of the whole image resized to S x S (3 planes), kept for the last image asked for. */
+  #wholeImagePlanes(image: RgbImage): Float32Array {
     const cached = this.#wholeImageCrop;
     if (cached !== null && cached.data === image.data && cached.width === image.width && cached.height === image.height) {
-      this.#imageInput.set(cached.planes);
-      return;
+      return cached.planes;
     }
-    resizeRgbRegionToPlanar(image, roi, this.#imageInput, 0, size, size);
-    const planes = cached?.planes ?? new Float32Array(planeValues);
-    planes.set(this.#imageInput.subarray(0, planeValues));
+    const size = this.netSizePx;
+    const planes = cached?.planes ?? new Float32Array(3 * size * size);
+    this.#wholeImageCrop = null; // until `planes` hold this image's crop
+    resizeRgbRegionToPlanar(image, wholeImageRoi(image.width, image.height), planes, 0, size, size);
     this.#wholeImageCrop = { data: image.data, width: image.width, height: image.height, planes };
+    return planes;
   }
 
   #scratchOfSize(length: number): Float32Array {

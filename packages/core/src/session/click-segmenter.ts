@@ -36,6 +36,15 @@ export interface ClickSegmenter<TState = unknown> {
    */
   stateFromProbabilities?(image: RgbImage, probabilities: FloatMap): TState;
 
+  /**
+   * Optional. Does the work for `image` that does not depend on clicks ahead of the first click, so that the
+   * first click answers sooner (ClickPredictor resizes the whole image to the network input: the ROI of every
+   * object's first click). It must not change any result. {@link SegmentationSession.create} awaits it once,
+   * after checking its arguments, and ignores its failure: the first click then does the work (and reports any
+   * real problem).
+   */
+  prepareImage?(image: RgbImage): Promise<void>;
+
   /** Optional. Frees what the segmenter holds (model sessions, tensors). Called by the session only when it owns the segmenter. */
   close?(): Promise<void> | void;
 }

@@ -44,10 +44,10 @@ export function cropValueCount(crop: ProbabilityCrop | undefined): number {
 }
 
 /**
- * Copies the bounding box of the non-zero values of `map`; `undefined` when every value is 0 (an empty
- * object), so an empty state costs no memory.
+ * Copies the bounding box of the non-zero values of `map` (always a dense crop); `undefined` when every value
+ * is 0 (an empty object), so an empty state costs no memory.
  */
-export function cropNonZero(map: FloatMap): ProbabilityCrop | undefined {
+export function cropNonZero(map: FloatMap): DenseProbabilityCrop | undefined {
   const { width, height, data } = map;
   let rowMin = height;
   let rowMax = -1;

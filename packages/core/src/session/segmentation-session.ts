@@ -160,12 +160,18 @@ export class SegmentationSession {
   /**
    * Starts a session on `image`.
    *
+   * When the predictor has {@link ClickSegmenter.prepareImage} (ClickPredictor does), `create` lets it prepare
+   * the image before it resolves (for ClickPredictor: the whole image resized for the first click of each
+   * object), so that work is done when the image is opened rather than at the first click. A failure there does
+   * not fail `create`: the first click does the work then.
+   *
    * @param predictor - The SDK's ClickPredictor or any {@link ClickSegmenter}. Not closed by the session
    *   unless `options.ownsPredictor` is true.
    * @param image - The image; its buffer is used as is (not copied), so do not change it during the session.
    * @param options - Overrides of {@link DEFAULT_SEGMENTATION_SESSION_OPTIONS}. Without `threshold`, the
    *   predictor's `options.maskThreshold` is used when it has one (ClickPredictor does), else 0.49.
-   * @throws {@link InvalidArgumentError} for a bad predictor or option, {@link InvalidImageError} for a bad image.
+   * @throws {@link InvalidArgumentError} for a bad predictor or option, {@link InvalidImageError} for a bad image
+   *   (before the predictor is asked to prepare anything).
    */
   static async create<TState>(
     predictor: ClickSegmenter<TState>,
@@ -183,7 +189,9 @@ export class SegmentationSession {
     const predictorThreshold = (predictor as { options?: { maskThreshold?: unknown } }).options?.maskThreshold;
     const inherited = typeof predictorThreshold === 'number' ? { threshold: predictorThreshold } : {};
     const resolved = resolveSessionOptions({ ...inherited, ...stripUndefined(options) });
-    return new SegmentationSession(predictor as ClickSegmenter<unknown>, checkedImage, resolved);
+    const session = new SegmentationSession(predictor as ClickSegmenter<unknown>, checkedImage, resolved);
+    await session.prepareImage();
+    return session;
   }
 
   // ----- events -----
@@ -587,6 +595,20 @@ export class SegmentationSession {
       (startedAtMs, enqueuedAtMs) => run({ startedAtMs, enqueuedAtMs, predictMs: 0 }),
       () => this.stateNow(),
     );
+  }
+
+  /**
+   * Lets the segmenter do its per-image work now rather than at the first click. Its failure is ignored: it
+   * changes no result, and the first click does the same work then and reports any real problem.
+   */
+  private async prepareImage(): Promise<void> {
+    const { segmenter } = this;
+    if (typeof segmenter.prepareImage !== 'function') return;
+    try {
+      await segmenter.prepareImage(this.image);
+    } catch {
+      // Ignored on purpose (see above).
+    }
   }
 
   private throwIfClosed(): void {
