@@ -216,6 +216,17 @@ describe('attachSimpleClick (browser plugin) with a stand-in Label Studio fronte
     await plugin.close();
   });
 
+  it('uses the task the event came from, even when Label Studio moves on before the model ran', async () => {
+    const { frontend, image, errors, events, plugin } = await setUp();
+    frontend.click(25, 50);
+    (frontend.store as { task: unknown }).task = { id: 8, dataObj: { image: 'https://images.example.test/task-8.png' } };
+    await frontend.settled();
+    expect(errors).toEqual([]);
+    expect(events[0].taskId).toBe(7);
+    expect(suggestedBrush(frontend).mask).toEqual(await expectedMask([{ xPx: 20, yPx: 30, isPositive: true }], image));
+    await plugin.close();
+  });
+
   it('writes polygons for a config with PolygonLabels', async () => {
     const { frontend, errors, plugin } = await setUp({ config: POLYGON_CONFIG });
     frontend.click(25, 50);

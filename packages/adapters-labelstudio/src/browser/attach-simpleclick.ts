@@ -10,7 +10,6 @@ import {
   KEYPOINT_REGION_TYPE,
   serializeGroup,
   type LabelStudioAnnotation,
-  type LabelStudioAppStore,
   type LabelStudioLike,
   type LabelStudioRegion,
 } from './label-studio-frontend';
@@ -26,6 +25,13 @@ interface SmartGroup {
   readonly key: string;
   readonly toName: string;
   readonly label: string;
+}
+
+/** What an event is about, read when it fires (Label Studio may move to another task while earlier events run). */
+interface TaskSnapshot {
+  readonly config: unknown;
+  readonly taskId: number | undefined;
+  readonly taskData: Record<string, unknown> | null | undefined;
 }
 
 /** Most clicks (keypoints) in one group, as in the ML backend. */
@@ -112,9 +118,11 @@ export class SimpleClickLabelStudioPlugin {
       const toName = representative.object?.name ?? '';
       const label = representative.labelName ?? '';
       const smartGroup: SmartGroup = { key: JSON.stringify([String(annotation.id), toName, label]), toName, label };
+      const taskId = store.task?.id;
+      const task: TaskSnapshot = { config: store.config, taskId: typeof taskId === 'number' ? taskId : undefined, taskData: store.task?.dataObj };
       const eventNumber = ++this.#latestEvent;
       const startMs = performance.now();
-      const request = this.#enqueue(() => this.#suggest(eventNumber, startMs, store, smartGroup, results));
+      const request = this.#enqueue(() => this.#suggest(eventNumber, startMs, task, smartGroup, results));
       // loadSuggestions applies only the answer of its newest call, and never rejects here (see #suggest).
       Promise.resolve(store.loadSuggestions(request, (response) => response as unknown[])).catch((error: unknown) =>
         this.#report(error),
@@ -141,7 +149,7 @@ export class SimpleClickLabelStudioPlugin {
   async #suggest(
     eventNumber: number,
     startMs: number,
-    store: LabelStudioAppStore,
+    task: TaskSnapshot,
     group: SmartGroup,
     serialized: unknown[],
   ): Promise<LabelStudioResult[]> {
@@ -152,13 +160,13 @@ export class SimpleClickLabelStudioPlugin {
       // The last smart keypoint of the group was deleted: clear the suggestion (the next click starts afresh).
       if (context === undefined || context.keypoints.length === 0) {
         for (const key of this.#lastResults.keys()) if (key.endsWith(`|${group.key}`)) this.#lastResults.delete(key);
-        return this.#deliver(store, group, [], [], 0, startMs);
+        return this.#deliver(task, group, [], [], 0, startMs);
       }
       if (context.keypoints.length > MAX_CLICKS) {
         throw new LabelStudioPluginError('INVALID_CLICK', `${context.keypoints.length} smart keypoints in one group; the limit is ${MAX_CLICKS}`);
       }
-      const targets = selectOutputTargets(this.#labelConfig(store), this.#options.regions, context.toName, context.label);
-      const url = taskImageUrl(store, targets);
+      const targets = selectOutputTargets(this.#labelConfig(task.config), this.#options.regions, context.toName, context.label);
+      const url = taskImageUrl(task.taskData, targets);
       resultsKey = `${url}|${group.key}`;
       const image = await this.#imageSession(url);
       if (isStale()) return this.#lastResults.get(resultsKey) ?? [];
@@ -172,7 +180,7 @@ export class SimpleClickLabelStudioPlugin {
       const regionId = image.regionIdOf(group.key, randomRegionId);
       const results = this.#regions(resizedToReported(mask, context), targets, context, regionId, score);
       this.#lastResults.set(resultsKey, results);
-      return this.#deliver(store, group, clicks, results, synced.modelRuns, startMs);
+      return this.#deliver(task, group, clicks, results, synced.modelRuns, startMs);
     } catch (error) {
       this.#report(error);
       return resultsKey !== undefined ? (this.#lastResults.get(resultsKey) ?? []) : [];
@@ -180,17 +188,16 @@ export class SimpleClickLabelStudioPlugin {
   }
 
   #deliver(
-    store: LabelStudioAppStore,
+    task: TaskSnapshot,
     group: SmartGroup,
     clicks: readonly { xPx: number; yPx: number; isPositive: boolean }[],
     results: LabelStudioResult[],
     modelRuns: number,
     startMs: number,
   ): LabelStudioResult[] {
-    const taskId = store.task?.id;
     try {
       this.#options.onSuggestion?.({
-        taskId: typeof taskId === 'number' ? taskId : undefined,
+        taskId: task.taskId,
         label: group.label,
         toName: group.toName,
         clicks,
@@ -228,8 +235,7 @@ export class SimpleClickLabelStudioPlugin {
     return results;
   }
 
-  #labelConfig(store: LabelStudioAppStore): LabelConfig {
-    const xml = store.config;
+  #labelConfig(xml: unknown): LabelConfig {
     if (typeof xml !== 'string') throw new LabelStudioPluginError('LABEL_CONFIG', 'Label Studio has no labeling config (store.config)');
     if (this.#parsedConfig?.xml !== xml) this.#parsedConfig = { xml, config: parseLabelConfig(xml) };
     return this.#parsedConfig.config;
@@ -321,9 +327,9 @@ export function attachSimpleClick(labelStudio: LabelStudioLike, options: LabelSt
 }
 
 /** The absolute URL of the task's image, from the `<Image value="$key">` field of the task data. */
-function taskImageUrl(store: LabelStudioAppStore, targets: OutputTargets): string {
+function taskImageUrl(taskData: Record<string, unknown> | null | undefined, targets: OutputTargets): string {
   const key = targets.image.dataKey;
-  const value = store.task?.dataObj?.[key];
+  const value = taskData?.[key];
   if (Array.isArray(value)) {
     throw new LabelStudioPluginError('UNSUPPORTED', `task data "${key}" is a list of images; the plugin handles one image per <Image>`);
   }
