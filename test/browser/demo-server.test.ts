@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PATHS, startDemoServer, type DemoServer } from '../../examples/web-demo/server/demo-server.mjs';
-import type { ModelManifest } from '../../examples/web-demo/server/model-manifest.mjs';
+import type { ModelManifest } from '../../examples/shared/model-manifest.mjs';
 import { tinyGraphPath } from '../../packages/core/test-support/tiny-graph';
 
 const BUILT = existsSync(DEMO_PATHS.coreWebBundle) && existsSync(DEMO_PATHS.coreIndexBundle);

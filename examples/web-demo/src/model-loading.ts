@@ -2,7 +2,7 @@ import { ClickPredictor, createWebModel, type ModelMetadata } from '@simpleclick
 import * as ort from 'onnxruntime-web';
 import type { BackendChoice } from './demo-config';
 
-/** One model of the server's models/manifest.json (see server/model-manifest.mjs). */
+/** One model of the server's models/manifest.json (see examples/shared/model-manifest.mjs). */
 export interface ModelManifestEntry {
   readonly file: string;
   readonly sizeBytes: number;

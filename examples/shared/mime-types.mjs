@@ -1,5 +1,5 @@
 // @ts-check
-// Content types of the files the demo server sends. Browsers refuse module scripts that are not served as
+// Content types of the files the example servers send. Browsers refuse module scripts that are not served as
 // JavaScript, and WebAssembly.instantiateStreaming needs application/wasm.
 
 /** @type {Readonly<Record<string, string>>} */
@@ -13,6 +13,7 @@ export const MIME_TYPES = Object.freeze({
   '.wasm': 'application/wasm',
   '.onnx': 'application/octet-stream',
   '.md': 'text/markdown; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
   '.png': 'image/png',
   '.jpg': 'image/jpeg',
   '.jpeg': 'image/jpeg',

@@ -1,19 +1,19 @@
 // @ts-check
-// The two JavaScript files the demo page loads, bundled in memory with rolldown (the bundler of Vite 8):
+// The two JavaScript files an example page loads, bundled in memory with rolldown (the bundler of Vite 8):
 //
 //   core/web.mjs  the built SDK (packages/core/dist/web.mjs) with its small dependencies (eventemitter3 is
 //                 CommonJS, fast-png and @thi.ng/* are ESM) resolved for the browser; onnxruntime-web stays
 //                 outside, imported from ../ort/ort.min.mjs (served from node_modules/onnxruntime-web/dist), so
 //                 ORT finds its .wasm and .mjs files next to itself.
-//   app.mjs       the demo's TypeScript (src/main.ts), which imports the SDK from ./core/web.mjs and ORT from
-//                 ./ort/ort.min.mjs: one instance of each in the page.
+//   app.mjs       the example's TypeScript (its src/main.ts), which imports the SDK from ./core/web.mjs and ORT
+//                 from ./ort/ort.min.mjs: one instance of each in the page.
 //
 // Bundling takes a fraction of a second, so it happens on the first request, and again when a source file
 // changed (the bundles are rebuilt when the mtime of any file they were built from moved).
 import { statSync } from 'node:fs';
 import { rolldown } from 'rolldown';
 
-/** URLs of the modules the bundles leave outside, relative to the page (the demo is served from one folder). */
+/** URLs of the modules the bundles leave outside, relative to the page (each example is served from one folder). */
 export const ORT_MODULE_PATH = './ort/ort.min.mjs';
 export const CORE_MODULE_PATH = './core/web.mjs';
 

@@ -1,5 +1,5 @@
 // @ts-check
-// models/manifest.json as the demo server answers it: the SimpleClick models of the repository's models/ folder,
+// models/manifest.json as the example servers answer it: the SimpleClick models of the repository's models/ folder,
 // read from their ONNX metadata (not guessed from file names), and the default one, chosen like the CLI's
 // default: a trained model first, else an untrained one; ties go to the smaller file, then to the name.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
