@@ -22,10 +22,10 @@ import {
   type EvalSample,
   type MaskEncoding,
 } from '@simpleclick/core/node';
+import { DEFAULT_MODEL_PATH, REPO_ROOT } from './support/default-model';
 
-const REPO_ROOT = resolve(import.meta.dirname, '..');
 const DATA_ROOT = process.env.SIMPLECLICK_DATA ?? resolve(REPO_ROOT, '../shared/data');
-const MODEL_PATH = resolve(REPO_ROOT, 'models/simpleclick-xtiny-untrained-448.onnx');
+const MODEL_PATH = DEFAULT_MODEL_PATH;
 const PARITY_MANIFEST = resolve(REPO_ROOT, 'test/fixtures/parity/manifest.json');
 const PARITY_OBJECT_LIMIT = Number(process.env.SIMPLECLICK_PARITY_OBJECTS ?? 2);
 const hasData = existsSync(resolve(DATA_ROOT, 'GrabCut'));

@@ -7,7 +7,7 @@ starts a fresh object and predicts after every click with all clicks so far, as 
 before the rounds warms up. Printed on stdout: one JSON object with per-round lists of milliseconds per click
 (whole `predict` + threshold) and of the network forward alone.
 
-    python3 -m simpleclick.bench --model ../models/simpleclick-xtiny-untrained-448.onnx --rgb image.rgb \
+    python3 -m simpleclick.bench --model ../models/simpleclick-xtiny-narrow-scratch-256.onnx --rgb image.rgb \
         --width 1920 --height 1080 --clicks '[{"xPx": 960, "yPx": 540, "isPositive": true}]' --threads 2
 """
 
@@ -36,8 +36,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--height", type=int, required=True)
     parser.add_argument("--clicks", required=True,
                         help='JSON list of {"xPx", "yPx", "isPositive"} in order, or @FILE holding it')
-    parser.add_argument("--net-size", type=int, default=448,
-                        help="network input size S (the ONNX file's simpleclick.input_size; default 448)")
+    parser.add_argument("--net-size", type=int, default=None,
+                        help="network input size S (default: the size the ONNX file was exported at)")
     parser.add_argument("--threads", type=int, default=2, help="torch.set_num_threads (default 2)")
     parser.add_argument("--flip", action="store_true", help="horizontal-flip averaging (the parity preset)")
     parser.add_argument("--threshold", type=float, default=0.49)
@@ -73,7 +73,7 @@ def run(args) -> int:
     from .export import load_network_from_onnx
 
     network = load_network_from_onnx(args.model)
-    net_size = args.net_size
+    net_size = args.net_size or network.config.img_size
 
     forward_ms: List[float] = []
 

@@ -2,15 +2,15 @@
 
 Writes `manifest.json` and gzip'd probability maps (format: the team brief, "Parity fixtures") to the output folder.
 Eight objects (four GrabCut, four Berkeley, of different sizes and shapes, with and without an ignore band), all 20
-clicks each (no early stop), flip on, S from the model (448), and the probability maps after clicks 1, 2 and 5 of
+clicks each (no early stop), flip on, S from the model's metadata, and the probability maps after clicks 1, 2 and 5 of
 two objects. One command regenerates everything (run from the repository root):
 
     PYTHONPATH=python /usr/bin/python3 -m simpleclick fixtures \\
-        --model models/simpleclick-xtiny-untrained-448.onnx --out test/fixtures/parity
+        --model models/simpleclick-xtiny-narrow-scratch-256.onnx --out test/fixtures/parity
 
-The untrained model's output barely depends on the clicks, so its ROI stays the whole image. A second set made with
-the toy disk-memory network (simpleclick.toy_net, exported as a tiny ONNX graph next to its fixtures) walks the
-zoom-in through several ROI changes:
+With the trained default model the zoom-in moves between 2 and 6 ROIs per object. A second set made with the toy
+disk-memory network (simpleclick.toy_net, exported as a tiny ONNX graph next to its fixtures) walks the zoom-in
+through ROI changes on a graph whose output depends on the clicks in a known way, at S = 448:
 
     PYTHONPATH=python /usr/bin/python3 -m simpleclick fixtures --toy-net --out test/fixtures/parity-toy
 """
@@ -98,7 +98,7 @@ def _load_object(object_id: str, data_root: Path):
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("--model", help="ONNX model, e.g. models/simpleclick-xtiny-untrained-448.onnx")
+    source.add_argument("--model", help="ONNX model, e.g. models/simpleclick-xtiny-narrow-scratch-256.onnx")
     source.add_argument("--toy-net", action="store_true",
                         help=f"use the toy disk-memory network (simpleclick.toy_net), exported next to the fixtures "
                              f"as {TOY_MODEL_FILE}: a zoom-in parity probe (suggested --out {DEFAULT_TOY_OUT})")

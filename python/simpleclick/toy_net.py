@@ -4,8 +4,8 @@
 
 Its mask is the previous mask grown by 4 net pixels (a 9 x 9 max filter, i.e. a dilation), plus the positive click
 disks, minus the negative disks: it grows around the positive clicks until it spills over the object, which then
-draws negative clicks. Unlike the untrained SimpleClick graph (whose output barely depends on the clicks, so its ROI stays
-the whole image), it drives the zoom-in through several ROI changes, which makes it a sharp parity probe for ROI,
+draws negative clicks. Unlike a randomly initialised SimpleClick graph (whose output barely depends on the clicks, so its ROI
+stays the whole image), it drives the zoom-in through several ROI changes, which makes it a sharp parity probe for ROI,
 click mapping, disks, flip, crop/resize and paste. Our predictor with this network was checked identical to the
 official SimpleClick predictor + clicker (clicks, ROIs, float32 IoUs and probability maps bit for bit).
 

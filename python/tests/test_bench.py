@@ -1,14 +1,12 @@
 """simpleclick.bench: the PyTorch side of `simpleclick bench` (packages/cli) prints per-click timings as JSON."""
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 
+from conftest import DEFAULT_MODEL as MODEL
 from simpleclick import bench
-
-MODEL = Path(__file__).resolve().parents[2] / "models" / "simpleclick-xtiny-untrained-448.onnx"
 
 
 @pytest.mark.skipif(not MODEL.is_file(), reason=f"{MODEL} is absent")
@@ -22,7 +20,7 @@ def test_bench_reports_timings_and_the_final_mask(tmp_path, capsys):
                          "--clicks", json.dumps(clicks), "--threads", "1", "--mask-out", str(mask_path)])
     assert status == 0
     report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    assert report["threads"] == 1 and report["flip"] is False and report["netSizePx"] == 448
+    assert report["threads"] == 1 and report["flip"] is False and report["netSizePx"] == 256
     assert len(report["perClickMs"]) == 1 and len(report["perClickMs"][0]) == 2
     for total, model in zip(report["perClickMs"][0], report["modelMs"][0]):
         assert 0 < model <= total

@@ -8,7 +8,7 @@ from importlib.util import find_spec
 import pytest
 import torch
 
-from conftest import PYTHON_DIR, needs_node
+from conftest import DEFAULT_MODEL, PYTHON_DIR, needs_node
 from official_files import write_official_checkpoint
 from simpleclick.network import build_network
 
@@ -78,8 +78,8 @@ def test_delegated_commands(command):
 
 
 def test_inspect_onnx_metadata():
-    model = PYTHON_DIR.parent / "models" / "simpleclick-xtiny-untrained-448.onnx"
-    if not model.is_file():
-        pytest.skip("models/simpleclick-xtiny-untrained-448.onnx is absent")
-    done = _cli("inspect", model)
-    assert done.returncode == 0 and '"simpleclick.trained": "false"' in done.stdout
+    if not DEFAULT_MODEL.is_file():
+        pytest.skip(f"{DEFAULT_MODEL} is absent")
+    done = _cli("inspect", DEFAULT_MODEL)
+    assert done.returncode == 0 and '"simpleclick.trained": "true"' in done.stdout
+    assert '"simpleclick.input_size": "256"' in done.stdout

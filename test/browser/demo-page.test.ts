@@ -1,6 +1,6 @@
 /**
  * The demo page (examples/web-demo) end to end in chromium, as a person uses it: the example image and the
- * untrained xTiny model load, left click = positive, right click and the negative mode = negative, the mask
+ * default (trained) xTiny model load, left click = positive, right click and the negative mode = negative, the mask
  * canvas follows, undo/redo by keyboard and buttons give back the exact earlier masks, the threshold slider
  * changes the mask without a model run, a second object gets its own colour, an imported mask becomes an
  * object, the mask PNG export decodes to the session's mask, and study mode logs the click's IoU.
@@ -145,13 +145,12 @@ describe.skipIf(XTINY_SUITE_SKIP_REASON !== undefined)('browser: demo page end t
     await fixture?.close();
   });
 
-  it('loads the model and the example image, says which backend runs, and warns that the model is untrained', async () => {
+  it('loads the trained model and the example image, and says which backend runs', async () => {
     expect(await page.evaluate(() => document.body.dataset.modelState)).toBe('ready');
     expect(await page.evaluate(() => document.body.dataset.imageName)).toBe('fruit.png');
-    await expect.poll(() => page.locator('#untrained-banner').isVisible()).toBe(true);
-    expect(await page.locator('#untrained-banner').textContent()).toMatch(/random weights/);
+    expect(await page.locator('#untrained-banner').isVisible()).toBe(false);
     expect(await page.locator('#status-line').textContent()).toMatch(/Backend: wasm, 2 threads, cross-origin isolated/);
-    expect(await page.locator('#status-line').textContent()).toMatch(/UNTRAINED/);
+    expect(await page.locator('#status-line').textContent()).toMatch(/trained on BSDS500/);
     expect((await maskCanvasDigest(page)).count).toBe(0);
     expect(fixture.pageErrors).toEqual([]);
   });
@@ -216,12 +215,15 @@ describe.skipIf(XTINY_SUITE_SKIP_REASON !== undefined)('browser: demo page end t
         slider.value = text;
         slider.dispatchEvent(new Event('input', { bubbles: true }));
       }, value);
-    // The untrained model's probabilities stay within about 0.48..0.52: at 0.6 nothing is object.
-    await setThreshold('0.6');
+    // A higher threshold can only remove pixels, a lower one only add them.
+    await setThreshold('0.95');
     await waitForRevision(page, 8);
-    expect((await maskCanvasDigest(page)).count).toBe(0);
-    await setThreshold('0.49');
+    expect((await maskCanvasDigest(page)).count).toBeLessThan(before.count);
+    await setThreshold('0.05');
     await waitForRevision(page, 9);
+    expect((await maskCanvasDigest(page)).count).toBeGreaterThan(before.count);
+    await setThreshold('0.49');
+    await waitForRevision(page, 10);
     // The same probabilities thresholded again: the same mask, and no new model run in the status line.
     expect(await maskCanvasDigest(page)).toEqual(before);
     expect(await page.locator('#status-line').textContent()).toContain(lastClickText);
@@ -229,16 +231,16 @@ describe.skipIf(XTINY_SUITE_SKIP_REASON !== undefined)('browser: demo page end t
 
   it('gives each object its own colour, and imports a mask PNG as an object', async () => {
     await page.click('#finish-button');
-    await waitForRevision(page, 10);
+    await waitForRevision(page, 11);
     expect(await page.locator('#object-list li').count()).toBe(2);
     expect(await page.locator('#object-list li.current').textContent()).toMatch(/Object 2: new/);
     await clickPixel(page, BOX);
-    await waitForRevision(page, 11);
+    await waitForRevision(page, 12);
     expect(await page.locator('#object-list li').count()).toBe(2);
     expect(await maskCanvasPixelsOfColor(page, OBJECT_2_RGB)).toBeGreaterThan(0);
 
     await page.setInputFiles('#mask-input', GROUND_TRUTH_PATH);
-    await waitForRevision(page, 12);
+    await waitForRevision(page, 13);
     const imported = await sessionMask(page);
     expect(sameMask(imported, decodeMaskPng(new Uint8Array(readFileSync(GROUND_TRUTH_PATH))))).toBe(true);
     expect(await page.locator('#object-list li').count()).toBe(3);
@@ -272,7 +274,7 @@ describe.skipIf(XTINY_SUITE_SKIP_REASON !== undefined)('browser: demo page end t
     }
 
     const labelStudio = await download('#export-labelstudio');
-    expect(labelStudio.json.model_version).toBe('simpleclick-simpleclick-xtiny-untrained-448');
+    expect(labelStudio.json.model_version).toBe(XTINY_FILE.replace(/\.onnx$/, ''));
     expect(labelStudio.json.result).toHaveLength(objectIds.length);
     type BrushRegion = { type: string; original_width: number; value: { format: string; rle: number[] } };
     labelStudio.json.result.forEach((region: BrushRegion, index: number) => {
@@ -296,14 +298,14 @@ describe.skipIf(XTINY_SUITE_SKIP_REASON !== undefined)('browser: demo page end t
     await page.click('#gt-example-button');
     await expect.poll(() => page.locator('#study-panel').isVisible()).toBe(true);
     await clickPixel(page, FRUIT);
-    await waitForRevision(page, 13);
+    await waitForRevision(page, 14);
     expect(await page.locator('#study-rows tr').count()).toBe(1);
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#study-export')]);
     const log = JSON.parse(readFileSync((await download.path())!, 'utf8'));
     expect(log.format).toBe('simpleclick-study-log');
     expect(log.image).toEqual({ name: 'fruit.png', width: IMAGE_WIDTH, height: IMAGE_HEIGHT });
-    expect(log.context).toMatchObject({ model: XTINY_FILE, backend: 'wasm', numThreads: 2, trained: false });
+    expect(log.context).toMatchObject({ model: XTINY_FILE, backend: 'wasm', numThreads: 2, trained: true });
     expect(log.entries).toHaveLength(1);
     const [entry] = log.entries;
     expect(entry).toMatchObject({ operation: 'click', clicksMade: 1, click: { isPositive: true } });

@@ -7,7 +7,7 @@
  * to the mask the SDK's predictor gives in Node (onnxruntime-node) for the same clicks, read back from Label
  * Studio's serialized keypoints: equal wherever the Node probability is not within 1e-3 of the 0.49 threshold
  * (web and node runtimes differ by up to about 2e-4), and IoU >= 0.99 (when the mask is not tiny). Mask quality
- * is not asserted: the default model may be the untrained one.
+ * is not asserted here: the model card in models/ measures it.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,6 +1,6 @@
 /**
  * The browser runner in a real browser: the built SDK bundle (packages/core/dist/web.mjs, as the demo server
- * serves it) running the untrained xTiny model on onnxruntime-web's WASM backend in chromium, against the same
+ * serves it) running the default xTiny model on onnxruntime-web's WASM backend in chromium, against the same
  * predictor on onnxruntime-node in this process. Also checks that the demo server's COOP/COEP headers give
  * onnxruntime-web its threads, and that without them it falls back to one (what the headers are for).
  */

@@ -403,7 +403,7 @@ export class DemoApp {
     page.exportLabelStudio.addEventListener('click', () => {
       const image = this.#image;
       if (image === undefined) return;
-      const modelVersion = this.#model === undefined ? 'simpleclick' : `simpleclick-${this.#model.file.replace(/\.onnx$/, '')}`;
+      const modelVersion = this.#model === undefined ? 'simpleclick' : this.#model.file.replace(/\.onnx$/, '');
       downloadFile(labelStudioFile(image.name, image.rgb.width, image.rgb.height, this.#exportObjects(), modelVersion));
     });
 

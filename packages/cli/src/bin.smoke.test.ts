@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from './test-support/capture-io';
+import { DEFAULT_MODEL_PATH, REPO_ROOT } from './test-support/capture-io';
 
 // The built executable, as npm links it (`simpleclick` -> dist/cli.mjs). Runs only after `npm run build`.
 const BIN = join(REPO_ROOT, 'packages/cli/dist/cli.mjs');
@@ -18,9 +18,9 @@ describe.skipIf(!built)('built bin (packages/cli/dist/cli.mjs)', () => {
     const version = run(['--version']);
     expect(version.status).toBe(0);
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
-    const info = run(['info', join(REPO_ROOT, 'models/simpleclick-xtiny-untrained-448.onnx'), '--no-check']);
+    const info = run(['info', DEFAULT_MODEL_PATH, '--no-check']);
     expect(info.status).toBe(0);
-    expect(info.stdout).toMatch(/^variant\s+xtiny$/m);
+    expect(info.stdout).toMatch(/^variant\s+xtiny-narrow$/m);
   });
 
   it('exits 1 with one line for a missing image and 2 for a malformed click', () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { encodeRgbPng } from '@simpleclick/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './cli-errors';
-import { REPO_ROOT, runCli, temporaryDirectory, UNTRAINED_MODEL_PATH } from './test-support/capture-io';
+import { REPO_ROOT, runCli, temporaryDirectory, DEFAULT_MODEL_PATH } from './test-support/capture-io';
 import { CLI_VERSION } from './version';
 
 const folder = temporaryDirectory();
@@ -92,7 +92,7 @@ describe('simpleclick segment: unusable inputs exit 1 with a one-line error', ()
     [['segment', 'notes.txt', '-c', '1,1'], /^error: .*notes\.txt: unknown image format/],
     [['segment', 'small.png', '-c', '40,10'], /^error: --click 40,10 is outside the 40 x 30 image \(x must be in \[0, 40\), y in \[0, 30\)\)$/],
     [['segment', 'small.png', '-c', '5,5', '-c', '3,-1,neg'], /^error: --click 3,-1,neg is outside the 40 x 30 image/],
-    [['segment', 'small.png', '-c', '5,5', '--model', 'models/nope.onnx'], /^error: model file not found: models\/nope\.onnx \(embedded models in .*simpleclick-xtiny-untrained-448\.onnx/],
+    [['segment', 'small.png', '-c', '5,5', '--model', 'models/nope.onnx'], /^error: model file not found: models\/nope\.onnx \(embedded models in .*simpleclick-xtiny-narrow-scratch-256\.onnx/],
     [['segment', 'small.png', '-c', '5,5', '--model', 'fake.onnx'], /^error: .*(protobuf|metadata|ONNX)/i],
   ])('%j', async (argv, message) => {
     const { status, lines, stdout } = await failing(argv);
@@ -105,22 +105,22 @@ describe('simpleclick segment: unusable inputs exit 1 with a one-line error', ()
 
 describe('simpleclick info', () => {
   it('prints the metadata of the embedded model', async () => {
-    const { status, io } = await runCli(['info', UNTRAINED_MODEL_PATH]);
+    const { status, io } = await runCli(['info', DEFAULT_MODEL_PATH]);
     expect(status).toBe(EXIT_OK);
     const out = io.stdoutText();
-    expect(out).toMatch(/^variant\s+xtiny$/m);
-    expect(out).toMatch(/^input size\s+448 x 448 px \(patch 16\)$/m);
-    expect(out).toMatch(/^trained\s+NO/m);
+    expect(out).toMatch(/^variant\s+xtiny-narrow$/m);
+    expect(out).toMatch(/^input size\s+256 x 256 px \(patch 16\)$/m);
+    expect(out).toMatch(/^trained\s+yes$/m);
     expect(out).toMatch(/^sha256\s+[0-9a-f]{64}$/m);
     expect(out).toMatch(/^runtime\s+onnxruntime-node loads it/m);
   });
 
   it('--json --no-check prints the raw metadata_props', async () => {
-    const { status, io } = await runCli(['info', UNTRAINED_MODEL_PATH, '--json', '--no-check']);
+    const { status, io } = await runCli(['info', DEFAULT_MODEL_PATH, '--json', '--no-check']);
     expect(status).toBe(EXIT_OK);
     const facts = JSON.parse(io.stdoutText());
-    expect(facts.metadata['simpleclick.input_size']).toBe('448');
-    expect(facts.parsed.variant).toBe('xtiny');
+    expect(facts.metadata['simpleclick.input_size']).toBe('256');
+    expect(facts.parsed.variant).toBe('xtiny-narrow');
     expect(facts.runtime).toBeUndefined();
   });
 

@@ -5,20 +5,20 @@
  *
  *     npx vitest run --config packages/core/bench/vitest.config.ts flip-cost
  *
- * Environment: SIMPLECLICK_BENCH_MODEL (default models/simpleclick-xtiny-untrained-448.onnx),
+ * Environment: SIMPLECLICK_BENCH_MODEL (default models/simpleclick-xtiny-narrow-scratch-256.onnx),
  * SIMPLECLICK_BENCH_ITERATIONS (runs per batch size, default 8), SIMPLECLICK_BENCH_WEB=0 to skip the WASM runner.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { it } from 'vitest';
 import type { OnnxSegmentationModel } from '../src/index';
 import { createNodeModel } from '../src/node/index';
 import { createWebModel } from '../src/web/index';
+import { DEFAULT_MODEL_PATH } from '../../../test/support/default-model';
 
 const MODEL_PATH =
   process.env.SIMPLECLICK_BENCH_MODEL ??
-  fileURLToPath(new URL('../../../models/simpleclick-xtiny-untrained-448.onnx', import.meta.url));
+  DEFAULT_MODEL_PATH;
 const ITERATIONS = Number(process.env.SIMPLECLICK_BENCH_ITERATIONS ?? 8);
 const WITH_WEB = process.env.SIMPLECLICK_BENCH_WEB !== '0';
 

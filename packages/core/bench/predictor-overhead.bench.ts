@@ -4,7 +4,7 @@
  *
  *     npx vitest run --config packages/core/bench/vitest.config.ts predictor-overhead
  *
- * Environment: SIMPLECLICK_BENCH_MODEL (default models/simpleclick-xtiny-untrained-448.onnx),
+ * Environment: SIMPLECLICK_BENCH_MODEL (default models/simpleclick-xtiny-narrow-scratch-256.onnx),
  * SIMPLECLICK_BENCH_ITERATIONS (measured clicks per scenario, default 6, after one warm-up),
  * SIMPLECLICK_BENCH_THREADS (onnxruntime intra-op threads; default: onnxruntime's choice),
  * SIMPLECLICK_BENCH_SPINNING=1 (let onnxruntime's threads busy-wait, its own default; the SDK turns it off),
@@ -35,16 +35,16 @@
  */
 import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { it } from 'vitest';
 import { ClickPredictor, ObjectState, type Click, type PredictorTiming, type RgbImage } from '../src/index';
 import { ResizedFloatMap } from '../src/image/resized-float-map';
 import type { NetInput, NetOutput, SegmentationModel } from '../src/model/segmentation-model';
 import { createNodeModel } from '../src/node/index';
+import { DEFAULT_MODEL_PATH } from '../../../test/support/default-model';
 
 const MODEL_PATH =
   process.env.SIMPLECLICK_BENCH_MODEL ??
-  fileURLToPath(new URL('../../../models/simpleclick-xtiny-untrained-448.onnx', import.meta.url));
+  DEFAULT_MODEL_PATH;
 const ITERATIONS = Number(process.env.SIMPLECLICK_BENCH_ITERATIONS ?? 6);
 const THREADS = process.env.SIMPLECLICK_BENCH_THREADS ? Number(process.env.SIMPLECLICK_BENCH_THREADS) : undefined;
 const SPINNING = process.env.SIMPLECLICK_BENCH_SPINNING === '1';

@@ -3,7 +3,7 @@
 official Clicker and the evaluate_sample loop) with a small deterministic stand-in network on synthetic images,
 and writes what it did per click to packages/core/src/predictor/__fixtures__/official-crosscheck.json.
 
-Why: the parity fixtures of the real (untrained) model never leave the whole-image ROI. Here the stand-in network
+Why: it checks our predictor against the official code itself (not our Python re-implementation). The stand-in network
 produces masks that follow the synthetic objects, so the zoom-in picks real crops, keeps and recomputes them; the
 TypeScript predictor must reproduce the official clicks, ROIs, masks and IoUs with the same stand-in network
 written in JavaScript (float32 arithmetic step by step, so the logits are identical).

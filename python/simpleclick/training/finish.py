@@ -13,7 +13,7 @@ Steps:
    Berkeley and ssTEM for the fp32 file, and on GrabCut and Berkeley for the fp16 file; the fp16 file is kept only
    when its NoC@85/90 stay within ``--fp16-tolerance`` of fp32's;
 4. write ``<models>/<name>.md`` (the model card: layout choice from ``<run>/notes.md``, else ``pilot-notes.md``;
-   data and licences, layout, steps, hardware, time, the evaluation
+   the run's stops and budget changes from ``<run>/run-history.md`` when there is one; data and licences, layout, steps, hardware, time, the evaluation
    table, mIoU-per-click curve data and ``<name>-curve.png``) and keep the evaluator's JSON in ``<run>/eval/``.
 
 Without ``--name`` the files are called ``simpleclick-<variant>-scratch-<S>`` (for example
@@ -287,6 +287,10 @@ def write_card(args, name, net, checkpoint, checkpoint_path, train_config, repor
         "448 and for a small fraction of the paper's steps, with a higher learning rate to make the short run "
         "count. The ONNX graph is exported at the training size.",
     ]
+    history_path = os.path.join(args.run, "run-history.md")  # what happened to the run (stops, budget changes)
+    if os.path.exists(history_path):
+        with open(history_path) as handle:
+            lines += ["", "## Run history", "", handle.read().strip()]
     notes_path = os.path.join(args.run, "notes.md")
     if not os.path.exists(notes_path):  # the pilot comparison behind the shipped layout
         notes_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pilot-notes.md")

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The whole training run in one command: pack the data, train, export + evaluate + model card.
 #   python/simpleclick/training/run_all.sh                  (from the repository root)
-# Settings (environment): RUN (run folder, default runs/main-xtiny-narrow-256), HOURS (training budget, default 5),
+# Settings (environment): RUN (run folder, default runs/main-xtiny-narrow-256), HOURS (training budget, default 3.6),
 # SIZE (S, default 256), LAYOUT (narrow|official, default narrow), DEVICE (cpu|cuda), BATCH (default 8),
 # EXTRA (more train.py options). Re-running resumes an unfinished run in RUN.
 set -euo pipefail
 REPO="$(cd "$(dirname "$0")/../../.." && pwd)"
 RUN="${RUN:-runs/main-xtiny-narrow-256}"
-HOURS="${HOURS:-5}"
+HOURS="${HOURS:-3.6}"
 SIZE="${SIZE:-256}"
 LAYOUT="${LAYOUT:-narrow}"
 DEVICE="${DEVICE:-cpu}"

@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { describe, it } from 'vitest';
 import { DEMO_PATHS, startDemoServer, type DemoServer } from '../../../examples/web-demo/server/demo-server.mjs';
 import { CHROMIUM_FLAGS, CHROMIUM_SKIP_REASON, HAVE_CHROMIUM, launchChromium, type LaunchedBrowser } from './chromium';
+import { DEFAULT_MODEL_NAME } from '../../support/default-model';
 
 const HAVE_BUNDLE = existsSync(DEMO_PATHS.coreWebBundle) && existsSync(DEMO_PATHS.coreIndexBundle);
 
@@ -39,8 +40,8 @@ export const BROWSER_TEST_OPTIONS = Object.freeze({ timeout: BROWSER_TEST_TIMEOU
 /** The repository root. */
 export const REPO_ROOT = DEMO_PATHS.repoRoot;
 
-/** The untrained xTiny model the runner and demo tests load (committed in models/). */
-export const XTINY_FILE = 'simpleclick-xtiny-untrained-448.onnx';
+/** The default xTiny model the runner and demo tests load (committed in models/). */
+export const XTINY_FILE = `${DEFAULT_MODEL_NAME}.onnx`;
 
 /** Why the tests that load the xTiny model cannot run here (browser suite or model missing), or undefined. */
 export const XTINY_SUITE_SKIP_REASON: string | undefined =

@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { HAVE_UNTRAINED_MODEL, REPO_ROOT, UNTRAINED_MODEL_PATH } from '../test-support/fixtures';
+import { HAVE_DEFAULT_MODEL, REPO_ROOT, DEFAULT_MODEL_PATH, UNTRAINED_TOY_MODEL_PATH } from '../test-support/fixtures';
 
 // The built executable as npm links it (`simpleclick-cvat` -> dist/cli.mjs). Runs only after `npm run build`.
 const BIN = `${REPO_ROOT}packages/adapters-cvat/dist/cli.mjs`;
@@ -21,26 +21,33 @@ describe.skipIf(!built)('built bin (packages/adapters-cvat/dist/cli.mjs)', () =>
     expect(missing.stderr).toMatch(/^error: cannot read the model file/);
   });
 
-  it.skipIf(!HAVE_UNTRAINED_MODEL)('serves GET /health on a free port and stops on SIGTERM', async () => {
-    const child = spawn(process.execPath, [BIN, '--model', UNTRAINED_MODEL_PATH, '--port', '0', '--threads', '1'], {
+  it.skipIf(!HAVE_DEFAULT_MODEL).each([
+    { name: 'the trained default model', modelPath: DEFAULT_MODEL_PATH, model: { variant: 'xtiny-narrow', trained: true } },
+    { name: 'an untrained model (warns)', modelPath: UNTRAINED_TOY_MODEL_PATH, model: { variant: 'toy-disk-memory', trained: false } },
+  ])('serves GET /health with $name on a free port and stops on SIGTERM', async ({ modelPath, model }) => {
+    const child = spawn(process.execPath, [BIN, '--model', modelPath, '--port', '0', '--threads', '1'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));
-    const url = await new Promise<string>((resolve, reject) => {
-      let stdout = '';
-      child.stdout.on('data', (chunk) => {
-        stdout += chunk;
-        const match = /listening on (http:\/\/\S+)/.exec(stdout);
-        if (match) resolve(match[1]);
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let stdout = '';
+        child.stdout.on('data', (chunk) => {
+          stdout += chunk;
+          const match = /listening on (http:\/\/\S+)/.exec(stdout);
+          if (match) resolve(match[1]);
+        });
+        child.on('exit', (code) => reject(new Error(`exited ${code}: ${stderr}`)));
       });
-      child.on('exit', (code) => reject(new Error(`exited ${code}: ${stderr}`)));
-    });
-    const health = (await (await fetch(`${url}/health`)).json()) as { model: { variant: string; trained: boolean } };
-    expect(health.model).toMatchObject({ variant: 'xtiny', trained: false });
-    expect(stderr).toMatch(/UNTRAINED/);
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    child.kill('SIGTERM');
+      const health = (await (await fetch(`${url}/health`)).json()) as { model: { variant: string; trained: boolean } };
+      expect(health.model).toMatchObject(model);
+      if (model.trained) expect(stderr).not.toMatch(/UNTRAINED/);
+      else expect(stderr).toMatch(/UNTRAINED/);
+    } finally {
+      child.kill('SIGTERM'); // also when an expectation failed: never leave the server running
+    }
     expect(await exited).toBe(0);
   });
 });

@@ -11,19 +11,19 @@ import { createNodeModel } from '@simpleclick/core/node';
 import {
   CountingModel,
   frameBase64,
-  HAVE_UNTRAINED_MODEL,
+  HAVE_DEFAULT_MODEL,
   maskOfResult,
   NO_MODEL_MESSAGE,
   syntheticFrame,
-  UNTRAINED_MODEL_PATH,
+  DEFAULT_MODEL_PATH,
 } from '../test-support/fixtures';
 import { CvatInteractor, type CvatInteraction } from './cvat-interactor';
 
-if (!HAVE_UNTRAINED_MODEL) console.warn(NO_MODEL_MESSAGE);
+if (!HAVE_DEFAULT_MODEL) console.warn(NO_MODEL_MESSAGE);
 
 // The untrained model's masks mean nothing; these tests check the plumbing against the core predictor: same click
 // order in, same mask out, and how many times the model runs.
-describe.skipIf(!HAVE_UNTRAINED_MODEL)('CvatInteractor with the untrained model', () => {
+describe.skipIf(!HAVE_DEFAULT_MODEL)('CvatInteractor with the untrained model', () => {
   const image = syntheticFrame(96, 64);
   const imageBase64 = frameBase64(image);
   const p1: [number, number] = [48.5, 30.25];
@@ -72,7 +72,7 @@ describe.skipIf(!HAVE_UNTRAINED_MODEL)('CvatInteractor with the untrained model'
     CvatInteractor.create(predictor, options);
 
   beforeAll(async () => {
-    counting = new CountingModel(await createNodeModel(UNTRAINED_MODEL_PATH, { intraOpNumThreads: 2 }));
+    counting = new CountingModel(await createNodeModel(DEFAULT_MODEL_PATH, { intraOpNumThreads: 2 }));
     predictor = await ClickPredictor.create(counting);
     const first = await predictor.predict(image, [click(p1, true)]);
     const sorted = Float32Array.from(first.probabilities.data).sort();

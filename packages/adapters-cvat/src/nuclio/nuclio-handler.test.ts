@@ -5,11 +5,11 @@ import { ClickPredictor, ModelLoadError } from '@simpleclick/core';
 import {
   ClickEchoModel,
   frameBase64,
-  HAVE_UNTRAINED_MODEL,
+  HAVE_DEFAULT_MODEL,
   NO_MODEL_MESSAGE,
   REPO_ROOT,
   syntheticFrame,
-  UNTRAINED_MODEL_PATH,
+  DEFAULT_MODEL_PATH,
 } from '../test-support/fixtures';
 import { CvatInteractor } from '../interactor/cvat-interactor';
 import { interactorSettingsFromEnv } from './env-settings';
@@ -161,12 +161,12 @@ describe('interactorSettingsFromEnv', () => {
 const BUILT =
   existsSync(`${REPO_ROOT}packages/adapters-cvat/dist/index.mjs`) && existsSync(`${REPO_ROOT}packages/core/dist/node.mjs`);
 if (!BUILT) console.warn('nuclio/handler.js test skipped: run "npm run build" first (it loads the built package)');
-if (!HAVE_UNTRAINED_MODEL) console.warn(NO_MODEL_MESSAGE);
+if (!HAVE_DEFAULT_MODEL) console.warn(NO_MODEL_MESSAGE);
 
-describe.skipIf(!BUILT || !HAVE_UNTRAINED_MODEL)('nuclio/handler.js (built package, untrained model)', () => {
+describe.skipIf(!BUILT || !HAVE_DEFAULT_MODEL)('nuclio/handler.js (built package, untrained model)', () => {
   it('loads the package and the model from the environment and answers events', async () => {
     const previous = process.env.SIMPLECLICK_MODEL;
-    process.env.SIMPLECLICK_MODEL = UNTRAINED_MODEL_PATH;
+    process.env.SIMPLECLICK_MODEL = DEFAULT_MODEL_PATH;
     try {
       const handlerModule = createRequire(import.meta.url)(`${REPO_ROOT}packages/adapters-cvat/nuclio/handler.js`) as {
         initContext(context: NuclioContext): void;

@@ -1,6 +1,4 @@
 // Test-only helpers: a synthetic frame as CVAT would send it, a model that counts its runs, a fast fake model.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import {
   encodeRgbPng,
   type BinaryMask,
@@ -12,12 +10,8 @@ import {
 } from '@simpleclick/core';
 import type { CvatInteractorResult } from '../interactor/build-response';
 
-/** The repository root (this file is packages/adapters-cvat/src/test-support/fixtures.ts). */
-export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-/** The embedded untrained model the model tests use; they skip with {@link NO_MODEL_MESSAGE} without it. */
-export const UNTRAINED_MODEL_PATH = `${REPO_ROOT}models/simpleclick-xtiny-untrained-448.onnx`;
-export const HAVE_UNTRAINED_MODEL = existsSync(UNTRAINED_MODEL_PATH);
-export const NO_MODEL_MESSAGE = `model tests skipped: ${UNTRAINED_MODEL_PATH} is absent (python toolchain exports it)`;
+// The embedded default model; model tests skip with NO_MODEL_MESSAGE without it.
+export { REPO_ROOT, DEFAULT_MODEL_PATH, HAVE_DEFAULT_MODEL, NO_MODEL_MESSAGE, UNTRAINED_TOY_MODEL_PATH } from '../../../../test/support/default-model';
 
 /** A small synthetic frame: a bright rectangle on a textured dark background. `seed` changes the texture. */
 export function syntheticFrame(widthPx = 96, heightPx = 64, seed = 0): RgbImage {
@@ -105,6 +99,8 @@ export function maskOfResult(result: CvatInteractorResult, widthPx: number, heig
   const [x1, y1, x2, y2] = result.bounds;
   const data = new Uint8Array(widthPx * heightPx);
   result.mask.forEach((row, dy) => row.forEach((value, dx) => (data[(y1 + dy) * widthPx + x1 + dx] = value === 255 ? 1 : 0)));
-  if (result.mask.length !== y2 - y1 + 1) throw new Error('mask rows do not cover the bounds');
+  if (result.mask.length !== y2 - y1 + 1 || result.mask.some((row) => row.length !== x2 - x1 + 1)) {
+    throw new Error('mask rows do not cover the bounds');
+  }
   return { width: widthPx, height: heightPx, data };
 }

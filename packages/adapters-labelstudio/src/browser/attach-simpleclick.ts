@@ -9,7 +9,6 @@ import { ImageSession } from './image-session';
 import {
   KEYPOINT_REGION_TYPE,
   serializeGroup,
-  type LabelStudioAnnotation,
   type LabelStudioLike,
   type LabelStudioRegion,
 } from './label-studio-frontend';

@@ -5,12 +5,12 @@ import { LabelStudioAuth } from '../images/label-studio-auth';
 import { makeJwt, startFakeLabelStudio, type FakeLabelStudio } from '../test-support/fake-label-studio';
 import { createFakeModel, keypointRegion, makeTestImage, predictBody } from '../test-support/fake-model';
 import {
-  HAS_UNTRAINED_MODEL,
+  HAVE_DEFAULT_MODEL,
   jpegWithExifRotation,
   NO_MODEL_MESSAGE,
   png,
   pngDeclaringSize,
-  UNTRAINED_MODEL_PATH,
+  DEFAULT_MODEL_PATH,
 } from '../test-support/test-images';
 import { serve, type RunningBackend } from './serve';
 
@@ -49,7 +49,7 @@ const pct = (px: number, size: number) => ((px + 0.5) / size) * 100;
 const regionsOf = (source: RgbImage, clicks: readonly Click[]) =>
   clicks.map((click) => keypointRegion(pct(click.xPx, source.width), pct(click.yPx, source.height), click.isPositive, source.width, source.height));
 
-describe.skipIf(!HAS_UNTRAINED_MODEL)('ML backend over HTTP with the embedded model', () => {
+describe.skipIf(!HAVE_DEFAULT_MODEL)('ML backend over HTTP with the embedded model', () => {
   let labelStudio: FakeLabelStudio;
   let running: RunningBackend;
   let reference: ClickPredictor;
@@ -67,7 +67,7 @@ describe.skipIf(!HAS_UNTRAINED_MODEL)('ML backend over HTTP with the embedded mo
       otherFiles: { '/bucket/scene.png': png(scene), '/public/scene.png': png(scene) },
     });
     running = await serve({
-      model: UNTRAINED_MODEL_PATH,
+      model: DEFAULT_MODEL_PATH,
       host: '127.0.0.1',
       port: 0,
       labelStudio: { url: labelStudio.url, apiKey: LEGACY_KEY },
@@ -75,7 +75,7 @@ describe.skipIf(!HAS_UNTRAINED_MODEL)('ML backend over HTTP with the embedded mo
       preloadModel: false,
       maxRequestBytes: 256 * 1024,
     });
-    reference = await ClickPredictor.create(await createNodeModel(UNTRAINED_MODEL_PATH, { intraOpNumThreads: 2 }));
+    reference = await ClickPredictor.create(await createNodeModel(DEFAULT_MODEL_PATH, { intraOpNumThreads: 2 }));
   });
   afterAll(async () => {
     await running?.close();
@@ -98,7 +98,7 @@ describe.skipIf(!HAS_UNTRAINED_MODEL)('ML backend over HTTP with the embedded mo
     expect(answer.status).toBe(200);
     expect(answer.json.results).toHaveLength(1);
     const prediction = answer.json.results[0];
-    expect(prediction.model_version).toBe('simpleclick-xtiny-untrained-448');
+    expect(prediction.model_version).toBe('simpleclick-xtiny-narrow-scratch-256');
     if (prediction.result.length === 0) return { width, height, data: new Uint8Array(width * height) };
     const [region] = prediction.result;
     expect(region).toMatchObject({
@@ -122,7 +122,7 @@ describe.skipIf(!HAS_UNTRAINED_MODEL)('ML backend over HTTP with the embedded mo
     expect(health.json).toEqual({
       status: 'UP',
       model_class: 'SimpleClickBackend',
-      model_version: 'simpleclick-xtiny-untrained-448',
+      model_version: 'simpleclick-xtiny-narrow-scratch-256',
       model_state: 'not-loaded',
     });
     expect(health.ms).toBeLessThan(1000);
@@ -134,7 +134,7 @@ describe.skipIf(!HAS_UNTRAINED_MODEL)('ML backend over HTTP with the embedded mo
       extra_params: {},
     });
     expect(setup.status).toBe(200);
-    expect(setup.json).toEqual({ model_version: 'simpleclick-xtiny-untrained-448' });
+    expect(setup.json).toEqual({ model_version: 'simpleclick-xtiny-narrow-scratch-256' });
     expect(setup.ms).toBeLessThan(3000);
     expect((await call(`${running.url}/`)).json.model_state).toBe('not-loaded');
     expect((await post(`${running.url}/webhook`, { action: 'ANNOTATION_CREATED', project: { id: 1 } })).status).toBe(201);
@@ -228,7 +228,7 @@ describe.skipIf(!HAS_UNTRAINED_MODEL)('ML backend over HTTP with the embedded mo
   });
 });
 
-if (!HAS_UNTRAINED_MODEL) {
+if (!HAVE_DEFAULT_MODEL) {
   describe('ML backend over HTTP with the embedded model', () => {
     it.skip(NO_MODEL_MESSAGE, () => undefined);
   });

@@ -1,16 +1,9 @@
 // Test-only: encoded test images (PNG, EXIF-rotated JPEG, corrupt bytes, a PNG whose header declares a huge size).
-import { fileURLToPath } from 'node:url';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { encodeRgbPng, type RgbImage } from '@simpleclick/core';
 
-/** Repository root (this file is packages/adapters-labelstudio/src/test-support/test-images.ts). */
-export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-/** The embedded untrained model; tests that need it skip with {@link NO_MODEL_MESSAGE} when it is absent. */
-export const UNTRAINED_MODEL_PATH = join(REPO_ROOT, 'models/simpleclick-xtiny-untrained-448.onnx');
-export const HAS_UNTRAINED_MODEL = existsSync(UNTRAINED_MODEL_PATH);
-export const NO_MODEL_MESSAGE = `model tests skipped: ${UNTRAINED_MODEL_PATH} is absent`;
+// The embedded default model; tests that need it skip with NO_MODEL_MESSAGE when it is absent.
+export { REPO_ROOT, DEFAULT_MODEL_PATH, HAVE_DEFAULT_MODEL, NO_MODEL_MESSAGE, UNTRAINED_TOY_MODEL_PATH } from '../../../../test/support/default-model';
 
 export function png(image: RgbImage): Uint8Array {
   return encodeRgbPng(image);

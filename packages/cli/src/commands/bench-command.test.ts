@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { benchClicks, createSyntheticImage } from '../bench/synthetic-image';
 import { predictorTimings, timingStats } from '../bench/timing-stats';
 import { EXIT_OK } from '../cli-errors';
-import { runCli, temporaryDirectory, UNTRAINED_MODEL_PATH } from '../test-support/capture-io';
+import { runCli, temporaryDirectory, DEFAULT_MODEL_PATH } from '../test-support/capture-io';
 import { formatBenchReport, type BenchReport } from './bench-command';
 
 const PYTHON = '/usr/bin/python3';
@@ -54,7 +54,7 @@ describe('bench helpers', () => {
 describe('simpleclick bench', () => {
   it('times the TypeScript predictor alone with --no-reference', async () => {
     const { status, io } = await runCli(
-      ['bench', '--image', 'small.png', '--model', UNTRAINED_MODEL_PATH, '--clicks', '2', '--rounds', '1', '--threads', '2', '--no-reference', '--json'],
+      ['bench', '--image', 'small.png', '--model', DEFAULT_MODEL_PATH, '--clicks', '2', '--rounds', '1', '--threads', '2', '--no-reference', '--json'],
       { cwd: folder.path },
     );
     expect(io.stderrText()).not.toMatch(/^error/m);
@@ -76,7 +76,7 @@ describe('simpleclick bench', () => {
 
   it.skipIf(!hasTorch)('runs the PyTorch reference on the same pixels, clicks and weights: the masks agree', async () => {
     const { status, io } = await runCli(
-      ['bench', '--image', 'small.png', '--model', UNTRAINED_MODEL_PATH, '--clicks', '2', '--rounds', '1', '--threads', '2', '--python', PYTHON],
+      ['bench', '--image', 'small.png', '--model', DEFAULT_MODEL_PATH, '--clicks', '2', '--rounds', '1', '--threads', '2', '--python', PYTHON],
       { cwd: folder.path },
     );
     expect(io.stderrText()).not.toMatch(/^error/m);

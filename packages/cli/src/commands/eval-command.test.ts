@@ -4,7 +4,7 @@ import { decodeMaskPng, encodeMaskPng, encodeRgbPng, parseEvaluationResultJson, 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from '../cli-errors';
 import { detectLayout, limitDataset } from '../datasets/open-eval-dataset';
-import { runCli, temporaryDirectory, UNTRAINED_MODEL_PATH } from '../test-support/capture-io';
+import { runCli, temporaryDirectory, DEFAULT_MODEL_PATH } from '../test-support/capture-io';
 import { formatMiouSummary } from './eval-command';
 
 const folder = temporaryDirectory();
@@ -34,14 +34,14 @@ afterAll(() => folder.remove());
 describe('simpleclick eval', () => {
   it('evaluates a folder dataset, prints the table, writes per-object JSON and the plot', async () => {
     const { status, io } = await runCli(
-      ['eval', '--dataset', 'tiny', '--model', UNTRAINED_MODEL_PATH, '--max-clicks', '2', '--no-early-stop', '--limit', '2', '--out', 'results.json', '--plot', 'curve.png', '--threads', '2'],
+      ['eval', '--dataset', 'tiny', '--model', DEFAULT_MODEL_PATH, '--max-clicks', '2', '--no-early-stop', '--limit', '2', '--out', 'results.json', '--plot', 'curve.png', '--threads', '2'],
       { cwd: folder.path },
     );
     expect(io.stderrText()).not.toMatch(/^error/m);
     expect(status).toBe(EXIT_OK);
 
     const stdout = io.stdoutText();
-    expect(stdout).toMatch(/^Eval results for model: simpleclick-xtiny-untrained-448\.onnx$/m);
+    expect(stdout).toMatch(/^Eval results for model: simpleclick-xtiny-narrow-scratch-256\.onnx$/m);
     expect(stdout).toMatch(/\|\s+BRS Type\s+\|\s+Dataset\s+\|\s+NoC@80%\s+\|\s+NoC@85%\s+\|\s+NoC@90%\s+\|\s+>=2@85%\s+\|\s+>=2@90%\s+\|\s+SPC,s\s+\|\s+Time\s+\|/);
     expect(stdout).toMatch(/\|\s+NoBRS\s+\|\s+tiny\s+\|/);
     expect(stdout).toMatch(/^mIoU@1=\d+\.\d\d%  mIoU@3=n\/a  mIoU@5=n\/a  \(n\/a: only 2 clicks per object\)$/m);
@@ -59,7 +59,7 @@ describe('simpleclick eval', () => {
     }
     expect(result.protocol).toMatchObject({ maxClicks: 2, earlyStop: false });
     const document = JSON.parse(readFileSync(join(folder.path, 'results.json'), 'utf8'));
-    expect(document.run.predictor).toMatchObject({ preset: 'parity', useFlip: true, netSizePx: 448 });
+    expect(document.run.predictor).toMatchObject({ preset: 'parity', useFlip: true, netSizePx: 256 });
     expect(document.run.command).toContain('--limit 2');
 
     const plot = decodeMaskPng(new Uint8Array(readFileSync(join(folder.path, 'curve.png'))));

@@ -11,10 +11,10 @@ import {
 } from '@simpleclick/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_OK } from '../cli-errors';
-import { runCli, temporaryDirectory, UNTRAINED_MODEL_PATH } from '../test-support/capture-io';
+import { runCli, temporaryDirectory, DEFAULT_MODEL_PATH, UNTRAINED_TOY_MODEL_PATH } from '../test-support/capture-io';
 
-// End to end with the embedded (untrained) model: its masks mean nothing, but they are deterministic, so every
-// output format of one run must decode to the same mask as the PNG of that run.
+// End to end with the embedded default model: every output format of one run must decode to the same mask as the
+// PNG of that run.
 
 const folder = temporaryDirectory();
 const WIDTH = 64;
@@ -34,7 +34,7 @@ beforeAll(() => {
 afterAll(() => folder.remove());
 
 async function segment(extra: string[]) {
-  const result = await runCli(['segment', 'scene.png', ...clickArgs, '--model', UNTRAINED_MODEL_PATH, '--threads', '2', ...extra], {
+  const result = await runCli(['segment', 'scene.png', ...clickArgs, '--model', DEFAULT_MODEL_PATH, '--threads', '2', ...extra], {
     cwd: folder.path,
   });
   expect(result.io.stderrText()).not.toMatch(/^error/m);
@@ -49,20 +49,31 @@ function decodeCvat(response: { mask: number[][]; bounds: number[] }): BinaryMas
   return { width: WIDTH, height: HEIGHT, data };
 }
 
-describe('simpleclick segment (embedded untrained model)', () => {
+describe('simpleclick segment (embedded default model)', () => {
   let referenceMask: BinaryMask;
 
   beforeAll(async () => {
     const { io } = await segment(['--out', 'mask.png']);
     referenceMask = decodeMaskPng(new Uint8Array(readFileSync(join(folder.path, 'mask.png'))));
     expect(io.stdoutText()).toBe('');
-    expect(io.stderrText()).toMatch(/UNTRAINED/);
+    expect(io.stderrText()).not.toMatch(/UNTRAINED/);
     expect(io.stderrText()).toMatch(/^segment: 64 x 48 image, 2 clicks, .*-> mask\.png \(png\)$/m);
   });
 
-  it('writes a mask of the image size', () => {
+  it('writes a mask of the image size that covers the clicked disk', () => {
     expect(referenceMask.width).toBe(WIDTH);
     expect(referenceMask.height).toBe(HEIGHT);
+    let intersection = 0;
+    let union = 0;
+    for (let y = 0; y < HEIGHT; y++) {
+      for (let x = 0; x < WIDTH; x++) {
+        const inDisk = (x - 30) ** 2 + (y - 22) ** 2 < 15 ** 2;
+        const inMask = referenceMask.data[y * WIDTH + x] === 1;
+        intersection += Number(inDisk && inMask);
+        union += Number(inDisk || inMask);
+      }
+    }
+    expect(intersection / union).toBeGreaterThan(0.8);
   });
 
   it('writes PNG bytes to stdout without --out', async () => {
@@ -77,7 +88,7 @@ describe('simpleclick segment (embedded untrained model)', () => {
     expect(decodeCocoRle(coco)).toEqual(referenceMask);
 
     const brush = JSON.parse((await segment(['-f', 'labelstudio', '-q'])).io.stdoutText());
-    expect(brush.model_version).toBe('simpleclick-xtiny-untrained-448');
+    expect(brush.model_version).toBe('simpleclick-xtiny-narrow-scratch-256');
     expect(brush.score).toBeGreaterThanOrEqual(0);
     expect(brush.score).toBeLessThanOrEqual(1);
     const region = brush.result[0];
@@ -113,10 +124,17 @@ describe('simpleclick segment (embedded untrained model)', () => {
     expect(cleaned).toEqual(expected);
   });
 
-  it('finds the embedded default model from another working directory and warns that it is untrained', async () => {
+  it('finds the embedded default model from another working directory', async () => {
     const { status, io } = await runCli(['segment', join(folder.path, 'scene.png'), '-c', '5,5', '-f', 'coco', '--threads', '2'], { cwd: '/' });
     expect(status).toBe(EXIT_OK);
-    expect(io.stderrText()).toMatch(/WARNING: the default model models\/simpleclick-xtiny-untrained-448\.onnx is UNTRAINED/);
+    expect(io.stderrText()).toMatch(/simpleclick-xtiny-narrow-scratch-256(-fp16)?\.onnx \(xtiny-narrow, S=256, trained on /);
+    expect(io.stderrText()).not.toMatch(/UNTRAINED/);
     expect(decodeCocoRle(JSON.parse(io.stdoutText())).width).toBe(WIDTH);
+  });
+
+  it('warns loudly when the model is untrained', async () => {
+    const { status, io } = await runCli(['segment', 'scene.png', '-c', '5,5', '--model', UNTRAINED_TOY_MODEL_PATH, '-q'], { cwd: folder.path });
+    expect(status).toBe(EXIT_OK);
+    expect(io.stderrText()).toMatch(/WARNING: the model .*toy-disk-memory-448\.onnx is UNTRAINED/);
   });
 });

@@ -2,14 +2,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { CliIo } from '../cli-io';
 import { main } from '../main';
+import { REPO_ROOT } from '../../../../test/support/default-model';
 
-/** The repository root (tests run from the sources: packages/cli/src/test-support). */
-export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-/** The embedded untrained model the tests use. */
-export const UNTRAINED_MODEL_PATH = join(REPO_ROOT, 'models/simpleclick-xtiny-untrained-448.onnx');
+export { REPO_ROOT, DEFAULT_MODEL_PATH, UNTRAINED_TOY_MODEL_PATH } from '../../../../test/support/default-model';
 
 /** A {@link CliIo} that keeps everything written. */
 export interface CapturedIo extends CliIo {

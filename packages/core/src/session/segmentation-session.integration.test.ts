@@ -2,7 +2,6 @@
 // meaningless (random weights); this checks the plumbing: states chained through the queue, undo and redo
 // without model runs, imported masks, ownership on close.
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ClickPredictor,
@@ -13,8 +12,9 @@ import {
 } from '@simpleclick/core';
 import { createNodeModel } from '@simpleclick/core/node';
 import { gradientImage } from './test-support/session-test-helpers';
+import { DEFAULT_MODEL_PATH } from '../../../../test/support/default-model';
 
-const MODEL_PATH = fileURLToPath(new URL('../../../../models/simpleclick-xtiny-untrained-448.onnx', import.meta.url));
+const MODEL_PATH = DEFAULT_MODEL_PATH;
 const hasModel = existsSync(MODEL_PATH);
 if (!hasModel) {
   console.warn(`session integration test skipped: model file absent (${MODEL_PATH}); run the exporter (see models/README)`);

@@ -1,5 +1,4 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelContractError } from '../errors';
 import { createNodeModel } from '../node/onnx-node';
@@ -12,6 +11,7 @@ import {
   TINY_GRAPH_SIZE_PX,
 } from '../../test-support/tiny-graph';
 import { createWebModel } from './onnx-web';
+import { DEFAULT_MODEL_PATH, DEFAULT_MODEL_RELATIVE_PATH } from '../../../../test/support/default-model';
 
 // onnxruntime-web's WASM backend runs inside Node (export condition "node"), so the browser runner is tested
 // here against onnxruntime-node: same logits within 1e-3 (DESIGN.md section 10).
@@ -43,10 +43,10 @@ describe('createWebModel (onnxruntime-web WASM inside Node)', () => {
   });
 });
 
-const XTINY_PATH = fileURLToPath(new URL('../../../../models/simpleclick-xtiny-untrained-448.onnx', import.meta.url));
+const XTINY_PATH = DEFAULT_MODEL_PATH;
 const haveXtiny = existsSync(XTINY_PATH);
 
-describe.skipIf(!haveXtiny)('web vs node on the xTiny model (models/simpleclick-xtiny-untrained-448.onnx)', () => {
+describe.skipIf(!haveXtiny)(`web vs node on the default xTiny model (${DEFAULT_MODEL_RELATIVE_PATH})`, () => {
   let webModel: OnnxSegmentationModel;
   let nodeModel: OnnxSegmentationModel;
   beforeAll(async () => {
