@@ -183,8 +183,13 @@ describe.skipIf(SKIP_REASON !== undefined)('browser: SimpleClick as the smart ke
 
   it('a positive smart keypoint placed in the UI becomes a brush suggestion equal to the Node predictor mask; an Alt-click refines it, deleting it steps back', async () => {
     // Label Studio's UI: the keypoint label "Fruit" (first row of labels), then the Auto-Detect tool, then a click.
+    // Each step waits for Label Studio to show its effect: on a loaded machine a click that lands before the label
+    // or the tool is active places no keypoint at all.
     await page.locator('.lsf-label', { hasText: 'Fruit' }).first().click();
-    await page.locator('.lsf-toolbar .lsf-tool_smart').click();
+    await page.locator('.lsf-label_selected', { hasText: 'Fruit' }).first().waitFor();
+    const smartTool = page.locator('.lsf-toolbar .lsf-tool_smart');
+    if (!(await smartTool.evaluate((element) => element.classList.contains('lsf-tool_active')))) await smartTool.click();
+    await page.locator('.lsf-toolbar .lsf-tool_smart.lsf-tool_active').waitFor();
     await clickImagePixel(page, POSITIVE);
     await page.waitForFunction(
       () => {
