@@ -22,14 +22,12 @@ import {
   type EvalSample,
   type MaskEncoding,
 } from '@simpleclick/core/node';
-import { DEFAULT_MODEL_PATH, REPO_ROOT } from './support/default-model';
+import { DEFAULT_MODEL_PATH, HAVE_DEFAULT_MODEL, REPO_ROOT } from './support/default-model';
 
 const DATA_ROOT = process.env.SIMPLECLICK_DATA ?? resolve(REPO_ROOT, '../shared/data');
-const MODEL_PATH = DEFAULT_MODEL_PATH;
 const PARITY_MANIFEST = resolve(REPO_ROOT, 'test/fixtures/parity/manifest.json');
 const PARITY_OBJECT_LIMIT = Number(process.env.SIMPLECLICK_PARITY_OBJECTS ?? 2);
 const hasData = existsSync(resolve(DATA_ROOT, 'GrabCut'));
-const hasModel = existsSync(MODEL_PATH);
 
 async function* firstSamples(samples: AsyncIterable<EvalSample>, count: number): AsyncGenerator<EvalSample> {
   let taken = 0;
@@ -39,11 +37,11 @@ async function* firstSamples(samples: AsyncIterable<EvalSample>, count: number):
   }
 }
 
-describe.skipIf(!hasData || !hasModel)('evaluation on GrabCut with the shipped ONNX model', () => {
-  if (!hasData || !hasModel) console.warn(`end-to-end evaluation skipped: needs ${DATA_ROOT}/GrabCut and ${MODEL_PATH}`);
+describe.skipIf(!hasData || !HAVE_DEFAULT_MODEL)('evaluation on GrabCut with the shipped ONNX model', () => {
+  if (!hasData || !HAVE_DEFAULT_MODEL) console.warn(`end-to-end evaluation skipped: needs ${DATA_ROOT}/GrabCut and ${DEFAULT_MODEL_PATH}`);
 
   it('runs 2 clicks on the first image and reports table, JSON and plot', async () => {
-    const model = await createNodeModel(MODEL_PATH, { intraOpNumThreads: 2 });
+    const model = await createNodeModel(DEFAULT_MODEL_PATH, { intraOpNumThreads: 2 });
     const predictor = await ClickPredictor.create(model, { preset: 'parity' });
     try {
       const dataset = await openDataset('GrabCut', DATA_ROOT);

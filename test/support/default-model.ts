@@ -11,8 +11,6 @@ export const DEFAULT_MODEL_NAME = 'simpleclick-xtiny-narrow-scratch-256';
 export const DEFAULT_MODEL_RELATIVE_PATH = `models/${DEFAULT_MODEL_NAME}.onnx`;
 /** Absolute path of the fp32 default model. */
 export const DEFAULT_MODEL_PATH = join(REPO_ROOT, DEFAULT_MODEL_RELATIVE_PATH);
-/** Absolute path of the fp16-weights twin (the CLI's and demos' pick among trained models: the smaller file). */
-export const DEFAULT_MODEL_FP16_PATH = join(REPO_ROOT, `models/${DEFAULT_MODEL_NAME}-fp16.onnx`);
 export const HAVE_DEFAULT_MODEL = existsSync(DEFAULT_MODEL_PATH);
 /** Why model tests skip when the model is absent. */
 export const NO_MODEL_MESSAGE = `model tests skipped: ${DEFAULT_MODEL_PATH} is absent (python/simpleclick/training/README.md makes it)`;

@@ -1,7 +1,6 @@
 // A real session: ClickPredictor over the untrained xTiny ONNX model in onnxruntime-node. The model's masks are
 // meaningless (random weights); this checks the plumbing: states chained through the queue, undo and redo
 // without model runs, imported masks, ownership on close.
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ClickPredictor,
@@ -12,12 +11,10 @@ import {
 } from '@simpleclick/core';
 import { createNodeModel } from '@simpleclick/core/node';
 import { gradientImage } from './test-support/session-test-helpers';
-import { DEFAULT_MODEL_PATH } from '../../../../test/support/default-model';
+import { DEFAULT_MODEL_PATH, HAVE_DEFAULT_MODEL } from '../../../../test/support/default-model';
 
-const MODEL_PATH = DEFAULT_MODEL_PATH;
-const hasModel = existsSync(MODEL_PATH);
-if (!hasModel) {
-  console.warn(`session integration test skipped: model file absent (${MODEL_PATH}); run the exporter (see models/README)`);
+if (!HAVE_DEFAULT_MODEL) {
+  console.warn(`session integration test skipped: model file absent (${DEFAULT_MODEL_PATH}); run the exporter (see models/README)`);
 }
 
 // Small image: the zoom-in's 200-pixel minimum clamps every ROI to the whole image, so each run is one 448 crop.
@@ -28,11 +25,11 @@ const clicks: Click[] = [
   { xPx: 10, yPx: 45.5, isPositive: true },
 ];
 
-describe.skipIf(!hasModel)('SegmentationSession with ClickPredictor and the untrained ONNX model', () => {
+describe.skipIf(!HAVE_DEFAULT_MODEL)('SegmentationSession with ClickPredictor and the untrained ONNX model', () => {
   let predictor: ClickPredictor;
 
   beforeAll(async () => {
-    const model = await createNodeModel(MODEL_PATH, { intraOpNumThreads: 1 });
+    const model = await createNodeModel(DEFAULT_MODEL_PATH, { intraOpNumThreads: 1 });
     predictor = await ClickPredictor.create(model, { preset: 'interactive' });
   });
 
@@ -103,7 +100,7 @@ describe.skipIf(!hasModel)('SegmentationSession with ClickPredictor and the untr
   });
 
   it('closes the predictor (and its model) when it owns it', async () => {
-    const model = await createNodeModel(MODEL_PATH, { intraOpNumThreads: 1 });
+    const model = await createNodeModel(DEFAULT_MODEL_PATH, { intraOpNumThreads: 1 });
     const owned = await ClickPredictor.create(model);
     const session = await SegmentationSession.create(owned, image, { ownsPredictor: true });
     await session.addClick(clicks[0]);

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelContractError } from '../errors';
 import { createNodeModel } from '../node/onnx-node';
@@ -11,7 +11,7 @@ import {
   TINY_GRAPH_SIZE_PX,
 } from '../../test-support/tiny-graph';
 import { createWebModel } from './onnx-web';
-import { DEFAULT_MODEL_PATH, DEFAULT_MODEL_RELATIVE_PATH } from '../../../../test/support/default-model';
+import { DEFAULT_MODEL_PATH, DEFAULT_MODEL_RELATIVE_PATH, HAVE_DEFAULT_MODEL } from '../../../../test/support/default-model';
 
 // onnxruntime-web's WASM backend runs inside Node (export condition "node"), so the browser runner is tested
 // here against onnxruntime-node: same logits within 1e-3 (DESIGN.md section 10).
@@ -43,14 +43,12 @@ describe('createWebModel (onnxruntime-web WASM inside Node)', () => {
   });
 });
 
-const XTINY_PATH = DEFAULT_MODEL_PATH;
-const haveXtiny = existsSync(XTINY_PATH);
 
-describe.skipIf(!haveXtiny)(`web vs node on the default xTiny model (${DEFAULT_MODEL_RELATIVE_PATH})`, () => {
+describe.skipIf(!HAVE_DEFAULT_MODEL)(`web vs node on the default xTiny model (${DEFAULT_MODEL_RELATIVE_PATH})`, () => {
   let webModel: OnnxSegmentationModel;
   let nodeModel: OnnxSegmentationModel;
   beforeAll(async () => {
-    const bytes = new Uint8Array(readFileSync(XTINY_PATH));
+    const bytes = new Uint8Array(readFileSync(DEFAULT_MODEL_PATH));
     webModel = await createWebModel(bytes, { numThreads: 2 });
     nodeModel = await createNodeModel(bytes);
   });
@@ -80,8 +78,8 @@ describe.skipIf(!haveXtiny)(`web vs node on the default xTiny model (${DEFAULT_M
   });
 });
 
-if (!haveXtiny) {
+if (!HAVE_DEFAULT_MODEL) {
   describe('web vs node on the xTiny model', () => {
-    it.skip(`skipped: ${XTINY_PATH} does not exist yet (made by the Python exporter)`, () => {});
+    it.skip(`skipped: ${DEFAULT_MODEL_PATH} does not exist yet (made by the Python exporter)`, () => {});
   });
 }
