@@ -101,6 +101,78 @@ async function clickImagePixel(page: Page, pixel: { xPx: number; yPx: number }, 
   });
 }
 
+/** How many keypoints the selected annotation holds now. */
+function countKeypoints(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const handle = (window as unknown as { simpleclickLabelStudio: { labelStudio: { store: any } } }).simpleclickLabelStudio;
+    return (handle.labelStudio.store.annotationStore.selected.regions as any[]).filter((region) => region.type === 'keypointregion').length;
+  });
+}
+
+/** What Label Studio and the plugin hold now, and the page's last console lines: the message of a failed wait. */
+async function describePage(page: Page, consoleLines: readonly string[]): Promise<string> {
+  const state = await page
+    .evaluate(() => {
+      const handle = (window as unknown as { simpleclickLabelStudio: any }).simpleclickLabelStudio;
+      const annotation = handle.labelStudio.store.annotationStore.selected;
+      return JSON.stringify({
+        imageReady: annotation.names.get('image')?.isReady,
+        regions: (annotation.regions as any[]).map((region) => `${region.type}${region.dynamic ? ' (smart)' : ''}`),
+        suggestions: annotation.suggestions.size,
+        selectedLabels: [...document.querySelectorAll('.lsf-label_selected')].map((element) => element.textContent),
+        activeTools: [...document.querySelectorAll('.lsf-tool_active')].map((element) => element.className),
+        pluginBusy: document.body.dataset.busy,
+        pluginEvents: handle.suggestions.length,
+        pluginErrors: handle.errors,
+        status: document.getElementById('status')?.textContent,
+      });
+    })
+    .catch((error: unknown) => `(page state unreadable: ${String(error)})`);
+  return `${state}\npage console (last 20 lines):\n${consoleLines.slice(-20).join('\n')}`;
+}
+
+/**
+ * Places a smart keypoint as an annotator does (a click on the image, with Alt for a negative one) and checks that
+ * Label Studio added it. Playwright's click returns once the page has handled the mouse events, and Label Studio
+ * creates the region in its click handler; a click its canvas dropped anyway is repeated once, with a warning.
+ */
+async function placeKeypoint(page: Page, pixel: { xPx: number; yPx: number }, modifiers: 'Alt'[], consoleLines: readonly string[]) {
+  const before = await countKeypoints(page);
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    await clickImagePixel(page, pixel, modifiers);
+    const added = await page
+      .waitForFunction(
+        (count) => {
+          const handle = (window as unknown as { simpleclickLabelStudio: { labelStudio: { store: any } } }).simpleclickLabelStudio;
+          const regions = handle.labelStudio.store.annotationStore.selected.regions as any[];
+          return regions.filter((region) => region.type === 'keypointregion').length > count;
+        },
+        before,
+        { timeout: 10_000 },
+      )
+      .then(() => true, () => false);
+    if (added) return;
+    console.warn(`labelstudio-embed: click ${attempt} at ${JSON.stringify(pixel)} placed no keypoint: ${await describePage(page, consoleLines)}`);
+  }
+  throw new Error(`Label Studio placed no keypoint for two clicks at ${JSON.stringify(pixel)}: ${await describePage(page, consoleLines)}`);
+}
+
+/** Waits until the plugin has answered `count` events in all (suggestions and errors); on timeout, says what the page holds. */
+async function waitForAnswers(page: Page, count: number, consoleLines: readonly string[]): Promise<void> {
+  try {
+    await page.waitForFunction(
+      (expected) => {
+        const handle = (window as unknown as { simpleclickLabelStudio: { suggestions: unknown[]; errors: unknown[] } }).simpleclickLabelStudio;
+        return handle.suggestions.length + handle.errors.length >= expected;
+      },
+      count,
+      { timeout: 60_000 },
+    );
+  } catch (error) {
+    throw new Error(`no answer ${count} from the plugin: ${String(error)}\n${await describePage(page, consoleLines)}`);
+  }
+}
+
 /** The click Label Studio's keypoint stands for: the pixel under it, computed here independently of the plugin. */
 function clickOfKeypoint(keypoint: { x: number; y: number; isPositive: boolean }): Click {
   return {
@@ -147,6 +219,7 @@ describe.skipIf(SKIP_REASON !== undefined)('browser: SimpleClick as the smart ke
   let browser: LaunchedBrowser;
   let page: Page;
   const pageErrors: string[] = [];
+  const consoleLines: string[] = [];
   let image: RgbImage;
   let nodePredictor: ClickPredictor;
 
@@ -167,6 +240,7 @@ describe.skipIf(SKIP_REASON !== undefined)('browser: SimpleClick as the smart ke
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
     page.on('pageerror', (error) => pageErrors.push(`uncaught: ${error.message}`));
     page.on('console', (message) => {
+      consoleLines.push(`${message.type()}: ${message.text()}`);
       if (message.type() === 'error') pageErrors.push(`console.error: ${message.text()}`);
     });
     await page.goto(server.url);
@@ -183,22 +257,19 @@ describe.skipIf(SKIP_REASON !== undefined)('browser: SimpleClick as the smart ke
 
   it('a positive smart keypoint placed in the UI becomes a brush suggestion equal to the Node predictor mask; an Alt-click refines it, deleting it steps back', async () => {
     // Label Studio's UI: the keypoint label "Fruit" (first row of labels), then the Auto-Detect tool, then a click.
-    // Each step waits for Label Studio to show its effect: on a loaded machine a click that lands before the label
-    // or the tool is active places no keypoint at all.
+    // Each step waits for Label Studio to show its effect (the image loaded, the label and the tool active): on a
+    // loaded machine a click that lands before the label or the tool is active places no keypoint at all.
+    await page.waitForFunction(() => {
+      const handle = (window as unknown as { simpleclickLabelStudio: { labelStudio: { store: any } } }).simpleclickLabelStudio;
+      return handle.labelStudio.store.annotationStore.selected?.names.get('image')?.isReady === true;
+    }, null, { timeout: 60_000 });
     await page.locator('.lsf-label', { hasText: 'Fruit' }).first().click();
     await page.locator('.lsf-label_selected', { hasText: 'Fruit' }).first().waitFor();
     const smartTool = page.locator('.lsf-toolbar .lsf-tool_smart');
     if (!(await smartTool.evaluate((element) => element.classList.contains('lsf-tool_active')))) await smartTool.click();
     await page.locator('.lsf-toolbar .lsf-tool_smart.lsf-tool_active').waitFor();
-    await clickImagePixel(page, POSITIVE);
-    await page.waitForFunction(
-      () => {
-        const handle = (window as unknown as { simpleclickLabelStudio: { suggestions: unknown[]; errors: unknown[] } }).simpleclickLabelStudio;
-        return handle.suggestions.length + handle.errors.length >= 1;
-      },
-      null,
-      { timeout: 60_000 },
-    );
+    await placeKeypoint(page, POSITIVE, [], consoleLines);
+    await waitForAnswers(page, 1, consoleLines);
     const first = await readPage(page);
     expect(first.errors).toEqual([]);
     expect(first.keypoints).toHaveLength(1);
@@ -221,15 +292,8 @@ describe.skipIf(SKIP_REASON !== undefined)('browser: SimpleClick as the smart ke
     expect(computeIou(webFirst, expectedFirst)).toBeGreaterThanOrEqual(0.99);
 
     // The label stays selected (the page switches on "keep label selected"); Alt makes the keypoint negative.
-    await clickImagePixel(page, NEGATIVE, ['Alt']);
-    await page.waitForFunction(
-      () => {
-        const handle = (window as unknown as { simpleclickLabelStudio: { suggestions: unknown[]; errors: unknown[] } }).simpleclickLabelStudio;
-        return handle.suggestions.length + handle.errors.length >= 2;
-      },
-      null,
-      { timeout: 60_000 },
-    );
+    await placeKeypoint(page, NEGATIVE, ['Alt'], consoleLines);
+    await waitForAnswers(page, 2, consoleLines);
     const second = await readPage(page);
     expect(second.errors).toEqual([]);
     expect(second.keypoints).toHaveLength(2);
@@ -255,14 +319,7 @@ describe.skipIf(SKIP_REASON !== undefined)('browser: SimpleClick as the smart ke
       const regions = handle.labelStudio.store.annotationStore.selected.regions as any[];
       regions.filter((region) => region.type === 'keypointregion').at(-1).deleteRegion();
     });
-    await page.waitForFunction(
-      () => {
-        const handle = (window as unknown as { simpleclickLabelStudio: { suggestions: unknown[]; errors: unknown[] } }).simpleclickLabelStudio;
-        return handle.suggestions.length + handle.errors.length >= 3;
-      },
-      null,
-      { timeout: 60_000 },
-    );
+    await waitForAnswers(page, 3, consoleLines);
     const third = await readPage(page);
     expect(third.errors).toEqual([]);
     expect(third.keypoints).toHaveLength(1);
