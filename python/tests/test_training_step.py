@@ -143,3 +143,47 @@ def test_trainer_checkpoints_and_resumes(tiny_pack, tmp_path):
     assert os.path.exists(os.path.join(run, "train.log"))
     with open(os.path.join(run, "metrics.csv")) as handle:
         assert len(handle.read().strip().splitlines()) == 1 + 4
+
+
+def test_init_weights_starts_a_new_run_from_a_trainer_checkpoint(tiny_pack, tmp_path):
+    source_run = str(tmp_path / "source")
+    Trainer(source_run, tiny_config(pack=tiny_pack, max_steps=1, source_weights={"BSDS500": 1.0}), out=None).run()
+    source_net, _ = network_from_checkpoint(os.path.join(source_run, "checkpoints", "final.pth"))
+    config = tiny_config(pack=tiny_pack, max_steps=1, seed=7, init_weights=os.path.join(source_run, "checkpoints",
+                                                                                          "final.pth"))
+    trainer = Trainer(str(tmp_path / "tuned"), config, out=None)
+    assert trainer.step == 0  # a new schedule, not a resume
+    expected = source_net.state_dict()
+    assert all(torch.equal(value, expected[key]) for key, value in trainer.net.state_dict().items())
+    with open(os.path.join(str(tmp_path / "tuned"), "train.log")) as handle:
+        assert "trainer checkpoint at step 1" in handle.read()
+
+
+def test_init_weights_from_an_official_checkpoint_resizes_the_position_embedding_like_pytorch(tmp_path):
+    from simpleclick.checkpoint import save_official_checkpoint
+    official = build_network(tiny_config(size_px=64).network_config(), seed=3)  # 4 x 4 tokens
+    path = save_official_checkpoint(official, tmp_path / "official.pth")
+    trainer = Trainer(str(tmp_path / "run"), tiny_config(size_px=96, init_weights=str(path)), out=None)  # 6 x 6
+    loaded = trainer.net.state_dict()
+    for key, value in official.state_dict().items():
+        if key != "backbone.pos_embed":
+            assert torch.equal(loaded[key], value), key
+    stored = official.state_dict()["backbone.pos_embed"]
+    grid = stored[0, 1:].reshape(4, 4, -1).permute(2, 0, 1)[None]
+    expected = torch.nn.functional.interpolate(grid, size=(6, 6), mode="bicubic", align_corners=False)
+    assert torch.equal(loaded["backbone.pos_embed"][:, :1], stored[:, :1])
+    assert torch.allclose(loaded["backbone.pos_embed"][0, 1:], expected[0].permute(1, 2, 0).reshape(36, -1), atol=1e-6)
+
+
+def test_init_weights_rejects_another_layout_and_unreadable_files(tmp_path):
+    other = build_network(tiny_config(network_overrides=dict(TINY, head_channels=16)).network_config(), seed=0)
+    from simpleclick.checkpoint import save_official_checkpoint
+    path = save_official_checkpoint(other, tmp_path / "other.pth")
+    with pytest.raises(SystemExit, match="layout differs.*head 16 vs 8"):
+        Trainer(str(tmp_path / "a"), tiny_config(init_weights=str(path)), out=None)
+    broken = tmp_path / "broken.pth"
+    broken.write_bytes(path.read_bytes()[:100])
+    with pytest.raises(SystemExit, match="--init-weights: broken.pth is truncated or corrupt"):
+        Trainer(str(tmp_path / "b"), tiny_config(init_weights=str(broken)), out=None)
+    with pytest.raises(SystemExit, match="--init-weights: checkpoint not found"):
+        Trainer(str(tmp_path / "c"), tiny_config(init_weights=str(tmp_path / "missing.pth")), out=None)

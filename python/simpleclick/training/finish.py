@@ -163,7 +163,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     config = net.config
     train_config = checkpoint.get("train_config", {})
     size_px = config.img_size
-    name = args.name or f"simpleclick-{config.name}-scratch-{size_px}"
+    origin = "finetuned" if train_config.get("init_weights") else "scratch"
+    name = args.name or f"simpleclick-{config.name}-{origin}-{size_px}"
     os.makedirs(args.models_dir, exist_ok=True)
     eval_dir = os.path.join(args.run, "eval")
     os.makedirs(eval_dir, exist_ok=True)
@@ -238,9 +239,13 @@ def write_card(args, name, net, checkpoint, checkpoint_path, train_config, repor
     step = int(checkpoint["step"])
     batch = int(train_config.get("batch_size", 0))
     hours = float(checkpoint["train_seconds"]) / 3600
+    initial = train_config.get("init_weights")
+    how_trained = f"fine-tuned from `{os.path.basename(initial)}`" if initial else "trained from scratch"
+    starting_point = (f"starting from the weights of `{initial}`" if initial
+                      else "from scratch (no MAE weights)")
     lines = [f"# {name}", ""]
     lines += [
-        f"SimpleClick **{fp32.metadata.get('simpleclick.variant')}** trained from scratch on CPU for this SDK's "
+        f"SimpleClick **{fp32.metadata.get('simpleclick.variant')}** {how_trained} on CPU for this SDK's "
         f"embedded default model. Input size S = {size_px} (read by the SDK from the ONNX metadata). "
         "**Research and non-commercial use only**: the training data carries research-only licences, so the "
         "weights do too.",
@@ -270,8 +275,7 @@ def write_card(args, name, net, checkpoint, checkpoint_path, train_config, repor
         f"clicks (up to 24 positives and 24 negatives; negatives from the border band, other objects and the "
         f"background), 0-{train_config.get('max_extra_clicks', 3)} extra no-grad iterative rounds (click at a random "
         "pixel deep in the larger error region, previous output as the mask channel), normalized focal loss "
-        f"(alpha {train_config.get('nfl_alpha')}, gamma {train_config.get('nfl_gamma')}), from scratch (no MAE "
-        "weights).",
+        f"(alpha {train_config.get('nfl_alpha')}, gamma {train_config.get('nfl_gamma')}), {starting_point}.",
         f"- {step} steps x batch {batch} = {step * batch} samples at {size_px} x {size_px} "
         f"(the paper: 448 crops, batch 32, far more steps on a GPU).",
         f"- Adam, peak lr {train_config.get('lr')} (linear warm-up {train_config.get('warmup_steps')} steps, cosine "
@@ -280,7 +284,8 @@ def write_card(args, name, net, checkpoint, checkpoint_path, train_config, repor
         "- Augmentation: whole-image, zoom-in (object box x1.2-2.2) and official-style random crops warped to S x S "
         "(aspect ratio not kept, as the predictor does), flip, brightness/contrast and RGB shift.",
         f"- Hardware: {cpu_name()} (2 cores shared with other jobs), PyTorch {checkpoint.get('torch_version')}; "
-        f"{hours:.2f} h of training wall time. Checkpoint `{os.path.basename(checkpoint_path)}`, saved "
+        f"{hours:.2f} h of training wall time{' (this run only)' if initial else ''}. "
+        f"Checkpoint `{os.path.basename(checkpoint_path)}`, saved "
         f"{checkpoint.get('saved_at')}.",
         f"- Repeat: see `python/simpleclick/training/README.md` (one command).",
         f"- **Deviation from the paper** (no GPU was lent to this task): trained on CPU at S = {size_px} instead of "

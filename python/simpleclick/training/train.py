@@ -1,8 +1,11 @@
-"""Train a SimpleClick network from scratch on the training pack.
+"""Train a SimpleClick network on the training pack, from scratch or from given weights (--init-weights).
 
     cd python
     /usr/bin/python3 -m simpleclick.training.train --run ../runs/xtiny-256 --time-budget-h 5
     /usr/bin/python3 -m simpleclick.training.train --run ../runs/xtiny-256 --resume     # continue after a stop
+    # fine-tune: a new run (own schedule and optimizer) that starts from a trainer or official checkpoint
+    /usr/bin/python3 -m simpleclick.training.train --run ../runs/xtiny-256-ft --init-weights \\
+        ../runs/xtiny-256/checkpoints/final.pth --lr 1e-4 --warmup-steps 100 --seed 1 --time-budget-h 2
 
 The run folder holds config.json, train.log (one status line a minute: tail -f it), metrics.csv (one row per
 step) and checkpoints/ (last.pth with optimizer state every --checkpoint-every-min, weights-only snapshots every
@@ -62,11 +65,18 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--snapshot-every-min", type=float, default=defaults.snapshot_every_min)
     parser.add_argument("--log-every-s", type=float, default=None)
     parser.add_argument("--source-weights", default=None, help='JSON, e.g. {"BSDS500": 0.5, "synthetic": 0.5}')
+    parser.add_argument("--init-weights", default=None,
+                        help="start from these weights: a trainer checkpoint or an official SimpleClick .pth of the "
+                             "same layout (the position embedding is resized when S differs); give another --seed "
+                             "than the source run's to draw new samples")
     reexec_with_passive_openmp("simpleclick.training.train", argv)
     args = parser.parse_args(argv)
 
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     config_path = os.path.join(args.run, "config.json")
+    if args.resume and args.init_weights:
+        print("--init-weights starts a new run; --resume continues one with its own weights", file=sys.stderr)
+        return 2
     if args.resume:
         if not os.path.exists(config_path):
             print(f"--resume: {config_path} not found", file=sys.stderr)
@@ -89,6 +99,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             device=args.device or "cpu", threads=args.threads or 2, workers=args.workers or 0, amp=not args.no_amp,
             checkpoint_every_min=args.checkpoint_every_min, snapshot_every_min=args.snapshot_every_min,
             log_every_s=args.log_every_s or 60.0, model_name=args.model_name,
+            init_weights=os.path.abspath(args.init_weights) if args.init_weights else None,
         )
         if args.source_weights:
             config.source_weights = {k: float(v) for k, v in json.loads(args.source_weights).items()}

@@ -16,6 +16,7 @@ place in the schedule). On CUDA the forwards run under fp16 autocast with a grad
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
@@ -27,7 +28,8 @@ from typing import Dict, List, Optional, Tuple
 import numpy as np
 import torch
 
-from ..network import SimpleClickNet, build_network
+from ..checkpoint import CheckpointError, load_official_checkpoint
+from ..network import SimpleClickNet, build_network, resize_pos_embed_grid
 from ..variants import NetworkConfig, get_variant
 from .batches import DEFAULT_SOURCE_WEIGHTS, SampleDataset, SampleOptions
 from .click_raster import click_maps_for
@@ -70,6 +72,7 @@ class TrainConfig:
     source_weights: Dict[str, float] = field(default_factory=lambda: dict(DEFAULT_SOURCE_WEIGHTS))
     model_name: Optional[str] = None  # variant name written into the exported metadata
     network_overrides: Optional[Dict] = None  # any other NetworkConfig field (tests use tiny networks)
+    init_weights: Optional[str] = None  # fine-tuning: weights to start from (see load_initial_weights)
 
     def network_config(self) -> NetworkConfig:
         base = get_variant(self.variant)
@@ -235,6 +238,44 @@ def network_from_checkpoint(path: str) -> Tuple[SimpleClickNet, Dict]:
     return net.eval(), checkpoint
 
 
+def load_initial_weights(net: SimpleClickNet, path: str) -> str:
+    """Fine-tuning: loads the weights of a trainer checkpoint or snapshot, or of an official-format SimpleClick
+    checkpoint (``sbd_vit_xtiny.pth``, ...), into ``net``. The layout must be the run's; only the input size may
+    differ, and then the stored position embedding is resized bicubically to the run's token grid (as the official
+    inference does at other sizes). Returns a line for the log; raises SystemExit with one line when the file does
+    not fit."""
+    try:
+        checkpoint = load_checkpoint(path)
+    except Exception:  # noqa: BLE001 - not our format (or unreadable): the official loader says which
+        checkpoint = None
+    if isinstance(checkpoint, dict) and checkpoint.get("format") == CHECKPOINT_FORMAT:
+        source = NetworkConfig.from_dict(checkpoint["network_config"])
+        state = checkpoint["state_dict"]
+        described = f"trainer checkpoint at step {checkpoint.get('step')}"
+    else:
+        try:
+            official, info = load_official_checkpoint(path)
+        except CheckpointError as error:
+            raise SystemExit(f"--init-weights: {error}") from None
+        source, state = info["config"], official.state_dict()
+        described = f"official-format checkpoint ({info['variant']})"
+    target = net.config
+    if not dataclasses.replace(source, img_size=target.img_size).same_layout(target):
+        raise SystemExit(f"--init-weights: {os.path.basename(path)} holds a {source.name} network whose layout differs "
+                         f"from this run's {target.name} (embed {source.embed_dim} vs {target.embed_dim}, depth "
+                         f"{source.depth} vs {target.depth}, neck {list(source.neck_dims)} vs {list(target.neck_dims)}, "
+                         f"head {source.head_channels} vs {target.head_channels})")
+    state = dict(state)
+    if source.grid_size != target.grid_size:
+        stored = state["backbone.pos_embed"]
+        grid = resize_pos_embed_grid(stored[0, 1:].reshape(source.grid_size, source.grid_size, -1),
+                                     (target.grid_size, target.grid_size))
+        state["backbone.pos_embed"] = torch.cat([stored[:, :1], grid.reshape(1, -1, stored.shape[-1])], dim=1)
+        described += f", position embedding resized from S={source.img_size} to S={target.img_size}"
+    net.load_state_dict({k: v.to(torch.float32) for k, v in state.items()}, strict=True)
+    return f"initial weights: {path} ({described})"
+
+
 # ----- the run ---------------------------------------------------------------------------------------------------
 
 class Trainer:
@@ -262,6 +303,8 @@ class Trainer:
             self._resume()
         elif os.path.exists(self.last_path):
             raise SystemExit(f"{self.last_path} exists: pass --resume to continue that run, or use a new --run")
+        elif config.init_weights:
+            self.log(load_initial_weights(self.net, config.init_weights))
         with open(os.path.join(run_dir, "config.json"), "w") as handle:
             json.dump({"train": asdict(config), "network": config.network_config().to_dict()}, handle, indent=1)
 

@@ -1,0 +1,39 @@
+"""The model card says how the weights were obtained: from scratch, or fine-tuned from given weights."""
+
+import argparse
+from types import SimpleNamespace
+
+import pytest
+
+from simpleclick.network import build_network
+from simpleclick.training.finish import write_card
+from simpleclick.training.trainer import TrainConfig
+
+TINY = {"embed_dim": 32, "depth": 2, "num_heads": 2, "global_blocks": (1,), "neck_dims": (8, 8, 8, 8),
+        "head_channels": 8}
+
+
+def card_for(train_config: dict, tmp_path) -> str:
+    net = build_network(TrainConfig(size_px=64, network_overrides=dict(TINY)).network_config(), seed=0)
+    args = argparse.Namespace(run=str(tmp_path), n_clicks=2, datasets="GrabCut")
+    checkpoint = {"step": 10, "train_seconds": 3600.0, "torch_version": "1.13", "saved_at": "2026-11-27 15:00:00"}
+    fp32 = SimpleNamespace(metadata={"simpleclick.variant": "xtiny"}, path="m.onnx", size_bytes=1e6, max_abs_diff=1e-6,
+                           ort_run_ms=None)
+    report = {"datasets": {}}
+    return write_card(args, "m", net, checkpoint, "final.pth", train_config, report, fp32, "n/a", None,
+                      {"GrabCut": [0.5, 0.6]}, False, {"b1": 10.0, "b2": 20.0}, "table")
+
+
+def test_card_of_a_run_from_scratch(tmp_path):
+    card = card_for({"batch_size": 8}, tmp_path)
+    assert "trained from scratch on CPU" in card and "from scratch (no MAE weights)" in card
+    assert "fine-tuned" not in card
+
+
+@pytest.mark.parametrize("source", ["/runs/a/checkpoints/final.pth", "/weights/sbd_vit_xtiny.pth"])
+def test_card_of_a_fine_tuned_run_names_its_initial_weights(tmp_path, source):
+    card = card_for({"batch_size": 8, "init_weights": source}, tmp_path)
+    name = source.rsplit("/", 1)[1]
+    assert f"fine-tuned from `{name}` on CPU" in card
+    assert f"starting from the weights of `{source}`" in card
+    assert "(this run only)" in card and "trained from scratch" not in card
