@@ -140,16 +140,9 @@ async function placeKeypoint(page: Page, pixel: { xPx: number; yPx: number }, mo
   const before = await countKeypoints(page);
   for (let attempt = 1; attempt <= 2; attempt++) {
     await clickImagePixel(page, pixel, modifiers);
-    const added = await page
-      .waitForFunction(
-        (count) => {
-          const handle = (window as unknown as { simpleclickLabelStudio: { labelStudio: { store: any } } }).simpleclickLabelStudio;
-          const regions = handle.labelStudio.store.annotationStore.selected.regions as any[];
-          return regions.filter((region) => region.type === 'keypointregion').length > count;
-        },
-        before,
-        { timeout: 10_000 },
-      )
+    const added = await expect
+      .poll(() => countKeypoints(page), { timeout: 10_000, interval: 100 })
+      .toBeGreaterThan(before)
       .then(() => true, () => false);
     if (added) return;
     console.warn(`labelstudio-embed: click ${attempt} at ${JSON.stringify(pixel)} placed no keypoint: ${await describePage(page, consoleLines)}`);
