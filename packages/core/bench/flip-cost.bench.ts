@@ -16,9 +16,7 @@ import { createNodeModel } from '../src/node/index';
 import { createWebModel } from '../src/web/index';
 import { DEFAULT_MODEL_PATH } from '../../../test/support/default-model';
 
-const MODEL_PATH =
-  process.env.SIMPLECLICK_BENCH_MODEL ??
-  DEFAULT_MODEL_PATH;
+const MODEL_PATH = process.env.SIMPLECLICK_BENCH_MODEL ?? DEFAULT_MODEL_PATH;
 const ITERATIONS = Number(process.env.SIMPLECLICK_BENCH_ITERATIONS ?? 8);
 const WITH_WEB = process.env.SIMPLECLICK_BENCH_WEB !== '0';
 

@@ -42,9 +42,7 @@ import type { NetInput, NetOutput, SegmentationModel } from '../src/model/segmen
 import { createNodeModel } from '../src/node/index';
 import { DEFAULT_MODEL_PATH } from '../../../test/support/default-model';
 
-const MODEL_PATH =
-  process.env.SIMPLECLICK_BENCH_MODEL ??
-  DEFAULT_MODEL_PATH;
+const MODEL_PATH = process.env.SIMPLECLICK_BENCH_MODEL ?? DEFAULT_MODEL_PATH;
 const ITERATIONS = Number(process.env.SIMPLECLICK_BENCH_ITERATIONS ?? 6);
 const THREADS = process.env.SIMPLECLICK_BENCH_THREADS ? Number(process.env.SIMPLECLICK_BENCH_THREADS) : undefined;
 const SPINNING = process.env.SIMPLECLICK_BENCH_SPINNING === '1';

@@ -21,9 +21,9 @@ import { CvatInteractor, type CvatInteraction } from './cvat-interactor';
 
 if (!HAVE_DEFAULT_MODEL) console.warn(NO_MODEL_MESSAGE);
 
-// The untrained model's masks mean nothing; these tests check the plumbing against the core predictor: same click
-// order in, same mask out, and how many times the model runs.
-describe.skipIf(!HAVE_DEFAULT_MODEL)('CvatInteractor with the untrained model', () => {
+// Mask quality is the model card's business; these tests check the plumbing against the core predictor: same
+// click order in, same mask out, and how many times the model runs.
+describe.skipIf(!HAVE_DEFAULT_MODEL)('CvatInteractor with the default model', () => {
   const image = syntheticFrame(96, 64);
   const imageBase64 = frameBase64(image);
   const p1: [number, number] = [48.5, 30.25];

@@ -163,7 +163,7 @@ const BUILT =
 if (!BUILT) console.warn('nuclio/handler.js test skipped: run "npm run build" first (it loads the built package)');
 if (!HAVE_DEFAULT_MODEL) console.warn(NO_MODEL_MESSAGE);
 
-describe.skipIf(!BUILT || !HAVE_DEFAULT_MODEL)('nuclio/handler.js (built package, untrained model)', () => {
+describe.skipIf(!BUILT || !HAVE_DEFAULT_MODEL)('nuclio/handler.js (built package, default model)', () => {
   it('loads the package and the model from the environment and answers events', async () => {
     const previous = process.env.SIMPLECLICK_MODEL;
     process.env.SIMPLECLICK_MODEL = DEFAULT_MODEL_PATH;

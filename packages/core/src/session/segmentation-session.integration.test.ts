@@ -1,6 +1,6 @@
-// A real session: ClickPredictor over the untrained xTiny ONNX model in onnxruntime-node. The model's masks are
-// meaningless (random weights); this checks the plumbing: states chained through the queue, undo and redo
-// without model runs, imported masks, ownership on close.
+// A real session: ClickPredictor over the embedded default ONNX model in onnxruntime-node. Mask quality is the
+// model card's business; this checks the plumbing: states chained through the queue, undo and redo without model
+// runs, imported masks, ownership on close.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ClickPredictor,
@@ -25,7 +25,7 @@ const clicks: Click[] = [
   { xPx: 10, yPx: 45.5, isPositive: true },
 ];
 
-describe.skipIf(!HAVE_DEFAULT_MODEL)('SegmentationSession with ClickPredictor and the untrained ONNX model', () => {
+describe.skipIf(!HAVE_DEFAULT_MODEL)('SegmentationSession with ClickPredictor and the default ONNX model', () => {
   let predictor: ClickPredictor;
 
   beforeAll(async () => {
