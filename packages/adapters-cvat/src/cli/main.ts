@@ -51,6 +51,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         replayOrder: settings.replayOrder,
         includePolygon: settings.includePolygon,
         ...(settings.maxPixels === undefined ? {} : { maxPixels: settings.maxPixels }),
+        ...(settings.imageCacheBytes === undefined ? {} : { maxImageCacheBytes: settings.imageCacheBytes }),
+        ...(settings.stateCacheBytes === undefined ? {} : { maxStateCacheBytes: settings.stateCacheBytes }),
       },
     });
     const metadata = interactor.modelMetadata;
@@ -63,7 +65,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     try {
       service = await startCvatHttpService(
         interactor,
-        { port: settings.port, host: settings.host },
+        settings.socketPath === undefined ? { port: settings.port, host: settings.host } : { socketPath: settings.socketPath },
         { maxBodyBytes: settings.maxBodyBytes, ...(settings.quiet ? {} : { log: (line) => io.stderr.write(`${line}\n`) }) },
       );
     } catch (error) {

@@ -43,6 +43,22 @@ describe('parseCliArgs', () => {
     expect(parseCliArgs(['--version'], {})).toEqual({ kind: 'version' });
   });
 
+  it('defaults to a port CVAT does not use (its traefik publishes 8080), and listens on a Unix socket on request', () => {
+    const settings = parseCliArgs(['--model', 'x'], {});
+    expect(settings.kind === 'serve' && settings.settings.port).toBe(8571);
+    expect(parseCliArgs(['--model', 'x', '--socket', '/tmp/s.sock'], {})).toMatchObject({ settings: { socketPath: '/tmp/s.sock' } });
+    expect(() => parseCliArgs(['--model', 'x', '--socket', '/tmp/s.sock', '--port', '1'], {})).toThrow(/--socket/);
+  });
+
+  it('takes the SIMPLECLICK_* environment as defaults, and refuses a bad value before anything starts', () => {
+    const env = { SIMPLECLICK_THREADS: '3', SIMPLECLICK_PRESET: 'parity', SIMPLECLICK_IMAGE_CACHE_MB: '1' };
+    expect(parseCliArgs(['--model', 'x'], env)).toMatchObject({
+      settings: { threads: 3, preset: 'parity', imageCacheBytes: 1024 * 1024 },
+    });
+    expect(parseCliArgs(['--model', 'x', '--threads', '1'], env)).toMatchObject({ settings: { threads: 1 } });
+    expect(() => parseCliArgs(['--model', 'x'], { SIMPLECLICK_THREADS: 'many' })).toThrow(/SIMPLECLICK_THREADS/);
+  });
+
   it('refuses what it cannot use, saying why', () => {
     expect(() => parseCliArgs([], {})).toThrow(/--model FILE.onnx is required/);
     expect(() => parseCliArgs(['--model', 'x', '--port', '80a'], {})).toThrow(/--port must be an integer/);

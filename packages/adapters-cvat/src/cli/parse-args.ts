@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { InvalidArgumentError, type PredictorPreset } from '@simpleclick/core';
 import type { ReplayOrder } from '../interactor/click-order';
+import { interactorSettingsFromEnv } from '../nuclio/env-settings';
+import { DEFAULT_SERVICE_PORT } from '../service-port';
 
 /** What `simpleclick-cvat` was asked to do. */
 export type CliCommand =
@@ -13,6 +15,10 @@ export interface ServeSettings {
   readonly modelPath: string;
   readonly port: number;
   readonly host: string;
+  /** Listen on this Unix socket instead of `host:port` (the nuclio function's in-container service). */
+  readonly socketPath?: string;
+  readonly imageCacheBytes?: number;
+  readonly stateCacheBytes?: number;
   readonly preset: PredictorPreset;
   readonly threads?: number;
   readonly replayOrder: ReplayOrder;
@@ -24,7 +30,7 @@ export interface ServeSettings {
 
 /** Defaults of the command line. */
 const DEFAULT_SERVE_SETTINGS = Object.freeze({
-  port: 8080,
+  port: DEFAULT_SERVICE_PORT,
   host: '127.0.0.1',
   preset: 'interactive' as PredictorPreset,
   replayOrder: 'interleave' as ReplayOrder,
@@ -41,6 +47,7 @@ Options:
   --model FILE         SimpleClick ONNX model (or set SIMPLECLICK_MODEL)
   --port N             port to listen on (default ${DEFAULT_SERVE_SETTINGS.port}; 0 = any free port)
   --host ADDRESS       address to listen on (default ${DEFAULT_SERVE_SETTINGS.host}; 0.0.0.0 inside a container)
+  --socket PATH        listen on a Unix socket instead of --host/--port
   --preset NAME        interactive (default: official pipeline, no flip) or parity (flip averaging)
   --threads N          onnxruntime threads (default: all cores)
   --replay-order NAME  interleave (default) or positives-first: order of clicks CVAT sent together
@@ -50,6 +57,10 @@ Options:
   --quiet              no request log on stderr
   -h, --help           this help
   --version            the package version
+
+Environment (defaults for the options above; a bad value is a startup error):
+  SIMPLECLICK_MODEL, SIMPLECLICK_PRESET, SIMPLECLICK_THREADS, SIMPLECLICK_REPLAY_ORDER,
+  SIMPLECLICK_MAX_PIXELS, SIMPLECLICK_IMAGE_CACHE_MB, SIMPLECLICK_STATE_CACHE_MB
 `;
 
 /**
@@ -67,6 +78,7 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
         model: { type: 'string' },
         port: { type: 'string' },
         host: { type: 'string' },
+        socket: { type: 'string' },
         preset: { type: 'string' },
         threads: { type: 'string' },
         'replay-order': { type: 'string' },
@@ -88,24 +100,36 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
   if (modelPath === undefined || modelPath === '') {
     throw new InvalidArgumentError('--model FILE.onnx is required (or set SIMPLECLICK_MODEL)');
   }
-  const preset = (values.preset as string | undefined) ?? DEFAULT_SERVE_SETTINGS.preset;
+  // The SIMPLECLICK_* settings are checked here, before anything loads: a bad value stops the start.
+  const fromEnv = interactorSettingsFromEnv(env).options;
+  const envThreads = fromEnv.model?.intraOpNumThreads;
+  const envInteractor = fromEnv.interactor ?? {};
+  const socketPath = values.socket as string | undefined;
+  if (socketPath !== undefined && (socketPath === '' || values.port !== undefined || values.host !== undefined)) {
+    throw new InvalidArgumentError('--socket PATH takes the place of --host and --port');
+  }
+  const preset = (values.preset as string | undefined) ?? fromEnv.predictor?.preset ?? DEFAULT_SERVE_SETTINGS.preset;
   if (preset !== 'interactive' && preset !== 'parity') {
     throw new InvalidArgumentError(`--preset must be interactive or parity, got "${preset}"`);
   }
-  const replayOrder = (values['replay-order'] as string | undefined) ?? DEFAULT_SERVE_SETTINGS.replayOrder;
+  const replayOrder =
+    (values['replay-order'] as string | undefined) ?? envInteractor.replayOrder ?? DEFAULT_SERVE_SETTINGS.replayOrder;
   if (replayOrder !== 'interleave' && replayOrder !== 'positives-first') {
     throw new InvalidArgumentError(`--replay-order must be interleave or positives-first, got "${replayOrder}"`);
   }
   const port = integerOption(values.port, '--port', 0, 65535) ?? DEFAULT_SERVE_SETTINGS.port;
-  const threads = integerOption(values.threads, '--threads', 1, 1024);
+  const threads = integerOption(values.threads, '--threads', 1, 1024) ?? envThreads;
   const maxBodyMb = numberOption(values['max-body-mb'], '--max-body-mb') ?? DEFAULT_SERVE_SETTINGS.maxBodyMb;
-  const maxPixels = integerOption(values['max-pixels'], '--max-pixels', 1, Number.MAX_SAFE_INTEGER);
+  const maxPixels = integerOption(values['max-pixels'], '--max-pixels', 1, Number.MAX_SAFE_INTEGER) ?? envInteractor.maxPixels;
   return {
     kind: 'serve',
     settings: {
       modelPath,
       port,
       host: (values.host as string | undefined) ?? DEFAULT_SERVE_SETTINGS.host,
+      ...(socketPath === undefined ? {} : { socketPath }),
+      ...(envInteractor.maxImageCacheBytes === undefined ? {} : { imageCacheBytes: envInteractor.maxImageCacheBytes }),
+      ...(envInteractor.maxStateCacheBytes === undefined ? {} : { stateCacheBytes: envInteractor.maxStateCacheBytes }),
       preset,
       ...(threads === undefined ? {} : { threads }),
       replayOrder,

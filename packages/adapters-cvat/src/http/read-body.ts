@@ -12,9 +12,25 @@ export class RequestBodyTooLargeError extends Error {
 }
 
 /**
+ * The client closed the connection before its body was complete (it gave up, or the server timed the upload out).
+ * Nobody is left to answer: the service logs one line and moves on.
+ */
+export class ClientDisconnectedError extends Error {
+  /** Bytes of the body received before the connection closed. */
+  readonly receivedBytes: number;
+
+  constructor(receivedBytes: number, options?: { cause?: unknown }) {
+    super(`the client disconnected after ${receivedBytes} bytes of the body`, options);
+    this.name = 'ClientDisconnectedError';
+    this.receivedBytes = receivedBytes;
+  }
+}
+
+/**
  * Reads the whole body, up to `maxBytes`. Over the limit it rejects with {@link RequestBodyTooLargeError} once the
  * client has finished sending (the rest is read and dropped, never kept), so the client always gets to read the
- * answer; a body that declares an oversized Content-Length is refused before any byte is read.
+ * answer; a body that declares an oversized Content-Length is refused before any byte is read. A connection that
+ * closes mid-body rejects with {@link ClientDisconnectedError}.
  */
 export function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -27,6 +43,7 @@ export function readBody(request: IncomingMessage, maxBytes: number): Promise<Bu
     const chunks: Buffer[] = [];
     let received = 0;
     let tooLarge = false;
+    let ended = false;
     request.on('data', (chunk: Buffer) => {
       received += chunk.length;
       if (received > maxBytes) {
@@ -37,9 +54,15 @@ export function readBody(request: IncomingMessage, maxBytes: number): Promise<Bu
       }
     });
     request.on('end', () => {
+      ended = true;
       if (tooLarge) reject(new RequestBodyTooLargeError(maxBytes));
       else resolve(Buffer.concat(chunks, received));
     });
-    request.on('error', reject);
+    // Node reports a mid-body disconnect as an 'error' ("aborted", ECONNRESET) and/or a 'close' without 'end';
+    // both become one typed error (the promise settles once).
+    request.on('error', (cause) => reject(new ClientDisconnectedError(received, { cause })));
+    request.on('close', () => {
+      if (!ended) reject(new ClientDisconnectedError(received));
+    });
   });
 }
