@@ -30,6 +30,9 @@ import numpy as np
 import torch
 
 from .network import SimpleClickNet, empty_network, is_unused_key
+from .parity import ParityReport, compare_logits
+from .weights_digest import METADATA_KEY as WEIGHTS_SHA256_KEY
+from .weights_digest import WeightsDigestError, verify_weights_sha256, weights_sha256
 from .variants import VARIANTS, NetworkConfig, name_layout
 
 #: Version of the metadata layout written to ``simpleclick.format_version``.
@@ -37,10 +40,10 @@ FORMAT_VERSION = "1"
 METADATA_PREFIX = "simpleclick."
 #: Metadata the caller must give (with or without the ``simpleclick.`` prefix): nothing in the network says them.
 REQUIRED_CALLER_KEYS = ("trained", "training_data", "source")
-#: Exported fp32 graphs must reproduce PyTorch's logits within this (onnxruntime-node vs PyTorch, CPU).
-FP32_TOLERANCE = 1e-4
-#: fp16 weight storage: the graph (fp16 weights cast to fp32, fp32 compute) must match PyTorch run with the same
-#: fp16-rounded weights within FP32_TOLERANCE; against the original fp32 weights it must stay within
+#: Exported graphs must reproduce PyTorch's logits by :mod:`simpleclick.parity`'s criterion (onnxruntime-node vs
+#: PyTorch, CPU): max |diff| <= 1e-4 + 5e-5 x max |logit|, and masks differing only within that band of the threshold.
+#: fp16 weight storage: the graph (fp16 weights cast to fp32, fp32 compute) must meet the same criterion against
+#: PyTorch run with the same fp16-rounded weights; against the original fp32 weights it must stay within
 #: ``FP16_TOLERANCE_ABS + FP16_TOLERANCE_REL * max|logit|`` (weight rounding moves logits by a relative ~1e-3).
 FP16_TOLERANCE_ABS = 1e-2
 FP16_TOLERANCE_REL = 1e-2
@@ -66,6 +69,11 @@ class ExportResult:
     seconds: float
     metadata: Dict[str, str]
     max_abs_diff: Optional[float] = None
+    #: the logit tolerance the check applied (1e-4 + 5e-5 x max |logit|), the reference's max |logit|, and how
+    #: many mask pixels changed (all within the rounding band, or the export would have failed)
+    tolerance: Optional[float] = None
+    max_abs_logit: Optional[float] = None
+    mask_flips: Optional[int] = None
     max_abs_diff_vs_fp32: Optional[float] = None
     ort_run_ms: Optional[float] = None
     verify_batch: Optional[int] = None
@@ -81,7 +89,8 @@ class ExportResult:
                      f"weights {self.metadata.get('simpleclick.weights_dtype')}) in {self.seconds:.1f} s")
         if self.max_abs_diff is not None:
             parts.append(f"parity onnxruntime-node vs PyTorch (batch {self.verify_batch}): "
-                         f"max |logit diff| {self.max_abs_diff:.3g}")
+                         f"max |logit diff| {self.max_abs_diff:.3g} (limit {self.tolerance:.3g}, "
+                         f"max |logit| {self.max_abs_logit:.3g}, {self.mask_flips} mask px flipped near 0)")
             if self.max_abs_diff_vs_fp32 is not None:
                 parts.append(f"vs fp32 weights: {self.max_abs_diff_vs_fp32:.3g}")
             if self.ort_run_ms is not None:
@@ -327,16 +336,18 @@ def _parity(net: SimpleClickNet, onnx_path: Path, size_px: int, fp16: bool, batc
                 tensor.copy_(tensor.half().float())
             reference_rounded = rounded(torch.from_numpy(image), torch.from_numpy(clicks)).numpy()
         del rounded
-        result["max_abs_diff"] = float(np.abs(ort_logits - reference_rounded).max())
+        report = compare_logits(reference_rounded, ort_logits)
         bound = FP16_TOLERANCE_ABS + FP16_TOLERANCE_REL * float(np.abs(reference).max())
-        if result["max_abs_diff_vs_fp32"] > bound:
+        if not report.ok:
+            raise ExportError(f"exported graph does not reproduce PyTorch: {report.describe()}")
+        if not result["max_abs_diff_vs_fp32"] <= bound:
             raise ExportError(f"fp16 export drifts from the fp32 network: max |logit diff| "
                               f"{result['max_abs_diff_vs_fp32']:.3g} > {bound:.3g}")
     else:
-        result["max_abs_diff"] = float(np.abs(ort_logits - reference).max())
-    if not np.isfinite(result["max_abs_diff"]) or result["max_abs_diff"] > FP32_TOLERANCE:
-        raise ExportError(f"exported graph does not reproduce PyTorch: max |logit diff| "
-                          f"{result['max_abs_diff']:.3g} > {FP32_TOLERANCE:g}")
+        report = compare_logits(reference, ort_logits)
+        if not report.ok:
+            raise ExportError(f"exported graph does not reproduce PyTorch: {report.describe()}")
+    result["report"] = report
     return result
 
 
@@ -357,7 +368,8 @@ def export_onnx(net: SimpleClickNet, out_path: Union[str, Path], size_px: int = 
             ``simpleclick.*`` keys are added (prefix optional).
         fp16: store the weights as float16 (half the file; computation stays float32 through Cast nodes).
         verify: run the exported graph in onnxruntime-node on random inputs (batch ``verify_batch``) and compare
-            with PyTorch; fail above :data:`FP32_TOLERANCE`.
+            with PyTorch; fail unless :func:`simpleclick.parity.compare_logits` accepts it (max |logit diff| within
+            1e-4 + 5e-5 x max |logit|, no confident mask pixel flipped).
         external_data: force (True) or forbid (False) ONNX external data; default: only when the weights exceed
             :data:`EXTERNAL_DATA_THRESHOLD_BYTES`.
         log: optional callable taking a progress line.
@@ -417,6 +429,9 @@ def export_onnx(net: SimpleClickNet, out_path: Union[str, Path], size_px: int = 
         _check_initializers(model, used_state)
         if fp16:
             _store_weights_fp16(model, set(used_state))
+        # Why here: the digest covers the tensors exactly as they are saved (after fp16 conversion); metadata is not
+        # part of it, so writing it into the same model afterwards does not change it.
+        props[WEIGHTS_SHA256_KEY] = weights_sha256(model)
         del model.metadata_props[:]
         for key in sorted(props):
             entry = model.metadata_props.add()
@@ -449,7 +464,11 @@ def export_onnx(net: SimpleClickNet, out_path: Union[str, Path], size_px: int = 
         if verify:
             say("checking the graph in onnxruntime-node")
             parity = _parity(net, staged, size_px, fp16, verify_batch)
-            result.max_abs_diff = parity["max_abs_diff"]
+            report: ParityReport = parity["report"]
+            result.max_abs_diff = report.max_abs_diff
+            result.tolerance = report.tolerance
+            result.max_abs_logit = report.max_abs_logit
+            result.mask_flips = report.mask_flips
             result.max_abs_diff_vs_fp32 = parity.get("max_abs_diff_vs_fp32")
             result.ort_run_ms = parity.get("ort_run_ms")
             result.verify_batch = verify_batch
@@ -495,7 +514,8 @@ def _reset_unused(net: SimpleClickNet) -> None:
 
 def load_network_from_onnx(path: Union[str, Path]) -> SimpleClickNet:
     """Rebuild the PyTorch network from an exported ONNX file (architecture from ``simpleclick.config``, weights
-    from the initializers named after the state-dict keys; float16 weights come back as float32).
+    from the initializers named after the state-dict keys; float16 weights come back as float32). When the file
+    records ``simpleclick.weights_sha256``, the weights must match it (ExportError otherwise).
 
     Tensors the forward never uses (class token, classifier, unused head up-convolutions) are not in ONNX files;
     they are set to zeros / norm defaults."""
@@ -511,6 +531,10 @@ def load_network_from_onnx(path: Union[str, Path]) -> SimpleClickNet:
         raise ExportError(f"cannot read {path.name} as ONNX: {type(error).__name__}: "
                           f"{str(error).strip().splitlines()[0] if str(error).strip() else ''}") from error
     props = {prop.key: prop.value for prop in model.metadata_props}
+    try:
+        verify_weights_sha256(model, path.name)
+    except WeightsDigestError as error:
+        raise ExportError(str(error)) from None
     if "simpleclick.config" not in props:
         raise ExportError(f"{path.name} is not a SimpleClick export (no simpleclick.config metadata)")
     try:

@@ -3,6 +3,7 @@ import pytest
 import torch
 
 import simpleclick.export as export_module
+import simpleclick.parity as parity_module
 from conftest import needs_node, slow
 from simpleclick.export import (ExportError, export_onnx, load_network_from_onnx, read_onnx_metadata,
                                 run_onnx_in_node, verification_inputs)
@@ -64,7 +65,7 @@ def test_graph_contract_and_metadata(exported, xtiny):
     assert set(metadata) == {"simpleclick.format_version", "simpleclick.variant", "simpleclick.input_size",
                              "simpleclick.patch_size", "simpleclick.training_data", "simpleclick.version",
                              "simpleclick.trained", "simpleclick.source", "simpleclick.weights_dtype",
-                             "simpleclick.config"}
+                             "simpleclick.config", "simpleclick.weights_sha256"}
     assert metadata["simpleclick.variant"] == "xtiny" and metadata["simpleclick.input_size"] == "448"
     assert metadata["simpleclick.patch_size"] == "16" and metadata["simpleclick.trained"] == "false"
     assert metadata["simpleclick.training_data"] == "untrained" and metadata["simpleclick.source"] == "random-init"
@@ -146,7 +147,8 @@ def test_metadata_and_path_are_checked(xtiny, tmp_path):
 def test_failed_parity_check_leaves_no_file(xtiny, tmp_path, monkeypatch):
     existing = tmp_path / "x.onnx"
     existing.write_bytes(b"previous model")
-    monkeypatch.setattr(export_module, "FP32_TOLERANCE", 0.0)
+    monkeypatch.setattr(parity_module, "ABS_TOLERANCE", 0.0)
+    monkeypatch.setattr(parity_module, "REL_TOLERANCE", 0.0)
     assert "does not reproduce PyTorch" in _export_error(xtiny, existing, metadata=UNTRAINED, verify_batch=1)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x.onnx"]
     assert existing.read_bytes() == b"previous model"
