@@ -97,3 +97,38 @@ export class DatasetError extends SimpleClickError {
     super('DATASET', message, options);
   }
 }
+
+// Refinements of the kinds above. They keep their parent's `code` (so every `Record<SimpleClickErrorCode, ...>`
+// in callers stays exhaustive) and let callers that care branch with `instanceof`.
+
+/**
+ * The click list has no positive click and the object has no mask to start from (no previous state, no
+ * imported mask): nothing says which object is meant, so the SDK refuses rather than return a mask the model
+ * makes up. Code `INVALID_CLICK`. Add a positive click first (or import a mask and then carve it with
+ * negative clicks).
+ */
+export class NoPositiveClickError extends InvalidClickError {
+  constructor(message = 'no positive click yet: the first click on an object must be positive (negative clicks only refine an object)', options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/**
+ * The model returned NaN or infinite logits: corrupted weights or a broken graph. Code `MODEL_CONTRACT` (the
+ * contract asks for finite logits). Checked on every run, so a damaged model never yields a silently empty mask.
+ */
+export class NonFiniteOutputError extends ModelContractError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/**
+ * The weights in the model file do not hash to the sha256 its metadata records
+ * (`simpleclick.weights_sha256`): the file was damaged after export. Code `MODEL_LOAD`.
+ */
+export class WeightsChecksumError extends ModelLoadError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}

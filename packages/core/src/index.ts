@@ -24,6 +24,9 @@ export type { Click } from './clicks/click';
 export type { SegmentationModel, ModelMetadata, NetInput, NetOutput } from './model/segmentation-model';
 export { parseModelMetadata, MODEL_METADATA_KEYS, SUPPORTED_MODEL_FORMAT_VERSIONS } from './model/model-metadata';
 export { readOnnxMetadataProps } from './model/onnx-metadata-props';
+export { readOnnxInitializerData } from './model/onnx-initializer-data';
+export type { OnnxInitializerData } from './model/onnx-initializer-data';
+export type { WeightsChecksum, WeightsChecksumStatus } from './model/weights-checksum';
 export {
   OnnxSegmentationModel,
   MODEL_INPUT_IMAGE,

@@ -12,6 +12,8 @@ export const MODEL_METADATA_KEYS = Object.freeze({
   trained: 'simpleclick.trained',
   source: 'simpleclick.source',
   weightsDtype: 'simpleclick.weights_dtype',
+  /** sha256 of the initializers' raw_data (see weights-checksum.ts); verified by the loaders when present. */
+  weightsSha256: 'simpleclick.weights_sha256',
 });
 
 /** The metadata format versions this SDK reads. */

@@ -1,4 +1,4 @@
-import { ModelLoadError } from '../errors';
+import { LENGTH_DELIMITED, WireReader } from './protobuf-wire-reader';
 
 /**
  * Reads `metadata_props` (field 14 of `ModelProto`: repeated `StringStringEntryProto {key = 1; value = 2}`)
@@ -25,10 +25,6 @@ export function readOnnxMetadataProps(bytes: Uint8Array): Record<string, string>
 }
 
 const METADATA_PROPS_FIELD = 14;
-const VARINT = 0;
-const FIXED64 = 1;
-const LENGTH_DELIMITED = 2;
-const FIXED32 = 5;
 
 // TextDecoder exists in every supported runtime (browsers, Node, workers); reached through globalThis so the
 // core compiles without DOM typings.
@@ -59,81 +55,4 @@ function readStringEntry(bytes: Uint8Array, start: number, end: number): { key: 
     }
   }
   return { key, value };
-}
-
-/** Protobuf wire-format cursor over `bytes[start, end)`. */
-class WireReader {
-  #position: number;
-
-  constructor(
-    private readonly bytes: Uint8Array,
-    start: number,
-    private readonly end: number,
-  ) {
-    this.#position = start;
-  }
-
-  get done(): boolean {
-    return this.#position >= this.end;
-  }
-
-  readTag(): { fieldNumber: number; wireType: number } {
-    const tag = this.readVarint();
-    const fieldNumber = Math.floor(tag / 8);
-    if (fieldNumber === 0) throw malformed('field number 0');
-    return { fieldNumber, wireType: tag % 8 };
-  }
-
-  /** Varints up to 2^53 (enough for tags and lengths); larger values are rejected. */
-  readVarint(): number {
-    let result = 0;
-    let multiplier = 1;
-    for (let i = 0; i < 10; i++) {
-      if (this.#position >= this.end) throw malformed('truncated varint');
-      const byte = this.bytes[this.#position++];
-      result += (byte & 0x7f) * multiplier;
-      if (byte < 0x80) {
-        if (!Number.isSafeInteger(result)) throw malformed('varint too large');
-        return result;
-      }
-      multiplier *= 128;
-    }
-    throw malformed('varint longer than 10 bytes');
-  }
-
-  readLengthDelimited(): [number, number] {
-    const length = this.readVarint();
-    const start = this.#position;
-    if (length > this.end - start) throw malformed('length beyond the end of the message');
-    this.#position = start + length;
-    return [start, start + length];
-  }
-
-  skip(wireType: number): void {
-    switch (wireType) {
-      case VARINT:
-        this.readVarint();
-        return;
-      case FIXED64:
-        this.#advance(8);
-        return;
-      case LENGTH_DELIMITED:
-        this.readLengthDelimited();
-        return;
-      case FIXED32:
-        this.#advance(4);
-        return;
-      default:
-        throw malformed(`unsupported wire type ${wireType}`);
-    }
-  }
-
-  #advance(count: number): void {
-    if (count > this.end - this.#position) throw malformed('truncated field');
-    this.#position += count;
-  }
-}
-
-function malformed(detail: string): ModelLoadError {
-  return new ModelLoadError(`not a valid ONNX file (protobuf: ${detail})`);
 }

@@ -1,7 +1,8 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-common';
-import { InvalidArgumentError, ModelContractError, SessionClosedError } from '../errors';
+import { InvalidArgumentError, ModelContractError, NonFiniteOutputError, SessionClosedError } from '../errors';
 import { parseModelMetadata } from './model-metadata';
 import type { ModelMetadata, NetInput, NetOutput, SegmentationModel } from './segmentation-model';
+import type { WeightsChecksum } from './weights-checksum';
 
 /** Input and output names of the SimpleClick ONNX contract (DESIGN.md section 3). */
 export const MODEL_INPUT_IMAGE = 'image';
@@ -18,13 +19,16 @@ export type Float32TensorFactory = (data: Float32Array, dims: readonly number[])
 export interface OnnxSessionInfo {
   /** The execution providers the session was created with, in order of preference. */
   readonly executionProviders: readonly string[];
+  /** What the loader found checking `simpleclick.weights_sha256`, when it checked. */
+  readonly weightsChecksum?: WeightsChecksum;
 }
 
 /**
  * A {@link SegmentationModel} over any onnxruntime `InferenceSession` (the interface of onnxruntime-common,
  * implemented by onnxruntime-node and onnxruntime-web alike): one code path for every runtime. It checks the
  * graph against the contract once, feeds `image` and `click_maps`, fetches `logits`, runs one batch at a
- * time and frees tensors after each run.
+ * time and frees tensors after each run. Every output is checked for NaN and infinite logits
+ * ({@link NonFiniteOutputError}): one pass over S x S floats, negligible next to the network.
  *
  * Use the runtime factories `createNodeModel` (`@simpleclick/core/node`) or `createWebModel`
  * (`@simpleclick/core/web`) rather than this class directly.
@@ -35,6 +39,8 @@ export class OnnxSegmentationModel implements SegmentationModel {
   readonly executionProviders: readonly string[];
   /** The graph's batch dimension when it is static (1: a flip batch of 2 runs as two passes), else null. */
   readonly staticBatchSize: number | null;
+  /** The weights checksum check the loader did (`status: 'absent'` when the file records none or nothing checked). */
+  readonly weightsChecksum: WeightsChecksum;
 
   readonly #session: InferenceSession;
   readonly #createTensor: Float32TensorFactory;
@@ -53,6 +59,7 @@ export class OnnxSegmentationModel implements SegmentationModel {
     this.#createTensor = createTensor;
     this.executionProviders = Object.freeze([...info.executionProviders]);
     this.staticBatchSize = staticBatchSize;
+    this.weightsChecksum = Object.freeze({ ...(info.weightsChecksum ?? { status: 'absent' }) });
   }
 
   /**
@@ -79,7 +86,8 @@ export class OnnxSegmentationModel implements SegmentationModel {
 
   /**
    * Runs one batch. Rejects with {@link InvalidArgumentError} for inputs of the wrong size,
-   * {@link ModelContractError} when the output is not `[B,1,S,S]` float32, {@link SessionClosedError} after
+   * {@link ModelContractError} when the output is not `[B,1,S,S]` float32, {@link NonFiniteOutputError} (a
+   * ModelContractError) when it holds NaN or infinite values, {@link SessionClosedError} after
    * {@link close}. Calls are queued: one run at a time.
    */
   run(input: NetInput): Promise<NetOutput> {
@@ -142,8 +150,9 @@ export class OnnxSegmentationModel implements SegmentationModel {
         );
       }
       // CPU outputs hold their data already; GPU-located outputs are downloaded (and released) here.
-      const data = output.location === 'cpu' ? output.data : await output.getData(true);
-      return { logits: data as Float32Array };
+      const data = (output.location === 'cpu' ? output.data : await output.getData(true)) as Float32Array;
+      checkFinite(data);
+      return { logits: data };
     } finally {
       image.dispose();
       clickMaps.dispose();
@@ -204,6 +213,22 @@ function checkGraph(session: InferenceSession, sizePx: number): number | null {
     throw new ModelContractError(`inputs and output disagree on the batch size: [${batchSizes.join(', ')}]`);
   }
   return staticSizes[0];
+}
+
+/**
+ * Throws {@link NonFiniteOutputError} at the first NaN or infinite logit. Corrupted weights (a flipped exponent
+ * bit) or a broken graph give NaN/Inf, which thresholding would silently turn into an empty or full mask.
+ */
+function checkFinite(logits: Float32Array): void {
+  for (let i = 0; i < logits.length; i++) {
+    const value = logits[i];
+    // value - value is 0 for finite numbers and NaN for NaN and +-Infinity: one subtraction and compare.
+    if (value - value !== 0) {
+      throw new NonFiniteOutputError(
+        `the model returned a non-finite logit (${value}) at index ${i}: its weights are probably damaged or the graph is broken`,
+      );
+    }
+  }
 }
 
 function checkInput(input: NetInput, sizePx: number): void {

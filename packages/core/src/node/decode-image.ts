@@ -5,11 +5,11 @@
  * ICC profile not applied (pixel values as stored). Checked against OpenCV 4.6 pixel for pixel on the GrabCut,
  * Berkeley and ssTEM files (see decode-image.test.ts).
  */
-import { readFile } from 'node:fs/promises';
 import type { Metadata } from 'sharp';
 import { ImageTooLargeError, InvalidArgumentError, InvalidImageError } from '../errors';
 import { createRgbImage, type RgbImage } from '../image/rgb-image';
 import { decodeBmp, isBmp, readBmpHeader } from './decode-bmp';
+import { readRegularFile, RegularFileReadError } from './files/read-regular-file';
 
 /** Options of {@link decodeImageBytes} and {@link decodeImageFile}. */
 export interface DecodeImageOptions {
@@ -24,12 +24,18 @@ export interface DecodeImageOptions {
    * OpenCV and therefore the official evaluation and the released models saw.
    */
   readonly applyIccProfile: boolean;
+  /**
+   * Largest accepted file size in bytes for {@link decodeImageFile}: the file is never read past it. Default
+   * 1 GiB; pass `Infinity` to lift it.
+   */
+  readonly maxFileBytes: number;
 }
 
 /** Defaults of {@link DecodeImageOptions}. */
 export const DEFAULT_DECODE_IMAGE_OPTIONS: DecodeImageOptions = Object.freeze({
   maxPixels: 100_000_000,
   applyIccProfile: false,
+  maxFileBytes: 1024 ** 3,
 });
 
 /** Container formats {@link decodeImageBytes} reads. */
@@ -118,14 +124,22 @@ export async function decodeImageBytes(bytes: Uint8Array, options: Partial<Decod
 }
 
 /**
- * Reads and decodes an image file; see {@link decodeImageBytes}.
- * @throws InvalidImageError also when the file cannot be read (the message names the path).
+ * Reads and decodes an image file; see {@link decodeImageBytes}. Only a regular file is opened and read (checked
+ * on the open file, so a named pipe or a device such as /dev/zero is refused at once instead of blocking or
+ * filling memory), and never more than `maxFileBytes` of it.
+ * @throws InvalidImageError also when the file cannot be read or is not a regular file (the message names the
+ *   path); ImageTooLargeError over `maxFileBytes`.
  */
 export async function decodeImageFile(path: string, options: Partial<DecodeImageOptions> = {}): Promise<RgbImage> {
+  const maxFileBytes = options.maxFileBytes ?? DEFAULT_DECODE_IMAGE_OPTIONS.maxFileBytes;
+  if (!(maxFileBytes > 0)) throw new InvalidArgumentError(`maxFileBytes must be > 0, got ${maxFileBytes}`);
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(path);
+    bytes = await readRegularFile(path, maxFileBytes);
   } catch (cause) {
+    if (cause instanceof RegularFileReadError && cause.problem === 'too-large') {
+      throw new ImageTooLargeError(`image file ${path}: ${cause.message}`, { cause });
+    }
     throw new InvalidImageError(`cannot read image file ${path}: ${messageOf(cause)}`, { cause });
   }
   try {

@@ -7,6 +7,12 @@ export * from '../index';
 // --- model (onnxruntime-node) ---
 export { createNodeModel, DEFAULT_NODE_MODEL_OPTIONS } from './onnx-node';
 export type { NodeModelOptions } from './onnx-node';
+export { weightsSha256, checkWeightsSha256 } from './weights-sha256';
+
+// --- files ---
+export { writeFileAtomic } from './files/write-file-atomic';
+export { readRegularFile, RegularFileReadError } from './files/read-regular-file';
+export type { RegularFileProblem } from './files/read-regular-file';
 
 // --- image decoding ---
 export {

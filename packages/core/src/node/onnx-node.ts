@@ -1,8 +1,17 @@
-import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
-import { InvalidArgumentError, ModelContractError, ModelLoadError, SimpleClickError } from '../errors';
+import {
+  InvalidArgumentError,
+  ModelContractError,
+  ModelLoadError,
+  SimpleClickError,
+  WeightsChecksumError,
+} from '../errors';
+import { MODEL_METADATA_KEYS } from '../model/model-metadata';
 import { readOnnxMetadataProps } from '../model/onnx-metadata-props';
 import { OnnxSegmentationModel } from '../model/onnx-segmentation-model';
+import type { WeightsChecksum } from '../model/weights-checksum';
+import { readRegularFile } from './files/read-regular-file';
+import { checkWeightsSha256 } from './weights-sha256';
 
 /** Options of {@link createNodeModel}. */
 export interface NodeModelOptions {
@@ -24,6 +33,12 @@ export interface NodeModelOptions {
    * each run (measured: see packages/core/bench/README.md).
    */
   readonly allowSpinning?: boolean;
+  /**
+   * Check the weights against the sha256 the file records (`simpleclick.weights_sha256`) before loading, and
+   * refuse a mismatch ({@link WeightsChecksumError}). Default true; files without the record load unchecked
+   * (`model.weightsChecksum.status` says which). About 1 s per GB of weights.
+   */
+  readonly verifyWeights?: boolean;
 }
 
 /** The defaults of {@link createNodeModel}. */
@@ -31,6 +46,7 @@ export const DEFAULT_NODE_MODEL_OPTIONS: Required<Omit<NodeModelOptions, 'intraO
   executionProviders: Object.freeze(['cpu']),
   fallbackToCpu: true,
   allowSpinning: false,
+  verifyWeights: true,
 });
 
 /**
@@ -38,8 +54,10 @@ export const DEFAULT_NODE_MODEL_OPTIONS: Required<Omit<NodeModelOptions, 'intraO
  * against the contract (metadata, input/output names and shapes).
  *
  * A path is handed to onnxruntime as a path, so weights in ONNX external data files next to it load too.
- * Throws {@link ModelLoadError} (unreadable file, runtime cannot create the session) or
- * {@link ModelContractError}.
+ * Only a regular file is read (a named pipe or device is refused, not waited on). When the file records the
+ * sha256 of its weights (`simpleclick.weights_sha256`), they are checked before the runtime sees them.
+ * Throws {@link ModelLoadError} (unreadable file, runtime cannot create the session), {@link WeightsChecksumError}
+ * (a ModelLoadError: the weights do not match their recorded sha256) or {@link ModelContractError}.
  */
 export async function createNodeModel(
   source: string | Uint8Array,
@@ -53,7 +71,7 @@ export async function createNodeModel(
   let bytes: Uint8Array;
   if (typeof source === 'string') {
     try {
-      bytes = new Uint8Array(await readFile(source));
+      bytes = await readRegularFile(source, Number.MAX_SAFE_INTEGER);
     } catch (error) {
       throw new ModelLoadError(`cannot read the model file "${source}": ${(error as Error).message}`, { cause: error });
     }
@@ -66,6 +84,16 @@ export async function createNodeModel(
   const metadataProps = readOnnxMetadataProps(bytes);
   if (Object.keys(metadataProps).length === 0) {
     throw new ModelContractError('the ONNX file has no metadata_props: not a SimpleClick model export');
+  }
+  let weightsChecksum: WeightsChecksum = { status: 'absent' };
+  if (options.verifyWeights ?? DEFAULT_NODE_MODEL_OPTIONS.verifyWeights) {
+    weightsChecksum = checkWeightsSha256(bytes, metadataProps);
+    if (weightsChecksum.status === 'mismatch') {
+      throw new WeightsChecksumError(
+        `the model's weights do not match the sha256 its metadata records (${MODEL_METADATA_KEYS.weightsSha256} ` +
+          `${weightsChecksum.expected}, weights hash to ${weightsChecksum.actual}): the file is damaged; export or download it again`,
+      );
+    }
   }
 
   const spinning = (options.allowSpinning ?? DEFAULT_NODE_MODEL_OPTIONS.allowSpinning) ? '1' : '0';
@@ -104,7 +132,7 @@ export async function createNodeModel(
       session,
       metadataProps,
       (data, dims) => new ort.Tensor('float32', data, dims),
-      { executionProviders: usedProviders },
+      { executionProviders: usedProviders, weightsChecksum },
     );
   } catch (error) {
     if (error instanceof SimpleClickError) throw error;

@@ -6,6 +6,7 @@ import {
   InvalidClickError,
   InvalidImageError,
   ModelContractError,
+  NoPositiveClickError,
   SessionClosedError,
 } from '../errors';
 import type { FloatMap } from '../image/float-map';
@@ -59,9 +60,10 @@ export class ClickPredictor implements ClickSegmenter<ObjectState> {
   readonly netSizePx: number;
 
   readonly #model: SegmentationModel;
-  readonly #imageInput: Float32Array;
-  readonly #clickMapsInput: Float32Array;
-  readonly #netProbabilities: Float32Array;
+  // Not readonly: released (replaced by empty arrays) on close.
+  #imageInput: Float32Array;
+  #clickMapsInput: Float32Array;
+  #netProbabilities: Float32Array;
   /** What the image planes of the input buffer hold (batch 0, and its mirror with flip): the crop cache key. */
   #imageInputKey: { readonly data: Uint8Array; readonly width: number; readonly height: number; readonly roi: Roi } | null =
     null;
@@ -114,9 +116,14 @@ export class ClickPredictor implements ClickSegmenter<ObjectState> {
    * the previous call returned for this object (omit it for the object's first click, or pass a state from
    * {@link stateFromMask} to start from an existing mask).
    *
+   * Only negative clicks on an object with no mask yet (no positive click, and `previousState` empty or left
+   * out) are refused with {@link NoPositiveClickError}: no click says which object is meant, and the model,
+   * trained with a positive first click, would make one up. Negative clicks alone are fine on a state that has
+   * a mask (one started from an imported mask with {@link stateFromMask}).
+   *
    * Throws (rejects with) {@link InvalidImageError}, {@link InvalidClickError} (no clicks, non-finite or
-   * outside the image), {@link InvalidArgumentError} (a state of another image size),
-   * {@link SessionClosedError} after {@link close}; nothing changes on error.
+   * outside the image; {@link NoPositiveClickError}, see above), {@link InvalidArgumentError} (a state of
+   * another image size), {@link SessionClosedError} after {@link close}; nothing changes on error.
    */
   predict(image: RgbImage, clicks: readonly Click[], previousState?: ObjectState): Promise<PredictionResult> {
     try {
@@ -126,6 +133,7 @@ export class ClickPredictor implements ClickSegmenter<ObjectState> {
       if (clicks.length === 0) throw new InvalidClickError('predict needs at least one click');
       const state = previousState ?? ObjectState.empty(image.width, image.height);
       this.#checkState(state, image);
+      if (state.isEmpty && !clicks.some((click) => click.isPositive)) throw new NoPositiveClickError();
       // Snapshot the clicks: the caller may change its array while the call waits in the queue.
       const clickList = clicks.map(({ xPx, yPx, isPositive }) => ({ xPx, yPx, isPositive }));
       return this.#enqueue(() => this.#predict(image, clickList, state));
@@ -191,11 +199,32 @@ export class ClickPredictor implements ClickSegmenter<ObjectState> {
     return ObjectState.fromMask(mask);
   }
 
-  /** Waits for queued calls, then closes the model. Idempotent; `predict` rejects afterwards. */
+  /**
+   * Forgets what the predictor caches for `image` (its resized crop, which keeps a reference to the pixels), so
+   * the image can be garbage collected while the predictor lives on. Results do not change: a later call on
+   * the image recomputes the crop. A running call finishes with the crop it has. `SegmentationSession.close`
+   * calls it for a predictor it does not own.
+   */
+  releaseImage(image: RgbImage): void {
+    const data = image?.data;
+    if (this.#wholeImageCrop?.data === data) this.#wholeImageCrop = null;
+    if (this.#imageInputKey?.data === data) this.#imageInputKey = null;
+  }
+
+  /**
+   * Waits for queued calls, then closes the model and releases the predictor's buffers and caches (the image
+   * crop keeps a reference to the last image's pixels). Idempotent; `predict` rejects afterwards.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     await this.#queue.catch(() => undefined);
+    this.#imageInputKey = null;
+    this.#wholeImageCrop = null;
+    this.#scratch = new Float32Array(0);
+    this.#imageInput = new Float32Array(0);
+    this.#clickMapsInput = new Float32Array(0);
+    this.#netProbabilities = new Float32Array(0);
     await this.#model.close();
   }
 

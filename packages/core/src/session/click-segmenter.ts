@@ -45,6 +45,13 @@ export interface ClickSegmenter<TState = unknown> {
    */
   prepareImage?(image: RgbImage): Promise<void>;
 
+  /**
+   * Optional. Drops whatever the segmenter caches for `image` (ClickPredictor keeps the resized crop of the last
+   * image, which references its pixels). Called by a session that does not own the segmenter when it closes,
+   * so a shared segmenter does not keep a closed session's image alive. It must not change any result.
+   */
+  releaseImage?(image: RgbImage): void;
+
   /** Optional. Frees what the segmenter holds (model sessions, tensors). Called by the session only when it owns the segmenter. */
   close?(): Promise<void> | void;
 }

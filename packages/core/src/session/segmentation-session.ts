@@ -4,6 +4,7 @@ import {
   InvalidArgumentError,
   InvalidImageError,
   ModelContractError,
+  NoPositiveClickError,
   SessionClosedError,
 } from '../errors';
 import type { FloatMap } from '../image/float-map';
@@ -57,6 +58,9 @@ const EMPTY_ENTRY: HistoryEntry = Object.freeze({
   segmenterState: undefined,
   probabilities: undefined,
 });
+
+/** What a closed session holds instead of its image: 3 bytes, so the real pixels can be garbage collected. */
+const RELEASED_IMAGE: RgbImage = Object.freeze({ width: 1, height: 1, data: new Uint8Array(3) });
 
 /** One object of the session. */
 interface SessionObjectRecord {
@@ -133,12 +137,12 @@ function isClickSegmenter(value: unknown): value is ClickSegmenter<unknown> {
  * ```
  */
 export class SegmentationSession {
-  /** The image being segmented. */
-  readonly image: RgbImage;
   /** The options the session was created with, defaults filled in (the threshold in use is `getState().threshold`). */
   readonly options: SegmentationSessionOptions;
 
   private readonly segmenter: ClickSegmenter<unknown>;
+  /** The image; replaced by {@link RELEASED_IMAGE} once closed, so the session no longer keeps its pixels. */
+  private openImage: RgbImage;
   private readonly emitter = new EventEmitter<SegmentationSessionEvents>();
   private readonly queue = new OperationQueue<SessionOperationKind, SessionState>();
   private objects: SessionObjectRecord[] = [];
@@ -151,7 +155,7 @@ export class SegmentationSession {
 
   private constructor(segmenter: ClickSegmenter<unknown>, image: RgbImage, options: SegmentationSessionOptions) {
     this.segmenter = segmenter;
-    this.image = image;
+    this.openImage = image;
     this.options = options;
     this.threshold = options.threshold;
     this.current = this.createObject(EMPTY_ENTRY, false);
@@ -240,15 +244,29 @@ export class SegmentationSession {
     return this.closing !== undefined;
   }
 
+  /**
+   * The image being segmented.
+   * @throws {@link SessionClosedError} after `close()` (the session lets go of the pixels when it closes).
+   */
+  get image(): RgbImage {
+    this.throwIfClosed();
+    return this.openImage;
+  }
+
   // ----- clicks -----
 
   /**
    * Adds a click to the current object and runs the model; emits `prediction` and `change`.
+   *
+   * A negative click on an object that has no mask yet (no positive click, not started from an imported mask)
+   * is refused in its turn with {@link NoPositiveClickError} (an `INVALID_CLICK`): nothing says which object is
+   * meant. The model does not run, an `error` event is emitted and the session stays as it was; add a positive
+   * click first.
    * @throws {@link InvalidClickError} (at once) for a click outside the image or with a non-finite coordinate.
    */
   async addClick(click: Click): Promise<SessionState> {
     this.throwIfClosed();
-    const newClick = checkedClick(click, this.image.width, this.image.height);
+    const newClick = checkedClick(click, this.openImage.width, this.openImage.height);
     return this.enqueue('click', async (clock) => {
       const object = this.current;
       const before = object.history.current;
@@ -257,7 +275,11 @@ export class SegmentationSession {
       let result: ClickSegmenterResult<unknown>;
       let probabilities: ProbabilityCrop | undefined;
       try {
-        result = await this.segmenter.predict(this.image, clicks, before.segmenterState);
+        // Same rule as ClickPredictor's, here too so that every segmenter gets it.
+        if (before.probabilities === undefined && !clicks.some((click) => click.isPositive)) {
+          throw new NoPositiveClickError();
+        }
+        result = await this.segmenter.predict(this.openImage, clicks, before.segmenterState);
         probabilities = this.probabilitiesOfResult(result);
       } catch (error) {
         this.throwIfClosedDuringRun();
@@ -370,17 +392,17 @@ export class SegmentationSession {
    * previous-probability input (a BinaryMask as 0/1, a FloatMap as soft probabilities). The previous current
    * object is finished (or dropped if it is an untouched placeholder).
    * @throws {@link InvalidMaskError} (at once) for a mask whose size differs from the image or with values
-   *   outside 0/1 (BinaryMask) or [0, 1] (FloatMap); {@link InvalidArgumentError} when the predictor cannot
+   *   other than 0, 1 and 255 (BinaryMask: 1 and 255 both mean object) or outside [0, 1] (FloatMap); {@link InvalidArgumentError} when the predictor cannot
    *   start from a mask (no `stateFromProbabilities`).
    */
   async importMask(mask: BinaryMask | FloatMap): Promise<SessionState> {
     this.throwIfClosed();
     const stateFromProbabilities = this.requireStateFromProbabilities('importMask');
-    const probabilities = probabilitiesFromMask(mask, this.image.width, this.image.height);
+    const probabilities = probabilitiesFromMask(mask, this.openImage.width, this.openImage.height);
     return this.enqueue('import-mask', async (clock) => {
       let segmenterState: unknown;
       try {
-        segmenterState = stateFromProbabilities(this.image, probabilities);
+        segmenterState = stateFromProbabilities(this.openImage, probabilities);
       } catch (error) {
         this.emitSafely('error', { revision: this.revisionNumber, operation: 'import-mask', error });
         throw error;
@@ -431,7 +453,7 @@ export class SegmentationSession {
   getMask(objectId?: number): BinaryMask {
     this.throwIfClosed();
     const object = objectId === undefined ? this.current : this.findObject(objectId);
-    return thresholdCrop(object.history.current.probabilities, this.image.width, this.image.height, this.threshold);
+    return thresholdCrop(object.history.current.probabilities, this.openImage.width, this.openImage.height, this.threshold);
   }
 
   /**
@@ -442,7 +464,7 @@ export class SegmentationSession {
   getProbabilities(objectId?: number): FloatMap {
     this.throwIfClosed();
     const object = objectId === undefined ? this.current : this.findObject(objectId);
-    return expandCrop(object.history.current.probabilities, this.image.width, this.image.height);
+    return expandCrop(object.history.current.probabilities, this.openImage.width, this.openImage.height);
   }
 
   /**
@@ -454,8 +476,8 @@ export class SegmentationSession {
     this.throwIfClosed();
     const layers = this.objects.map((object) => ({ id: object.id, probabilities: object.history.current.probabilities }));
     return buildLabelMap(
-      this.image.width,
-      this.image.height,
+      this.openImage.width,
+      this.openImage.height,
       layers,
       this.threshold,
       this.options.labelMapOverlap,
@@ -470,7 +492,7 @@ export class SegmentationSession {
    */
   toSnapshot(): SessionSnapshot {
     this.throwIfClosed();
-    const { width, height } = this.image;
+    const { width, height } = this.openImage;
     return {
       format: SESSION_SNAPSHOT_FORMAT,
       version: SESSION_SNAPSHOT_VERSION,
@@ -498,7 +520,7 @@ export class SegmentationSession {
    */
   async restoreSnapshot(snapshot: SessionSnapshot, options: RestoreSnapshotOptions = {}): Promise<SessionState> {
     this.throwIfClosed();
-    const decoded = decodeSessionSnapshot(snapshot, this.image.width, this.image.height);
+    const decoded = decodeSessionSnapshot(snapshot, this.openImage.width, this.openImage.height);
     const replayClicks = options.replayClicks ?? false;
     const needsMaskStart = !replayClicks || decoded.objects.some((object) => object.startMask !== undefined);
     const stateFromProbabilities = needsMaskStart ? this.requireStateFromProbabilities('restoreSnapshot') : undefined;
@@ -575,10 +597,19 @@ export class SegmentationSession {
     this.queue.rejectWaiting(() => new SessionClosedError('the session was closed before this operation ran'));
     await this.queue.whenIdle();
     try {
-      if (this.options.ownsPredictor && this.segmenter.close !== undefined) await this.segmenter.close();
+      if (this.options.ownsPredictor && this.segmenter.close !== undefined) {
+        await this.segmenter.close();
+      } else if (typeof this.segmenter.releaseImage === 'function') {
+        // A shared predictor may cache work on this image (ClickPredictor keeps its resized crop): let it go.
+        this.segmenter.releaseImage(this.openImage);
+      }
     } finally {
+      // Release every state and the image now, not when the caller drops its reference to the session: a
+      // server that keeps closed sessions in a map for a while must not keep their memory too.
       this.objects = [];
+      this.current = this.createReleasedObject();
       this.cachedState = undefined;
+      this.openImage = RELEASED_IMAGE;
       this.emitSafely('closed');
       this.emitter.removeAllListeners();
     }
@@ -605,7 +636,7 @@ export class SegmentationSession {
     const { segmenter } = this;
     if (typeof segmenter.prepareImage !== 'function') return;
     try {
-      await segmenter.prepareImage(this.image);
+      await segmenter.prepareImage(this.openImage);
     } catch {
       // Ignored on purpose (see above).
     }
@@ -629,7 +660,7 @@ export class SegmentationSession {
     if (typeof result !== 'object' || result === null) {
       throw new ModelContractError('the predictor must resolve with {state, probabilities}');
     }
-    const { width, height } = this.image;
+    const { width, height } = this.openImage;
     const shared = cropSharedFromState(result.state, width, height);
     if (shared !== undefined) return shared.crop; // result.probabilities is not touched (it may be lazy)
     const { probabilities } = result;
@@ -650,7 +681,7 @@ export class SegmentationSession {
 
   /** The probabilities of a state made from `probabilities`: shared from the state when it exposes them. */
   private probabilitiesOfState(segmenterState: unknown, probabilities: FloatMap): ProbabilityCrop | undefined {
-    const shared = cropSharedFromState(segmenterState, this.image.width, this.image.height);
+    const shared = cropSharedFromState(segmenterState, this.openImage.width, this.openImage.height);
     return shared !== undefined ? shared.crop : cropNonZero(probabilities);
   }
 
@@ -671,8 +702,8 @@ export class SegmentationSession {
     clicks: readonly Click[],
     stateFromProbabilities: (image: RgbImage, probabilities: FloatMap) => unknown,
   ): HistoryEntry {
-    const probabilities = probabilitiesFromMask(mask, this.image.width, this.image.height);
-    const segmenterState = stateFromProbabilities(this.image, probabilities);
+    const probabilities = probabilitiesFromMask(mask, this.openImage.width, this.openImage.height);
+    const segmenterState = stateFromProbabilities(this.openImage, probabilities);
     return Object.freeze({
       clicks,
       segmenterState,
@@ -684,7 +715,7 @@ export class SegmentationSession {
     let entry = origin;
     for (let count = 1; count <= clicks.length; count++) {
       const prefix = Object.freeze(clicks.slice(0, count));
-      const result = await this.segmenter.predict(this.image, prefix, entry.segmenterState);
+      const result = await this.segmenter.predict(this.openImage, prefix, entry.segmenterState);
       entry = Object.freeze({
         clicks: prefix,
         segmenterState: result.state,
@@ -704,6 +735,11 @@ export class SegmentationSession {
     const found = this.objects.find((object) => object.id === objectId);
     if (found === undefined) throw new InvalidArgumentError(`the session has no object with id ${String(objectId)}`);
     return found;
+  }
+
+  /** An empty object that is in no list: what `current` points to after close. */
+  private createReleasedObject(): SessionObjectRecord {
+    return { id: 0, origin: EMPTY_ENTRY, startedFromMask: false, history: new ObjectHistory(EMPTY_ENTRY, 0), edited: false };
   }
 
   /** Appends a new object; the caller makes it current. */
@@ -760,7 +796,7 @@ export class SegmentationSession {
       revision: this.revisionNumber,
       currentObjectId: this.current.id,
       clicks: entry.clicks,
-      mask: thresholdCrop(entry.probabilities, this.image.width, this.image.height, this.threshold),
+      mask: thresholdCrop(entry.probabilities, this.openImage.width, this.openImage.height, this.threshold),
       threshold: this.threshold,
       canUndo: this.current.history.undoSteps > 0,
       canRedo: this.current.history.redoSteps > 0,
@@ -781,7 +817,7 @@ export class SegmentationSession {
         totalMs: nowMs() - clock.enqueuedAtMs,
       };
       const crop = this.current.history.current.probabilities;
-      const { width, height } = this.image;
+      const { width, height } = this.openImage;
       this.emitSafely('prediction', {
         revision: state.revision,
         cause,

@@ -26,7 +26,9 @@ export function checkedClick(click: Click, width: number, height: number): Click
 
 /**
  * Turns an imported mask into previous probabilities for the model: a {@link BinaryMask} becomes 1.0 where a
- * byte is non-zero, else 0.0, a {@link FloatMap} (soft probabilities in [0, 1]) is copied. Checks its size against the image.
+ * byte is 1 or 255 and 0.0 where it is 0, a {@link FloatMap} (soft probabilities in [0, 1]) is copied. Checks
+ * its size against the image. Any other byte value (2..254) is refused: it is not a binary mask but, most
+ * likely, a label map of several objects or a grey image, and taking it as one object would be silently wrong.
  * Throws {@link InvalidMaskError}.
  */
 export function probabilitiesFromMask(mask: BinaryMask | FloatMap, width: number, height: number): FloatMap {
@@ -45,8 +47,16 @@ export function probabilitiesFromMask(mask: BinaryMask | FloatMap, width: number
   }
   const probabilities = new Float32Array(width * height);
   if (data instanceof Uint8Array) {
-    // Any non-zero byte is foreground, as in the SDK's mask functions (so 0/255 masks work too).
-    for (let i = 0; i < data.length; i++) probabilities[i] = data[i] !== 0 ? 1 : 0;
+    // 0/1 (BinaryMask) and 0/255 (mask PNGs) are both common; anything else is refused (see above).
+    for (let i = 0; i < data.length; i++) {
+      const value = data[i];
+      if (value !== 0 && value !== 1 && value !== 255) {
+        throw new InvalidMaskError(
+          `a BinaryMask holds 0 and 1 (or 0 and 255), found ${value} at index ${i}; for one object of a label map pass data.map((v) => (v === id ? 1 : 0))`,
+        );
+      }
+      probabilities[i] = value !== 0 ? 1 : 0;
+    }
   } else {
     for (let i = 0; i < data.length; i++) {
       const value = data[i];

@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { ModelLoadError, NonFiniteOutputError, WeightsChecksumError } from '../errors';
+import { MODEL_METADATA_KEYS } from '../model/model-metadata';
+import { readOnnxInitializerData } from '../model/onnx-initializer-data';
+import { tinyGraphBytes, tinyGraphInputs, TINY_GRAPH_SIZE_PX } from '../../test-support/tiny-graph';
+import { createNodeModel } from './onnx-node';
+import { checkWeightsSha256, weightsSha256 } from './weights-sha256';
+
+/**
+ * The value Python computes for the same file, pinning the definition across languages:
+ * hashlib.sha256(b"".join(t.raw_data for t in onnx.load("tiny-s32.onnx").graph.initializer)).hexdigest()
+ */
+const TINY_S32_WEIGHTS_SHA256 = 'c10a87cdca87d9bbab86d1d9866e22519d5fec6cb3fd68929f466600644923d1';
+
+/** `bytes` with one more metadata_props entry (ModelProto field 14), appended as protobuf allows. */
+function withMetadataEntry(bytes: Uint8Array, key: string, value: string): Uint8Array {
+  const encoder = new TextEncoder();
+  const field = (number: number, payload: Uint8Array) => [...varint(number * 8 + 2), ...varint(payload.length), ...payload];
+  const entry = new Uint8Array([...field(1, encoder.encode(key)), ...field(2, encoder.encode(value))]);
+  return new Uint8Array([...bytes, ...field(14, entry)]);
+}
+
+function varint(value: number): number[] {
+  const out: number[] = [];
+  while (value >= 0x80) {
+    out.push((value % 0x80) | 0x80);
+    value = Math.floor(value / 0x80);
+  }
+  out.push(value);
+  return out;
+}
+
+/** A copy of `bytes` with float32 `value` written over the first element of initializer number `index`. */
+function withInitializerFloat(bytes: Uint8Array, index: number, value: number): Uint8Array {
+  const copy = new Uint8Array(bytes);
+  const raw = readOnnxInitializerData(copy).rawData[index];
+  new DataView(raw.buffer, raw.byteOffset, 4).setFloat32(0, value, true);
+  return copy;
+}
+
+// tiny-s32.onnx initializers, in graph order: ramp [1,1,32,32], six, four, two, split_ones.
+const RAMP = 0;
+const TWO = 3;
+
+describe('weights sha256 (simpleclick.weights_sha256)', () => {
+  const plain = tinyGraphBytes('tiny-s32.onnx');
+
+  it('hashes the raw_data of the initializers in graph order, as the Python definition does', () => {
+    expect(readOnnxInitializerData(plain).rawData.map((raw) => raw.length)).toEqual([4096, 4, 4, 4, 24]);
+    expect(weightsSha256(plain)).toBe(TINY_S32_WEIGHTS_SHA256);
+    // Metadata is not covered: recording the value does not change it.
+    expect(weightsSha256(withMetadataEntry(plain, MODEL_METADATA_KEYS.weightsSha256, 'x'))).toBe(TINY_S32_WEIGHTS_SHA256);
+  });
+
+  it('loads a model whose weights match the recorded sha256 and says so', async () => {
+    const recorded = withMetadataEntry(plain, MODEL_METADATA_KEYS.weightsSha256, TINY_S32_WEIGHTS_SHA256.toUpperCase());
+    const model = await createNodeModel(recorded);
+    try {
+      expect(model.weightsChecksum).toEqual({
+        status: 'match',
+        expected: TINY_S32_WEIGHTS_SHA256,
+        actual: TINY_S32_WEIGHTS_SHA256,
+      });
+    } finally {
+      await model.close();
+    }
+  });
+
+  it('refuses a model whose weights were changed after export (flipped bytes)', async () => {
+    const recorded = withMetadataEntry(plain, MODEL_METADATA_KEYS.weightsSha256, TINY_S32_WEIGHTS_SHA256);
+    const damaged = withInitializerFloat(recorded, RAMP, 1234.5);
+    expect(checkWeightsSha256(damaged)).toMatchObject({ status: 'mismatch', expected: TINY_S32_WEIGHTS_SHA256 });
+    const error = await createNodeModel(damaged).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(WeightsChecksumError);
+    expect(error).toBeInstanceOf(ModelLoadError); // same code for callers that map codes: MODEL_LOAD
+    expect((error as WeightsChecksumError).code).toBe('MODEL_LOAD');
+    expect((error as Error).message).toMatch(/do not match the sha256/);
+    // The check can be turned off (then the damage goes unnoticed until the output check below).
+    const unchecked = await createNodeModel(damaged, { verifyWeights: false });
+    expect(unchecked.weightsChecksum.status).toBe('absent');
+    await unchecked.close();
+  });
+
+  it('loads files without the record unchecked, and says so', async () => {
+    expect(checkWeightsSha256(plain)).toEqual({ status: 'absent' });
+    const model = await createNodeModel(plain);
+    expect(model.weightsChecksum).toEqual({ status: 'absent' });
+    await model.close();
+  });
+});
+
+describe('non-finite model output', () => {
+  it('rejects every run whose logits hold NaN with a typed error (weights damaged, no checksum recorded)', async () => {
+    const model = await createNodeModel(withInitializerFloat(tinyGraphBytes('tiny-s32.onnx'), TWO, Number.NaN));
+    try {
+      const { image, clickMaps } = tinyGraphInputs(1);
+      const run = () => model.run({ batchSize: 1, sizePx: TINY_GRAPH_SIZE_PX, image, clickMaps });
+      const error = await run().catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(NonFiniteOutputError);
+      expect((error as NonFiniteOutputError).code).toBe('MODEL_CONTRACT');
+      await expect(run()).rejects.toBeInstanceOf(NonFiniteOutputError); // every run, not only the first
+    } finally {
+      await model.close();
+    }
+  });
+
+  it('rejects infinite logits too', async () => {
+    const model = await createNodeModel(withInitializerFloat(tinyGraphBytes('tiny-s32.onnx'), TWO, Number.NEGATIVE_INFINITY));
+    try {
+      const { image, clickMaps } = tinyGraphInputs(1);
+      await expect(model.run({ batchSize: 1, sizePx: TINY_GRAPH_SIZE_PX, image, clickMaps })).rejects.toBeInstanceOf(
+        NonFiniteOutputError,
+      );
+    } finally {
+      await model.close();
+    }
+  });
+});
