@@ -1,6 +1,7 @@
 import type { PredictorOptionsInput, SegmentationModel } from '@simpleclick/core';
 import type { NodeModelOptions } from '@simpleclick/core/node';
 import type { ImageFetchOptions } from '../images/fetch-image-bytes';
+import type { AddressResolver } from '../images/guarded-http-get';
 import type { LabelStudioConnection } from '../images/label-studio-auth';
 import type { BoxCropOptions } from '../segmentation/box-crop';
 import type { MaskPostProcessing } from '../segmentation/mask-post-processing';
@@ -25,8 +26,20 @@ export interface BackendOptions {
   readonly predictor?: PredictorOptionsInput;
   /** onnxruntime-node settings (threads, execution providers). */
   readonly runtime?: NodeModelOptions;
-  /** How to reach Label Studio for task images. */
+  /**
+   * How to reach Label Studio for task images. Without a URL, the `hostname` and `access_token` that Label Studio
+   * sends to `/setup` are used (for that project); a token from `/setup` is used with a configured URL only when
+   * its `hostname` is that URL's origin.
+   */
   readonly labelStudio?: LabelStudioConnection;
+  /**
+   * Hosts (`name`, `name:port`, IP literals) that image downloads may reach although they resolve to internal
+   * addresses (loopback, private, link-local...). The Label Studio server and the hosts it redirects to (presigned
+   * bucket URLs) need no entry.
+   */
+  readonly allowedHosts?: readonly string[];
+  /** Resolves host names for image downloads (tests pass a fake; default: the system resolver). */
+  readonly resolveHost?: AddressResolver;
   /** Read `/data/local-files/?d=...` from this folder when the file exists there. */
   readonly localFilesRoot?: string;
   /** Which regions to return (default `'auto'`). */
@@ -46,7 +59,7 @@ export interface BackendOptions {
   readonly maxClicks?: number;
   /** Where progress and problems are reported (default: nowhere). */
   readonly log?: BackendLog;
-  /** The fetch used for images and token refreshes (tests); default the global fetch. */
+  /** The fetch used for token refreshes at the Label Studio server (tests); default the global fetch. */
   readonly fetch?: typeof fetch;
 }
 

@@ -15,8 +15,10 @@ import {
 } from '@simpleclick/core';
 import { createNodeModel } from '@simpleclick/core/node';
 import { badRequest, BackendError } from '../errors/backend-error';
+import { createGuardedHttpGet } from '../images/guarded-http-get';
 import { ImageStore } from '../images/image-store';
 import { LabelStudioAuth } from '../images/label-studio-auth';
+import { TrustedHosts } from '../images/trusted-hosts';
 import { parseLabelConfig, type LabelConfig } from '../protocol/label-config';
 import { selectOutputTargets } from '../protocol/output-targets';
 import { boxToRoi, keypointToClick } from '../protocol/percent-coordinates';
@@ -37,6 +39,7 @@ import {
   type PolygonOutputOptions,
   type RegionOutput,
 } from './backend-options';
+import { LabelStudioConnections } from './label-studio-connections';
 
 /** Name reported as `model_class` by `/health`, as Python ML backends report their class. */
 const MODEL_CLASS_NAME = 'SimpleClickBackend';
@@ -95,7 +98,7 @@ export class SimpleClickBackend {
   readonly #regions: RegionOutput;
   readonly #polygon: PolygonOutputOptions;
   readonly #maxClicks: number;
-  readonly #auth: LabelStudioAuth;
+  readonly #connections: LabelStudioConnections;
   readonly #images: ImageStore;
   readonly #log: BackendLog;
   readonly #setupConfigs = new Map<string, string>();
@@ -116,18 +119,15 @@ export class SimpleClickBackend {
     this.#polygon = { ...DEFAULT_BACKEND_OPTIONS.polygon, ...options.polygon };
     this.#maxClicks = options.maxClicks ?? DEFAULT_BACKEND_OPTIONS.maxClicks;
     this.#log = options.log ?? (() => undefined);
-    const fetchImpl = options.fetch ?? fetch;
-    this.#auth = new LabelStudioAuth(options.labelStudio ?? {}, {}, fetchImpl);
-    this.#images = new ImageStore(
-      this.#auth,
-      {
-        cacheBytes: options.imageCacheBytes ?? DEFAULT_BACKEND_OPTIONS.imageCacheBytes,
-        maxPixels: options.maxImagePixels ?? DEFAULT_BACKEND_OPTIONS.maxImagePixels,
-        fetch: options.imageFetch ?? {},
-        ...(options.localFilesRoot !== undefined ? { localFilesRoot: options.localFilesRoot } : {}),
-      },
-      fetchImpl,
-    );
+    this.#connections = new LabelStudioConnections(options.labelStudio ?? {}, options.fetch ?? fetch, this.#log);
+    this.#images = new ImageStore({
+      cacheBytes: options.imageCacheBytes ?? DEFAULT_BACKEND_OPTIONS.imageCacheBytes,
+      maxPixels: options.maxImagePixels ?? DEFAULT_BACKEND_OPTIONS.maxImagePixels,
+      fetch: options.imageFetch ?? {},
+      ...(options.localFilesRoot !== undefined ? { localFilesRoot: options.localFilesRoot } : {}),
+      trustedHosts: new TrustedHosts(options.allowedHosts ?? []),
+      ...(options.resolveHost !== undefined ? { httpGet: createGuardedHttpGet(options.resolveHost) } : {}),
+    });
   }
 
   /**
@@ -158,9 +158,14 @@ export class SimpleClickBackend {
     return { status: 'UP', model_class: MODEL_CLASS_NAME, model_version: this.modelVersion, model_state: this.#modelState };
   }
 
-  /** `POST /setup`: remembers the project's labeling config and answers the model version. Loads nothing. */
+  /**
+   * `POST /setup`: remembers the project's labeling config, and Label Studio's `hostname` and `access_token` where
+   * the configuration names no Label Studio (see `LabelStudioConnections`); answers the model version. Loads
+   * nothing.
+   */
   setup(body: unknown): { model_version: string } {
     const request = parseSetupRequest(body);
+    this.#connections.fromSetup(request.projectId, request.hostname, request.accessToken);
     if (request.projectId !== undefined && request.labelConfig !== undefined) {
       this.#setupConfigs.delete(request.projectId);
       this.#setupConfigs.set(request.projectId, request.labelConfig);
@@ -181,7 +186,7 @@ export class SimpleClickBackend {
       interactiveRequests: this.#interactiveRequests,
       modelRuns: this.#modelRuns,
       imageFetches: this.#images.fetchCount,
-      tokenRefreshes: this.#auth.refreshCount,
+      tokenRefreshes: this.#connections.refreshCount,
       cachedImageBytes: this.#images.cachedBytes,
       cachedStateBytes: this.#segmenter?.cachedStateBytes ?? 0,
     };
@@ -219,7 +224,15 @@ export class SimpleClickBackend {
       );
     }
 
-    const [{ segmenter }, loaded] = await Promise.all([this.#loadModel(), this.#images.load(imageValue, task.id)]);
+    if (!context.keypoints.some((keypoint) => keypoint.isPositive) && context.box === undefined) {
+      // As the CVAT interactor (min_pos_points 1): negative clicks alone say what the object is not, and the model
+      // then answers a guess. Refused with a reason Label Studio shows, before any download or model run.
+      throw new InvalidClickError(
+        'only negative clicks: place a positive click on the object first (a click without Alt), or draw a box',
+      );
+    }
+    const auth = this.#connections.forProject(request.projectId);
+    const [{ segmenter }, loaded] = await Promise.all([this.#loadModel(), this.#images.load(imageValue, auth, task.id)]);
     const { width, height } = loaded.image;
     const clicks = context.keypoints.map((keypoint, index) => keypointToClick(keypoint, width, height, index));
     const box = context.box !== undefined ? boxToRoi(context.box, width, height) : undefined;
@@ -395,6 +408,11 @@ function checkOptions(options: BackendOptions): void {
     throw new InvalidArgumentError(`boxCrop.minSizePx must be >= 1, got ${String(box.minSizePx)}`);
   }
   resolvePredictorOptions(options.predictor ?? {});
-  // The connection is checked by LabelStudioAuth's constructor (URL shape, token without URL).
+  // The connection is checked by LabelStudioAuth's constructor (URL shape, token without URL), the allow-list by
+  // TrustedHosts'.
   new LabelStudioAuth(options.labelStudio ?? {});
+  if (options.allowedHosts !== undefined && !Array.isArray(options.allowedHosts)) {
+    throw new InvalidArgumentError('allowedHosts must be an array of host names');
+  }
+  new TrustedHosts(options.allowedHosts ?? []);
 }

@@ -1,5 +1,8 @@
 import { BackendError } from '../errors/backend-error';
+import { ImageHttpError } from '../errors/image-http-error';
+import { createGuardedHttpGet, type HttpGet } from './guarded-http-get';
 import type { LabelStudioAuth } from './label-studio-auth';
+import { TrustedHosts } from './trusted-hosts';
 
 /** Limits of the download of a task image (`fetchImageBytes`). */
 export interface ImageFetchOptions {
@@ -20,37 +23,64 @@ export const DEFAULT_IMAGE_FETCH_OPTIONS: ImageFetchOptions = Object.freeze({
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
+/** Who may be connected to, and with which credentials. */
+export interface ImageDownloadContext {
+  /** The Label Studio connection: its origin is trusted, and its token goes to its media routes. */
+  readonly auth?: LabelStudioAuth;
+  /** Other hosts the operator trusts (no internal-address check). */
+  readonly trustedHosts?: TrustedHosts;
+  /** The GET used (default: Node's http with the address check in the socket's lookup). */
+  readonly httpGet?: HttpGet;
+}
+
+/** Shared default GET: its keep-alive pools are reused across downloads. */
+let defaultHttpGet: HttpGet | undefined;
+
+/** One answer for every failure to reach an untrusted host, so that the answer tells nothing about the network. */
+const UNREACHABLE = 'not reachable, or not an address this backend may connect to (see the backend log)';
+
 /**
- * Downloads an image. Redirects are followed here, one hop at a time, so that the Label Studio token is decided
- * per hop: it goes with a request to the Label Studio origin and never with one to another origin (the
- * presign endpoint redirects to the bucket). A 401 from Label Studio with a refreshable access token refreshes it
- * and retries once.
+ * Downloads an image. Redirects are followed here, one hop at a time, so that each hop is decided on its own:
+ * - the Label Studio token goes with a request to a Label Studio media route and nowhere else (the presign
+ *   endpoint redirects to the bucket, which never sees it);
+ * - a hop to the Label Studio server, to a host of `trustedHosts`, or to where the Label Studio server itself
+ *   redirected, may reach any address (the bucket behind presign may be a self-hosted store on a private network);
+ *   any other hop may only connect to public addresses: every address its host resolves to is checked, in the
+ *   socket's own DNS lookup (OWASP's SSRF guidance). Such a hop's failures, refused or unreachable alike, all get
+ *   one answer, so the backend cannot be used to map the network behind it.
+ * A 401 from Label Studio with a refreshable access token refreshes it and retries once.
  *
- * @throws BackendError 502 `IMAGE_FETCH` (unreachable host, HTTP error, too many redirects), 504
+ * @throws BackendError 502 `IMAGE_FETCH` (refused or unreachable host, HTTP error, too many redirects), 504
  *   `IMAGE_FETCH_TIMEOUT`, 422 `IMAGE_TOO_LARGE` (file over `maxBytes`).
  */
 export async function fetchImageBytes(
   startUrl: URL,
-  auth: LabelStudioAuth | undefined,
+  context: ImageDownloadContext = {},
   options: Partial<ImageFetchOptions> = {},
-  fetchImpl: typeof fetch = fetch,
 ): Promise<Uint8Array> {
   const { maxBytes, timeoutMs, maxRedirects } = { ...DEFAULT_IMAGE_FETCH_OPTIONS, ...options };
+  const { auth } = context;
+  const trustedHosts = context.trustedHosts ?? new TrustedHosts();
+  const httpGet = context.httpGet ?? (defaultHttpGet ??= createGuardedHttpGet());
   const signal = AbortSignal.timeout(timeoutMs);
   let url = startUrl;
   let retriedAuth = false;
+  let redirectedByLabelStudio = false;
+  let trusted = false;
   try {
     for (let hop = 0; ; hop++) {
+      trusted = redirectedByLabelStudio || auth?.isLabelStudioUrl(url) === true || trustedHosts.includes(url);
       const authorization = auth === undefined ? undefined : await auth.authorizationFor(url);
       const headers: Record<string, string> = { accept: 'image/*,*/*;q=0.8', 'user-agent': 'simpleclick-labelstudio' };
       if (authorization !== undefined) headers.authorization = authorization;
-      const response = await fetchImpl(url, { headers, redirect: 'manual', signal });
+      const response = await httpGet(url, { headers, signal, checkAddresses: !trusted });
 
       if (REDIRECT_STATUSES.has(response.status)) {
         const location = response.headers.get('location');
         await response.body?.cancel();
         if (location === null) throw fetchError(`${describeUrl(url)} answered HTTP ${response.status} without a Location`);
         if (hop >= maxRedirects) throw fetchError(`more than ${maxRedirects} redirects fetching ${describeUrl(startUrl)}`);
+        redirectedByLabelStudio = auth?.isLabelStudioUrl(url) === true;
         url = new URL(location, url);
         if (url.protocol !== 'http:' && url.protocol !== 'https:') {
           throw fetchError(`${describeUrl(startUrl)} redirects to an unsupported ${url.protocol} URL`);
@@ -69,12 +99,14 @@ export async function fetchImageBytes(
         const refused = response.status === 401 || response.status === 403;
         const hint = !refused
           ? ''
-          : auth?.isLabelStudioUrl(url) && auth.hasToken
-            ? ' (check the Label Studio API key or access token)'
+          : auth?.isMediaUrl(url) && auth.hasToken
+            ? ' (check the Label Studio API key or access token, and that its user may see this project)'
             : auth?.isLabelStudioUrl(url)
-              ? ' (start the backend with --ls-api-key or --ls-access-token)'
+              ? auth.isMediaUrl(url)
+                ? ' (start the backend with --ls-api-key or --ls-access-token)'
+                : ' (not a Label Studio media route: the token is not sent there)'
               : '';
-        throw fetchError(`cannot fetch the image ${describeUrl(url)}: HTTP ${response.status}${hint}`);
+        throw new ImageHttpError(response.status, `cannot fetch the image ${describeUrl(url)}: HTTP ${response.status}${hint}`);
       }
       return await readLimited(response, maxBytes, url);
     }
@@ -85,6 +117,7 @@ export async function fetchImageBytes(
         cause: error,
       });
     }
+    if (!trusted) throw fetchError(`cannot fetch the image ${describeUrl(url)}: ${UNREACHABLE}`, error);
     throw fetchError(`cannot reach ${describeUrl(url)}: ${messageOf(error)}`, error);
   }
 }

@@ -11,13 +11,27 @@ function urlOf(value: string, context = {}) {
 
 describe('resolveImageLocation', () => {
   it('Label Studio paths are joined to the Label Studio URL (its path prefix kept)', () => {
-    expect(urlOf('/data/upload/1/cat.jpg')).toBe(`${LS}/data/upload/1/cat.jpg`);
-    expect(urlOf('upload/1/cat.jpg')).toBe(`${LS}/data/upload/1/cat.jpg`);
-    expect(urlOf('/upload/1/cat.jpg')).toBe(`${LS}/data/upload/1/cat.jpg`);
     expect(urlOf('/data/local-files/?d=images/cat%201.jpg')).toBe(`${LS}/data/local-files/?d=images/cat%201.jpg`);
-    expect(urlOf('/data/upload/1/cat.jpg', { labelStudioUrl: 'https://host/label-studio/' })).toBe(
+    expect(urlOf('/storage-data/uploaded/?filepath=upload/1/cat.jpg')).toBe(`${LS}/storage-data/uploaded/?filepath=upload/1/cat.jpg`);
+  });
+
+  // Issue 9 item 3: with a cloud bucket as Label Studio's default storage, /data/upload/ does not exist.
+  it('uploaded files: the storage proxy route first, /data/upload/ as the fallback, as the upstream SDK', () => {
+    const both = (value: string, context = {}) => {
+      const location = resolveImageLocation(value, { labelStudioUrl: LS, ...context });
+      if (location.kind !== 'url') throw new Error(`expected a URL, got ${location.kind}`);
+      return [location.url.href, location.fallbackUrl?.href];
+    };
+    const expected = [`${LS}/storage-data/uploaded/?filepath=upload/1/cat.jpg`, `${LS}/data/upload/1/cat.jpg`];
+    expect(both('/data/upload/1/cat.jpg')).toEqual(expected);
+    expect(both('upload/1/cat.jpg')).toEqual(expected);
+    expect(both('/upload/1/cat.jpg')).toEqual(expected);
+    expect(both('/data/upload/1/cat.jpg', { labelStudioUrl: 'https://host/label-studio/' })).toEqual([
+      'https://host/label-studio/storage-data/uploaded/?filepath=upload/1/cat.jpg',
       'https://host/label-studio/data/upload/1/cat.jpg',
-    );
+    ]);
+    // Characters that would split the query are escaped; the slashes stay as the SDK writes them.
+    expect(both('/data/upload/1/a&b%20c.jpg')[0]).toBe(`${LS}/storage-data/uploaded/?filepath=upload/1/a%26b%20c.jpg`);
   });
 
   it('cloud URIs go through the task presign endpoint with the URI in URL-safe base64 (padded)', () => {

@@ -3,8 +3,12 @@ import { BackendError } from '../errors/backend-error';
 /*
  * Where a task's image lives, from the value in the task data (the rules of Label Studio's own
  * `get_local_path` in label-studio-sdk):
- * - `/data/upload/...`, `upload/...`, `/data/local-files/?d=...` and any other path starting with `/`: a file
- *   served by the Label Studio server, fetched from its URL with the API token;
+ * - `/data/upload/<project>/<file>` (also written `upload/...`): an uploaded file. Label Studio serves it at
+ *   `/storage-data/uploaded/?filepath=upload/<project>/<file>` whatever its default storage is (a cloud bucket
+ *   included, where `/data/upload/` does not exist), so that route is tried first and `/data/upload/...` second
+ *   (an instance with nginx serving uploads answers the first with an error), as the SDK does;
+ * - `/data/local-files/?d=...`, `/storage-data/...` and any other path starting with `/`: a file served by the
+ *   Label Studio server, fetched from its URL with the API token;
  * - `s3://`, `gs://`, `azure-blob://`, `azure-spi://`: a cloud storage object, fetched through Label Studio's
  *   presign endpoint `/tasks/<task id>/presign/?fileuri=<URL-safe base64 of the URI>`, which redirects to a
  *   presigned URL of the bucket;
@@ -17,7 +21,7 @@ const CLOUD_STORAGE_SCHEMES = ['s3', 'gs', 'azure-blob', 'azure-spi'] as const;
 
 /** Where to read an image from. */
 export type ImageLocation =
-  | { readonly kind: 'url'; readonly url: URL }
+  | { readonly kind: 'url'; readonly url: URL; readonly fallbackUrl?: URL }
   | { readonly kind: 'data-url'; readonly bytes: Uint8Array }
   | { readonly kind: 'local-file'; readonly relativePath: string; readonly fallbackUrl?: URL };
 
@@ -63,7 +67,29 @@ export function resolveImageLocation(value: string, context: ImageLocationContex
     const fallbackUrl = context.labelStudioUrl !== undefined ? joinLabelStudioUrl(context.labelStudioUrl, path) : undefined;
     return { kind: 'local-file', relativePath: localFile, ...(fallbackUrl !== undefined ? { fallbackUrl } : {}) };
   }
-  return { kind: 'url', url: joinLabelStudioUrl(requireLabelStudioUrl(context, reference), path) };
+  const base = requireLabelStudioUrl(context, reference);
+  const upload = /^\/data\/(upload\/[^?#]+)$/.exec(path);
+  if (upload !== null) {
+    return { kind: 'url', url: joinLabelStudioUrl(base, storageProxyPath(upload[1])), fallbackUrl: joinLabelStudioUrl(base, path) };
+  }
+  return { kind: 'url', url: joinLabelStudioUrl(base, path) };
+}
+
+/**
+ * The storage proxy path of an upload key (`upload/<project>/<file>`): the key goes in the query as the SDK writes
+ * it (slashes kept), with the characters that would end or split a query parameter escaped.
+ */
+export function storageProxyPath(uploadKey: string): string {
+  const key = encodeURIComponent(safeDecode(uploadKey)).replace(/%2F/gi, '/');
+  return `/storage-data/uploaded/?filepath=${key}`;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 /** `base` + `path` as label-studio-sdk joins them: one slash between, the base's own path prefix kept. */

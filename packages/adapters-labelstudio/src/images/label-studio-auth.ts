@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '@simpleclick/core';
 import { BackendError } from '../errors/backend-error';
 import { joinLabelStudioUrl } from './image-url';
+import { isMediaRoute } from './media-routes';
 
 /** How the backend reaches the Label Studio server to download task images. */
 export interface LabelStudioConnection {
@@ -36,14 +37,18 @@ export const DEFAULT_LABEL_STUDIO_AUTH_OPTIONS: LabelStudioAuthOptions = Object.
 const UNKNOWN_EXPIRY_LIFETIME_MS = 60_000;
 
 /**
- * The `Authorization` header for requests to the Label Studio server, and only to it: {@link authorizationFor}
- * answers `undefined` for a URL of any other origin (scheme, host and port), so a presigned bucket URL or a
- * third-party image host never sees the token, redirects included.
+ * The `Authorization` header for requests to the Label Studio server's media routes, and only to them:
+ * {@link authorizationFor} answers `undefined` for a URL of any other origin (scheme, host and port), so a presigned
+ * bucket URL or a third-party image host never sees the token, redirects included; and for any other path of the
+ * Label Studio server (see `isMediaRoute`), so that a task value such as `/data/upload/../../api/users` cannot
+ * spend the token on the API.
  */
 export class LabelStudioAuth {
   /** Origin of the Label Studio server, or undefined when no URL is configured. */
   readonly origin: string | undefined;
   readonly #baseUrl: string | undefined;
+  /** Path prefix of the Label Studio URL, without the trailing slash (`''` at the root). */
+  readonly #basePath: string = '';
   readonly #legacyToken: string | undefined;
   readonly #refreshToken: string | undefined;
   readonly #options: LabelStudioAuthOptions;
@@ -70,6 +75,7 @@ export class LabelStudioAuth {
       }
       this.#baseUrl = url.replace(/\/+$/, '');
       this.origin = parsed.origin;
+      this.#basePath = parsed.pathname.replace(/\/+$/, '');
     }
     const apiKey = connection.apiKey?.trim() || undefined;
     const pat = connection.personalAccessToken?.trim() || undefined;
@@ -98,13 +104,18 @@ export class LabelStudioAuth {
     return this.origin !== undefined && url.origin === this.origin;
   }
 
+  /** Whether `url` is one of the Label Studio server's media routes, the only URLs the token goes to. */
+  isMediaUrl(url: URL): boolean {
+    return this.isLabelStudioUrl(url) && isMediaRoute(url, this.#basePath);
+  }
+
   /**
-   * The `Authorization` header value for `url`: `Token <key>` or `Bearer <access>` for the Label Studio origin,
-   * `undefined` for any other origin or when no token is configured.
+   * The `Authorization` header value for `url`: `Token <key>` or `Bearer <access>` for a media route of the Label
+   * Studio server, `undefined` for any other URL or when no token is configured.
    * @throws BackendError 502 `LABEL_STUDIO_AUTH` when the access token cannot be obtained.
    */
   async authorizationFor(url: URL): Promise<string | undefined> {
-    if (!this.isLabelStudioUrl(url)) return undefined;
+    if (!this.isMediaUrl(url)) return undefined;
     if (this.#legacyToken !== undefined) return `Token ${this.#legacyToken}`;
     if (this.#refreshToken === undefined) return undefined;
     const access = this.#access;

@@ -114,11 +114,14 @@ describe('parsePredictRequest / parseSetupRequest', () => {
     expect(() => parsePredictRequest({ tasks: [], params: 'x' })).toThrow(/"params" must be an object/);
   });
 
-  it('setup reads project and schema', () => {
+  it('setup reads project, schema, hostname and access_token', () => {
     expect(parseSetupRequest({ project: '12.1699999999', schema: '<View/>', hostname: 'http://ls', access_token: 'k' })).toEqual({
       projectId: '12',
       labelConfig: '<View/>',
+      hostname: 'http://ls',
+      accessToken: 'k',
     });
+    expect(parseSetupRequest({ project: '3', hostname: 7, access_token: null })).toEqual({ projectId: '3' });
     expect(parseSetupRequest({ project: 4 })).toEqual({ projectId: '4' });
     expect(() => parseSetupRequest('x')).toThrow(/must be a JSON object/);
     expect(() => parseSetupRequest({ schema: 3 })).toThrow(/"schema" must be a string/);

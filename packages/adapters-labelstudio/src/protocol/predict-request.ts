@@ -25,6 +25,10 @@ export interface SetupRequest {
   readonly projectId?: string;
   /** The labeling config XML (`schema`). */
   readonly labelConfig?: string;
+  /** Label Studio's own URL as it knows it (`hostname`; older and some current versions send it). */
+  readonly hostname?: string;
+  /** The project creator's API token (`access_token`), sent with `hostname`. */
+  readonly accessToken?: string;
 }
 
 /**
@@ -59,9 +63,10 @@ export function parsePredictRequest(body: unknown): PredictRequest {
 }
 
 /**
- * Validates a `/setup` body: `{project, schema, hostname?, access_token?, extra_params?}`. Only `project` and
- * `schema` are used: the backend reaches Label Studio with the connection it was started with.
- * @throws BackendError 400 for a body that is not an object or mistyped fields.
+ * Validates a `/setup` body: `{project, schema, hostname?, access_token?, extra_params?}`. `hostname` and
+ * `access_token` are read as they come (the backend decides whether to use them); mistyped ones are ignored, as
+ * Label Studio versions differ in what they send.
+ * @throws BackendError 400 for a body that is not an object or a mistyped schema.
  */
 export function parseSetupRequest(body: unknown): SetupRequest {
   if (!isRecord(body)) throw badRequest('the /setup body must be a JSON object');
@@ -70,9 +75,13 @@ export function parseSetupRequest(body: unknown): SetupRequest {
     throw badRequest('"schema" must be a string (the labeling config XML)');
   }
   const projectId = projectIdOf(body.project);
+  const hostname = typeof body.hostname === 'string' && body.hostname.trim() !== '' ? body.hostname.trim() : undefined;
+  const accessToken = typeof body.access_token === 'string' && body.access_token.trim() !== '' ? body.access_token.trim() : undefined;
   return {
     ...(projectId !== undefined ? { projectId } : {}),
     ...(typeof schema === 'string' && schema !== '' ? { labelConfig: schema } : {}),
+    ...(hostname !== undefined ? { hostname } : {}),
+    ...(accessToken !== undefined ? { accessToken } : {}),
   };
 }
 

@@ -69,6 +69,8 @@ describe.skipIf(!HAVE_DEFAULT_MODEL)('ML backend over HTTP with the embedded mod
       host: '127.0.0.1',
       port: 0,
       labelStudio: { url: labelStudio.url, apiKey: LEGACY_KEY },
+      // The "other" host stands for a public image host; it is on 127.0.0.1 here, so it must be allowed.
+      allowedHosts: [new URL(labelStudio.otherUrl).host],
       runtime: { intraOpNumThreads: 2 },
       preloadModel: false,
       maxRequestBytes: 256 * 1024,
@@ -151,7 +153,7 @@ describe.skipIf(!HAVE_DEFAULT_MODEL)('ML backend over HTTP with the embedded mod
     const metrics = (await call(`${running.url}/metrics`)).json;
     expect(metrics.modelRuns - runsBefore).toBe(1);
     expect(metrics.imageFetches).toBe(1); // the image was downloaded once for both requests
-    const downloads = labelStudio.requests.filter((request) => request.url === image);
+    const downloads = labelStudio.requests.filter((request) => request.url === '/storage-data/uploaded/?filepath=upload/1/scene.png');
     expect(downloads).toHaveLength(1);
     expect(downloads[0].authorization).toBe(`Token ${LEGACY_KEY}`);
     expect((await call(`${running.url}/health`)).json.model_state).toBe('ready');
@@ -205,7 +207,7 @@ describe.skipIf(!HAVE_DEFAULT_MODEL)('ML backend over HTTP with the embedded mod
       ['empty body', post(predictUrl, ''), 400, 'BAD_REQUEST', /empty/],
       ['no tasks', post(predictUrl, { label_config: '<View/>' }), 400, 'BAD_REQUEST', /"tasks" must be an array/],
       ['missing image file', post(predictUrl, predictBody('/data/upload/1/missing.png', click)), 502, 'IMAGE_FETCH', /HTTP 404/],
-      ['unreachable host', post(predictUrl, predictBody('http://127.0.0.1:9/x.png', click)), 502, 'IMAGE_FETCH', /cannot reach/],
+      ['unreachable host', post(predictUrl, predictBody('http://127.0.0.1:9/x.png', click)), 502, 'IMAGE_FETCH', /not reachable/],
       ['corrupt image', post(predictUrl, predictBody('/data/upload/1/corrupt.png', click)), 422, 'INVALID_IMAGE', /png/i],
       ['huge image', post(predictUrl, predictBody('/data/upload/1/huge.png', click)), 422, 'IMAGE_TOO_LARGE', /30000 x 30000/],
       ['body too large', post(predictUrl, { padding: 'x'.repeat(300 * 1024) }), 413, 'PAYLOAD_TOO_LARGE', /larger than/],
@@ -281,7 +283,7 @@ describe('ML backend over HTTP: authentication and orientation (weightless model
     expect((await predict('/data/upload/2/a.png')).status).toBe(200);
     expect((await predict('/data/upload/2/b.png')).status).toBe(200);
     expect(labelStudio.issuedAccessTokens).toHaveLength(1);
-    const downloads = labelStudio.requests.filter((request) => request.url.startsWith('/data/upload/2/'));
+    const downloads = labelStudio.requests.filter((request) => /upload\/2\/[ab]\.png$/.test(request.url));
     expect(downloads.map((request) => request.authorization)).toEqual([
       `Bearer ${labelStudio.issuedAccessTokens[0]}`,
       `Bearer ${labelStudio.issuedAccessTokens[0]}`,
@@ -293,7 +295,7 @@ describe('ML backend over HTTP: authentication and orientation (weightless model
     labelStudio.revokeAccessTokens();
     expect((await predict('/data/upload/2/c.png')).status).toBe(200);
     expect(labelStudio.issuedAccessTokens).toHaveLength(2);
-    const retried = labelStudio.requests.filter((request) => request.url === '/data/upload/2/c.png');
+    const retried = labelStudio.requests.filter((request) => request.url.endsWith('upload/2/c.png'));
     expect(retried.map((request) => request.authorization)).toEqual([
       `Bearer ${labelStudio.issuedAccessTokens[0]}`,
       `Bearer ${labelStudio.issuedAccessTokens[1]}`,

@@ -1,7 +1,8 @@
 // Test-only: a fake Label Studio server and a second, unrelated host, both on 127.0.0.1 with free ports. The fake
 // serves task images under its own paths only to requests with the right Authorization header, exchanges a
 // personal access token for short-lived access tokens at /api/token/refresh/, and presigns cloud URIs by
-// redirecting to the second host, which records every Authorization header it receives (there must be none).
+// redirecting to the second host, which records every Authorization header it receives (there must be none) and
+// answers `/redirect?to=URL` with a redirect to URL.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -33,6 +34,12 @@ export interface FakeLabelStudioOptions {
   readonly cloudObjects?: Readonly<Record<string, string>>;
   /** Files of the other host by path (no query), served to anyone. */
   readonly otherFiles?: Readonly<Record<string, Uint8Array>>;
+  /**
+   * Where the files under `/data/upload/` are served: `both` (file system default storage, the default), `storage-proxy`
+   * (cloud default storage: only `/storage-data/uploaded/?filepath=upload/...`; `/data/upload/` answers 404) or
+   * `data-upload` (nginx serves uploads: the storage proxy answers 400).
+   */
+  readonly uploadRoutes?: 'both' | 'storage-proxy' | 'data-upload';
 }
 
 export interface FakeLabelStudio {
@@ -103,7 +110,17 @@ export async function startFakeLabelStudio(options: FakeLabelStudioOptions): Pro
       response.writeHead(303, { location: `${otherUrl}${target}?X-Amz-Signature=secret-signature` }).end();
       return;
     }
-    const file = options.files?.[url];
+    const uploadRoutes = options.uploadRoutes ?? 'both';
+    let file: Uint8Array | undefined;
+    if (parsed.pathname === '/storage-data/uploaded/') {
+      if (uploadRoutes === 'data-upload') {
+        sendJson(response, 400, { detail: 'storage proxy is not available for this storage' });
+        return;
+      }
+      file = options.files?.[`/data/${parsed.searchParams.get('filepath') ?? ''}`];
+    } else if (!(parsed.pathname.startsWith('/data/upload/') && uploadRoutes === 'storage-proxy')) {
+      file = options.files?.[url];
+    }
     if (file === undefined) {
       sendJson(response, 404, { detail: 'not found' });
       return;
@@ -114,6 +131,11 @@ export async function startFakeLabelStudio(options: FakeLabelStudioOptions): Pro
   other = createServer((request: IncomingMessage, response: ServerResponse) => {
     const url = request.url ?? '/';
     requests.push({ host: 'other', method: request.method ?? '', url, authorization: request.headers.authorization });
+    const parsedOther = new URL(url, 'http://fake');
+    if (parsedOther.pathname === '/redirect') {
+      response.writeHead(302, { location: parsedOther.searchParams.get('to') ?? '/' }).end();
+      return;
+    }
     const file = options.otherFiles?.[new URL(url, 'http://fake').pathname];
     if (file === undefined) {
       sendJson(response, 404, { detail: 'not found' });
