@@ -1,0 +1,78 @@
+"""Loader, network and exporter against a checkpoint written by the OFFICIAL SimpleClick v1.0 code and its official
+forward outputs (tests/fixtures/official-v1.0-small, made by tools/make_official_model_fixture.py): logits of +-30,
+2x2 attention windows, random norm weights and biases, an official CrossEntropyLoss pickled in the config."""
+
+import numpy as np
+import pytest
+import torch
+
+from conftest import needs_node
+from official_fixture import CHECKPOINT, load_official_outputs
+from simpleclick.checkpoint import load_official_checkpoint
+from simpleclick.click_maps import draw_disks
+from simpleclick.export import export_onnx, load_network_from_onnx, read_onnx_metadata, run_onnx_in_node
+from simpleclick.parity import check_logits
+from simpleclick.variants import official_global_blocks
+
+
+@pytest.fixture(scope="module")
+def official():
+    return load_official_outputs()
+
+
+@pytest.fixture(scope="module")
+def loaded():
+    return load_official_checkpoint(CHECKPOINT)
+
+
+def test_fixture_is_what_the_manifest_says(official):
+    assert official.manifest["official"]["ref"] == "v1.0" and len(official.manifest["official"]["commit"]) == 40
+    assert official.logits.shape == (3, 1, 448, 448)
+    assert 29.0 < float(np.abs(official.logits).max()) <= 30.0 + 1e-3
+    assert CHECKPOINT.stat().st_size < 1_500_000
+
+
+def test_loader_reads_the_official_file(loaded, official):
+    net, info = loaded
+    arch = official.manifest["architecture"]
+    config = info["config"]
+    assert info["config_source"] == "checkpoint config" and info["model_class"].endswith("PlainVitModel")
+    assert (config.embed_dim, config.depth, config.num_heads, config.patch_size, config.img_size) == (
+        arch["embed_dim"], arch["depth"], arch["num_heads"], arch["patch_size"], arch["img_size"])
+    assert list(config.neck_dims) == arch["neck_out_dims"] and config.head_channels == arch["head_channels"]
+    assert config.global_blocks == official_global_blocks(8) == (1, 3, 5, 7)
+    assert "isegm.model.modeling.transformer_helper.cross_entropy_loss.CrossEntropyLoss" in \
+        info["substituted_classes"]
+
+
+def test_our_click_disks_equal_the_official_dist_maps(official):
+    for b, points in enumerate(official.points):
+        n = points.shape[0] // 2
+        for channel, rows in ((1, points[:n]), (2, points[n:])):
+            ours = draw_disks([(float(y), float(x)) for y, x, _ in rows], 448)
+            assert np.array_equal(ours, official.click_maps[b, channel]), (b, channel)
+
+
+def test_network_reproduces_the_official_forward(loaded, official):
+    net, _ = loaded
+    with torch.no_grad():
+        ours = net(torch.from_numpy(official.image), torch.from_numpy(official.click_maps)).numpy()
+    report = check_logits(official.logits, ours, "PyTorch network logits")
+    print(f"network vs official forward: {report.describe()}")
+    assert report.max_abs_diff <= 1e-4  # same PyTorch ops: float32-identical up to BLAS summation order
+
+
+@needs_node
+def test_export_with_default_settings_reproduces_the_official_forward(loaded, official, tmp_path):
+    net, info = loaded
+    result = export_onnx(net, tmp_path / "official-small.onnx",
+                         metadata={"trained": False, "training_data": "none", "source": CHECKPOINT.name})
+    print(result.summary())
+    ort_logits, _ = run_onnx_in_node(result.path, official.image, official.click_maps)
+    report = check_logits(official.logits, ort_logits, "onnxruntime-node logits")
+    print(f"ONNX in onnxruntime-node vs official forward: {report.describe()}")
+    metadata = read_onnx_metadata(result.path)
+    assert metadata["simpleclick.source"] == CHECKPOINT.name and len(metadata["simpleclick.weights_sha256"]) == 64
+    back = load_network_from_onnx(result.path)
+    for key, tensor in net.used_state_dict().items():
+        assert torch.equal(back.state_dict()[key], tensor), key
