@@ -52,6 +52,27 @@ export class WireReader {
     throw malformed('varint longer than 10 bytes');
   }
 
+  /** A varint as an unsigned 64-bit BigInt (int64 fields: negative values are 10-byte two's complement). */
+  readVarintBigInt(): bigint {
+    let result = 0n;
+    let shift = 0n;
+    for (let i = 0; i < 10; i++) {
+      if (this.#position >= this.end) throw malformed('truncated varint');
+      const byte = this.bytes[this.#position++];
+      result |= BigInt(byte & 0x7f) << shift;
+      if (byte < 0x80) return BigInt.asUintN(64, result);
+      shift += 7n;
+    }
+    throw malformed('varint longer than 10 bytes');
+  }
+
+  /** Reads `count` raw bytes (fixed32 / fixed64 values) and returns their range. */
+  readFixed(count: number): [number, number] {
+    const start = this.#position;
+    this.#advance(count);
+    return [start, start + count];
+  }
+
   readLengthDelimited(): [number, number] {
     const length = this.readVarint();
     const start = this.#position;

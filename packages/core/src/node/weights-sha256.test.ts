@@ -12,6 +12,9 @@ import { checkWeightsSha256, weightsSha256 } from './weights-sha256';
  */
 const TINY_S32_WEIGHTS_SHA256 = 'c10a87cdca87d9bbab86d1d9866e22519d5fec6cb3fd68929f466600644923d1';
 
+const TYPED_FIELDS_MODEL_BASE64 =
+  'CAg6swIKEgoDcmF3EgF5IghJZGVudGl0eRIBZyoVCAMQASIMAADAPwAAEMB2hN9QQgFmKhwIAxAHOhH///////////8BBYCAgICAIEIDaTY0KhUIAhADKgv9//////////8BZEICaTgqDQgCEAIqAwf/AUICdTgqFwgCEAUqDNT9/////////wGsAkIDaTE2Kg8IAhAKKgaA5gHo8wFCAWgqDAgDEAkqAwEAAUIBYioZCAIQC0IBZFIQmpmZmZmZuT8AAAAAAAAcwCoRCAIQDEIDdTMyWgaA0KzzDgEqFQgBEA1CA3U2NFoKhYCAgICAgICAASoXCAMQAUIDcmF3SgwAAIA/AAAAQAAAQEAqGAgCEAYqDf7//////////wHwogRCA2kzMmIPCgF5EgoKCAgBEgQKAggDQgIQEQ==';
+
 /** `bytes` with one more metadata_props entry (ModelProto field 14), appended as protobuf allows. */
 function withMetadataEntry(bytes: Uint8Array, key: string, value: string): Uint8Array {
   const encoder = new TextEncoder();
@@ -33,7 +36,7 @@ function varint(value: number): number[] {
 /** A copy of `bytes` with float32 `value` written over the first element of initializer number `index`. */
 function withInitializerFloat(bytes: Uint8Array, index: number, value: number): Uint8Array {
   const copy = new Uint8Array(bytes);
-  const raw = readOnnxInitializerData(copy).rawData[index];
+  const raw = readOnnxInitializerData(copy).tensorBytes[index] as Uint8Array;
   new DataView(raw.buffer, raw.byteOffset, 4).setFloat32(0, value, true);
   return copy;
 }
@@ -46,10 +49,17 @@ describe('weights sha256 (simpleclick.weights_sha256)', () => {
   const plain = tinyGraphBytes('tiny-s32.onnx');
 
   it('hashes the raw_data of the initializers in graph order, as the Python definition does', () => {
-    expect(readOnnxInitializerData(plain).rawData.map((raw) => raw.length)).toEqual([4096, 4, 4, 4, 24]);
+    expect(readOnnxInitializerData(plain).tensorBytes.map((raw) => raw?.length)).toEqual([4096, 4, 4, 4, 24]);
     expect(weightsSha256(plain)).toBe(TINY_S32_WEIGHTS_SHA256);
     // Metadata is not covered: recording the value does not change it.
     expect(weightsSha256(withMetadataEntry(plain, MODEL_METADATA_KEYS.weightsSha256, 'x'))).toBe(TINY_S32_WEIGHTS_SHA256);
+  });
+
+  it('converts typed fields (float_data, int32_data, int64_data, double_data, uint64_data) as numpy does', () => {
+    // A graph with initializers of 12 types, all but one in typed fields, made with onnx.helper.make_tensor; the
+    // value is simpleclick.weights_digest.weights_sha256 of the same model in Python.
+    const bytes = Uint8Array.from(Buffer.from(TYPED_FIELDS_MODEL_BASE64, 'base64'));
+    expect(weightsSha256(bytes)).toBe('b16ed46d0166541237f7c879f610cc9f3491ba16b07c48d55cb19cac26f33308');
   });
 
   it('loads a model whose weights match the recorded sha256 and says so', async () => {

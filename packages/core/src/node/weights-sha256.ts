@@ -5,14 +5,17 @@ import { readOnnxMetadataProps } from '../model/onnx-metadata-props';
 import type { WeightsChecksum } from '../model/weights-checksum';
 
 /**
- * The weights sha256 of an ONNX file (lowercase hex), as recorded under `simpleclick.weights_sha256`: sha256
- * over the `raw_data` of every initializer of the main graph in file order (see weights-checksum.ts). Streams
- * over views of `bytes`, no copy.
+ * The weights sha256 of an ONNX file (lowercase hex), as recorded under `simpleclick.weights_sha256` (the
+ * definition is in weights-checksum.ts): sha256 over every initializer's values as little-endian bytes, in
+ * graph order. Hashes views of `bytes` where the file stores raw data (no copy). `undefined` when some
+ * initializer's bytes are not in the file (external data) or in a storage the reader does not convert.
  * @throws ModelLoadError for bytes that are not a protobuf message.
  */
-export function weightsSha256(bytes: Uint8Array): string {
+export function weightsSha256(bytes: Uint8Array): string | undefined {
+  const { tensorBytes } = readOnnxInitializerData(bytes);
+  if (tensorBytes.some((chunk) => chunk === null)) return undefined;
   const hash = createHash('sha256');
-  for (const chunk of readOnnxInitializerData(bytes).rawData) hash.update(chunk);
+  for (const chunk of tensorBytes) hash.update(chunk as Uint8Array);
   return hash.digest('hex');
 }
 
@@ -26,10 +29,7 @@ export function checkWeightsSha256(bytes: Uint8Array, metadataProps?: Readonly<R
   const recorded = (metadataProps ?? readOnnxMetadataProps(bytes))[MODEL_METADATA_KEYS.weightsSha256];
   if (recorded === undefined) return { status: 'absent' };
   const expected = recorded.trim().toLowerCase();
-  const data = readOnnxInitializerData(bytes);
-  if (data.hasExternalData) return { status: 'unverifiable', expected };
-  const hash = createHash('sha256');
-  for (const chunk of data.rawData) hash.update(chunk);
-  const actual = hash.digest('hex');
+  const actual = weightsSha256(bytes);
+  if (actual === undefined) return { status: 'unverifiable', expected };
   return { status: actual === expected ? 'match' : 'mismatch', expected, actual };
 }
