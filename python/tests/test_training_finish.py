@@ -37,3 +37,21 @@ def test_card_of_a_fine_tuned_run_names_its_initial_weights(tmp_path, source):
     assert f"fine-tuned from `{name}` on CPU" in card
     assert f"starting from the weights of `{source}`" in card
     assert "(this run only)" in card and "trained from scratch" not in card
+
+
+def test_ledger_entry_compares_with_the_model_it_started_from_and_the_card_lists_every_run(tmp_path):
+    from simpleclick.training.finish import ledger_entry, ledger_table
+    ledger = {"runs": [{"model": "parent", "start": "scratch", "recipe": "r", "cpu_hours": 3.6, "samples": 100,
+                        "noc90_before": None, "noc90_after": {"GrabCut": 7.94, "Berkeley": 12.53}, "shipped": True}]}
+    report = {"datasets": {name: {"nocMean": {"0.8": 1.0, "0.85": 2.0, "0.9": value}}
+                           for name, value in (("GrabCut", 6.5), ("Berkeley", 11.0))}}
+    config = {"init_weights": "/repo/models/parent.onnx", "size_px": 320, "batch_size": 8, "lr": 1e-4,
+              "warmup_steps": 100, "pack": "/b/pack.bin", "source_weights": {"BSDS500": 1.0}}
+    entry = ledger_entry("child", config, 2.0, 50, report, ledger)
+    assert entry["noc90_before"] == {"GrabCut": 7.94, "Berkeley": 12.53}
+    assert entry["noc90_after"] == {"GrabCut": 6.5, "Berkeley": 11.0}
+    assert entry["start"] == "`parent.onnx`" and "S=320" in entry["recipe"]
+    table = "\n".join(ledger_table(ledger["runs"] + [entry]))
+    assert "| parent | scratch |" in table and "| child | `parent.onnx` |" in table
+    card = card_for({"batch_size": 8}, tmp_path)
+    assert "Every training run" not in card  # only with runs given

@@ -187,3 +187,34 @@ def test_init_weights_rejects_another_layout_and_unreadable_files(tmp_path):
         Trainer(str(tmp_path / "b"), tiny_config(init_weights=str(broken)), out=None)
     with pytest.raises(SystemExit, match="--init-weights: checkpoint not found"):
         Trainer(str(tmp_path / "c"), tiny_config(init_weights=str(tmp_path / "missing.pth")), out=None)
+
+
+def test_init_weights_from_an_exported_onnx_model_gives_back_the_exported_network(tmp_path):
+    """The shipped ONNX model is a valid start: every parameter that reaches the output comes back bit for bit,
+    and the network rebuilt from it gives the exporter's network's logits."""
+    from simpleclick.export import export_onnx
+    from simpleclick.network import is_unused_key
+    exported = build_network(tiny_config(size_px=64).network_config(), seed=5).eval()
+    path = tmp_path / "model.onnx"
+    export_onnx(exported, path, size_px=64, metadata={"trained": "true", "training_data": "test", "source": "t"},
+                verify=False)
+    trainer = Trainer(str(tmp_path / "run"), tiny_config(size_px=64, init_weights=str(path)), out=None)
+    loaded = trainer.net.state_dict()
+    for key, value in exported.state_dict().items():
+        if not is_unused_key(key):
+            assert torch.equal(loaded[key], value), key
+    trainer.net.eval()
+    generator = torch.Generator().manual_seed(0)
+    image, click_maps = torch.rand(1, 3, 64, 64, generator=generator), torch.zeros(1, 3, 64, 64)
+    click_maps[0, 1, 30:34, 30:34] = 1
+    with torch.no_grad():
+        assert torch.equal(trainer.net(image, click_maps), exported(image, click_maps))
+    with open(os.path.join(str(tmp_path / "run"), "train.log")) as handle:
+        assert "exported model" in handle.read()
+
+
+def test_init_weights_rejects_an_onnx_file_without_simpleclick_metadata(tmp_path):
+    broken = tmp_path / "not-a-model.onnx"
+    broken.write_bytes(b"\x08\x07garbage")
+    with pytest.raises(SystemExit, match="--init-weights: not-a-model.onnx"):
+        Trainer(str(tmp_path / "a"), tiny_config(init_weights=str(broken)), out=None)

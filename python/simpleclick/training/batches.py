@@ -4,10 +4,12 @@ Every sample is a pure function of (seed, sample index), so a resumed run contin
 DataLoader with workers yields the same samples as the single-process loop.
 
 Sources and their default weights (per sample, not per image; the pack holds 2,055 images and ~23,500 objects):
-BSDS500 regions 0.30, CCP people and garments 0.15, coco128 instances 0.15, Weizmann SED 0.10, Weizmann Horse
-0.07, copy-paste composites 0.13 (an object of Horse/SED/coco/CCP pasted into another pack image), synthetic
-textured shapes 0.10. BSDS regions and CCP parts are numerous but come from few images of two domains; the
-weights keep the small, cleaner sets visible without repeating them to death.
+BSDS500 regions 0.20, CCP people and garments 0.15 (the whole person half the time), coco128 instances 0.20,
+Weizmann SED 0.12, Weizmann Horse 0.08, copy-paste composites 0.15 (an object of Horse/SED/coco/CCP pasted into
+another pack image), synthetic textured shapes 0.10. BSDS regions and CCP parts are numerous but come from few
+images of two domains and are often parts of things; annotators click whole objects first, so whole objects weigh
+more than in the scratch run (SCRATCH_SOURCE_WEIGHTS: BSDS 0.30, coco 0.15, SED 0.10, Horse 0.07, copy-paste
+0.13, CCP parts and persons picked uniformly).
 """
 
 from __future__ import annotations
@@ -25,9 +27,17 @@ from .pack_format import TrainPack
 from .synthetic import copy_paste, synthetic_shapes
 
 DEFAULT_SOURCE_WEIGHTS: Dict[str, float] = {
+    "BSDS500": 0.20, "CCP": 0.15, "coco128-seg": 0.20, "WeizmannSED": 0.12, "WeizmannHorse": 0.08,
+    "copy-paste": 0.15, "synthetic": 0.10,
+}
+#: The weights of the first (scratch) run; whole objects now weigh more (annotators click whole objects first).
+SCRATCH_SOURCE_WEIGHTS: Dict[str, float] = {
     "BSDS500": 0.30, "CCP": 0.15, "coco128-seg": 0.15, "WeizmannSED": 0.10, "WeizmannHorse": 0.07,
     "copy-paste": 0.13, "synthetic": 0.10,
 }
+#: Per dataset, the probability of taking the target from the pack's first layer: CCP's first layer is the whole
+#: person, its second the garments and body parts (about nine of them a photo, which a uniform pick favours).
+DEFAULT_WHOLE_LAYER_PROBS: Dict[str, float] = {"CCP": 0.5}
 #: Datasets whose objects are whole things (used as the pasted object in copy-paste composites).
 PASTE_SOURCES = ("WeizmannHorse", "WeizmannSED", "coco128-seg", "CCP")
 
@@ -37,6 +47,7 @@ class SampleOptions:
     size_px: int = 256
     source_weights: Dict[str, float] = field(default_factory=lambda: dict(DEFAULT_SOURCE_WEIGHTS))
     merge_objects_prob: float = 0.15
+    whole_layer_probs: Dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WHOLE_LAYER_PROBS))
     max_extra_clicks: int = 3  # room kept in the click arrays for the iterative rounds
     augment: Optional[AugmentOptions] = None
     clicks: ClickSamplerOptions = ClickSamplerOptions()
@@ -79,6 +90,9 @@ class SampleSource:
                       ) -> Tuple[np.ndarray, List[np.ndarray], Optional[np.ndarray]]:
         """(image, parts of the target, other objects) of a random object of an image."""
         objects = self.pack.objects(image_index)
+        dataset = self.pack.images[image_index]["dataset"]
+        if rng.random() < self.options.whole_layer_probs.get(dataset, 0.0):
+            objects = [entry for entry in objects if entry[0] == 0] or objects
         layer_index, label = objects[int(rng.integers(len(objects)))]
         labels = self.pack.layer(image_index, layer_index)
         target = labels == label

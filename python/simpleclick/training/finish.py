@@ -54,6 +54,48 @@ DATA_AND_LICENCES = [
 ]
 
 
+LEDGER_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ledger.json")
+
+
+def read_ledger(path: str = LEDGER_PATH) -> Dict:
+    with open(path) as handle:
+        return json.load(handle)
+
+
+def ledger_entry(name: str, train_config: Dict, hours: float, samples: int, report: Dict, ledger: Dict) -> Dict:
+    """The ledger row of this run; 'before' is the NoC@90 of the shipped model it started from, when it is one."""
+    initial = train_config.get("init_weights")
+    parent = os.path.splitext(os.path.basename(initial))[0] if initial else None
+    before = next((run["noc90_after"] for run in reversed(ledger["runs"]) if run["model"] == parent), None)
+    weights = train_config.get("source_weights", {})
+    recipe = (f"S={train_config.get('size_px')}, batch {train_config.get('batch_size')}, Adam lr "
+              f"{train_config.get('lr')} ({train_config.get('warmup_steps')} warm-up steps, cosine), pack "
+              f"{os.path.basename(str(train_config.get('pack')))}, sources "
+              + " / ".join(f"{k} {v:.2f}" for k, v in weights.items())
+              + f", whole-layer picks {train_config.get('whole_layer_probs', {})}, "
+              f"{100 * float(train_config.get('center_click_prob', 0)):.0f} % single centre clicks")
+    after = {dataset: round(float(data["nocMean"][max(data["nocMean"], key=float)]), 2)
+             for dataset, data in report["datasets"].items()}
+    return {"model": name, "start": f"`{os.path.basename(initial)}`" if initial else "scratch",
+            "recipe": recipe, "cpu_hours": round(hours, 2), "samples": samples, "noc90_before": before,
+            "noc90_after": after, "shipped": False}
+
+
+def ledger_table(runs: Sequence[Dict]) -> List[str]:
+    def noc(values):
+        if not values:
+            return "-"
+        return ", ".join(f"{k} {v:.2f}" for k, v in values.items())
+
+    lines = ["| model | start weights | recipe | CPU hours | samples | NoC@90 before | NoC@90 after | shipped |",
+             "|---|---|---|---|---|---|---|---|"]
+    for run in runs:
+        lines.append(f"| {run['model']} | {run['start']} | {run['recipe']} | {run['cpu_hours']:.2f} | "
+                     f"{run['samples']:,} | {noc(run['noc90_before'])} | {noc(run['noc90_after'])} | "
+                     f"{'yes' if run['shipped'] else 'no'} |")
+    return lines
+
+
 def run_evaluator(model: str, datasets: str, n_clicks: int, json_path: str, threads: int, extra: Sequence[str] = ()
                   ) -> str:
     command = [sys.executable, "-m", "simpleclick", "evaluate", "--model", model, "--datasets", datasets,
@@ -139,6 +181,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--no-fp16", action="store_true")
     parser.add_argument("--fp16-tolerance", type=float, default=0.05, help="max NoC@85/90 change to keep fp16")
     parser.add_argument("--version", default="0.1.0", help="model version for the metadata")
+    parser.add_argument("--no-ledger", action="store_true", help="do not record the run in ledger.json (smoke runs)")
     parser.add_argument("--limit-images", type=int, default=None, help="evaluate only the first N images (smoke)")
     reexec_with_passive_openmp("simpleclick.training.finish", argv)
     args = parser.parse_args(argv)
@@ -222,8 +265,27 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     with open(os.path.join(eval_dir, f"{name}-curve.json"), "w") as handle:
         json.dump(curve_data, handle, indent=1)
 
+    ledger = read_ledger()
+    entry = ledger_entry(name, train_config, float(checkpoint["train_seconds"]) / 3600, samples, report, ledger)
+    shipped = next((run for run in reversed(ledger["runs"]) if run["shipped"]), None)
+    compared = ("GrabCut", "Berkeley")
+    entry["shipped"] = shipped is None or all(
+        dataset in entry["noc90_after"] and entry["noc90_after"][dataset] < shipped["noc90_after"][dataset]
+        for dataset in compared)
+    verdict = ("beats" if entry["shipped"] else "does NOT beat") + (
+        f" the shipped {shipped['model']} on NoC@90 " + ", ".join(
+            f"{d} {entry['noc90_after'].get(d, float('nan')):.2f} vs {shipped['noc90_after'][d]:.2f}" for d in compared)
+        if shipped else " (no shipped model yet)")
+    print(f"{name} {verdict}", flush=True)
+    if not args.no_ledger:
+        ledger["runs"] = [run for run in ledger["runs"] if run["model"] != name] + [entry]
+        with open(LEDGER_PATH + ".tmp", "w") as handle:
+            json.dump(ledger, handle, indent=2)
+            handle.write("\n")
+        os.replace(LEDGER_PATH + ".tmp", LEDGER_PATH)
     card = write_card(args, name, net, checkpoint, checkpoint_path, train_config, report, fp32, fp16_note,
-                      fp16_report, curve_data, plotted, timing, fp32_table)
+                      fp16_report, curve_data, plotted, timing, fp32_table,
+                      [run for run in ledger["runs"] if run["model"] != name] + [entry])
     card_path = os.path.join(args.models_dir, name + ".md")
     with open(card_path, "w") as handle:
         handle.write(card)
@@ -232,7 +294,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 
 def write_card(args, name, net, checkpoint, checkpoint_path, train_config, report, fp32, fp16_note, fp16_report,
-               curve_data, plotted, timing, fp32_table) -> str:
+               curve_data, plotted, timing, fp32_table, runs: Sequence[Dict] = ()) -> str:
     config = net.config
     size_px = config.img_size
     params = sum(p.numel() for k, p in net.used_state_dict().items())
@@ -292,6 +354,11 @@ def write_card(args, name, net, checkpoint, checkpoint_path, train_config, repor
         "448 and for a small fraction of the paper's steps, with a higher learning rate to make the short run "
         "count. The ONNX graph is exported at the training size.",
     ]
+    if runs:
+        lines += ["", "## Every training run behind these weights", "",
+                  "From `python/simpleclick/training/ledger.json` (NoC@90 by the project's evaluator, flip on, "
+                  "20 clicks; 'before' is the model the run started from):", ""]
+        lines += ledger_table(runs)
     history_path = os.path.join(args.run, "run-history.md")  # what happened to the run (stops, budget changes)
     if os.path.exists(history_path):
         with open(history_path) as handle:

@@ -1,38 +1,60 @@
 #!/usr/bin/env bash
-# The whole training run in one command: pack the data, train, export + evaluate + model card.
-#   python/simpleclick/training/run_all.sh                  (from the repository root)
-# Settings (environment): RUN (run folder, default runs/main-xtiny-narrow-256), HOURS (training budget, default 3.6),
-# SIZE (S, default 256), LAYOUT (narrow|official, default narrow), DEVICE (cpu|cuda), BATCH (default 8),
-# EXTRA (more train.py options). Re-running resumes an unfinished run in RUN.
+# The whole recipe of the embedded default model in one command: pack the data, train from scratch, fine-tune,
+# then export + evaluate + model card.
+#   python/simpleclick/training/run_all.sh                                  (from the repository root)
+#   FROM=models/<shipped>.onnx python/simpleclick/training/run_all.sh       (only a new fine-tuning stage, from the
+#                                                                             shipped weights: the daily continuation)
+# Stages (each resumes when re-run; a finished stage is skipped):
+#   1. scratch: S=256, HOURS (default 3.6) on the pack at longest side 352 with the first run's source weights;
+#   2. fine-tune: S=FT_SIZE (default 320), FT_HOURS (default 2.1) on the native-resolution pack, whole objects
+#      weighted up, from stage 1's final.pth or from FROM.
+# Settings (environment): RUN (folder prefix, default runs/main-xtiny-narrow), DEVICE (cpu|cuda), BATCH (default 8),
+# SEED (fine-tuning seed, default 2), EXTRA (more train.py options for the fine-tuning stage).
 set -euo pipefail
 REPO="$(cd "$(dirname "$0")/../../.." && pwd)"
-RUN="${RUN:-runs/main-xtiny-narrow-256}"
+RUN="${RUN:-runs/main-xtiny-narrow}"
 HOURS="${HOURS:-3.6}"
-SIZE="${SIZE:-256}"
-LAYOUT="${LAYOUT:-narrow}"
+FT_SIZE="${FT_SIZE:-320}"
+FT_HOURS="${FT_HOURS:-2.1}"
 DEVICE="${DEVICE:-cpu}"
 BATCH="${BATCH:-8}"
+SEED="${SEED:-2}"
 PY=/usr/bin/python3
 export OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=1
 case "$RUN" in /*) RUN_ABS="$RUN" ;; *) RUN_ABS="$REPO/$RUN" ;; esac
 cd "$REPO/python"
+LAYOUT=(--neck-dims 48,96,144,192 --head-channels 64 --model-name xtiny-narrow --center-click-prob 0.2
+        --batch-size "$BATCH" --device "$DEVICE" --checkpoint-every-min 10)
 
-if [ ! -f "$REPO/build/train-pack.bin" ]; then
-  $PY -m simpleclick.training.pack_data --out "$REPO/build/train-pack.bin"
-fi
-
-LAYOUT_ARGS=()
-if [ "$LAYOUT" = "narrow" ]; then
-  LAYOUT_ARGS=(--neck-dims 48,96,144,192 --head-channels 64 --model-name xtiny-narrow)
-fi
-if [ -f "$RUN_ABS/checkpoints/last.pth" ]; then
-  if [ ! -f "$RUN_ABS/checkpoints/final.pth" ]; then
-    $PY -m simpleclick.training.train --run "$RUN_ABS" --resume
+# train RUN_DIR ARGS...: start the run, or resume it when it has a checkpoint and no final.pth yet.
+train() {
+  local run="$1"; shift
+  if [ -f "$run/checkpoints/final.pth" ]; then return 0; fi
+  if [ -f "$run/checkpoints/last.pth" ]; then
+    $PY -m simpleclick.training.train --run "$run" --resume
+  else
+    $PY -m simpleclick.training.train --run "$run" "$@"
   fi
+}
+
+NATIVE_PACK="$REPO/build/train-pack-native.bin"
+[ -f "$NATIVE_PACK" ] || $PY -m simpleclick.training.pack_data --out "$NATIVE_PACK" --max-side 1024
+
+if [ -n "${FROM:-}" ]; then
+  START="$(cd "$REPO" && realpath "$FROM")"
+  FT_RUN="$RUN_ABS-ft-$(date -u +%Y%m%d)-s$SEED"
 else
-  $PY -m simpleclick.training.train --run "$RUN_ABS" --size "$SIZE" --time-budget-h "$HOURS" \
-    --batch-size "$BATCH" --device "$DEVICE" --lr 2e-4 --warmup-steps 300 --center-click-prob 0.2 \
-    --checkpoint-every-min 15 --snapshot-every-min 60 "${LAYOUT_ARGS[@]}" ${EXTRA:-}
+  SCRATCH_PACK="$REPO/build/train-pack.bin"
+  [ -f "$SCRATCH_PACK" ] || $PY -m simpleclick.training.pack_data --out "$SCRATCH_PACK" --max-side 352
+  SCRATCH_WEIGHTS='{"BSDS500": 0.30, "CCP": 0.15, "coco128-seg": 0.15, "WeizmannSED": 0.10, "WeizmannHorse": 0.07, "copy-paste": 0.13, "synthetic": 0.10}'
+  train "$RUN_ABS-256" --size 256 --time-budget-h "$HOURS" --lr 2e-4 --warmup-steps 300 --pack "$SCRATCH_PACK" \
+    --source-weights "$SCRATCH_WEIGHTS" --whole-layer-probs '{}' "${LAYOUT[@]}"
+  START="$RUN_ABS-256/checkpoints/final.pth"
+  FT_RUN="$RUN_ABS-ft-$FT_SIZE"
 fi
 
-$PY -m simpleclick.training.finish --run "$RUN_ABS"
+train "$FT_RUN" --size "$FT_SIZE" --time-budget-h "$FT_HOURS" --lr 1e-4 --warmup-steps 100 --seed "$SEED" \
+  --pack "$NATIVE_PACK" --init-weights "$START" "${LAYOUT[@]}" ${EXTRA:-}
+
+# Export, evaluate, card; says whether the run beats the shipped model (ship only then).
+$PY -m simpleclick.training.finish --run "$FT_RUN"

@@ -65,9 +65,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--snapshot-every-min", type=float, default=defaults.snapshot_every_min)
     parser.add_argument("--log-every-s", type=float, default=None)
     parser.add_argument("--source-weights", default=None, help='JSON, e.g. {"BSDS500": 0.5, "synthetic": 0.5}')
+    parser.add_argument("--whole-layer-probs", default=None,
+                        help='JSON, per dataset the probability of taking the target from the whole-object layer, '
+                             'e.g. {"CCP": 0.5} (the default); {} picks objects uniformly')
     parser.add_argument("--init-weights", default=None,
-                        help="start from these weights: a trainer checkpoint or an official SimpleClick .pth of the "
-                             "same layout (the position embedding is resized when S differs); give another --seed "
+                        help="start from these weights: a trainer checkpoint, a model exported by this toolchain "
+                             "(models/*.onnx) or an official SimpleClick .pth of the same layout (the position embedding is resized when S differs); give another --seed "
                              "than the source run's to draw new samples")
     reexec_with_passive_openmp("simpleclick.training.train", argv)
     args = parser.parse_args(argv)
@@ -103,6 +106,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         )
         if args.source_weights:
             config.source_weights = {k: float(v) for k, v in json.loads(args.source_weights).items()}
+        if args.whole_layer_probs is not None:
+            config.whole_layer_probs = {k: float(v) for k, v in json.loads(args.whole_layer_probs).items()}
     if not os.path.exists(config.pack):
         print(f"training pack {config.pack} not found: build it with python3 -m simpleclick.training.pack_data",
               file=sys.stderr)

@@ -29,9 +29,10 @@ import numpy as np
 import torch
 
 from ..checkpoint import CheckpointError, load_official_checkpoint
-from ..network import SimpleClickNet, build_network, resize_pos_embed_grid
+from ..network import SimpleClickNet, build_network, is_unused_key, resize_pos_embed_grid
+from ..onnx_weights import read_onnx_weights
 from ..variants import NetworkConfig, get_variant
-from .batches import DEFAULT_SOURCE_WEIGHTS, SampleDataset, SampleOptions
+from .batches import DEFAULT_SOURCE_WEIGHTS, DEFAULT_WHOLE_LAYER_PROBS, SampleDataset, SampleOptions
 from .click_raster import click_maps_for
 from .click_sampler import ClickSamplerOptions, next_error_click
 from .loss import normalized_focal_loss
@@ -70,6 +71,7 @@ class TrainConfig:
     snapshot_every_min: float = 60.0
     log_every_s: float = 60.0
     source_weights: Dict[str, float] = field(default_factory=lambda: dict(DEFAULT_SOURCE_WEIGHTS))
+    whole_layer_probs: Dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WHOLE_LAYER_PROBS))
     model_name: Optional[str] = None  # variant name written into the exported metadata
     network_overrides: Optional[Dict] = None  # any other NetworkConfig field (tests use tiny networks)
     init_weights: Optional[str] = None  # fine-tuning: weights to start from (see load_initial_weights)
@@ -94,13 +96,16 @@ class TrainConfig:
 
     def sample_options(self) -> SampleOptions:
         return SampleOptions(size_px=self.size_px, source_weights=dict(self.source_weights),
+                             whole_layer_probs=dict(self.whole_layer_probs),
                              max_extra_clicks=self.max_extra_clicks,
                              clicks=ClickSamplerOptions(center_click_prob=self.center_click_prob))
 
     @staticmethod
     def from_dict(data: Dict) -> "TrainConfig":
         known = set(TrainConfig.__dataclass_fields__)
-        return TrainConfig(**{k: v for k, v in data.items() if k in known})
+        values = {k: v for k, v in data.items() if k in known}
+        values.setdefault("whole_layer_probs", {})  # runs saved before the option picked objects uniformly
+        return TrainConfig(**values)
 
 
 # ----- one training step -----------------------------------------------------------------------------------------
@@ -238,27 +243,37 @@ def network_from_checkpoint(path: str) -> Tuple[SimpleClickNet, Dict]:
     return net.eval(), checkpoint
 
 
-def load_initial_weights(net: SimpleClickNet, path: str) -> str:
-    """Fine-tuning: loads the weights of a trainer checkpoint or snapshot, or of an official-format SimpleClick
-    checkpoint (``sbd_vit_xtiny.pth``, ...), into ``net``. The layout must be the run's; only the input size may
-    differ, and then the stored position embedding is resized bicubically to the run's token grid (as the official
-    inference does at other sizes). Returns a line for the log; raises SystemExit with one line when the file does
-    not fit."""
+def _read_initial_state(path: str) -> Tuple[NetworkConfig, Dict[str, torch.Tensor], str]:
+    """(layout, state dict, description) of the weights in ``path``, whichever of the three formats it is."""
+    if path.lower().endswith(".onnx"):
+        try:
+            source, state, metadata = read_onnx_weights(path)
+        except CheckpointError as error:
+            raise SystemExit(f"--init-weights: {error}") from None
+        return source, state, (f"exported model {metadata.get('simpleclick.variant', source.name)} "
+                               f"S={source.img_size}, {metadata.get('simpleclick.training_samples', '?')} samples")
     try:
         checkpoint = load_checkpoint(path)
     except Exception:  # noqa: BLE001 - not our format (or unreadable): the official loader says which
         checkpoint = None
     if isinstance(checkpoint, dict) and checkpoint.get("format") == CHECKPOINT_FORMAT:
         source = NetworkConfig.from_dict(checkpoint["network_config"])
-        state = checkpoint["state_dict"]
-        described = f"trainer checkpoint at step {checkpoint.get('step')}"
-    else:
-        try:
-            official, info = load_official_checkpoint(path)
-        except CheckpointError as error:
-            raise SystemExit(f"--init-weights: {error}") from None
-        source, state = info["config"], official.state_dict()
-        described = f"official-format checkpoint ({info['variant']})"
+        return source, checkpoint["state_dict"], f"trainer checkpoint at step {checkpoint.get('step')}"
+    try:
+        official, info = load_official_checkpoint(path)
+    except CheckpointError as error:
+        raise SystemExit(f"--init-weights: {error}") from None
+    return info["config"], official.state_dict(), f"official-format checkpoint ({info['variant']})"
+
+
+def load_initial_weights(net: SimpleClickNet, path: str) -> str:
+    """Fine-tuning: loads the weights of a trainer checkpoint or snapshot, of a model exported by this toolchain
+    (``models/*.onnx``: the shipped default is always a valid start), or of an official-format SimpleClick
+    checkpoint (``sbd_vit_xtiny.pth``, ...), into ``net``. The layout must be the run's; only the input size may
+    differ, and then the stored position embedding is resized bicubically to the run's token grid (as the official
+    inference does at other sizes). Returns a line for the log; raises SystemExit with one line when the file does
+    not fit."""
+    source, state, described = _read_initial_state(path)
     target = net.config
     if not dataclasses.replace(source, img_size=target.img_size).same_layout(target):
         raise SystemExit(f"--init-weights: {os.path.basename(path)} holds a {source.name} network whose layout differs "
@@ -272,7 +287,11 @@ def load_initial_weights(net: SimpleClickNet, path: str) -> str:
                                      (target.grid_size, target.grid_size))
         state["backbone.pos_embed"] = torch.cat([stored[:, :1], grid.reshape(1, -1, stored.shape[-1])], dim=1)
         described += f", position embedding resized from S={source.img_size} to S={target.img_size}"
-    net.load_state_dict({k: v.to(torch.float32) for k, v in state.items()}, strict=True)
+    # An exported model holds only the parameters that reach the output; the others keep their built values.
+    strict = not path.lower().endswith(".onnx")
+    missing, _ = net.load_state_dict({k: v.to(torch.float32) for k, v in state.items()}, strict=strict)
+    if any(not is_unused_key(key) for key in missing):
+        raise SystemExit(f"--init-weights: {os.path.basename(path)} lacks {[k for k in missing if not is_unused_key(k)]}")
     return f"initial weights: {path} ({described})"
 
 
