@@ -2,6 +2,11 @@
 forward outputs (tests/fixtures/official-v1.0-small, made by tools/make_official_model_fixture.py): logits of +-30,
 2x2 attention windows, random norm weights and biases, an official CrossEntropyLoss pickled in the config."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
@@ -13,6 +18,8 @@ from simpleclick.click_maps import draw_disks
 from simpleclick.export import export_onnx, load_network_from_onnx, read_onnx_metadata, run_onnx_in_node
 from simpleclick.parity import check_logits
 from simpleclick.variants import official_global_blocks
+
+GENERATOR = Path(__file__).resolve().parents[1] / "tools" / "make_official_model_fixture.py"
 
 
 @pytest.fixture(scope="module")
@@ -76,3 +83,20 @@ def test_export_with_default_settings_reproduces_the_official_forward(loaded, of
     back = load_network_from_onnx(result.path)
     for key, tensor in net.used_state_dict().items():
         assert torch.equal(back.state_dict()[key], tensor), key
+
+
+OFFICIAL_GIT = os.environ.get("SIMPLECLICK_OFFICIAL_GIT", "/work/.mirror/uncbiag+SimpleClick/repo")
+
+
+@pytest.mark.skipif(not os.path.isdir(OFFICIAL_GIT), reason="needs a checkout or mirror of uncbiag/SimpleClick "
+                    "(SIMPLECLICK_OFFICIAL_GIT)")
+def test_fixture_is_reproduced_by_its_generator(official, tmp_path):
+    # A subprocess: the generator installs stub modules (mmcv, timm, ...) that must not leak into this process.
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    done = subprocess.run([sys.executable, str(GENERATOR), "--official-git", OFFICIAL_GIT, "--out", str(tmp_path)],
+                          capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    again = np.load(tmp_path / "official-outputs.npz")
+    report = check_logits(official.logits, again["logits"], "regenerated official logits")
+    print(f"regenerated vs committed official logits: {report.describe()}")
+    assert np.array_equal(again["click_disks_u8"].astype(np.float32), official.click_maps[:, 1:])
