@@ -71,7 +71,7 @@ describe('ClickPredictor releases what it keeps of an image', () => {
     });
   }
 
-  it('gives (the crop is recomputed)', async () => {
+  it('gives the same result after releaseImage (the crop is recomputed)', async () => {
     const predictor = await ClickPredictor.create(new CountingModel());
     const image = makeImage(80, 60);
     const clicks = [{ xPx: 20, yPx: 20, isPositive: true }];
