@@ -5,15 +5,22 @@ runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, 
   ({ status, running }) => {
     process.exitCode = status;
     if (running === undefined) return;
+    let stopping = false;
     const stop = (signal: string) => {
-      process.stderr.write(`${signal}: stopping\n`);
+      if (stopping) {
+        // A second signal: the operator does not want to wait.
+        process.stderr.write(`${signal} again: exiting now\n`);
+        process.exit(1);
+      }
+      stopping = true;
+      process.stderr.write(`${signal}: stopping; finishing ${running.openRequests} open request(s)\n`);
       running.close().then(
         () => process.exit(0),
         () => process.exit(1),
       );
     };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
   },
   (error: unknown) => {
     process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -80,6 +80,16 @@ describe('parseCliArgs', () => {
     });
   });
 
+  it('reads the allow-list and the shutdown grace period', () => {
+    expect(parseCliArgs(['-m', 'x', '--allow-hosts', 'minio.internal:9000, 10.0.0.7', '--shutdown-grace', '2.5'])).toMatchObject({
+      options: { allowedHosts: ['minio.internal:9000', '10.0.0.7'], shutdownGraceMs: 2500 },
+    });
+    expect(parseCliArgs(['-m', 'x'], { SIMPLECLICK_ALLOWED_HOSTS: 'a.internal' })).toMatchObject({ options: { allowedHosts: ['a.internal'] } });
+    const plain = parseCliArgs(['-m', 'x']);
+    expect(plain.kind === 'serve' ? plain.options.host : 'not serve').toBeUndefined(); // serve's default: 127.0.0.1
+    expect(() => parseCliArgs(['-m', 'x', '--shutdown-grace', '-1'])).toThrow(/--shutdown-grace/);
+  });
+
   it('refuses malformed command lines', () => {
     const bad: [string[], RegExp][] = [
       [[], /--model/],
@@ -126,15 +136,28 @@ describe('runCli', () => {
     expect(missing.stderr()).toMatch(/^error: cannot read the model file/);
   });
 
-  it('starts the server (warning about an untrained model) and stops it', async () => {
+  // Issue 10 item 3: the default is loopback, and the log names the address really bound.
+  it('starts the server on 127.0.0.1 by default (warning about an untrained model) and stops it', async () => {
     const captured = captureIo();
-    const outcome = await runCli(['--model', UNTRAINED_TOY_MODEL_PATH, '--port', '0', '--host', '127.0.0.1', '--no-preload'], captured.io);
+    const outcome = await runCli(['--model', UNTRAINED_TOY_MODEL_PATH, '--port', '0', '--no-preload'], captured.io);
     expect(outcome.status).toBe(EXIT_OK);
     try {
       expect(captured.stderr()).toMatch(/UNTRAINED/);
-      expect(captured.stderr()).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+/);
+      expect(captured.stderr()).toMatch(new RegExp(`listening on http://127\\.0\\.0\\.1:${outcome.running?.port} \\(model_version`));
+      expect(captured.stderr()).not.toMatch(/without authentication/);
       const health = await fetch(`${outcome.running?.url}/health`);
       expect(((await health.json()) as { model_version: string }).model_version).toBe('toy-disk-memory-448');
+    } finally {
+      await outcome.running?.close();
+    }
+  });
+
+  it('--host 0.0.0.0 is logged as 0.0.0.0, with the no-auth warning', async () => {
+    const captured = captureIo();
+    const outcome = await runCli(['--model', UNTRAINED_TOY_MODEL_PATH, '--port', '0', '--host', '0.0.0.0', '--no-preload', '-q'], captured.io);
+    try {
+      expect(captured.stderr()).toMatch(new RegExp(`listening on http://0\\.0\\.0\\.0:${outcome.running?.port} \\(all interfaces; from this machine http://127\\.0\\.0\\.1:`));
+      expect(captured.stderr()).toMatch(/warn .*without authentication/);
     } finally {
       await outcome.running?.close();
     }

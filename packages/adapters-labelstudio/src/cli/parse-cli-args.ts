@@ -25,7 +25,8 @@ usage: simpleclick-labelstudio --model FILE.onnx [options]
 
   -m, --model FILE            SimpleClick ONNX model (env SIMPLECLICK_MODEL)
   -p, --port N                port to listen on (default 9090, env PORT)
-      --host ADDR             interface (default 0.0.0.0)
+      --host ADDR             interface (default 127.0.0.1: this machine only; 0.0.0.0 for all interfaces,
+                              e.g. in a container; without --basic-auth that logs a warning)
       --ls-url URL            Label Studio URL, for /data/upload, local-files and cloud images
                               (env LABEL_STUDIO_URL or LABEL_STUDIO_HOST)
       --ls-api-key KEY        Label Studio legacy API token, sent as "Token KEY" (a JWT here is taken as a
@@ -35,6 +36,11 @@ usage: simpleclick-labelstudio --model FILE.onnx [options]
       --local-files-root DIR  read /data/local-files/?d=... from this folder when the file is there
                               (Label Studio's LOCAL_FILES_DOCUMENT_ROOT; env LOCAL_FILES_DOCUMENT_ROOT)
       --basic-auth USER:PASS  require HTTP Basic auth (env BASIC_AUTH_USER and BASIC_AUTH_PASS)
+      --allow-hosts LIST      hosts (name[:port], comma-separated) that image downloads may reach although
+                              they are internal addresses; Label Studio and its redirects need no entry
+                              (env SIMPLECLICK_ALLOWED_HOSTS)
+      --shutdown-grace S      on SIGTERM/SIGINT, seconds open requests may take before their connections
+                              are cut (default 10)
       --regions KIND          auto (default: brush if the config has BrushLabels, else polygons), brush,
                               polygon, both
       --max-vertices N        polygon vertex budget per polygon
@@ -75,6 +81,8 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
         'ls-access-token': { type: 'string' },
         'local-files-root': { type: 'string' },
         'basic-auth': { type: 'string' },
+        'allow-hosts': { type: 'string' },
+        'shutdown-grace': { type: 'string' },
         regions: { type: 'string' },
         'max-vertices': { type: 'string' },
         'polygon-epsilon': { type: 'string' },
@@ -146,6 +154,12 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
   const imageCacheMb = optionalNumber(values['image-cache-mb'], '--image-cache-mb', 0);
   const stateCacheMb = optionalNumber(values['state-cache-mb'], '--state-cache-mb', 0);
   const localFilesRoot = values['local-files-root'] ?? nonEmpty(env.LOCAL_FILES_DOCUMENT_ROOT);
+  const allowHostsText = values['allow-hosts'] ?? nonEmpty(env.SIMPLECLICK_ALLOWED_HOSTS);
+  const allowedHosts = allowHostsText
+    ?.split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  const shutdownGraceS = optionalNumber(values['shutdown-grace'], '--shutdown-grace', 0);
   const mib = 1024 * 1024;
 
   const options: Omit<ServeOptions, 'log'> = {
@@ -159,6 +173,8 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
       ...(personalAccessToken !== undefined ? { personalAccessToken } : {}),
     },
     ...(localFilesRoot !== undefined ? { localFilesRoot } : {}),
+    ...(allowedHosts !== undefined && allowedHosts.length > 0 ? { allowedHosts } : {}),
+    ...(shutdownGraceS !== undefined ? { shutdownGraceMs: Math.round(shutdownGraceS * 1000) } : {}),
     regions: regions as RegionOutput,
     polygon: {
       ...(maxVertices !== undefined ? { maxVertices } : {}),

@@ -67,9 +67,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<CliOut
         `!! meaningless. Use it to try the plumbing; pass --model with a trained SimpleClick export.\n${'!'.repeat(78)}\n`,
     );
   }
-  const connection = command.options.labelStudio?.url ?? 'none (only http(s) and data: image URLs work)';
+  const connection = command.options.labelStudio?.url ?? "from /setup (Label Studio's hostname and token), else none";
+  // The address really bound (0.0.0.0 stays 0.0.0.0), and where to reach it from here when that differs.
+  const where = `http://${running.boundAddress}`;
   io.stderr.write(
-    `SimpleClick ML backend ${ADAPTER_VERSION} listening on ${running.url} (model_version ${running.backend.modelVersion}` +
+    `SimpleClick ML backend ${ADAPTER_VERSION} listening on ${where}` +
+      `${running.url !== where ? ` (all interfaces; from this machine ${running.url})` : ''} (model_version ${running.backend.modelVersion}` +
       `${metadata !== undefined ? `, ${metadata.variant} S=${metadata.inputSizePx}` : ''}); Label Studio: ${connection}\n`,
   );
   return { status: EXIT_OK, running };

@@ -8,6 +8,7 @@ export type BackendErrorCode =
   | 'NOT_FOUND'
   | 'METHOD_NOT_ALLOWED'
   | 'PAYLOAD_TOO_LARGE'
+  | 'CLIENT_CLOSED_REQUEST'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'LABEL_CONFIG'
   | 'IMAGE_URL'

@@ -45,6 +45,12 @@ export function createRequestListener(
     handle(request, response).catch((error: unknown) => {
       const failure = toBackendError(error);
       const where = `${request.method ?? '?'} ${pathOf(request)}`;
+      if (failure.code === 'CLIENT_CLOSED_REQUEST') {
+        // Not the backend's failure and nobody to answer: one line, no stack.
+        report('info', `${where}: ${failure.message}`);
+        response.destroy();
+        return;
+      }
       if (failure.status >= 500) report('error', `${where}: ${failure.status} ${failure.message}${stackOf(failure.cause)}`);
       else report('warn', `${where}: ${failure.status} ${failure.message}`);
       const headers: Record<string, string> = { ...failure.headers };
