@@ -224,11 +224,13 @@ export class SimpleClickBackend {
       );
     }
 
-    if (!context.keypoints.some((keypoint) => keypoint.isPositive) && context.box === undefined) {
-      // As the CVAT interactor (min_pos_points 1): negative clicks alone say what the object is not, and the model
-      // then answers a guess. Refused with a reason Label Studio shows, before any download or model run.
+    if (context.box === undefined && context.keypoints[0]?.isPositive === false) {
+      // As the SDK (NoPositiveClickError) and the CVAT interactor (min_pos_points 1): a negative click says what the
+      // object is not, so an object cannot start with one, and the model would only answer a guess. Refused with
+      // a reason Label Studio shows, before any download or model run.
       throw new InvalidClickError(
-        'only negative clicks: place a positive click on the object first (a click without Alt), or draw a box',
+        'no positive click yet: the first click on an object must be positive (a click without Alt), or draw a box; ' +
+          'negative clicks (Alt) only refine an object',
       );
     }
     const auth = this.#connections.forProject(request.projectId);
