@@ -38,8 +38,8 @@ def _add_export_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0, help="seed for --random-init (default 0)")
     parser.add_argument("--fp16", action="store_true",
                         help="store weights as float16 (half the file; computation stays float32)")
-    parser.add_argument("--training-data", help="training data for the metadata (default: read from the "
-                                                "official file name, e.g. sbd_* -> SBD, cocolvis_* -> COCO+LVIS)")
+    parser.add_argument("--training-data", help="training data for the metadata (default: the checkpoint's own "
+                                                "record, else guessed from an official file name and marked so)")
     parser.add_argument("--model-version", dest="model_version", help="model version for the metadata "
                                                                 "(default: the toolchain version)")
     parser.add_argument("--external-data", choices=("auto", "always", "never"), default="auto",
@@ -65,8 +65,9 @@ def _run_export(args: argparse.Namespace) -> int:
         if log:
             log(f"loading {args.checkpoint}")
         net, info = load_official_checkpoint(args.checkpoint)
-        metadata.update(trained=True, source=info["file_name"],
-                        training_data=args.training_data or info["training_data"])
+        # Whether and on what it was trained: the file's own record, else a marked file-name guess, else unknown.
+        provenance = info["provenance"].overridden(training_data=args.training_data)
+        metadata.update(source=info["file_name"], **provenance.export_metadata())
         if log:
             log(f"architecture {info['variant']} from {info['config_source']}: {info['config'].to_json()}")
     else:

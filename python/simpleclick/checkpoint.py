@@ -19,6 +19,7 @@ neither fail on a missing package nor run code while loading.
 
 The architecture comes from the config (never from the file name); without a usable config it is inferred from
 the state-dict shapes, failing clearly where shapes cannot decide (the number of heads of an unknown layout).
+Whether and on what the weights were trained is metadata only (:mod:`simpleclick.provenance`).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union
 import torch
 
 from .network import SimpleClickNet, empty_network
+from .provenance import checkpoint_provenance
 from .variants import VARIANTS, WINDOW_SIZE_PX, NetworkConfig, name_layout, official_global_blocks
 
 OFFICIAL_MODEL_CLASS = "isegm.model.is_plainvit_model.PlainVitModel"
@@ -45,8 +47,6 @@ SIMPLECLICK_KEY = "simpleclick"
 #: Keys that every SimpleClick state dict has (used to tell SimpleClick files from other models').
 SIGNATURE_KEYS = ("patch_embed_coords.proj.weight", "backbone.pos_embed", "backbone.patch_embed.proj.weight",
                   "neck.down_4.0.weight", "head.conv_seg.weight")
-#: Training data named by the official release's file-name prefixes (metadata only, never architecture).
-TRAINING_DATA_BY_PREFIX = (("cocolvis", "COCO+LVIS"), ("sbd", "SBD"))
 
 
 class CheckpointError(Exception):
@@ -302,14 +302,6 @@ def _shape_mismatches(net: SimpleClickNet, state: Mapping[str, torch.Tensor]) ->
     return "; ".join(parts) or None
 
 
-def _training_data_from_name(file_name: str) -> str:
-    lower = file_name.lower()
-    for prefix, label in TRAINING_DATA_BY_PREFIX:
-        if lower.startswith(prefix):
-            return label
-    return "unknown"
-
-
 # --------------------------------------------------------------------------------------------------------------
 # Public API
 # --------------------------------------------------------------------------------------------------------------
@@ -319,9 +311,11 @@ def load_official_checkpoint(path: Union[str, Path]) -> Tuple[SimpleClickNet, Di
 
     Returns ``(net, info)``: the network in eval mode (float32, CPU) and a dict with ``path``, ``file_name``,
     ``variant`` (released name or ``custom``), ``config`` (:class:`NetworkConfig`), ``config_source``
-    ("checkpoint config", "simpleclick config" or "state-dict shapes"), ``model_class``, ``training_data``
-    (from the official file-name prefix: metadata only), ``substituted_classes`` (foreign pickled classes
-    replaced by stand-ins) and ``extra_keys`` (other top-level entries of the file).
+    ("checkpoint config", "simpleclick config" or "state-dict shapes"), ``model_class``, ``provenance``
+    (:class:`~simpleclick.provenance.Provenance`: trained and training data, each from the file's own record or
+    marked as a file-name guess or unknown), ``trained`` and ``training_data`` (its values, for display),
+    ``substituted_classes`` (foreign pickled classes replaced by stand-ins) and ``extra_keys`` (other top-level
+    entries of the file).
 
     Raises:
         CheckpointError: missing, empty or truncated file; not a SimpleClick checkpoint; unknown architecture;
@@ -405,6 +399,7 @@ def load_official_checkpoint(path: Union[str, Path]) -> Tuple[SimpleClickNet, Di
     net = empty_network(net_config)
     converted = {k: v.detach().to(dtype=torch.float32, device="cpu") for k, v in state.items()}
     net.load_state_dict(converted, strict=True)
+    provenance = checkpoint_provenance(obj if "state_dict" in obj else {}, name)
     info = {
         "path": str(path),
         "file_name": name,
@@ -412,7 +407,9 @@ def load_official_checkpoint(path: Union[str, Path]) -> Tuple[SimpleClickNet, Di
         "config": net_config,
         "config_source": source,
         "model_class": model_class,
-        "training_data": _training_data_from_name(name),
+        "provenance": provenance,
+        "trained": provenance.trained,
+        "training_data": provenance.training_data,
         "substituted_classes": substituted,
         "extra_keys": extra_keys,
     }
@@ -447,9 +444,11 @@ def official_config(config: NetworkConfig) -> Dict[str, Any]:
 
 
 def save_official_checkpoint(net: SimpleClickNet, path: Union[str, Path],
-                             extra: Optional[Mapping[str, Any]] = None) -> Path:
+                             extra: Optional[Mapping[str, Any]] = None, *, trained: Optional[bool] = None,
+                             training_data: Optional[str] = None) -> Path:
     """Write ``net`` as an official-format checkpoint ``{'state_dict', 'config'}`` (plus ``'simpleclick'`` with
-    our config JSON, and any ``extra`` entries such as an epoch). Written to a temporary file and renamed.
+    our config JSON and, when given, whether and on what the weights were trained, which the loader reports as
+    the file's own record; and any ``extra`` entries such as an epoch). Written to a temporary file and renamed.
 
     The official loader can read the result when the layout follows the official global-block rule."""
     from . import __version__
@@ -461,6 +460,10 @@ def save_official_checkpoint(net: SimpleClickNet, path: Union[str, Path],
         "config": official_config(net.config),
         SIMPLECLICK_KEY: {"config": net.config.to_json(), "version": __version__},
     }
+    if trained is not None:
+        payload[SIMPLECLICK_KEY]["trained"] = bool(trained)
+    if training_data is not None:
+        payload[SIMPLECLICK_KEY]["training_data"] = str(training_data)
     for key, value in (extra or {}).items():
         if key in payload:
             raise ValueError(f"extra key {key!r} would overwrite a checkpoint entry")

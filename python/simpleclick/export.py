@@ -39,6 +39,7 @@ from .variants import VARIANTS, NetworkConfig, name_layout
 FORMAT_VERSION = "1"
 METADATA_PREFIX = "simpleclick."
 #: Metadata the caller must give (with or without the ``simpleclick.`` prefix): nothing in the network says them.
+#: ``trained`` may be None (unknown: the key is then left out, which the SDK reads as "not stated").
 REQUIRED_CALLER_KEYS = ("trained", "training_data", "source")
 #: Exported graphs must reproduce PyTorch's logits by :mod:`simpleclick.parity`'s criterion (onnxruntime-node vs
 #: PyTorch, CPU): max |diff| <= 1e-4 + 5e-5 x max |logit|, and masks differing only within that band of the threshold.
@@ -126,14 +127,18 @@ def build_metadata(config: NetworkConfig, size_px: int, metadata: Optional[Mappi
     from . import __version__
 
     given: Dict[str, str] = {}
+    stated = set()
     for key, value in (metadata or {}).items():
         full = key if key.startswith(METADATA_PREFIX) else METADATA_PREFIX + key
+        stated.add(full)
+        if value is None and full == METADATA_PREFIX + "trained":
+            continue  # unknown (e.g. an official file with no training record): the key is left out
         given[full] = _metadata_value(value)
-    missing = [k for k in REQUIRED_CALLER_KEYS if METADATA_PREFIX + k not in given]
+    missing = [k for k in REQUIRED_CALLER_KEYS if METADATA_PREFIX + k not in stated]
     if missing:
         raise ExportError(f"export metadata is missing {', '.join(missing)} (say whether and on what the weights "
                           f"were trained, and where they came from)")
-    trained = given[METADATA_PREFIX + "trained"]
+    trained = given.get(METADATA_PREFIX + "trained", "true")
     if trained not in ("true", "false"):
         raise ExportError(f"metadata 'trained' must be true or false, got {trained!r}")
     computed = {
@@ -438,8 +443,9 @@ def export_onnx(net: SimpleClickNet, out_path: Union[str, Path], size_px: int = 
             entry.key, entry.value = key, props[key]
         model.producer_name = "simpleclick"
         model.producer_version = props["simpleclick.version"]
+        trained_text = props.get("simpleclick.trained", "not stated")
         model.doc_string = (f"SimpleClick {props['simpleclick.variant']} interactive segmentation, S={size_px}, "
-                            f"trained={props['simpleclick.trained']} ({props['simpleclick.training_data']}); "
+                            f"trained={trained_text} ({props['simpleclick.training_data']}); "
                             "inputs image/click_maps [B,3,S,S] float32, output logits [B,1,S,S]")
         model.graph.name = "simpleclick"
 

@@ -38,7 +38,8 @@ def test_official_file_with_foreign_pickled_config_loads_strictly(xtiny_file):
     net, info = load_official_checkpoint(path)
     assert info["variant"] == "xtiny" and info["config_source"] == "checkpoint config"
     assert info["config"] == VARIANTS["xtiny"]
-    assert info["training_data"] == "SBD" and info["file_name"] == "sbd_vit_xtiny.pth"
+    assert info["training_data"] == "SBD (guessed from the file name)" and info["file_name"] == "sbd_vit_xtiny.pth"
+    assert info["trained"] is True and info["provenance"].trained_basis == "file-name guess"
     assert "isegm.model.modeling.transformer_helper.cross_entropy_loss.CrossEntropyLoss" in \
         info["substituted_classes"]
     for key, tensor in original.state_dict().items():
@@ -53,7 +54,9 @@ def test_official_files_of_other_layouts_load(tmp_path, name):
     path = write_official_checkpoint(tmp_path / f"cocolvis_{name}.pth", zero_state_dict(name), LAYOUTS[name])
     net, info = load_official_checkpoint(path)
     assert info["variant"] == name.replace("448", "")
-    assert info["training_data"] == "COCO+LVIS"
+    assert info["training_data"] == "COCO+LVIS (guessed from the file name)"
+    assert info["provenance"].training_data_basis == "file-name guess"
+    assert info["trained"] is None  # cocolvis_base448.pth is not a released name: nothing says it was trained
     assert {k: list(v.shape) for k, v in net.state_dict().items()} == reference_shapes(name)
 
 

@@ -39,7 +39,9 @@ def test_export_from_official_checkpoint(tmp_path):
 
     metadata = read_onnx_metadata(out)
     assert metadata["simpleclick.source"] == "cocolvis_vit_xtiny.pth"
-    assert metadata["simpleclick.training_data"] == "COCO+LVIS" and metadata["simpleclick.trained"] == "true"
+    assert metadata["simpleclick.training_data"] == "COCO+LVIS (guessed from the file name)"
+    assert metadata["simpleclick.trained"] == "true"  # a released official name: trained, by the same guess
+    assert metadata["simpleclick.trained_basis"] == metadata["simpleclick.training_data_basis"] == "file-name guess"
 
 
 def test_bad_inputs_give_one_line_and_no_file(tmp_path):

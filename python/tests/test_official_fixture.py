@@ -73,13 +73,15 @@ def test_network_reproduces_the_official_forward(loaded, official):
 def test_export_with_default_settings_reproduces_the_official_forward(loaded, official, tmp_path):
     net, info = loaded
     result = export_onnx(net, tmp_path / "official-small.onnx",
-                         metadata={"trained": False, "training_data": "none", "source": CHECKPOINT.name})
+                         metadata={"source": CHECKPOINT.name, **info["provenance"].export_metadata()})
     print(result.summary())
     ort_logits, _ = run_onnx_in_node(result.path, official.image, official.click_maps)
     report = check_logits(official.logits, ort_logits, "onnxruntime-node logits")
     print(f"ONNX in onnxruntime-node vs official forward: {report.describe()}")
     metadata = read_onnx_metadata(result.path)
     assert metadata["simpleclick.source"] == CHECKPOINT.name and len(metadata["simpleclick.weights_sha256"]) == 64
+    # An official file records no training and this name is not a released one: nothing is claimed.
+    assert "simpleclick.trained" not in metadata and metadata["simpleclick.training_data"] == "unknown"
     back = load_network_from_onnx(result.path)
     for key, tensor in net.used_state_dict().items():
         assert torch.equal(back.state_dict()[key], tensor), key
