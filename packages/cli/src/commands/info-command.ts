@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { MODEL_METADATA_KEYS, parseModelMetadata, readOnnxMetadataProps, SimpleClickError } from '@simpleclick/core';
-import { createNodeModel } from '@simpleclick/core/node';
+import { checkWeightsSha256, createNodeModel, readRegularFile, type WeightsChecksum } from '@simpleclick/core/node';
 import { Command } from 'commander';
 import { CommandError } from '../cli-errors';
 import type { CliIo } from '../cli-io';
@@ -14,7 +13,8 @@ export function addInfoCommand(program: Command, io: CliIo): void {
     .summary('print the metadata of a SimpleClick ONNX model')
     .description(
       'Prints the SimpleClick metadata_props of the model (variant, input size, training data, version...), its size ' +
-        'and sha256, and checks that onnxruntime-node loads it with the contract inputs and output.',
+        'and sha256, whether its weights match the sha256 recorded in simpleclick.weights_sha256, and checks that ' +
+        'onnxruntime-node loads it with the contract inputs and output.',
     )
     .argument('<model.onnx>', 'the model file')
     .option('--json', 'print the facts as one JSON object')
@@ -29,9 +29,10 @@ async function runInfo(modelPath: string, options: { json: boolean; check: boole
   const path = resolve(io.cwd, modelPath);
   let bytes: Uint8Array;
   try {
-    bytes = new Uint8Array(await readFile(path));
+    bytes = await readRegularFile(path, Number.MAX_SAFE_INTEGER);
   } catch (cause) {
-    const reason = (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (cause as Error).message;
+    const code = ((cause as Error).cause as NodeJS.ErrnoException | undefined)?.code;
+    const reason = code === 'ENOENT' ? 'no such file' : (cause as Error).message;
     throw new CommandError(`model file not found: ${modelPath} (${reason})`, { cause });
   }
   const props = readOnnxMetadataProps(bytes);
@@ -43,8 +44,13 @@ async function runInfo(modelPath: string, options: { json: boolean; check: boole
     if (!(error instanceof SimpleClickError)) throw error;
     contractProblem = error.message;
   }
+  const weights = checkWeightsSha256(bytes, props);
+  const weightsProblem =
+    weights.status === 'mismatch'
+      ? `the weights do not match ${MODEL_METADATA_KEYS.weightsSha256} (recorded ${weights.expected}, weights hash to ${weights.actual}): the file is damaged`
+      : undefined;
   let runtime: string | undefined;
-  if (options.check && contractProblem === undefined) {
+  if (options.check && contractProblem === undefined && weightsProblem === undefined) {
     const model = await createNodeModel(path);
     runtime = `onnxruntime-node loads it (${model.executionProviders.join(', ')}): inputs image, click_maps [B,3,${model.metadata.inputSizePx},${model.metadata.inputSizePx}], output logits`;
     await model.close();
@@ -52,7 +58,7 @@ async function runInfo(modelPath: string, options: { json: boolean; check: boole
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   if (options.json) {
     io.stdout.write(
-      `${JSON.stringify({ file: modelPath, sizeBytes: bytes.length, sha256, metadata: props, ...(metadata ? { parsed: { ...metadata, raw: undefined } } : {}), ...(contractProblem ? { contractProblem } : {}), ...(runtime ? { runtime } : {}) }, null, 2)}\n`,
+      `${JSON.stringify({ file: modelPath, sizeBytes: bytes.length, sha256, metadata: props, ...(metadata ? { parsed: { ...metadata, raw: undefined } } : {}), weightsSha256: weights, ...(contractProblem ? { contractProblem } : {}), ...(runtime ? { runtime } : {}) }, null, 2)}\n`,
     );
   } else {
     const known = new Set<string>(Object.values(MODEL_METADATA_KEYS));
@@ -60,6 +66,7 @@ async function runInfo(modelPath: string, options: { json: boolean; check: boole
       `file            ${modelPath}`,
       `size            ${(bytes.length / 1e6).toFixed(1)} MB (${bytes.length} bytes)`,
       `sha256          ${sha256}`,
+      `weights sha256  ${describeWeightsCheck(weights)}`,
     ];
     if (metadata) {
       lines.push(
@@ -80,6 +87,21 @@ async function runInfo(modelPath: string, options: { json: boolean; check: boole
     io.stdout.write(`${lines.join('\n')}\n`);
   }
   if (contractProblem) throw new CommandError(contractProblem);
+  if (weightsProblem) throw new CommandError(weightsProblem);
+}
+
+/** One line on the weights checksum (`simpleclick.weights_sha256`). */
+function describeWeightsCheck(weights: WeightsChecksum): string {
+  switch (weights.status) {
+    case 'match':
+      return `matches the recorded value (${weights.actual})`;
+    case 'mismatch':
+      return `MISMATCH: recorded ${weights.expected}, the weights hash to ${weights.actual} (the file is damaged)`;
+    case 'unverifiable':
+      return `recorded (${weights.expected}) but not checked: weights in external data or a storage this reader does not convert`;
+    case 'absent':
+      return 'not recorded (exported before simpleclick.weights_sha256): not checked';
+  }
 }
 
 /** Long values (the network config JSON) on one line, cut to stay readable. */

@@ -8,15 +8,16 @@ import {
   type PredictionResult,
   type PredictorPreset,
 } from '@simpleclick/core';
-import { decodeImageFile } from '@simpleclick/core/node';
+import { DEFAULT_DECODE_IMAGE_OPTIONS, decodeImageFile, ImageTooLargeError } from '@simpleclick/core/node';
 import { Command, Option } from 'commander';
 import { CommandError, UsageError } from '../cli-errors';
 import type { CliIo } from '../cli-io';
 import { describeModel, loadPredictor } from '../models/load-predictor';
 import { resolveModel } from '../models/resolve-model';
-import { checkClicksInside } from '../options/check-clicks';
+import { checkClicksInside, checkFirstClickPositive } from '../options/check-clicks';
+import { checkOutputIsNotInput } from '../options/check-output-path';
 import { collectClick } from '../options/parse-click';
-import { areaPx, integerAtLeast, numberInRange } from '../options/parse-number';
+import { areaPx, integerAtLeast, numberInRange, pixelLimit } from '../options/parse-number';
 import { DEFAULT_LABEL_STUDIO_NAMES, type LabelStudioResultType } from '@simpleclick/adapters-labelstudio';
 import { encodeMaskOutput, isTextFormat, MASK_FORMATS, usesPolygons, type MaskFormat } from '../output/mask-output';
 import { writeResult } from './write-output';
@@ -43,6 +44,10 @@ export interface SegmentArgs {
   readonly toName: string;
   readonly threads?: number;
   readonly quiet: boolean;
+  /** Largest image accepted, in pixels (Infinity: no limit). */
+  readonly maxPixels: number;
+  /** Allow `--out` to be the input image. */
+  readonly force: boolean;
 }
 
 /** Adds `segment` to the program. */
@@ -63,7 +68,14 @@ export function addSegmentCommand(program: Command, io: CliIo): void {
     .option('-m, --model <file.onnx>', 'SimpleClick ONNX model (default: the embedded default model)')
     .addOption(new Option('--preset <name>', 'predictor settings: interactive (flip off) or parity (official evaluation)').choices(['interactive', 'parity']).default('interactive'))
     .addOption(new Option('-f, --format <format>', 'output format').choices([...MASK_FORMATS]).default('png'))
-    .option('-o, --out <file>', 'output file (default: stdout)')
+    .option('-o, --out <file>', 'output file (default: stdout); written atomically (temporary file, then rename)')
+    .option('--force', 'allow --out to be the input image itself (replacing the photo with the mask)')
+    .option(
+      '--max-pixels <n>',
+      `largest image accepted, width x height ("none": no limit; default ${DEFAULT_DECODE_IMAGE_OPTIONS.maxPixels})`,
+      pixelLimit,
+      DEFAULT_DECODE_IMAGE_OPTIONS.maxPixels,
+    )
     .option('--threshold <p>', `mask = probability > p (default ${DEFAULT_MASK_THRESHOLD}, as the official evaluation)`, numberInRange(0, 1))
     .option('--keep-clicked-components', 'keep only the connected components under a positive click')
     .option('--fill-holes <area>', 'fill holes of at most <area> pixels ("all": every hole)', areaPx, 0)
@@ -105,6 +117,8 @@ export function addSegmentCommand(program: Command, io: CliIo): void {
           toName: options.toName as string,
           threads: options.threads as number | undefined,
           quiet: options.quiet === true,
+          maxPixels: options.maxPixels as number,
+          force: options.force === true,
         },
         io,
       );
@@ -119,7 +133,16 @@ async function runSegment(args: SegmentArgs, io: CliIo): Promise<void> {
   if (args.out === undefined && !isTextFormat(args.format) && io.stdoutIsTerminal) {
     throw new UsageError(`--format ${args.format} writes binary data: give --out FILE or redirect stdout`);
   }
-  const image = await decodeImageFile(resolve(io.cwd, args.imagePath));
+  await checkOutputIsNotInput(args.out, [{ path: args.imagePath, what: 'input image' }], io.cwd, args.force);
+  checkFirstClickPositive(args.clicks);
+  let image;
+  try {
+    image = await decodeImageFile(resolve(io.cwd, args.imagePath), { maxPixels: args.maxPixels });
+  } catch (error) {
+    // Only the pixel limit can be raised here (the byte limit of the file is the SDK's 1 GiB).
+    if (!(error instanceof ImageTooLargeError) || !/ pixels, limit is /.test(error.message)) throw error;
+    throw new CommandError(`${error.message} (raise the limit with --max-pixels N, or --max-pixels none)`, { cause: error });
+  }
   checkClicksInside(args.clicks, image.width, image.height);
   const model = await resolveModel(args.model, io.cwd, io.env);
   const loaded = await loadPredictor(model, { preset: args.preset, threads: args.threads }, io.stderr);

@@ -15,3 +15,18 @@ export function checkClicksInside(clicks: readonly Click[], width: number, heigh
     }
   }
 }
+
+/**
+ * The first click must be positive: `segment` predicts after every click in order, and the SDK refuses negative
+ * clicks on an object that has no mask yet (`NoPositiveClickError`: nothing says which object is meant). Checked
+ * before the model loads so the user gets the reason at once.
+ * @throws CommandError naming the click as typed.
+ */
+export function checkFirstClickPositive(clicks: readonly Click[]): void {
+  const first = clicks[0];
+  if (first !== undefined && !first.isPositive) {
+    throw new CommandError(
+      `the first --click must be positive (got ${formatClick(first)}): negative clicks only refine an object that a positive click chose`,
+    );
+  }
+}

@@ -36,3 +36,14 @@ export function areaPx(text: string): number {
   if (!Number.isSafeInteger(value)) throw new InvalidArgumentError('expected an area in pixels (an integer >= 0, or "all")');
   return value;
 }
+
+/** A pixel count limit: an integer >= 1, or `none` / `inf` for no limit (Infinity). */
+export function pixelLimit(text: string): number {
+  const trimmed = text.trim().toLowerCase();
+  if (trimmed === 'none' || trimmed === 'inf' || trimmed === 'infinity') return Infinity;
+  const value = /^\d+$/.test(trimmed) ? Number(trimmed) : NaN;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new InvalidArgumentError('expected a number of pixels (an integer >= 1, or "none" for no limit)');
+  }
+  return value;
+}

@@ -2,48 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { ModelLoadError, NonFiniteOutputError, WeightsChecksumError } from '../errors';
 import { MODEL_METADATA_KEYS } from '../model/model-metadata';
 import { readOnnxInitializerData } from '../model/onnx-initializer-data';
+import {
+  TINY_S32_INITIALIZER,
+  TINY_S32_WEIGHTS_SHA256,
+  withInitializerFloat,
+  withMetadataEntry,
+} from '../../test-support/onnx-edit';
 import { tinyGraphBytes, tinyGraphInputs, TINY_GRAPH_SIZE_PX } from '../../test-support/tiny-graph';
 import { createNodeModel } from './onnx-node';
 import { checkWeightsSha256, weightsSha256 } from './weights-sha256';
 
-/**
- * The value Python computes for the same file, pinning the definition across languages:
- * hashlib.sha256(b"".join(t.raw_data for t in onnx.load("tiny-s32.onnx").graph.initializer)).hexdigest()
- */
-const TINY_S32_WEIGHTS_SHA256 = 'c10a87cdca87d9bbab86d1d9866e22519d5fec6cb3fd68929f466600644923d1';
-
 const TYPED_FIELDS_MODEL_BASE64 =
   'CAg6swIKEgoDcmF3EgF5IghJZGVudGl0eRIBZyoVCAMQASIMAADAPwAAEMB2hN9QQgFmKhwIAxAHOhH///////////8BBYCAgICAIEIDaTY0KhUIAhADKgv9//////////8BZEICaTgqDQgCEAIqAwf/AUICdTgqFwgCEAUqDNT9/////////wGsAkIDaTE2Kg8IAhAKKgaA5gHo8wFCAWgqDAgDEAkqAwEAAUIBYioZCAIQC0IBZFIQmpmZmZmZuT8AAAAAAAAcwCoRCAIQDEIDdTMyWgaA0KzzDgEqFQgBEA1CA3U2NFoKhYCAgICAgICAASoXCAMQAUIDcmF3SgwAAIA/AAAAQAAAQEAqGAgCEAYqDf7//////////wHwogRCA2kzMmIPCgF5EgoKCAgBEgQKAggDQgIQEQ==';
 
-/** `bytes` with one more metadata_props entry (ModelProto field 14), appended as protobuf allows. */
-function withMetadataEntry(bytes: Uint8Array, key: string, value: string): Uint8Array {
-  const encoder = new TextEncoder();
-  const field = (number: number, payload: Uint8Array) => [...varint(number * 8 + 2), ...varint(payload.length), ...payload];
-  const entry = new Uint8Array([...field(1, encoder.encode(key)), ...field(2, encoder.encode(value))]);
-  return new Uint8Array([...bytes, ...field(14, entry)]);
-}
-
-function varint(value: number): number[] {
-  const out: number[] = [];
-  while (value >= 0x80) {
-    out.push((value % 0x80) | 0x80);
-    value = Math.floor(value / 0x80);
-  }
-  out.push(value);
-  return out;
-}
-
-/** A copy of `bytes` with float32 `value` written over the first element of initializer number `index`. */
-function withInitializerFloat(bytes: Uint8Array, index: number, value: number): Uint8Array {
-  const copy = new Uint8Array(bytes);
-  const raw = readOnnxInitializerData(copy).tensorBytes[index] as Uint8Array;
-  new DataView(raw.buffer, raw.byteOffset, 4).setFloat32(0, value, true);
-  return copy;
-}
-
-// tiny-s32.onnx initializers, in graph order: ramp [1,1,32,32], six, four, two, split_ones.
-const RAMP = 0;
-const TWO = 3;
+const RAMP = TINY_S32_INITIALIZER.ramp;
+const TWO = TINY_S32_INITIALIZER.two;
 
 describe('weights sha256 (simpleclick.weights_sha256)', () => {
   const plain = tinyGraphBytes('tiny-s32.onnx');
