@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BinaryMask, Click, RgbImage } from '@simpleclick/core';
+import { writeFileAtomic } from '@simpleclick/core/node';
 import { CommandError } from '../cli-errors';
 
 /** What the PyTorch reference bench (python/simpleclick/bench.py) reports. */
@@ -51,8 +52,9 @@ export async function runPythonReference(
     const rgbPath = join(directory, 'image.rgb');
     const clicksPath = join(directory, 'clicks.json');
     const maskPath = join(directory, 'mask.u8');
-    await writeFile(rgbPath, image.data);
-    await writeFile(clicksPath, JSON.stringify(clicks));
+    // The one file-writing helper of the project, here too (a private folder, but the same guarantees).
+    await writeFileAtomic(rgbPath, image.data);
+    await writeFileAtomic(clicksPath, JSON.stringify(clicks));
     const args = [
       '-m', 'simpleclick.bench',
       '--model', options.modelPath,
