@@ -88,6 +88,10 @@ describe('parseCliArgs', () => {
     const plain = parseCliArgs(['-m', 'x']);
     expect(plain.kind === 'serve' ? plain.options.host : 'not serve').toBeUndefined(); // serve's default: 127.0.0.1
     expect(() => parseCliArgs(['-m', 'x', '--shutdown-grace', '-1'])).toThrow(/--shutdown-grace/);
+    expect(parseCliArgs(['-m', 'x'], { SIMPLECLICK_DEVICE: 'cuda' })).toMatchObject({
+      options: { runtime: { executionProviders: ['cuda', 'cpu'], fallbackToCpu: true } },
+    });
+    expect(() => parseCliArgs(['-m', 'x', '--device', 'tpu'])).toThrow(/--device/);
   });
 
   it('refuses malformed command lines', () => {

@@ -51,6 +51,8 @@ usage: simpleclick-labelstudio --model FILE.onnx [options]
       --preset NAME           interactive (default) or parity (flip averaging: twice the model time)
       --threshold P           mask = probability > P (default 0.49)
       --threads N             onnxruntime threads (default: all cores)
+      --device cpu|cuda       cuda: onnxruntime's CUDA provider (needs its CUDA build and libraries, as in
+                              the GPU container), CPU when it cannot start (default cpu, env SIMPLECLICK_DEVICE)
       --max-image-pixels N    largest image accepted (default 40000000)
       --image-cache-mb N      memory for decoded images (default 512)
       --state-cache-mb N      memory for click states (default 256)
@@ -92,6 +94,7 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
         preset: { type: 'string' },
         threshold: { type: 'string' },
         threads: { type: 'string' },
+        device: { type: 'string' },
         'max-image-pixels': { type: 'string' },
         'image-cache-mb': { type: 'string' },
         'state-cache-mb': { type: 'string' },
@@ -145,6 +148,12 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
   }
 
   const threads = optionalInteger(values.threads, '--threads', 1);
+  const device = values.device ?? nonEmpty(env.SIMPLECLICK_DEVICE) ?? 'cpu';
+  if (device !== 'cpu' && device !== 'cuda') throw new UsageError(`--device must be cpu or cuda, got "${device}"`);
+  const runtime = {
+    ...(threads !== undefined ? { intraOpNumThreads: threads } : {}),
+    ...(device === 'cuda' ? { executionProviders: ['cuda', 'cpu'], fallbackToCpu: true } : {}),
+  };
   const maxVertices = optionalInteger(values['max-vertices'], '--max-vertices', 3);
   const polygonEpsilon = optionalNumber(values['polygon-epsilon'], '--polygon-epsilon', 0);
   const threshold = optionalNumber(values.threshold, '--threshold', 0, 1);
@@ -186,7 +195,7 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
       ...(removeIslands !== undefined ? { removeIslandsMaxAreaPx: removeIslands } : {}),
     },
     predictor: { preset: preset as PredictorPreset, ...(threshold !== undefined ? { maskThreshold: threshold } : {}) },
-    ...(threads !== undefined ? { runtime: { intraOpNumThreads: threads } } : {}),
+    ...(Object.keys(runtime).length > 0 ? { runtime } : {}),
     ...(maxImagePixels !== undefined ? { maxImagePixels } : {}),
     ...(imageCacheMb !== undefined ? { imageCacheBytes: Math.round(imageCacheMb * mib) } : {}),
     ...(stateCacheMb !== undefined ? { stateCacheBytes: Math.round(stateCacheMb * mib) } : {}),
