@@ -2,7 +2,6 @@ import {
   maskBoundingBox,
   maskToPolygons,
   polygonAreaPx,
-  toCvatInteractorResponse,
   type BinaryMask,
   type CvatInteractorResponse,
   type InclusiveBox,
@@ -10,7 +9,7 @@ import {
 } from '@simpleclick/core';
 
 /**
- * What the interactor answers: CVAT's `{mask, bounds}` (rows of 0/255 covering the inclusive bounds
+ * What the interactor answers: CVAT's `{mask, bounds}` (rows of 0/1 covering the inclusive bounds
  * `[x1, y1, x2, y2]`) plus `points`, the outline CVAT shows and turns into a polygon.
  */
 export interface CvatInteractorResult extends CvatInteractorResponse {
@@ -44,13 +43,28 @@ export function buildCvatResult(
   if (box === null) {
     const xPx = Math.min(mask.width - 1, Math.max(0, Math.floor(emptyAt.xPx)));
     const yPx = Math.min(mask.height - 1, Math.max(0, Math.floor(emptyAt.yPx)));
-    const empty = toCvatInteractorResponse(mask, { xMinPx: xPx, yMinPx: yPx, xMaxPx: xPx, yMaxPx: yPx });
-    const response = empty as CvatInteractorResponse;
+    const response = croppedResponse(mask, { xMinPx: xPx, yMinPx: yPx, xMaxPx: xPx, yMaxPx: yPx });
     return options.includePolygon ? { ...response, points: [] } : response;
   }
-  const response = toCvatInteractorResponse(mask, box) as CvatInteractorResponse;
+  const response = croppedResponse(mask, box);
   if (!options.includePolygon) return response;
   return { ...response, points: largestOuterRing(mask, box, options.polygon) };
+}
+
+/**
+ * CVAT's `{mask, bounds}` for the mask inside `box`, 1 for the object and 0 elsewhere. CVAT's UI reads the rows
+ * with `mask2Rle(mask.flat())`, which only compares neighbouring values, so 0/1 is read exactly as 0/255 is, in
+ * half the JSON where the object is (`1,` instead of `255,`); it places the crop with `bounds`.
+ */
+function croppedResponse(mask: BinaryMask, box: InclusiveBox): CvatInteractorResponse {
+  const { xMinPx, yMinPx, xMaxPx, yMaxPx } = box;
+  const rows: number[][] = [];
+  for (let y = yMinPx; y <= yMaxPx; y++) {
+    const row = new Array<number>(xMaxPx - xMinPx + 1);
+    for (let x = 0, i = y * mask.width + xMinPx; x < row.length; x++, i++) row[x] = mask.data[i] !== 0 ? 1 : 0;
+    rows.push(row);
+  }
+  return { mask: rows, bounds: [xMinPx, yMinPx, xMaxPx, yMaxPx] };
 }
 
 /** Outer ring of the largest polygon of the mask inside `box` (traced on the crop only), in image pixels. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Click, ObjectState } from '@simpleclick/core';
 import { orderClicks } from './click-order';
-import { findBestTrack, matchTrack, type ClickTrack } from './click-track';
+import { commonPrefixLength, findBestTrack, type ClickTrack } from './click-track';
 
 const pos = (xPx: number): Click => ({ xPx, yPx: 0, isPositive: true });
 const neg = (xPx: number): Click => ({ xPx, yPx: 0, isPositive: false });
@@ -16,23 +16,23 @@ describe('orderClicks', () => {
   });
 });
 
-describe('matchTrack / findBestTrack', () => {
-  it('reuses the leading clicks that are, sign by sign, the first points of the request lists', () => {
+describe('commonPrefixLength / findBestTrack', () => {
+  it('reuses the leading steps that are the leading clicks of the ordered request', () => {
     const history = track(pos(1), neg(4), pos(2));
-    expect(matchTrack(history, [pos(1), pos(2)], [neg(4)])).toMatchObject({ reusedSteps: 3, positivesUsed: 2, negativesUsed: 1 });
-    expect(matchTrack(history, [pos(1), pos(2), pos(3)], [neg(4), neg(5)])).toMatchObject({ reusedSteps: 3 });
-    expect(matchTrack(history, [pos(1)], [neg(4)])).toMatchObject({ reusedSteps: 2, positivesUsed: 1, negativesUsed: 1 });
-    expect(matchTrack(history, [pos(1), pos(9)], [neg(4)])).toMatchObject({ reusedSteps: 2 });
-    expect(matchTrack(history, [pos(2), pos(1)], [neg(4)])).toMatchObject({ reusedSteps: 0 });
+    expect(commonPrefixLength(history, [pos(1), neg(4), pos(2)])).toBe(3);
+    expect(commonPrefixLength(history, [pos(1), neg(4), pos(2), neg(5)])).toBe(3);
+    expect(commonPrefixLength(history, [pos(1), neg(4)])).toBe(2);
+    expect(commonPrefixLength(history, [pos(1), neg(4), pos(9)])).toBe(2);
+    expect(commonPrefixLength(history, [pos(2), neg(4)])).toBe(0);
     // Same position, other sign: not the same click.
-    expect(matchTrack(history, [], [neg(1)])).toMatchObject({ reusedSteps: 0 });
+    expect(commonPrefixLength(history, [neg(1)])).toBe(0);
   });
 
-  it('picks the track with the longest reusable run, the earliest on ties, none when nothing is shared', () => {
+  it('picks the track with the longest shared prefix, the earliest on ties, none when nothing is shared', () => {
     const tracks = [track(pos(1), neg(5)), track(pos(1), neg(4), pos(2)), track(pos(1), neg(4))];
-    expect(findBestTrack(tracks, [pos(1), pos(2)], [neg(4)])).toMatchObject({ trackIndex: 1, reusedSteps: 3 });
-    expect(findBestTrack(tracks, [pos(1)], [neg(4)])).toMatchObject({ trackIndex: 1, reusedSteps: 2 });
-    expect(findBestTrack(tracks, [pos(1)], [])).toMatchObject({ trackIndex: 0, reusedSteps: 1 });
-    expect(findBestTrack(tracks, [pos(7)], [])).toBeUndefined();
+    expect(findBestTrack(tracks, [pos(1), neg(4), pos(2)])).toEqual({ trackIndex: 1, reusedSteps: 3 });
+    expect(findBestTrack(tracks, [pos(1), neg(4)])).toEqual({ trackIndex: 1, reusedSteps: 2 });
+    expect(findBestTrack(tracks, [pos(1)])).toEqual({ trackIndex: 0, reusedSteps: 1 });
+    expect(findBestTrack(tracks, [pos(7)])).toBeUndefined();
   });
 });

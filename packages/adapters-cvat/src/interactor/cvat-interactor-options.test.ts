@@ -103,7 +103,8 @@ describe('CvatInteractor answers', () => {
     const { interactor } = await setUp();
     const box = [[30, 16], [70, 50]];
     const answer = await interactor.handle(body([], [], { obj_bbox: box }));
-    expect(answer.clicks).toEqual([{ xPx: 50, yPx: 33, isPositive: true }]);
+    // The box covers columns 30..69 and rows 16..49: its centre pixel is (49, 32).
+    expect(answer.clicks).toEqual([{ xPx: 49, yPx: 32, isPositive: true }]);
     const [x1, y1, x2, y2] = answer.result.bounds;
     expect(x1).toBeGreaterThanOrEqual(30);
     expect(y1).toBeGreaterThanOrEqual(16);

@@ -99,7 +99,7 @@ describe.skipIf(!HAVE_DEFAULT_MODEL)('CvatInteractor with the default model', ()
     expect(result.mask).toHaveLength(box.yMaxPx - box.yMinPx + 1);
     for (const row of result.mask) {
       expect(row).toHaveLength(box.xMaxPx - box.xMinPx + 1);
-      expect(row.every((v) => v === 0 || v === 255)).toBe(true);
+      expect(row.every((v) => v === 0 || v === 1)).toBe(true);
     }
     expect(maskOfResult(result, image.width, image.height).data).toEqual(expected.data);
     // The outline runs along pixel edges of the mask's box.
@@ -186,9 +186,34 @@ describe.skipIf(!HAVE_DEFAULT_MODEL)('CvatInteractor with the default model', ()
     const [both, runs] = await handle(interactor, request([p1, p2], [n1]));
     expect(runs).toBe(2);
     expect(both).toMatchObject({ kind: 'replayed', modelRuns: 2, reusedClicks: 1 });
-    // After the known p1 the new ones interleave starting with a positive: p2, n1.
-    expect(both.clicks).toEqual([click(p1, true), click(p2, true), click(n1, false)]);
+    // The answer is the interleaved order of the two lists (p1, n1, p2); p1's state is reused.
+    expect(both.clicks).toEqual([click(p1, true), click(n1, false), click(p2, true)]);
     expect(maskOfResult(both.result, 96, 64).data).toEqual((await reference(both.clicks)).data);
+  });
+
+  it('gives the same masks when two instances answer alternate clicks of one object as one instance does', async () => {
+    // A CVAT session: p1, then two negatives, then a positive, then another negative (each request carries every
+    // point so far). Replicas behind a load balancer see every other request.
+    const session: [[number, number][], [number, number][]][] = [
+      [[p1], []],
+      [[p1], [n1]],
+      [[p1], [n1, n2]],
+      [[p1, p2], [n1, n2]],
+      [[p1, p2], [n1, n2, [30, 50]]],
+    ];
+    const one = await newInteractor();
+    const replicas = [await newInteractor(), await newInteractor()];
+    const noCache = await newInteractor({ maxStateCacheBytes: 0, maxImageCacheBytes: 0 });
+    for (const [index, [pos, neg]] of session.entries()) {
+      const [single] = await handle(one, request(pos, neg));
+      const [alternate] = await handle(replicas[index % 2], request(pos, neg));
+      const [uncached] = await handle(noCache, request(pos, neg));
+      expect(alternate.result, `request ${index + 1}`).toEqual(single.result);
+      expect(uncached.result, `request ${index + 1}`).toEqual(single.result);
+      expect(alternate.clicks).toEqual(single.clicks);
+    }
+    // The caches saved work: the single instance ran fewer clicks than the uncached one.
+    expect(one.cacheStats.states.entries).toBe(1);
   });
 
   it('refuses bad requests with typed errors, before running anything, and keeps its caches as they were', async () => {
@@ -205,13 +230,14 @@ describe.skipIf(!HAVE_DEFAULT_MODEL)('CvatInteractor with the default model', ()
       [{ image: imageBase64, pos_points: 'p1', neg_points: [] }, 'INVALID_FORMAT'],
       [{ image: imageBase64, pos_points: [[1, 2, 3]], neg_points: [] }, 'INVALID_FORMAT'],
       [{ image: imageBase64, pos_points: [[1, Number.NaN]], neg_points: [] }, 'INVALID_FORMAT'],
-      [{ image: imageBase64, pos_points: [], neg_points: [n1] }, 'INVALID_FORMAT'],
+      [{ image: imageBase64, pos_points: [], neg_points: [n1] }, 'INVALID_CLICK'],
       [{ image: imageBase64, pos_points: [p1, p2, p1, p2], neg_points: [n1] }, 'INVALID_FORMAT'],
       [{ image: '!!not base64!!', pos_points: [p1], neg_points: [] }, 'INVALID_FORMAT'],
       [{ image: garbage, pos_points: [p1], neg_points: [] }, 'INVALID_IMAGE'],
       [{ image: truncated, pos_points: [p1], neg_points: [] }, 'INVALID_IMAGE'],
-      [request([[96, 10]], []), 'INVALID_CLICK'],
-      [request([p1], [[5, -0.5]]), 'INVALID_CLICK'],
+      [request([[97, 10]], []), 'INVALID_CLICK'],
+      [request([p1], [[5, -0.6]]), 'INVALID_CLICK'],
+      [request([[96.5, 10]], []), 'INVALID_CLICK'],
       [request([p1], [], { threshold: 1.5 }), 'INVALID_ARGUMENT'],
       [request([p1], [], { threshold: 'high' }), 'INVALID_ARGUMENT'],
     ];

@@ -6,17 +6,20 @@ import {
   InvalidImageError,
   SessionClosedError,
   cleanUpMask,
-  type BinaryMask,
+  cropRgbImage,
   type Click,
   type ModelMetadata,
   type ObjectState,
   type RgbImage,
+  type Roi,
 } from '@simpleclick/core';
 import { decodeImageBytes } from '@simpleclick/core/node';
 import { buildCvatResult, type CvatInteractorResult } from './build-response';
 import { orderClicks } from './click-order';
+import { boxCentreClick, boxCropRoi, boxPixels, clicksInCrop, pasteMask } from './box-crop';
 import { findBestTrack, type ClickStep, type ClickTrack } from './click-track';
-import { parseCvatInteractorRequest, type CvatBox, type CvatPoint, type ParsedCvatRequest } from './cvat-request';
+import { parseCvatInteractorRequest, type ParsedCvatRequest } from './cvat-request';
+import { pointToClick } from './request-clicks';
 import { decodeBase64Image, hashImageBytes } from './image-bytes';
 import { resolveInteractorOptions, type CvatInteractorOptions, type ImageDecoder } from './interactor-options';
 import { estimateStateBytes } from './state-bytes';
@@ -25,16 +28,19 @@ import { estimateStateBytes } from './state-bytes';
 export type InteractionKind =
   /** Every click was known: the answer comes from a cached state, the model did not run. */
   | 'cached'
-  /** The request extends a known click history by exactly one point: that point is the new click, one run. */
+  /** All ordered clicks but the last were known: one run, from the cached state (a normal CVAT click). */
   | 'incremental'
-  /** Several clicks of unknown order: they ran one by one in the replay order (after any known leading clicks). */
+  /** Several clicks ran, one by one in the replay order, after the longest known prefix (if any). */
   | 'replayed';
 
 /** The answer to one request and how it was computed. */
 export interface CvatInteraction {
   /** The body to send back to CVAT. */
   readonly result: CvatInteractorResult;
-  /** Every click of the answer, in the order the model saw them (the box centre first when a box was sent). */
+  /**
+   * Every click of the answer, in the order the model saw them, in frame pixels (the box centre first when a box
+   * was sent; points on the edge clamped into the frame).
+   */
   readonly clicks: readonly Click[];
   /** How many leading clicks came with their state from the cache. */
   readonly reusedClicks: number;
@@ -62,17 +68,15 @@ const STEP_OVERHEAD_BYTES = 64;
  * point so far, split into positives and negatives) and returns CVAT's answer (a mask cropped to its inclusive
  * bounds, and the outline as `points`).
  *
- * CVAT sends neither an object id nor the order of the clicks, but SimpleClick refines its previous mask click by
- * click, so the order matters. The interactor keeps, per frame (keyed by the SHA-256 of the encoded bytes), the
- * clicks it ran and the state after each:
- * - a request whose lists extend a kept history by exactly one point runs the model once, from the cached state:
- *   that point is the new click (this is every request of a normal CVAT session, which asks after each click);
- * - a request that equals a kept history or one of its prefixes (points removed from the end) runs nothing;
- * - otherwise the longest kept history consistent with the request is reused and the remaining points run one by
- *   one in the documented replay order ({@link ReplayOrder}): after a restart, a cache eviction, or when CVAT
- *   skipped requests (it sends only the latest points while a request is running).
- * The answer is a function of the click order only: a replay in the same order gives the same mask as the clicks
- * sent one at a time.
+ * CVAT sends neither an object id nor the order in which the two lists interleave, and SimpleClick refines its
+ * previous mask click by click. The answer is therefore defined by the request alone: the clicks run in the
+ * replay order ({@link ReplayOrder}: by default one positive, one negative, ... each list in its own order), so
+ * any instance, with or without caches, gives the same mask for the same request (several workers or replicas
+ * stay consistent; a restart changes nothing). The caches only save work: per frame (keyed by the SHA-256 of the
+ * encoded bytes) the interactor keeps the ordered clicks it ran with the state after each, and a request reuses
+ * the longest kept prefix of its ordered clicks. A normal CVAT session, which asks after each click, then costs one
+ * run per click whenever the new point comes last in the replay order (always when the user alternates signs or
+ * adds positives; a positive placed after extra negatives re-runs those negatives).
  *
  * Requests run one at a time in arrival order (the predictor is single-stream). Bad requests are refused before
  * anything runs and change no state.
@@ -190,47 +194,45 @@ export class CvatInteractor {
       checkDecodedImage(image);
     }
     const decodeMs = performance.now() - startMs;
-    const { positives, negatives, boxPx } = clicksOfRequest(request, image.width, image.height);
+    const { ordered, box, crop } = orderedClicksOfRequest(request, image.width, image.height, this.options.replayOrder);
+    // With a box the model sees a crop, so the states belong to that crop: it is part of the cache key.
+    const scope = crop === null ? key : `${key}|${crop.colMin},${crop.rowMin},${crop.colMax},${crop.rowMax}`;
+    const modelImage = crop === null ? image : cropRgbImage(image, crop);
+    const modelClicks = crop === null ? ordered : clicksInCrop(ordered, crop);
 
-    // The longest kept history the request agrees with, then the remaining points in the replay order.
-    const kept = this.#tracks.get(key)?.tracks ?? [];
-    const match = findBestTrack(kept, positives, negatives);
+    // The longest kept prefix of the ordered clicks, then the rest one by one.
+    const kept = this.#tracks.get(scope)?.tracks ?? [];
+    const match = findBestTrack(kept, modelClicks);
     const reused: ClickStep[] = match === undefined ? [] : kept[match.trackIndex].slice(0, match.reusedSteps);
-    const newClicks = orderClicks(
-      positives.slice(match?.positivesUsed ?? 0),
-      negatives.slice(match?.negativesUsed ?? 0),
-      this.options.replayOrder,
-    );
     const predictStartMs = performance.now();
     const steps = [...reused];
-    const clicks = reused.map((step) => step.click);
     let state: ObjectState | undefined = reused.at(-1)?.state;
-    for (const click of newClicks) {
-      clicks.push(click);
-      state = (await this.predictor.predict(image, clicks, state)).state;
-      steps.push({ click, state });
+    for (let count = reused.length + 1; count <= modelClicks.length; count++) {
+      state = (await this.predictor.predict(modelImage, modelClicks.slice(0, count), state)).state;
+      steps.push({ click: modelClicks[count - 1], state });
     }
+    const modelRuns = modelClicks.length - reused.length;
     const predictMs = performance.now() - predictStartMs;
     if (state === undefined) throw new InvalidClickError('the request has no click'); // parse guarantees one
 
     // Answer first, then commit: a failure leaves the caches untouched.
     const threshold = request.threshold ?? this.predictor.options.maskThreshold;
     let mask = state.toMask(threshold);
-    if (boxPx !== null) mask = clipMaskToBox(mask, boxPx);
-    if (this.options.cleanUp !== undefined) mask = cleanUpMask(mask, { ...this.options.cleanUp, clicks });
-    const result = buildCvatResult(mask, clicks[clicks.length - 1], this.options);
+    if (this.options.cleanUp !== undefined) mask = cleanUpMask(mask, { ...this.options.cleanUp, clicks: modelClicks });
+    if (crop !== null && box !== null) mask = pasteMask(mask, crop, image.width, image.height, box);
+    const result = buildCvatResult(mask, ordered[ordered.length - 1], this.options);
 
     this.#images.set(key, image, image.data.byteLength);
-    this.#keepTracks(key, kept, match?.trackIndex, steps, newClicks.length > 0);
+    this.#keepTracks(scope, kept, match?.trackIndex, steps, modelRuns > 0);
 
     let kind: InteractionKind = 'replayed';
-    if (newClicks.length === 0) kind = 'cached';
-    else if (newClicks.length === 1 && reused.length > 0) kind = 'incremental';
+    if (modelRuns === 0) kind = 'cached';
+    else if (modelRuns === 1 && reused.length > 0) kind = 'incremental';
     return {
       result,
-      clicks,
+      clicks: ordered,
       reusedClicks: reused.length,
-      modelRuns: newClicks.length,
+      modelRuns,
       kind,
       imageCacheHit,
       imageWidthPx: image.width,
@@ -265,70 +267,23 @@ export class CvatInteractor {
   }
 }
 
-/** Clicks of the request in image pixels, each list in its order; a box adds its centre as the first positive. */
-function clicksOfRequest(
+/**
+ * The request's clicks in frame pixels, in the replay order (edge points clamped into the frame); with a box, its
+ * centre click first, the box's pixels and the crop the model sees (see box-crop.ts).
+ */
+function orderedClicksOfRequest(
   request: ParsedCvatRequest,
   widthPx: number,
   heightPx: number,
-): { positives: Click[]; negatives: Click[]; boxPx: PixelBox | null } {
-  const toClick = (point: CvatPoint, isPositive: boolean, name: string): Click => {
-    const [xPx, yPx] = point;
-    if (!(xPx >= 0 && xPx < widthPx && yPx >= 0 && yPx < heightPx)) {
-      throw new InvalidClickError(`${name} (x=${xPx}, y=${yPx}) is outside the ${widthPx} x ${heightPx} image`);
-    }
-    return { xPx, yPx, isPositive };
-  };
-  const positives = request.positivePoints.map((point, i) => toClick(point, true, `pos_points[${i}]`));
-  const negatives = request.negativePoints.map((point, i) => toClick(point, false, `neg_points[${i}]`));
-  let boxPx: PixelBox | null = null;
-  if (request.box !== null) {
-    boxPx = pixelBox(request.box, widthPx, heightPx);
-    positives.unshift({ xPx: boxPx.centerXPx, yPx: boxPx.centerYPx, isPositive: true });
-  }
-  return { positives, negatives, boxPx };
-}
-
-/** The pixels a box covers (pixel-corner frame: `[x1, x2)` covers columns floor(x1) .. ceil(x2) - 1) and its centre. */
-interface PixelBox {
-  readonly colMin: number;
-  readonly colMax: number;
-  readonly rowMin: number;
-  readonly rowMax: number;
-  readonly centerXPx: number;
-  readonly centerYPx: number;
-}
-
-function pixelBox(box: CvatBox, widthPx: number, heightPx: number): PixelBox {
-  if (!(box.x2Px > 0 && box.x1Px < widthPx && box.y2Px > 0 && box.y1Px < heightPx)) {
-    throw new InvalidClickError(
-      `obj_bbox [${box.x1Px}, ${box.y1Px}, ${box.x2Px}, ${box.y2Px}] does not overlap the ${widthPx} x ${heightPx} image`,
-    );
-  }
-  const clamp = (value: number, max: number) => Math.min(max, Math.max(0, value));
-  const x1 = clamp(box.x1Px, widthPx);
-  const x2 = clamp(box.x2Px, widthPx);
-  const y1 = clamp(box.y1Px, heightPx);
-  const y2 = clamp(box.y2Px, heightPx);
-  const colMin = Math.min(widthPx - 1, Math.floor(x1));
-  const rowMin = Math.min(heightPx - 1, Math.floor(y1));
-  return {
-    colMin,
-    rowMin,
-    colMax: Math.max(colMin, Math.ceil(x2) - 1),
-    rowMax: Math.max(rowMin, Math.ceil(y2) - 1),
-    centerXPx: (x1 + x2) / 2,
-    centerYPx: (y1 + y2) / 2,
-  };
-}
-
-/** A copy of `mask` with every pixel outside the box cleared. */
-function clipMaskToBox(mask: BinaryMask, box: PixelBox): BinaryMask {
-  const data = new Uint8Array(mask.data.length);
-  for (let row = box.rowMin; row <= box.rowMax; row++) {
-    const from = row * mask.width + box.colMin;
-    data.set(mask.data.subarray(from, row * mask.width + box.colMax + 1), from);
-  }
-  return { width: mask.width, height: mask.height, data };
+  replayOrder: CvatInteractorOptions['replayOrder'],
+): { ordered: Click[]; box: Roi | null; crop: Roi | null } {
+  const positives = request.positivePoints.map((point, i) => pointToClick(point, true, widthPx, heightPx, `pos_points[${i}]`));
+  const negatives = request.negativePoints.map((point, i) => pointToClick(point, false, widthPx, heightPx, `neg_points[${i}]`));
+  const ordered = orderClicks(positives, negatives, replayOrder);
+  if (request.box === null) return { ordered, box: null, crop: null };
+  const box = boxPixels(request.box, widthPx, heightPx);
+  const withCentre = [boxCentreClick(box), ...ordered];
+  return { ordered: withCentre, box, crop: boxCropRoi(box, withCentre, widthPx, heightPx) };
 }
 
 function checkDecodedImage(image: RgbImage): void {

@@ -40,7 +40,11 @@ describe('parseCvatInteractorRequest', () => {
     expect(codeOf({ image: 'A', pos_points: [[1, '2']] })).toBe('INVALID_FORMAT');
     expect(codeOf({ image: 'A', pos_points: [[1, 1]], neg_points: null })).toBe('INVALID_FORMAT');
     expect(codeOf({ image: 'A', pos_points: [[1, Infinity]] })).toBe('INVALID_FORMAT');
-    expect(codeOf({ image: 'A', pos_points: [], neg_points: [[1, 1]] })).toBe('INVALID_FORMAT');
+    // Only negative points: refused with the reason (CVAT's UI never sends them: min_pos_points is 1).
+    expect(codeOf({ image: 'A', pos_points: [], neg_points: [[1, 1]] })).toBe('INVALID_CLICK');
+    expect(() => parseCvatInteractorRequest({ image: 'A', pos_points: [], neg_points: [[1, 1]] }, 10)).toThrow(
+      /no positive point.*min_pos_points 1.*negative points only refine/,
+    );
     expect(codeOf({ image: 'A', pos_points: [[1, 1], [2, 2]], neg_points: [[3, 3]] }, 2)).toBe('INVALID_FORMAT');
     expect(codeOf({ image: 'A', pos_points: [[1, 1]], obj_bbox: [[1, 1]] })).toBe('INVALID_FORMAT');
     expect(codeOf({ image: 'A', pos_points: [[1, 1]], threshold: -0.1 })).toBe('INVALID_ARGUMENT');

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, InvalidFormatError } from '@simpleclick/core';
+import { InvalidArgumentError, InvalidClickError, InvalidFormatError } from '@simpleclick/core';
 
 /** A point as CVAT sends it: `[x, y]` in image pixels of the original frame; fractional values happen. */
 export type CvatPoint = readonly [xPx: number, yPx: number];
@@ -47,8 +47,8 @@ export interface ParsedCvatRequest {
  *
  * @param maxPoints - most points accepted (positive plus negative): every point costs a model run on replay.
  * @throws InvalidFormatError for a body that is not a CVAT interactor request (missing or mistyped fields,
- *   a point that is not two finite numbers, no positive point and no box, more than `maxPoints` points);
- *   InvalidArgumentError for a threshold outside [0, 1].
+ *   a point that is not two finite numbers, more than `maxPoints` points); InvalidClickError for only negative
+ *   points (no positive point and no box); InvalidArgumentError for a threshold outside [0, 1].
  */
 export function parseCvatInteractorRequest(body: unknown, maxPoints: number): ParsedCvatRequest {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
@@ -68,7 +68,12 @@ export function parseCvatInteractorRequest(body: unknown, maxPoints: number): Pa
     throw new InvalidFormatError(`the request has ${count} points, at most ${maxPoints} are accepted`);
   }
   if (positivePoints.length === 0 && box === null) {
-    throw new InvalidFormatError('at least one positive point is needed (the function declares min_pos_points 1)');
+    // What CVAT itself expects: its UI sends nothing before min_pos_points (1) positives exist, so only-negative
+    // points come from other callers. Refused with a reason rather than a mask the model would make up.
+    throw new InvalidClickError(
+      'no positive point: an object starts with a positive point (the function declares min_pos_points 1); ' +
+        'negative points only refine it',
+    );
   }
   return { imageBase64: fields.image, positivePoints, negativePoints, box, threshold };
 }

@@ -98,9 +98,45 @@ export class ClickEchoModel implements SegmentationModel {
 export function maskOfResult(result: CvatInteractorResult, widthPx: number, heightPx: number): BinaryMask {
   const [x1, y1, x2, y2] = result.bounds;
   const data = new Uint8Array(widthPx * heightPx);
-  result.mask.forEach((row, dy) => row.forEach((value, dx) => (data[(y1 + dy) * widthPx + x1 + dx] = value === 255 ? 1 : 0)));
+  result.mask.forEach((row, dy) => row.forEach((value, dx) => (data[(y1 + dy) * widthPx + x1 + dx] = value === 1 ? 1 : 0)));
   if (result.mask.length !== y2 - y1 + 1 || result.mask.some((row) => row.length !== x2 - x1 + 1)) {
     throw new Error('mask rows do not cover the bounds');
   }
   return { width: widthPx, height: heightPx, data };
+}
+
+/**
+ * A large frame whose PNG is big (a noise of `noise` levels on every pixel defeats compression): an ellipse on a
+ * background, deterministic. 3840 x 2160 with noise 2 is about 4.5 MiB of base64, 1280 x 960 with noise 8 about 1.5.
+ */
+export function noisyFrame(widthPx: number, heightPx: number, noise: number): RgbImage {
+  const data = new Uint8Array(widthPx * heightPx * 3);
+  let seed = 1;
+  for (let y = 0; y < heightPx; y++) {
+    for (let x = 0; x < widthPx; x++) {
+      const inside = (x - widthPx / 2) ** 2 / (widthPx * widthPx * 0.04) + (y - heightPx / 2) ** 2 / (heightPx * heightPx * 0.06) < 1;
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      const n = (seed >> 16) % noise;
+      const i = (y * widthPx + x) * 3;
+      data[i] = (inside ? 200 : 40) + n;
+      data[i + 1] = (inside ? 150 : 70) + n;
+      data[i + 2] = ((x + y) % 40) + n;
+    }
+  }
+  return { width: widthPx, height: heightPx, data };
+}
+
+/**
+ * The body CVAT's lambda manager POSTs to an interactor, byte for byte: Python's `requests` with `json=payload`
+ * (json.dumps: ", " and ": " separators), keys in the order lambda_manager builds them; `threshold` only when the
+ * UI sent one (it does not for interactors); `obj_bbox` null unless the function declares startswith_box.
+ */
+export function cvatLambdaBody(imageBase64: string, pos: readonly (readonly number[])[], neg: readonly (readonly number[])[]): string {
+  const points = (list: readonly (readonly number[])[]) => `[${list.map((p) => `[${p.map(pythonNumber).join(', ')}]`).join(', ')}]`;
+  return `{"image": "${imageBase64}", "pos_points": ${points(pos)}, "neg_points": ${points(neg)}, "obj_bbox": null}`;
+}
+
+/** How Python's json.dumps writes a float that came from JavaScript (1 -> 1 for ints, 1.5 -> 1.5). */
+function pythonNumber(value: number): string {
+  return Number.isInteger(value) ? String(value) : String(value);
 }
