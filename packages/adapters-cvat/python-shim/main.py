@@ -7,7 +7,7 @@ import os
 import urllib.error
 import urllib.request
 
-SERVICE_URL = os.environ.get("SIMPLECLICK_CVAT_URL", "http://simpleclick-cvat:8080/")
+SERVICE_URL = os.environ.get("SIMPLECLICK_CVAT_URL", "http://simpleclick-cvat:8571/")
 TIMEOUT_S = float(os.environ.get("SIMPLECLICK_CVAT_TIMEOUT_S", "60"))
 
 

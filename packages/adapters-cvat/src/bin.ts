@@ -5,8 +5,13 @@ main(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,
-  onListening: (_service, stop) => {
+  onListening: (_service, stop, settings) => {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop());
+    if (settings.stopWithStdin) {
+      // The nuclio handler holds our stdin open; when it dies (even by SIGKILL) the pipe closes and we stop.
+      process.stdin.once('close', () => void stop());
+      process.stdin.resume();
+    }
   },
 }).then(
   (status) => {

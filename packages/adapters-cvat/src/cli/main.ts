@@ -2,7 +2,7 @@ import { SimpleClickError } from '@simpleclick/core';
 import { createCvatInteractorFromFile } from '../interactor/create-interactor-from-file';
 import { startCvatHttpService, type RunningCvatHttpService } from '../http/http-service';
 import { ADAPTER_VERSION } from '../version';
-import { parseCliArgs, USAGE } from './parse-args';
+import { parseCliArgs, USAGE, type ServeSettings } from './parse-args';
 
 /** Where the command writes, and what it reads from its process. */
 export interface CliIo {
@@ -10,10 +10,10 @@ export interface CliIo {
   readonly stderr: { write(text: string): unknown };
   readonly env: Readonly<Record<string, string | undefined>>;
   /**
-   * Called once the service listens, with a function that stops it; the executable stops it on SIGINT and
-   * SIGTERM. main() resolves after the service stopped.
+   * Called once the service listens, with a function that stops it and the settings; the executable stops it on
+   * SIGINT and SIGTERM (and when stdin closes, with --stop-with-stdin). main() resolves after the service stopped.
    */
-  readonly onListening: (service: RunningCvatHttpService, stop: () => Promise<void>) => void;
+  readonly onListening: (service: RunningCvatHttpService, stop: () => Promise<void>, settings: ServeSettings) => void;
 }
 
 /** Exit statuses: 0 done, 1 the service could not start (model, port), 2 bad command line. */
@@ -46,7 +46,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   try {
     const interactor = await createCvatInteractorFromFile(settings.modelPath, {
       predictor: { preset: settings.preset },
-      ...(settings.threads === undefined ? {} : { model: { intraOpNumThreads: settings.threads } }),
+      model: {
+        ...(settings.threads === undefined ? {} : { intraOpNumThreads: settings.threads }),
+        ...(settings.executionProviders === undefined ? {} : { executionProviders: settings.executionProviders }),
+      },
       interactor: {
         replayOrder: settings.replayOrder,
         includePolygon: settings.includePolygon,
@@ -84,6 +87,6 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       stopping ??= service.close().then(() => resolve(EXIT_OK));
       return stopping;
     };
-    io.onListening(service, stop);
+    io.onListening(service, stop, settings);
   });
 }

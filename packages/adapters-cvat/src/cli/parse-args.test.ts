@@ -17,6 +17,7 @@ describe('parseCliArgs', () => {
         maxBodyBytes: 64 * 1024 * 1024,
         includePolygon: true,
         quiet: false,
+        stopWithStdin: false,
       },
     });
     const all = parseCliArgs(
@@ -37,6 +38,7 @@ describe('parseCliArgs', () => {
         maxPixels: 1000,
         includePolygon: false,
         quiet: true,
+        stopWithStdin: false,
       },
     });
     expect(parseCliArgs(['-h'], {})).toEqual({ kind: 'help' });

@@ -21,11 +21,15 @@ export interface ServeSettings {
   readonly stateCacheBytes?: number;
   readonly preset: PredictorPreset;
   readonly threads?: number;
+  /** onnxruntime-node execution providers in order (SIMPLECLICK_EXECUTION_PROVIDERS), default CPU. */
+  readonly executionProviders?: readonly string[];
   readonly replayOrder: ReplayOrder;
   readonly maxBodyBytes: number;
   readonly maxPixels?: number;
   readonly includePolygon: boolean;
   readonly quiet: boolean;
+  /** Stop when standard input closes: the nuclio handler that started the service is gone. */
+  readonly stopWithStdin: boolean;
 }
 
 /** Defaults of the command line. */
@@ -55,12 +59,14 @@ Options:
   --max-pixels N       largest frame, width * height (default 50000000)
   --no-polygon         answer without "points" (CVAT then traces the mask in the browser)
   --quiet              no request log on stderr
+  --stop-with-stdin    stop when standard input closes (the process that started the service is gone)
   -h, --help           this help
   --version            the package version
 
 Environment (defaults for the options above; a bad value is a startup error):
   SIMPLECLICK_MODEL, SIMPLECLICK_PRESET, SIMPLECLICK_THREADS, SIMPLECLICK_REPLAY_ORDER,
-  SIMPLECLICK_MAX_PIXELS, SIMPLECLICK_IMAGE_CACHE_MB, SIMPLECLICK_STATE_CACHE_MB
+  SIMPLECLICK_MAX_PIXELS, SIMPLECLICK_IMAGE_CACHE_MB, SIMPLECLICK_STATE_CACHE_MB,
+  SIMPLECLICK_EXECUTION_PROVIDERS (e.g. cuda,cpu)
 `;
 
 /**
@@ -86,6 +92,7 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
         'max-pixels': { type: 'string' },
         'no-polygon': { type: 'boolean' },
         quiet: { type: 'boolean' },
+        'stop-with-stdin': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -132,11 +139,13 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
       ...(envInteractor.maxStateCacheBytes === undefined ? {} : { stateCacheBytes: envInteractor.maxStateCacheBytes }),
       preset,
       ...(threads === undefined ? {} : { threads }),
+      ...(fromEnv.model?.executionProviders === undefined ? {} : { executionProviders: fromEnv.model.executionProviders }),
       replayOrder,
       maxBodyBytes: Math.floor(maxBodyMb * 1024 * 1024),
       ...(maxPixels === undefined ? {} : { maxPixels }),
       includePolygon: values['no-polygon'] !== true,
       quiet: values.quiet === true,
+      stopWithStdin: values['stop-with-stdin'] === true,
     },
   };
 }

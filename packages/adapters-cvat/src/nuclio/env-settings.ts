@@ -14,6 +14,7 @@ export const INTERACTOR_ENV_VARIABLES = Object.freeze({
   maxPixels: 'SIMPLECLICK_MAX_PIXELS',
   imageCacheMb: 'SIMPLECLICK_IMAGE_CACHE_MB',
   stateCacheMb: 'SIMPLECLICK_STATE_CACHE_MB',
+  executionProviders: 'SIMPLECLICK_EXECUTION_PROVIDERS',
 });
 
 /** The model path and interactor options a deployment sets through environment variables. */
@@ -26,7 +27,8 @@ export interface InteractorSettings {
  * Reads the settings of a deployed function from its environment: `SIMPLECLICK_MODEL` (model path, default
  * {@link DEFAULT_NUCLIO_MODEL_PATH}), `SIMPLECLICK_PRESET` (`interactive` or `parity`), `SIMPLECLICK_THREADS`
  * (onnxruntime intra-op threads), `SIMPLECLICK_REPLAY_ORDER` (`interleave` or `positives-first`),
- * `SIMPLECLICK_MAX_PIXELS`, `SIMPLECLICK_IMAGE_CACHE_MB`, `SIMPLECLICK_STATE_CACHE_MB`. Unset or empty means
+ * `SIMPLECLICK_MAX_PIXELS`, `SIMPLECLICK_IMAGE_CACHE_MB`, `SIMPLECLICK_STATE_CACHE_MB`, `SIMPLECLICK_EXECUTION_PROVIDERS`
+ * (onnxruntime-node providers in order, e.g. `cuda,cpu`). Unset or empty means
  * the default. Throws {@link InvalidArgumentError} naming the variable for a value that is not usable.
  */
 export function interactorSettingsFromEnv(env: Readonly<Record<string, string | undefined>>): InteractorSettings {
@@ -53,13 +55,22 @@ export function interactorSettingsFromEnv(env: Readonly<Record<string, string | 
     throw new InvalidArgumentError(`${names.replayOrder} must be "interleave" or "positives-first", got "${replayOrder}"`);
   }
   const threads = number(names.threads, true, 1);
+  // "cuda,cpu": onnxruntime-node providers in order of preference (core falls back to the CPU when one is missing).
+  const providers = read(names.executionProviders)?.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  if (providers !== undefined && (providers.length === 0 || providers.some((name) => !/^[a-z][a-z0-9-]*$/.test(name)))) {
+    throw new InvalidArgumentError(`${names.executionProviders} must be a comma-separated list such as "cuda,cpu"`);
+  }
+  const model =
+    threads === undefined && providers === undefined
+      ? undefined
+      : { ...(threads === undefined ? {} : { intraOpNumThreads: threads }), ...(providers === undefined ? {} : { executionProviders: providers }) };
   const imageCacheMb = number(names.imageCacheMb, false, 0);
   const stateCacheMb = number(names.stateCacheMb, false, 0);
   return {
     modelPath: read(names.model) ?? DEFAULT_NUCLIO_MODEL_PATH,
     options: {
       predictor: preset === undefined ? undefined : { preset: preset as PredictorPreset },
-      model: threads === undefined ? undefined : { intraOpNumThreads: threads },
+      model,
       interactor: {
         replayOrder: replayOrder as ReplayOrder | undefined,
         maxPixels: number(names.maxPixels, true, 1),

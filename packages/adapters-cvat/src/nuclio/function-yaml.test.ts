@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { REPO_ROOT } from '../test-support/fixtures';
 import { DEFAULT_NUCLIO_MODEL_PATH } from './env-settings';
+import { DEFAULT_SERVICE_PORT } from '../service-port';
 
 const PACKAGE_DIR = `${REPO_ROOT}packages/adapters-cvat/`;
 
@@ -44,7 +44,8 @@ function readLikeCvat(annotations: Record<string, unknown>) {
 }
 
 describe.each([
-  ['nuclio/function.yaml', 'nodejs'],
+  ['nuclio/function.yaml', 'python:3.11'],
+  ['nuclio/function-gpu.yaml', 'python:3.10'],
   ['python-shim/function.yaml', 'python:3.10'],
 ])('%s', (path, runtime) => {
   const config = load(path);
@@ -77,21 +78,54 @@ describe.each([
   });
 });
 
-describe('nuclio/function.yaml (Node.js runtime)', () => {
-  const config = load('nuclio/function.yaml');
+/** The python3 each base image brings (nuclio installs its wrapper's wheels for the runtime's version). */
+const PYTHON_OF_BASE_IMAGE: Record<string, string> = {
+  'node:20-bookworm-slim': 'python:3.11', // Debian 12
+  'nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04': 'python:3.10', // Ubuntu 22.04
+};
 
-  it('points at handler.js exports.handler, the model where the handler looks, and installs the packages', () => {
-    expect(config.spec.handler).toBe('handler:handler');
-    const handlerModule = createRequire(import.meta.url)(`${PACKAGE_DIR}nuclio/handler.js`) as Record<string, unknown>;
-    expect(typeof handlerModule.handler).toBe('function');
-    expect(typeof handlerModule.initContext).toBe('function');
+describe.each(['nuclio/function.yaml', 'nuclio/function-gpu.yaml'])('%s (Python handler + SimpleClick service)', (path) => {
+  const config = load(path);
+  const directives = config.spec.build.directives ?? {};
+  const runs = (phase: string) => (directives[phase] ?? []).filter((d) => d.kind === 'RUN').map((d) => d.value);
+
+  it('calls main.py handler, with the model where the service looks, one worker', () => {
+    expect(config.spec.handler).toBe('main:handler');
+    const main = readFileSync(`${PACKAGE_DIR}nuclio/main.py`, 'utf8');
+    expect(main).toMatch(/^def handler\(context, event\):/m);
+    expect(main).toMatch(/^def init_context\(context\):/m);
     expect(config.spec.env).toContainEqual({ name: 'SIMPLECLICK_MODEL', value: DEFAULT_NUCLIO_MODEL_PATH });
-    // glibc (onnxruntime-node and sharp binaries), Node >= 20 (the package's engines).
-    expect(config.spec.build.baseImage).toMatch(/^node:(2\d|[3-9]\d)[-.]/);
-    expect(config.spec.build.baseImage).not.toMatch(/alpine/);
-    const runs = (config.spec.build.directives?.postCopy ?? []).filter((d) => d.kind === 'RUN').map((d) => d.value);
-    expect(runs.some((command) => /^npm install\b.*--omit=dev/.test(command))).toBe(true);
-    // One worker: the click histories live in its memory.
     expect(Object.values(config.spec.triggers)[0].maxWorkers).toBe(1);
+    // CVAT's lambda manager waits 120 s: the function must answer (even a timeout) before that.
+    expect(Number.parseInt(config.spec.eventTimeout, 10)).toBeLessThanOrEqual(120);
+  });
+
+  it('builds on a Node 20 image with a python3 of the runtime\'s version, and installs with install.sh', () => {
+    expect(PYTHON_OF_BASE_IMAGE[config.spec.build.baseImage]).toBe(config.spec.runtime);
+    const node = [config.spec.build.baseImage, ...(directives.preCopy ?? []).map((d) => d.value)].join('\n');
+    expect(node).toMatch(/node:20-bookworm-slim/);
+    expect(runs('preCopy').join('\n')).toMatch(/apt-get install .*python3 python3-venv/);
+    // nuclio's build runs `python -m pip install` for its wrapper: a venv provides `python` and allows pip.
+    expect(directives.preCopy).toContainEqual({ kind: 'ENV', value: 'PATH=/opt/simpleclick-python/bin:$PATH' });
+    expect(runs('postCopy')).toEqual(['sh /opt/nuclio/install.sh']);
+  });
+});
+
+describe('nuclio/function-gpu.yaml', () => {
+  const config = load('nuclio/function-gpu.yaml');
+
+  it('asks for a GPU, the CUDA provider first (CPU as fallback) and installs onnxruntime-node CUDA 12 files', () => {
+    expect((config.spec as unknown as { resources: { limits: Record<string, unknown> } }).resources.limits['nvidia.com/gpu']).toBe(1);
+    expect(config.spec.env).toContainEqual({ name: 'SIMPLECLICK_EXECUTION_PROVIDERS', value: 'cuda,cpu' });
+    expect(config.spec.build.directives?.preCopy).toContainEqual({ kind: 'ENV', value: 'SIMPLECLICK_ONNXRUNTIME_INSTALL=cuda12' });
+    expect(config.metadata.name).not.toBe(load('nuclio/function.yaml').metadata.name);
+  });
+});
+
+describe('python-shim/function.yaml', () => {
+  it('points at a service port CVAT does not use (its traefik publishes 8080)', () => {
+    const url = load('python-shim/function.yaml').spec.env.find((v) => v.name === 'SIMPLECLICK_CVAT_URL')?.value ?? '';
+    expect(new URL(url).port).toBe(String(DEFAULT_SERVICE_PORT));
+    expect(readFileSync(`${PACKAGE_DIR}python-shim/main.py`, 'utf8')).toContain(`:${DEFAULT_SERVICE_PORT}/`);
   });
 });

@@ -146,5 +146,9 @@ describe('interactorSettingsFromEnv', () => {
     expect(() => interactorSettingsFromEnv({ SIMPLECLICK_PRESET: 'fast' })).toThrow(/SIMPLECLICK_PRESET/);
     expect(() => interactorSettingsFromEnv({ SIMPLECLICK_REPLAY_ORDER: 'random' })).toThrow(/SIMPLECLICK_REPLAY_ORDER/);
     expect(() => interactorSettingsFromEnv({ SIMPLECLICK_MAX_PIXELS: '2.5' })).toThrow(/SIMPLECLICK_MAX_PIXELS/);
+    expect(interactorSettingsFromEnv({ SIMPLECLICK_EXECUTION_PROVIDERS: 'cuda, cpu' }).options.model).toEqual({
+      executionProviders: ['cuda', 'cpu'],
+    });
+    expect(() => interactorSettingsFromEnv({ SIMPLECLICK_EXECUTION_PROVIDERS: 'cu da' })).toThrow(/SIMPLECLICK_EXECUTION_PROVIDERS/);
   });
 });
