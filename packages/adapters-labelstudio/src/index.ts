@@ -7,7 +7,7 @@
 
 // --- server ---
 export { serve, DEFAULT_SERVE_OPTIONS } from './server/serve';
-export type { ServeOptions, RunningBackend } from './server/serve';
+export type { ServeOptions, RunningBackend, ServerTimeouts } from './server/serve';
 export { createRequestListener, DEFAULT_REQUEST_LISTENER_OPTIONS } from './server/request-listener';
 export type { RequestListenerOptions } from './server/request-listener';
 export type { BasicAuthCredentials } from './server/basic-auth';
@@ -25,10 +25,12 @@ export type {
 } from './backend/backend-options';
 export { BackendError, toBackendError } from './errors/backend-error';
 export type { BackendErrorCode } from './errors/backend-error';
+export { ImageHttpError } from './errors/image-http-error';
 // Option types of BackendOptions, with their defaults.
 export type { LabelStudioConnection } from './images/label-studio-auth';
 export { DEFAULT_IMAGE_FETCH_OPTIONS } from './images/fetch-image-bytes';
 export type { ImageFetchOptions } from './images/fetch-image-bytes';
+export type { AddressResolver, ResolvedAddress } from './images/guarded-http-get';
 export { DEFAULT_MASK_POST_PROCESSING } from './segmentation/interactive-segmenter';
 export type { MaskPostProcessing } from './segmentation/interactive-segmenter';
 export { DEFAULT_BOX_CROP_OPTIONS } from './segmentation/box-crop';

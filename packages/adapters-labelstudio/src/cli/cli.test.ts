@@ -92,6 +92,9 @@ describe('parseCliArgs', () => {
       options: { runtime: { executionProviders: ['cuda', 'cpu'], fallbackToCpu: true } },
     });
     expect(() => parseCliArgs(['-m', 'x', '--device', 'tpu'])).toThrow(/--device/);
+    expect(parseCliArgs(['-m', 'x', '--image-timeout', '90', '--max-image-mb', '250'])).toMatchObject({
+      options: { imageFetch: { timeoutMs: 90_000, maxBytes: 250 * 1024 * 1024 } },
+    });
   });
 
   it('refuses malformed command lines', () => {

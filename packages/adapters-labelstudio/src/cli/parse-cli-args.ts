@@ -54,6 +54,8 @@ usage: simpleclick-labelstudio --model FILE.onnx [options]
       --device cpu|cuda       cuda: onnxruntime's CUDA provider (needs its CUDA build and libraries, as in
                               the GPU container), CPU when it cannot start (default cpu, env SIMPLECLICK_DEVICE)
       --max-image-pixels N    largest image accepted (default 40000000)
+      --image-timeout S       seconds for one image download, redirects included (default 30)
+      --max-image-mb N        largest image file downloaded (default 100)
       --image-cache-mb N      memory for decoded images (default 512)
       --state-cache-mb N      memory for click states (default 256)
       --model-version NAME    model_version reported to Label Studio (default: the model file name)
@@ -96,6 +98,8 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
         threads: { type: 'string' },
         device: { type: 'string' },
         'max-image-pixels': { type: 'string' },
+        'image-timeout': { type: 'string' },
+        'max-image-mb': { type: 'string' },
         'image-cache-mb': { type: 'string' },
         'state-cache-mb': { type: 'string' },
         'model-version': { type: 'string' },
@@ -160,6 +164,8 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
   const fillHoles = optionalArea(values['fill-holes'], '--fill-holes');
   const removeIslands = optionalArea(values['remove-islands'], '--remove-islands');
   const maxImagePixels = optionalInteger(values['max-image-pixels'], '--max-image-pixels', 1);
+  const imageTimeoutS = optionalNumber(values['image-timeout'], '--image-timeout', 0.001);
+  const maxImageMb = optionalNumber(values['max-image-mb'], '--max-image-mb', 0.001);
   const imageCacheMb = optionalNumber(values['image-cache-mb'], '--image-cache-mb', 0);
   const stateCacheMb = optionalNumber(values['state-cache-mb'], '--state-cache-mb', 0);
   const localFilesRoot = values['local-files-root'] ?? nonEmpty(env.LOCAL_FILES_DOCUMENT_ROOT);
@@ -197,6 +203,14 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
     predictor: { preset: preset as PredictorPreset, ...(threshold !== undefined ? { maskThreshold: threshold } : {}) },
     ...(Object.keys(runtime).length > 0 ? { runtime } : {}),
     ...(maxImagePixels !== undefined ? { maxImagePixels } : {}),
+    ...(imageTimeoutS !== undefined || maxImageMb !== undefined
+      ? {
+          imageFetch: {
+            ...(imageTimeoutS !== undefined ? { timeoutMs: Math.round(imageTimeoutS * 1000) } : {}),
+            ...(maxImageMb !== undefined ? { maxBytes: Math.round(maxImageMb * 1024 * 1024) } : {}),
+          },
+        }
+      : {}),
     ...(imageCacheMb !== undefined ? { imageCacheBytes: Math.round(imageCacheMb * mib) } : {}),
     ...(stateCacheMb !== undefined ? { stateCacheBytes: Math.round(stateCacheMb * mib) } : {}),
     ...(values['model-version'] !== undefined ? { modelVersion: values['model-version'] } : {}),
