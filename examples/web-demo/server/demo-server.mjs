@@ -4,6 +4,8 @@
 //
 //   /, /index.html, /sandbox.html, /style.css   the pages of this folder
 //   /app.mjs, /core/web.mjs, /ort/*, /models/*, /models/manifest.json, /examples/images/*   the SDK routes
+//   /core/web-worker.mjs   the SDK's worker script (packages/core/dist/web-worker.mjs), next to core/web.mjs where
+//                          createWorkerPredictor looks for it, bundled like it (onnxruntime-web from /ort/)
 //
 // all with the headers that make the page cross-origin isolated (COOP/COEP), which onnxruntime-web needs for
 // WebAssembly threads (SharedArrayBuffer), unless turned off to compare. Only GET and HEAD of these are answered:
@@ -12,6 +14,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DemoSetupError } from '../../shared/demo-setup-error.mjs';
+import { CachedBundle, ORT_MODULE_PATH } from '../../shared/browser-bundles.mjs';
 import { createSdkPageRoutes, SDK_PATHS } from '../../shared/sdk-page-routes.mjs';
 import { filesInDirectory, startStaticServer } from '../../shared/static-server.mjs';
 
@@ -20,7 +23,11 @@ export { DemoSetupError };
 const DEMO_DIRECTORY = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Where everything the server sends comes from. */
-export const DEMO_PATHS = Object.freeze({ demo: DEMO_DIRECTORY, ...SDK_PATHS });
+export const DEMO_PATHS = Object.freeze({
+  demo: DEMO_DIRECTORY,
+  ...SDK_PATHS,
+  coreWorkerBundle: join(SDK_PATHS.repoRoot, 'packages', 'core', 'dist', 'web-worker.mjs'),
+});
 
 /**
  * @typedef {object} DemoServerOptions
@@ -67,11 +74,19 @@ export async function startDemoServer(options = {}) {
     throw new DemoSetupError(`onnxruntime-web is not installed (${DEMO_PATHS.ortDist}): run \`npm ci\` first`);
   }
   const sdkRoutes = await createSdkPageRoutes({ appEntry: join(DEMO_DIRECTORY, 'src', 'main.ts'), modelsDirectory });
+  const generated = { ...sdkRoutes.generated };
+  if (existsSync(DEMO_PATHS.coreWorkerBundle)) {
+    const workerBundle = new CachedBundle({
+      input: DEMO_PATHS.coreWorkerBundle,
+      externals: { 'onnxruntime-web': `.${ORT_MODULE_PATH}` }, // core/web-worker.mjs sits one folder down, as core/web.mjs
+    });
+    generated['/core/web-worker.mjs'] = () => workerBundle.code();
+  }
   return startStaticServer({
     host,
     port,
     crossOriginIsolation,
-    routes: { files: filesInDirectory(DEMO_DIRECTORY, DEMO_FILES), ...sdkRoutes },
+    routes: { files: filesInDirectory(DEMO_DIRECTORY, DEMO_FILES), ...sdkRoutes, generated },
     name: 'demo server',
   });
 }

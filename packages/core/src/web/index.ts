@@ -11,3 +11,10 @@ export type { WebModelOptions, RequestInitLike } from './onnx-web';
 // --- image ---
 export { rgbImageFromImageData } from './image-data';
 export type { ImageDataLike } from './image-data';
+
+// --- the SDK in a Web Worker (model and per-click work off the page's thread) ---
+export { WorkerPredictor, createWorkerPredictor, createWorkerSession } from './worker/worker-predictor';
+export type { WorkerPredictorOptions, WorkerSessionOptions } from './worker/worker-predictor';
+export { WorkerSession } from './worker/worker-session';
+export type { WorkerPredictionEvent, WorkerSessionEvents } from './worker/worker-session';
+export type { ChannelTransferStats, WorkerTransferStats } from './worker/transfer-stats';
