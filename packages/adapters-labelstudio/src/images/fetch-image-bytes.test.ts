@@ -78,6 +78,13 @@ describe('fetchImageBytes: destinations', () => {
     });
   });
 
+  it("a redirect from a Label Studio page that is not a media route is checked (no open redirect into the network)", async () => {
+    const redirect = new URL(`${labelStudio.url}/redirect?to=${encodeURIComponent(`${labelStudio.otherUrl}/public/a.png`)}`);
+    const before = labelStudio.requests.filter((request) => request.host === 'other').length;
+    await expect(fetchImageBytes(redirect, { auth, httpGet })).rejects.toMatchObject({ status: 502, code: 'IMAGE_FETCH' });
+    expect(labelStudio.requests.filter((request) => request.host === 'other').length).toBe(before);
+  });
+
   it('the allow-list opens a host that resolves to an internal address', async () => {
     const port = new URL(labelStudio.otherUrl).port;
     const url = new URL(`http://loop.test:${port}/public/a.png`);

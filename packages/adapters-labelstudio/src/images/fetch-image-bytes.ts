@@ -43,7 +43,7 @@ const UNREACHABLE = 'not reachable, or not an address this backend may connect t
  * Downloads an image. Redirects are followed here, one hop at a time, so that each hop is decided on its own:
  * - the Label Studio token goes with a request to a Label Studio media route and nowhere else (the presign
  *   endpoint redirects to the bucket, which never sees it);
- * - a hop to the Label Studio server, to a host of `trustedHosts`, or to where the Label Studio server itself
+ * - a hop to the Label Studio server, to a host of `trustedHosts`, or to where a Label Studio media route
  *   redirected, may reach any address (the bucket behind presign may be a self-hosted store on a private network);
  *   any other hop may only connect to public addresses: every address its host resolves to is checked, in the
  *   socket's own DNS lookup (OWASP's SSRF guidance). Such a hop's failures, refused or unreachable alike, all get
@@ -80,7 +80,9 @@ export async function fetchImageBytes(
         await response.body?.cancel();
         if (location === null) throw fetchError(`${describeUrl(url)} answered HTTP ${response.status} without a Location`);
         if (hop >= maxRedirects) throw fetchError(`more than ${maxRedirects} redirects fetching ${describeUrl(startUrl)}`);
-        redirectedByLabelStudio = auth?.isLabelStudioUrl(url) === true;
+        // Trusted: where a Label Studio media route (presign) sends the backend. Not any Label Studio page, so that
+        // a redirect elsewhere in Label Studio (a login page's `next=`) cannot open the internal network.
+        redirectedByLabelStudio = auth?.isMediaUrl(url) === true;
         url = new URL(location, url);
         if (url.protocol !== 'http:' && url.protocol !== 'https:') {
           throw fetchError(`${describeUrl(startUrl)} redirects to an unsupported ${url.protocol} URL`);

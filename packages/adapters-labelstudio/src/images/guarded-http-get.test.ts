@@ -10,8 +10,9 @@ describe('createGuardedHttpGet', () => {
   let port = 0;
   let hits = 0;
   beforeAll(async () => {
-    server = createServer((_request, response) => {
+    server = createServer((request, response) => {
       hits++;
+      if (request.url === '/odd-status') response.writeHead(999);
       response.end('ok');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -67,6 +68,11 @@ describe('createGuardedHttpGet', () => {
     expect(response.status).toBe(200);
     expect(await response.text()).toBe('ok');
     expect(resolver.calls).toEqual(['ls.test']);
+  });
+
+  it('a status outside 200-599 rejects (it must not throw out of the response handler)', async () => {
+    const get = createGuardedHttpGet(fakeResolver({ 'ls.test': ['127.0.0.1'] }));
+    await expect(get(new URL(`http://ls.test:${port}/odd-status`), init(false))).rejects.toThrow(RangeError);
   });
 
   it('checked: the check is the lookup of the connection itself (one resolution, whose answer is refused)', async () => {

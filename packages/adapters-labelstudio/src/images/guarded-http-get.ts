@@ -70,9 +70,15 @@ export function createGuardedHttpGet(resolver: AddressResolver = systemResolver)
       const secure = url.protocol === 'https:';
       const pool = init.checkAddresses ? agents.checked : agents.trusted;
       const send = secure ? httpsRequest : httpRequest;
-      const request = send(url, { method: 'GET', headers: init.headers, agent: secure ? pool.https : pool.http, signal: init.signal }, (response) =>
-        resolve(toResponse(response)),
-      );
+      const request = send(url, { method: 'GET', headers: init.headers, agent: secure ? pool.https : pool.http, signal: init.signal }, (response) => {
+        // A status the WHATWG Response refuses (over 599) must reject here, not throw out of the event handler.
+        try {
+          resolve(toResponse(response));
+        } catch (error) {
+          response.destroy();
+          reject(error);
+        }
+      });
       request.on('error', reject);
       request.end();
     });

@@ -2,7 +2,7 @@
 // serves task images under its own paths only to requests with the right Authorization header, exchanges a
 // personal access token for short-lived access tokens at /api/token/refresh/, and presigns cloud URIs by
 // redirecting to the second host, which records every Authorization header it receives (there must be none) and
-// answers `/redirect?to=URL` with a redirect to URL.
+// answers `/redirect?to=URL` with a redirect to URL (so does the Label Studio host, outside its media routes).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -92,6 +92,11 @@ export async function startFakeLabelStudio(options: FakeLabelStudioOptions): Pro
         valid.add(access);
         sendJson(response, 200, { access });
       });
+      return;
+    }
+    if (parsed.pathname === '/redirect') {
+      // An open redirect outside the media routes (as a login page's `next=` can be).
+      response.writeHead(302, { location: parsed.searchParams.get('to') ?? '/' }).end();
       return;
     }
     if (!authorized(request)) {
