@@ -51,7 +51,11 @@ export function createRequestListener(
         response.destroy();
         return;
       }
-      if (failure.status >= 500) report('error', `${where}: ${failure.status} ${failure.message}${stackOf(failure.cause)}`);
+      if (UPSTREAM_CODES.has(failure.code)) {
+        // Image hosts and Label Studio failing are not bugs here: one line, with the cause the client is not told
+        // (which address was refused and why, the network error).
+        report('warn', `${where}: ${failure.status} ${failure.message}${causeOf(failure.cause)}`);
+      } else if (failure.status >= 500) report('error', `${where}: ${failure.status} ${failure.message}${stackOf(failure.cause)}`);
       else report('warn', `${where}: ${failure.status} ${failure.message}`);
       const headers: Record<string, string> = { ...failure.headers };
       if (failure.status === 413) headers.connection = 'close';
@@ -136,6 +140,15 @@ function sendJson(
     ...headers,
   });
   response.end(request.method === 'HEAD' ? undefined : text);
+}
+
+/** Codes of failures outside the backend (downloads, Label Studio's token exchange). */
+const UPSTREAM_CODES: ReadonlySet<string> = new Set(['IMAGE_FETCH', 'IMAGE_FETCH_TIMEOUT', 'LABEL_STUDIO_AUTH']);
+
+function causeOf(cause: unknown): string {
+  if (!(cause instanceof Error)) return '';
+  const inner = (cause as { cause?: unknown }).cause;
+  return ` (${cause.message}${inner instanceof Error ? `: ${inner.message}` : ''})`.replace(/\s*\n\s*/g, ' ');
 }
 
 function stackOf(cause: unknown): string {

@@ -144,6 +144,25 @@ describe('shutdown (issue 10 item 8)', () => {
   });
 });
 
+describe('refused image downloads in the log (issue 10 item 4)', () => {
+  it('the client gets one answer; the log gets one line with the reason', async () => {
+    const output = collectingLog();
+    running = await serve({ model: async () => createFakeModel(), port: 0, log: output.log, preloadModel: false });
+    const response = await fetch(`${running.url}/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(predictBody('http://169.254.169.254/latest/meta-data/x.png', [keypointRegion(50, 50, true, 32, 24)])),
+    });
+    expect(response.status).toBe(502);
+    const answer = (await response.json()) as { code: string; error: string };
+    expect(answer.code).toBe('IMAGE_FETCH');
+    expect(answer.error).not.toMatch(/link-local|metadata|169\.254\.169\.254 is/);
+    const line = await output.waitFor(/predict/);
+    expect(line.message).toMatch(/169\.254\.169\.254 is link-local \(cloud metadata\)/);
+    expect(line.message).not.toMatch(/\n/);
+  });
+});
+
 describe('client disconnecting mid-upload (issue 10 item 12)', () => {
   it('logs one line, no stack trace, and the server goes on', async () => {
     const output = collectingLog();
