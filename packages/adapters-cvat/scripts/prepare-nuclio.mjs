@@ -1,12 +1,13 @@
 // Makes the folder `nuctl deploy --path` takes for the SimpleClick CVAT interactor:
 //   npm run nuclio:prepare -w @simpleclick/adapters-cvat -- --model models/NAME.onnx [--out DIR]
-// (paths relative to the repository root; default DIR packages/adapters-cvat/build/nuclio-function). The folder
-// holds function.yaml and handler.js (from nuclio/), the @simpleclick/core and @simpleclick/adapters-cvat packages
-// packed by `npm pack`, a package.json that installs them (the function's build runs `npm install` on it), and
-// the model as model.onnx. Needs the built packages: run `npm run build` at the repository root first.
+// (paths relative to where the command is typed; default DIR packages/adapters-cvat/build/nuclio-function). The
+// folder holds function.yaml, function-gpu.yaml, main.py (the Python handler) and install.sh (from nuclio/), the
+// @simpleclick/core and @simpleclick/adapters-cvat packages packed by `npm pack`, a package.json that installs them
+// (the function's build runs install.sh, which runs `npm install` on it), and the model as model.onnx: the image
+// then holds everything it needs. Needs the built packages: run `npm run build` at the repository root first.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -59,28 +60,25 @@ const tarballOf = (name) => {
   return `file:vendor/${entry.filename}`;
 };
 
-// The function folder is /opt/nuclio in the image: CommonJS (handler.js is require()d by nuclio's wrapper).
+// The function folder is /opt/nuclio in the image; install.sh installs these there.
 const functionPackage = {
   name: 'simpleclick-cvat-nuclio-function',
   private: true,
   description: 'SimpleClick CVAT interactor: the nuclio function folder made by scripts/prepare-nuclio.mjs',
-  type: 'commonjs',
   dependencies: {
     '@simpleclick/adapters-cvat': tarballOf('@simpleclick/adapters-cvat'),
     '@simpleclick/core': tarballOf('@simpleclick/core'),
   },
 };
 writeFileSync(join(outDir, 'package.json'), `${JSON.stringify(functionPackage, null, 2)}\n`);
-for (const file of ['handler.js', 'function.yaml']) copyFileSync(join(PACKAGE_DIR, 'nuclio', file), join(outDir, file));
+for (const file of ['main.py', 'install.sh', 'function.yaml', 'function-gpu.yaml']) {
+  copyFileSync(join(PACKAGE_DIR, 'nuclio', file), join(outDir, file));
+}
 copyFileSync(modelPath, join(outDir, 'model.onnx'));
 const modelCard = modelPath.replace(/\.onnx$/, '.md');
 if (existsSync(modelCard)) copyFileSync(modelCard, join(outDir, 'model.md'));
 
-const shown = relative(REPO_ROOT, outDir) || '.';
 console.log(`nuclio function folder: ${outDir}
   model: ${basename(modelPath)} -> model.onnx
   packages: ${packed.map((item) => item.filename).join(', ')}
-Deploy it (from the repository root, CVAT running with its serverless components):
-  nuctl create project cvat --platform local
-  nuctl deploy --project-name cvat --path ${shown} --file ${shown}/function.yaml --platform local \\
-    --platform-config '{"attributes": {"network": "cvat_cvat"}}'`);
+Deploy it with packages/adapters-cvat/deploy_cpu.sh (or deploy_gpu.sh), CVAT running with its serverless components.`);

@@ -16,6 +16,7 @@ main(process.argv.slice(2), {
 }).then(
   (status) => {
     process.exitCode = status;
+    process.stdin.destroy(); // with --stop-with-stdin the open pipe would keep the process alive
   },
   (error: unknown) => {
     process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -169,9 +169,12 @@ export class NuclioProcessorHarness {
     return this.#child.pid;
   }
 
-  /** Stops the wrapper (SIGTERM, as the processor does on shutdown, then SIGKILL) and removes the sockets. */
-  async stop(): Promise<void> {
-    this.#child.kill('SIGTERM');
+  /**
+   * Stops the wrapper (SIGTERM, as on `docker stop`, then SIGKILL after 20 s; `kill: true` sends SIGKILL at once,
+   * as when the container is killed) and removes the sockets.
+   */
+  async stop(options: { kill?: boolean } = {}): Promise<void> {
+    this.#child.kill(options.kill === true ? 'SIGKILL' : 'SIGTERM');
     const timer = setTimeout(() => this.#child.kill('SIGKILL'), 20_000);
     await this.#exited;
     clearTimeout(timer);
