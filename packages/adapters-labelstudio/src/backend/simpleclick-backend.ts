@@ -332,7 +332,15 @@ export class SimpleClickBackend {
       await model.close();
       throw error;
     }
-    this.#log('info', `model ${this.modelVersion} loaded in ${Math.round(performance.now() - startMs)} ms`);
+    // Which onnxruntime providers the session really got (a CUDA request falls back to the CPU when the CUDA
+    // libraries or the GPU are missing): the operator of the GPU image must be able to see it.
+    const requested = this.#options.runtime?.executionProviders;
+    const used = (model as { executionProviders?: readonly string[] }).executionProviders;
+    const where = used !== undefined ? ` on ${used.join(', ')}` : '';
+    this.#log('info', `model ${this.modelVersion} loaded${where} in ${Math.round(performance.now() - startMs)} ms`);
+    if (requested !== undefined && used !== undefined && requested[0] !== used[0]) {
+      this.#log('warn', `execution provider ${requested[0]} could not start; running on ${used.join(', ')}`);
+    }
     const segmenter = new InteractiveSegmenter(predictor, this.#images, {
       stateCacheBytes: this.#options.stateCacheBytes ?? DEFAULT_BACKEND_OPTIONS.stateCacheBytes,
       boxCrop: { ...DEFAULT_BOX_CROP_OPTIONS, ...this.#options.boxCrop },
