@@ -1,7 +1,7 @@
 import type { Click } from '../clicks/click';
 import { InvalidArgumentError } from '../errors';
 import type { RgbImage } from '../image/rgb-image';
-import type { BinaryMask } from '../mask/binary-mask';
+import { createBinaryMask, type BinaryMask } from '../mask/binary-mask';
 import { DEFAULT_THRESHOLD_OPTIONS, thresholdProbabilities } from '../mask/threshold-probabilities';
 import type { Roi } from '../predictor/roi';
 import type { ClickSegmenter, ClickSegmenterResult } from '../session/click-segmenter';
@@ -51,6 +51,12 @@ export function createPredictorSegmenter<TState>(
       let state: TState | undefined;
       return {
         async predict(clicks: readonly Click[]): Promise<ObjectPrediction> {
+          // An object with no pixel to click (empty ground truth, or all of it ignored) gets only negative
+          // clicks from the simulator. The SDK refuses those (NoPositiveClickError: no object chosen); its answer
+          // to "nothing chosen" is the empty mask, so the evaluation records that instead of stopping.
+          if (state === undefined && !clicks.some((click) => click.isPositive)) {
+            return { mask: createBinaryMask(image.width, image.height) };
+          }
           const result = (await predictor.predict(image, clicks, state)) as RicherResult<TState>;
           state = result.state;
           const mask =
