@@ -32,8 +32,8 @@ async function runInfo(modelPath: string, options: { json: boolean; check: boole
     bytes = await readRegularFile(path, Number.MAX_SAFE_INTEGER);
   } catch (cause) {
     const code = ((cause as Error).cause as NodeJS.ErrnoException | undefined)?.code;
-    const reason = code === 'ENOENT' ? 'no such file' : (cause as Error).message;
-    throw new CommandError(`model file not found: ${modelPath} (${reason})`, { cause });
+    if (code === 'ENOENT') throw new CommandError(`model file not found: ${modelPath} (no such file)`, { cause });
+    throw new CommandError(`cannot read the model file ${modelPath}: ${(cause as Error).message}`, { cause });
   }
   const props = readOnnxMetadataProps(bytes);
   let contractProblem: string | undefined;

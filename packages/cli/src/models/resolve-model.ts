@@ -1,6 +1,7 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parseModelMetadata, readOnnxMetadataProps, type ModelMetadata } from '@simpleclick/core';
+import { readRegularFile } from '@simpleclick/core/node';
 import { CommandError } from '../cli-errors';
 import { findModelsDirectory, onnxFilesIn } from './repository-paths';
 
@@ -81,7 +82,7 @@ async function pickDefaultModel(modelsDirectory: string): Promise<string> {
 async function readModelMetadata(path: string): Promise<ModelMetadata> {
   let bytes: Uint8Array;
   try {
-    bytes = new Uint8Array(await readFile(path));
+    bytes = await readRegularFile(path, MAX_DEFAULT_CANDIDATE_BYTES);
   } catch (cause) {
     throw new CommandError(`cannot read the model file ${path}: ${(cause as Error).message}`, { cause });
   }
