@@ -218,3 +218,33 @@ def test_init_weights_rejects_an_onnx_file_without_simpleclick_metadata(tmp_path
     broken.write_bytes(b"\x08\x07garbage")
     with pytest.raises(SystemExit, match="--init-weights: not-a-model.onnx"):
         Trainer(str(tmp_path / "a"), tiny_config(init_weights=str(broken)), out=None)
+
+
+def test_sigterm_stops_the_run_after_the_current_step_and_saves_a_checkpoint(tiny_pack, tmp_path):
+    """A session's end (SIGTERM) or an interrupt of a background job (SIGINT, ignored by default there) must not
+    lose the steps since the last checkpoint."""
+    import signal
+    import subprocess
+    import sys
+    import time
+    run = tmp_path / "run"
+    script = ("import sys; sys.path.insert(0, {python!r}); "
+              "from tests.test_training_step import tiny_config; from simpleclick.training.trainer import Trainer; "
+              "Trainer({run!r}, tiny_config(pack={pack!r}, max_steps=10 ** 6), out=None).run()").format(
+        python=os.path.dirname(os.path.dirname(os.path.abspath(__file__))), run=str(run), pack=tiny_pack)
+    process = subprocess.Popen([sys.executable, "-c", script], env=dict(os.environ, OMP_WAIT_POLICY="PASSIVE"))
+    try:
+        deadline = time.time() + 120
+        while time.time() < deadline:  # wait for a few logged steps
+            metrics = run / "metrics.csv"
+            if metrics.exists() and len(metrics.read_text().splitlines()) > 3:
+                break
+            time.sleep(0.2)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=120) == 0
+    finally:
+        process.kill()
+    log = (run / "train.log").read_text()
+    assert "signal 15: saving" in log
+    _, checkpoint = network_from_checkpoint(str(run / "checkpoints" / "last.pth"))
+    assert checkpoint["step"] >= 3

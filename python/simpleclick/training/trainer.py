@@ -20,7 +20,9 @@ import dataclasses
 import json
 import math
 import os
+import signal
 import sys
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Dict, List, Optional, Tuple
@@ -297,6 +299,24 @@ def load_initial_weights(net: SimpleClickNet, path: str) -> str:
 
 # ----- the run ---------------------------------------------------------------------------------------------------
 
+class StopRequest:
+    """SIGINT and SIGTERM ask the run to stop after the current step and save a checkpoint, like Ctrl-C in a
+    terminal. Both are installed explicitly: a background job of a non-interactive shell ignores SIGINT, and the end
+    of a session sends SIGTERM. A flag rather than an exception, so that no step is cut in half (and DataLoader
+    workers, which inherit the handler, just set their own copy of the flag)."""
+
+    def __init__(self):
+        self.requested: Optional[int] = None
+
+    def install(self) -> None:
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, self._handle)
+            signal.signal(signal.SIGTERM, self._handle)
+
+    def _handle(self, signum, _frame) -> None:
+        self.requested = signum
+
+
 class Trainer:
     def __init__(self, run_dir: str, config: TrainConfig, resume: bool = False, out=sys.stderr):
         self.run_dir = run_dir
@@ -411,6 +431,8 @@ class Trainer:
         config = self.config
         if not config.max_steps and not config.time_budget_h:
             raise SystemExit("give --max-steps or --time-budget-h")
+        stop = StopRequest()
+        stop.install()
         dataset = SampleDataset(config.pack, config.sample_options(), config.seed)
         start_index = self.step * config.batch_size
         sampler = range(start_index, dataset.length)
@@ -435,6 +457,9 @@ class Trainer:
         try:
             for batch in loader:
                 if self.progress() >= 1.0:
+                    break
+                if stop.requested is not None:
+                    self.log(f"signal {stop.requested}: saving")
                     break
                 lr = lr_at(config, self.step, self.progress())
                 rng = np.random.default_rng([config.seed, 1, self.step])
