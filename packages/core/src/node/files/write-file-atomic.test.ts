@@ -51,6 +51,17 @@ describe('writeFileAtomic', () => {
     expect(readdirSync(folder)).toEqual(['mask.png']);
   });
 
+  it('writes straight to devices and pipes, never renaming over them (/dev/null stays a device)', async () => {
+    await writeFileAtomic('/dev/null', 'discarded');
+    expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
+    expect(readdirSync('/dev').filter((name) => name.startsWith('.null.'))).toEqual([]);
+  });
+
+  it('refuses to replace a folder', async () => {
+    await expect(writeFileAtomic(folder, 'x')).rejects.toMatchObject({ code: 'EISDIR' });
+    expect(statSync(folder).isDirectory()).toBe(true);
+  });
+
   it('rejects with the file system error for a missing folder', async () => {
     await expect(writeFileAtomic(join(folder, 'missing', 'x.png'), 'x')).rejects.toMatchObject({ code: 'ENOENT' });
   });

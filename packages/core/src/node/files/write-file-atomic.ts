@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { open, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { open, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /**
@@ -12,17 +12,22 @@ import { basename, dirname, join } from 'node:path';
  *
  * An existing `path` keeps its permission bits. When `path` is a symbolic link, the file it points to is
  * replaced (as a plain write would), not the link. Other hard links to the old file keep the old content: the
- * new content is a new file.
+ * new content is a new file. A `path` that exists and is not a regular file (a device such as /dev/stdout or
+ * /dev/null, a named pipe) is written directly: it is a stream, not content to replace.
  *
  * @throws the file system's error (`ENOSPC`, `EACCES`, `ENOENT` for a missing folder...), after cleaning up.
  */
 export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
   const target = await realpath(path).catch(() => path);
+  const existing = await stat(target).catch(() => undefined);
+  if (existing !== undefined && !existing.isFile()) {
+    // A device, pipe or socket (`--out /dev/stdout`, `/dev/null`, a FIFO) is written to, never replaced: renaming a
+    // file over /dev/null would be a disaster, and a stream has no old content to protect. A folder fails here.
+    await writeFile(target, data);
+    return;
+  }
   const folder = dirname(target);
-  const mode = await stat(target).then(
-    (stats) => stats.mode & 0o7777,
-    () => undefined,
-  );
+  const mode = existing === undefined ? undefined : existing.mode & 0o7777;
   // Hidden, unique, recognisable: a leftover from a killed process is easy to spot and never taken for output.
   const temporary = join(folder, `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await open(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode ?? 0o666);
