@@ -1,13 +1,13 @@
 import {
   decodeMaskPng,
-  SegmentationSession,
   SimpleClickError,
   type BinaryMask,
-  type PredictionEvent,
   type SessionState,
+  type WorkerPredictionEvent,
 } from '@simpleclick/core/web';
 import { CanvasView } from './canvas-view';
 import type { DemoConfig } from './demo-config';
+import type { DemoSession } from './demo-session';
 import {
   EXAMPLE_GROUND_TRUTH_URL,
   EXAMPLE_IMAGE_URL,
@@ -33,9 +33,10 @@ import { StudyLog } from './study-log';
 import { renderStudy } from './study-view';
 
 /**
- * The demo page: one model (loaded at start), one image at a time with its SegmentationSession, the controls
- * wired to the session, and the study log. Every change of the session is drawn from its `change` event, so the
- * view always shows the session's state (whatever order clicks, undos and threshold moves come in).
+ * The demo page: one model (loaded at start, in the SDK's Web Worker unless `?worker=0`), one image at a time
+ * with its session, the controls wired to the session, and the study log. Every change of the session is drawn
+ * from its `change` event, so the view always shows the session's state (whatever order clicks, undos and
+ * threshold moves come in).
  */
 export class DemoApp {
   readonly #page: PageElements;
@@ -44,13 +45,15 @@ export class DemoApp {
   #model: LoadedModel | undefined;
   #image: LoadedImage | undefined;
   #isExampleImage = false;
-  #session: SegmentationSession | undefined;
+  #session: DemoSession | undefined;
   #sessionCount = 0;
   #state: SessionState | undefined;
   #lastRun: LastRun | undefined;
   #negativeMode = false;
   #study: StudyLog | undefined;
   #imageLoads = 0;
+  /** Renders started; a render whose label map arrives after a newer one started is dropped. */
+  #renders = 0;
 
   constructor(page: PageElements, config: DemoConfig) {
     this.#page = page;
@@ -103,6 +106,7 @@ export class DemoApp {
         backend: config.backend,
         numThreads: config.numThreads,
         useFlip: config.useFlip,
+        useWorker: config.useWorker,
         onProgress: (message) => this.#setStatus(message),
       });
     } catch (error) {
@@ -152,10 +156,8 @@ export class DemoApp {
   }
 
   async #warmUp(): Promise<void> {
-    const size = 64;
-    const image = { width: size, height: size, data: new Uint8Array(size * size * 3).fill(128) };
     try {
-      await this.#model!.predictor.predict(image, [{ xPx: size / 2, yPx: size / 2, isPositive: true }]);
+      await this.#model!.predictor.warmUp();
     } catch (error) {
       this.#showError(`The warm-up run failed: ${messageOf(error)}`);
     }
@@ -194,23 +196,23 @@ export class DemoApp {
     this.#lastRun = undefined;
     if (previous !== undefined) await previous.close();
     const threshold = Number(this.#page.thresholdSlider.value);
-    const session = await SegmentationSession.create(model.predictor, image.rgb, { threshold });
+    const session = await model.predictor.createSession(image.pixels, threshold);
     this.#session = session;
     this.#sessionCount += 1;
     this.#page.body.dataset.session = String(this.#sessionCount);
     session.on('prediction', (event) => this.#onPrediction(event));
     session.on('change', (event) => {
       if (session !== this.#session) return;
-      this.#render(event.state);
+      void this.#render(event.state);
     });
     session.on('error', (event) => {
       if (event.operation !== 'listener') return; // operation errors reach their caller (#run)
       this.#showError(`A display update failed: ${messageOf(event.error)}`);
     });
-    this.#render(session.getState());
+    await this.#render(session.getState());
   }
 
-  #onPrediction(event: PredictionEvent): void {
+  #onPrediction(event: WorkerPredictionEvent): void {
     if (this.#session === undefined) return;
     if (event.cause === 'click') this.#lastRun = { timing: event.timing, clickCount: event.clicks.length };
     if (this.#study !== undefined) {
@@ -222,7 +224,7 @@ export class DemoApp {
   // ----- session operations -----
 
   /** Runs a session operation, marking the page busy meanwhile and showing its error, if any. */
-  #run(operation: (session: SegmentationSession) => Promise<unknown>): void {
+  #run(operation: (session: DemoSession) => Promise<unknown>): void {
     const session = this.#session;
     if (session === undefined) {
       this.#showError(this.#model === undefined ? 'The model is not loaded yet.' : 'Open an image first.');
@@ -251,10 +253,11 @@ export class DemoApp {
     this.#run((session) => session.addClick({ xPx, yPx, isPositive }));
   }
 
-  #exportObjects(): ObjectMask[] {
+  async #exportObjects(): Promise<ObjectMask[]> {
     const session = this.#session;
     if (session === undefined || this.#state === undefined) return [];
-    return nonEmptyObjects(this.#state.objects.map(({ id }) => ({ id, mask: session.getMask(id) })));
+    const ids = this.#state.objects.map(({ id }) => id);
+    return nonEmptyObjects(await Promise.all(ids.map(async (id) => ({ id, mask: await session.getMask(id) }))));
   }
 
   async #importMask(file: Blob, name: string): Promise<void> {
@@ -270,8 +273,8 @@ export class DemoApp {
       this.#showError(`Cannot read "${name}" as a mask PNG: ${messageOf(error)}`);
       return;
     }
-    if (mask.width !== image.rgb.width || mask.height !== image.rgb.height) {
-      this.#showError(`"${name}" is ${mask.width} x ${mask.height}; the image is ${image.rgb.width} x ${image.rgb.height}.`);
+    if (mask.width !== image.width || mask.height !== image.height) {
+      this.#showError(`"${name}" is ${mask.width} x ${mask.height}; the image is ${image.width} x ${image.height}.`);
       return;
     }
     this.#run((session) => session.importMask(mask));
@@ -290,8 +293,8 @@ export class DemoApp {
       this.#showError(`Cannot read "${name}" as a mask PNG: ${messageOf(error)}`);
       return;
     }
-    if (mask.width !== image.rgb.width || mask.height !== image.rgb.height) {
-      const { width, height } = image.rgb;
+    if (mask.width !== image.width || mask.height !== image.height) {
+      const { width, height } = image;
       this.#showError(`The ground truth "${name}" is ${mask.width} x ${mask.height}; the image is ${width} x ${height}.`);
       return;
     }
@@ -313,10 +316,11 @@ export class DemoApp {
       numThreads: model?.backend.numThreads ?? null,
       crossOriginIsolated: model?.backend.crossOriginIsolated ?? null,
       useFlip: model?.predictor.options.useFlip ?? null,
+      runsIn: model?.predictor.runsIn ?? null,
       threshold: this.#state?.threshold ?? null,
       userAgent: navigator.userAgent,
     };
-    const json = study.toJson({ name: image.name, width: image.rgb.width, height: image.rgb.height }, context);
+    const json = study.toJson({ name: image.name, width: image.width, height: image.height }, context);
     const stem = image.name.replace(/\.[^.]*$/, '') || 'image';
     downloadFile({ fileName: `${stem}-study-log.json`, mimeType: 'application/json', content: `${JSON.stringify(json, null, 2)}\n` });
   }
@@ -387,24 +391,25 @@ export class DemoApp {
     page.exportPng.addEventListener('click', () => {
       const session = this.#session;
       const image = this.#image;
-      if (session === undefined || image === undefined || this.#state === undefined) return;
-      downloadFile(maskPngFile(image.name, { id: this.#state.currentObjectId, mask: session.getMask() }));
+      const state = this.#state;
+      if (session === undefined || image === undefined || state === undefined) return;
+      this.#export(async () => maskPngFile(image.name, { id: state.currentObjectId, mask: await session.getMask() }));
     });
     page.exportPolygons.addEventListener('click', () => {
       const image = this.#image;
       if (image === undefined) return;
       const epsilonPx = Math.max(0, Number(page.polygonEpsilon.value) || 0);
-      downloadFile(polygonsFile(image.name, image.rgb.width, image.rgb.height, this.#exportObjects(), epsilonPx));
+      this.#export(async () => polygonsFile(image.name, image.width, image.height, await this.#exportObjects(), epsilonPx));
     });
     page.exportCoco.addEventListener('click', () => {
       const image = this.#image;
-      if (image !== undefined) downloadFile(cocoFile(image.name, image.rgb.width, image.rgb.height, this.#exportObjects()));
+      if (image !== undefined) this.#export(async () => cocoFile(image.name, image.width, image.height, await this.#exportObjects()));
     });
     page.exportLabelStudio.addEventListener('click', () => {
       const image = this.#image;
       if (image === undefined) return;
       const modelVersion = this.#model === undefined ? 'simpleclick' : this.#model.file.replace(/\.onnx$/, '');
-      downloadFile(labelStudioFile(image.name, image.rgb.width, image.rgb.height, this.#exportObjects(), modelVersion));
+      this.#export(async () => labelStudioFile(image.name, image.width, image.height, await this.#exportObjects(), modelVersion));
     });
 
     page.groundTruthInput.addEventListener('change', () => {
@@ -466,14 +471,26 @@ export class DemoApp {
 
   // ----- drawing -----
 
-  #render(state: SessionState): void {
+  /**
+   * Draws a state. The label map of every object comes from the session (built in the worker, moved here);
+   * `data-revision` is set once the masks are drawn, so whoever waits for a revision sees its drawing.
+   */
+  async #render(state: SessionState): Promise<void> {
     const page = this.#page;
     const session = this.#session;
     if (session === undefined) return;
+    const render = ++this.#renders;
+    let labels;
+    try {
+      labels = await session.getLabelMap();
+    } catch (error) {
+      if (session === this.#session && !session.isClosed) this.#showError(`A display update failed: ${messageOf(error)}`);
+      return;
+    }
+    if (render !== this.#renders || session !== this.#session) return; // a newer state is being drawn
     this.#state = state;
-    page.body.dataset.revision = String(state.revision);
     page.errorBanner.hidden = true;
-    this.#view.drawMasks(session.getLabelMap(), state.currentObjectId);
+    this.#view.drawMasks(labels, state.currentObjectId);
     this.#view.drawClicks(state.objects, state.currentObjectId);
     const current = state.objects.find((object) => object.id === state.currentObjectId);
     const hasContent = current !== undefined && (current.clicks.length > 0 || current.startedFromMask);
@@ -490,7 +507,13 @@ export class DemoApp {
       select: (id) => this.#run((s) => s.selectObject(id)),
       remove: (id) => this.#run((s) => s.deleteObject(id)),
     });
+    page.body.dataset.revision = String(state.revision);
     this.#renderStatus();
+  }
+
+  /** Builds an export (its masks come from the session, asynchronously) and downloads it. */
+  #export(build: () => Promise<Parameters<typeof downloadFile>[0]>): void {
+    build().then(downloadFile, (error: unknown) => this.#showError(`The export failed: ${messageOf(error)}`));
   }
 
   #renderStudy(): void {

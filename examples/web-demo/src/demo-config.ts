@@ -8,6 +8,8 @@
  * - `flip=1`: horizontal-flip averaging (the official evaluation's setting; about twice the model time).
  * - `warmup=0`: skip the warm-up run after loading (the first click then includes one-off compile time).
  * - `image=none`: start without the example image.
+ * - `worker=0`: run the model and the per-click work on the page's thread instead of the SDK's Web Worker (to
+ *   compare: a click then blocks the page while it runs).
  */
 export interface DemoConfig {
   readonly modelFile: string | undefined;
@@ -16,6 +18,7 @@ export interface DemoConfig {
   readonly useFlip: boolean;
   readonly warmUp: boolean;
   readonly loadExampleImage: boolean;
+  readonly useWorker: boolean;
 }
 
 export type BackendChoice = 'auto' | 'webgpu' | 'wasm';
@@ -46,5 +49,6 @@ export function readDemoConfig(search: string): DemoConfig {
     useFlip: query.get('flip') === '1',
     warmUp: query.get('warmup') !== '0',
     loadExampleImage: query.get('image') !== 'none',
+    useWorker: query.get('worker') !== '0',
   };
 }

@@ -1,11 +1,14 @@
-import { rgbImageFromImageData, type RgbImage } from '@simpleclick/core/web';
-
 /** An image ready to segment and to show. */
 export interface LoadedImage {
   /** File name without folders, for export file names. */
   readonly name: string;
-  /** RGB pixels for the model. */
-  readonly rgb: RgbImage;
+  readonly width: number;
+  readonly height: number;
+  /**
+   * RGBA pixels as the canvas gives them, for the model's session: the SDK's worker drops the alpha itself, off
+   * the page's thread (a 12-megapixel RGB conversion here would be a long task).
+   */
+  readonly pixels: ImageData;
   /** The same pixels for drawing. */
   readonly bitmap: ImageBitmap;
 }
@@ -38,8 +41,8 @@ export async function loadImageFromBlob(blob: Blob, name: string): Promise<Loade
   const context = canvas.getContext('2d', { willReadFrequently: true });
   if (context === null) throw new Error('no 2D canvas context');
   context.drawImage(bitmap, 0, 0);
-  const rgb = rgbImageFromImageData(context.getImageData(0, 0, width, height, { colorSpace: 'srgb' }));
-  return { name, rgb, bitmap };
+  const pixels = context.getImageData(0, 0, width, height, { colorSpace: 'srgb' });
+  return { name, width, height, pixels, bitmap };
 }
 
 /** Fetches and decodes an image of the server. */

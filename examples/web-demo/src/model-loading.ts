@@ -1,6 +1,16 @@
-import { ClickPredictor, createWebModel, type ModelMetadata } from '@simpleclick/core/web';
+import {
+  ClickPredictor,
+  createWebModel,
+  createWorkerPredictor,
+  rgbImageFromImageData,
+  SegmentationSession,
+  type ModelMetadata,
+  type PredictorOptions,
+  type WorkerPredictor,
+} from '@simpleclick/core/web';
 import * as ort from 'onnxruntime-web';
 import type { BackendChoice } from './demo-config';
+import { fromWorkerSession, mainThreadSession, type DemoSession } from './demo-session';
 
 /** One model of the server's models/manifest.json (see examples/shared/model-manifest.mjs). */
 export interface ModelManifestEntry {
@@ -45,9 +55,23 @@ export interface BackendInfo {
   readonly note: string | undefined;
 }
 
+/**
+ * The loaded model as the demo uses it, wherever it runs: in the SDK's Web Worker (default) or on the page's
+ * thread (`?worker=0`).
+ */
+export interface DemoPredictor {
+  /** Where the model and the per-click work run. */
+  readonly runsIn: 'worker' | 'main thread';
+  readonly options: PredictorOptions;
+  /** A session on an image (RGBA pixels from a canvas; the worker drops the alpha off the page's thread). */
+  createSession(pixels: ImageData, threshold: number): Promise<DemoSession>;
+  /** One model run on a small image, so the first click does not pay for compilation. */
+  warmUp(): Promise<void>;
+}
+
 export interface LoadedModel {
   readonly file: string;
-  readonly predictor: ClickPredictor;
+  readonly predictor: DemoPredictor;
   readonly metadata: ModelMetadata;
   readonly backend: BackendInfo;
   readonly loadMs: number;
@@ -57,6 +81,8 @@ export interface ModelLoadOptions {
   readonly backend: BackendChoice;
   readonly numThreads: number | undefined;
   readonly useFlip: boolean;
+  /** Run the model and the per-click work in the SDK's Web Worker (default) rather than on the page's thread. */
+  readonly useWorker: boolean;
   /** Called while the file downloads. */
   readonly onProgress?: (message: string) => void;
 }
@@ -127,16 +153,36 @@ async function downloadModel(url: string, onProgress?: (message: string) => void
 }
 
 /**
- * Downloads a model of the models folder and creates a ClickPredictor over onnxruntime-web, WebGPU first where
- * it is worth it, else WASM (with threads when the page is cross-origin isolated).
+ * Downloads a model of the models folder and starts it on onnxruntime-web, WebGPU first where it is worth it,
+ * else WASM (with threads when the page is cross-origin isolated): in the SDK's Web Worker (`createWorkerPredictor`),
+ * or on the page's thread (`createWebModel` + `ClickPredictor`) when `useWorker` is false.
  */
 export async function loadModel(file: string, options: ModelLoadOptions): Promise<LoadedModel> {
   const startMs = performance.now();
   const { providers, note } = await chooseExecutionProviders(options.backend);
   const bytes = await downloadModel(`${MODELS_URL}${file}`, options.onProgress);
+  const preset = options.useFlip ? 'parity' : 'interactive';
+  if (options.useWorker) {
+    options.onProgress?.(`Starting the SimpleClick worker with onnxruntime-web (${providers.join(', ')})...`);
+    const predictor = await createWorkerPredictor(bytes, { executionProviders: providers, numThreads: options.numThreads, predictor: { preset } });
+    const backendNote =
+      providers[0] === 'webgpu' && predictor.backend !== 'webgpu' ? 'onnxruntime-web could not start WebGPU and fell back to WASM' : note;
+    return {
+      file,
+      predictor: workerDemoPredictor(predictor),
+      metadata: predictor.metadata,
+      backend: {
+        name: predictor.backend,
+        numThreads: predictor.wasmNumThreads,
+        crossOriginIsolated: predictor.crossOriginIsolated,
+        note: backendNote,
+      },
+      loadMs: performance.now() - startMs,
+    };
+  }
   options.onProgress?.(`Starting onnxruntime-web (${providers.join(', ')})...`);
   const model = await createWebModel(bytes, { executionProviders: providers, numThreads: options.numThreads });
-  const predictor = await ClickPredictor.create(model, { preset: options.useFlip ? 'parity' : 'interactive' });
+  const predictor = await ClickPredictor.create(model, { preset });
   // onnxruntime-web falls back from WebGPU to WASM by itself when WebGPU fails to start; its WebGPU backend
   // sets env.webgpu.adapter only when it started, which tells which one runs.
   const webGpuStarted = providers[0] === 'webgpu' && ort.env.webgpu.adapter !== undefined;
@@ -145,7 +191,7 @@ export async function loadModel(file: string, options: ModelLoadOptions): Promis
     providers[0] === 'webgpu' && !webGpuStarted ? 'onnxruntime-web could not start WebGPU and fell back to WASM' : note;
   return {
     file,
-    predictor,
+    predictor: mainThreadDemoPredictor(predictor),
     metadata: model.metadata,
     backend: {
       name,
@@ -154,5 +200,31 @@ export async function loadModel(file: string, options: ModelLoadOptions): Promis
       note: backendNote,
     },
     loadMs: performance.now() - startMs,
+  };
+}
+
+function workerDemoPredictor(predictor: WorkerPredictor): DemoPredictor {
+  return {
+    runsIn: 'worker',
+    options: predictor.options,
+    // The pixels are copied once (the page keeps them for the next session on this image), never per click.
+    createSession: async (pixels, threshold) => fromWorkerSession(await predictor.createSession(pixels, { threshold })),
+    warmUp: async () => {
+      await predictor.warmUp();
+    },
+  };
+}
+
+function mainThreadDemoPredictor(predictor: ClickPredictor): DemoPredictor {
+  return {
+    runsIn: 'main thread',
+    options: predictor.options,
+    createSession: async (pixels, threshold) =>
+      mainThreadSession(await SegmentationSession.create(predictor, rgbImageFromImageData(pixels), { threshold })),
+    warmUp: async () => {
+      const size = 64;
+      const image = { width: size, height: size, data: new Uint8Array(size * size * 3).fill(128) };
+      await predictor.predict(image, [{ xPx: size / 2, yPx: size / 2, isPositive: true }]);
+    },
   };
 }

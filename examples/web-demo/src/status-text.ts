@@ -34,7 +34,10 @@ export function statusText(facts: StatusFacts): string {
     const { metadata } = model;
     const trained = metadata.trained === false ? 'UNTRAINED' : `trained on ${metadata.trainingData}`;
     const modelText = `${model.file} (${metadata.variant}, S=${metadata.inputSizePx}, ${trained})`;
-    lines.push(`Backend: ${backendText(model)} | Model: ${modelText}, loaded in ${(model.loadMs / 1000).toFixed(1)} s`);
+    const where = model.predictor.runsIn === 'worker' ? "the SDK's Web Worker" : "the page's thread (?worker=0)";
+    lines.push(
+      `Backend: ${backendText(model)} | Runs in: ${where} | Model: ${modelText}, loaded in ${(model.loadMs / 1000).toFixed(1)} s`,
+    );
   }
   const parts: string[] = [];
   if (lastRun !== undefined) {

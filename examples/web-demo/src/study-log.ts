@@ -1,4 +1,4 @@
-import { computeIou, type BinaryMask, type Click, type PredictionEvent, type SessionOperationKind } from '@simpleclick/core/web';
+import { computeIou, type BinaryMask, type Click, type SessionOperationKind, type WorkerPredictionEvent } from '@simpleclick/core/web';
 
 /** IoU targets reported as "clicks to reach" (the official NoC thresholds). */
 export const STUDY_IOU_TARGETS: readonly number[] = Object.freeze([0.8, 0.85, 0.9]);
@@ -77,7 +77,7 @@ export class StudyLog {
   }
 
   /** Records the outcome of one session operation (a `prediction` event of the session). */
-  record(event: PredictionEvent, nowMs: number = performance.now()): StudyEntry {
+  record(event: WorkerPredictionEvent, nowMs: number = performance.now()): StudyEntry {
     if (event.cause === 'click') this.#clicksMade += 1;
     const iou = computeIou(this.groundTruth, event.mask);
     const maskReadyAtMs = nowMs - this.#startMs;
