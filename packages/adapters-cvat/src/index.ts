@@ -1,8 +1,8 @@
 /**
  * @simpleclick/adapters-cvat: SimpleClick as a CVAT interactor (server side). The interactor core turns CVAT's
  * request (frame as base64, positive and negative points) into CVAT's answer (cropped mask, bounds, outline),
- * keeping per-frame click histories because CVAT sends no click order; an HTTP service and a nuclio handler
- * (Node.js runtime) carry it.
+ * defined by the request alone (CVAT sends no click order; per-frame caches only save work); an HTTP service carries
+ * it, which the nuclio function (Python runtime, nuclio/main.py) starts in its container.
  * @packageDocumentation
  */
 
@@ -24,9 +24,10 @@ export {
   startCvatHttpService,
   DEFAULT_CVAT_HTTP_SERVICE_OPTIONS,
 } from './http/http-service';
-export type { CvatHttpServiceOptions, RunningCvatHttpService } from './http/http-service';
+export type { CvatHttpServiceOptions, CvatListenAddress, RunningCvatHttpService } from './http/http-service';
+export { DEFAULT_SERVICE_PORT } from './service-port';
 
-// --- nuclio (Node.js runtime) ---
+// --- nuclio, Node.js runtime (the shipped function uses the Python runtime: nuclio/main.py runs the service) ---
 export { createNuclioHandler } from './nuclio/nuclio-handler';
 export type { NuclioContext, NuclioEvent, NuclioHandler, NuclioResponseConstructor } from './nuclio/nuclio-handler';
 export { createNuclioHandlerFromEnv } from './nuclio/nuclio-entry';

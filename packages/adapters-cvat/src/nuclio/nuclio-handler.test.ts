@@ -4,7 +4,7 @@ import { ClickEchoModel, frameBase64, syntheticFrame } from '../test-support/fix
 import { CvatInteractor } from '../interactor/cvat-interactor';
 import { interactorSettingsFromEnv } from './env-settings';
 import { createNuclioHandlerFromEnv } from './nuclio-entry';
-import { createNuclioHandler, type NuclioEvent, type NuclioHandler } from './nuclio-handler';
+import { createNuclioHandler, type NuclioContext, type NuclioEvent, type NuclioHandler } from './nuclio-handler';
 
 /** nuclio's `context.Response` as its Node.js wrapper defines it (fields it sends to the processor). */
 class FakeResponse {

@@ -16,7 +16,8 @@ import { NuclioProcessorHarness, type WrapperLaunch } from '../test-support/nucl
 // lambda-manager body; main.py, as the wrapper loads it, starts the SimpleClick service (the built dist/cli.mjs)
 // and forwards. The wrapper is our stand-in (standard library only) unless SIMPLECLICK_NUCLIO_WRAPPER names
 // nuclio's own _nuclio_wrapper.py (with SIMPLECLICK_NUCLIO_PYTHONPATH holding nuclio_sdk and msgpack): then the
-// same tests run under nuclio's real wrapper code.
+// same tests run under nuclio's real wrapper code. SIMPLECLICK_NUCLIO_FUNCTION_DIR runs them against a prepared and
+// installed function folder (deploy_cpu.sh / prepare-nuclio.mjs, then install.sh) instead of the sources.
 
 const PYTHON = '/usr/bin/python3';
 const PACKAGE_DIR = `${REPO_ROOT}packages/adapters-cvat/`;
@@ -37,16 +38,19 @@ if (realWrapper !== undefined && realWrapper !== '') {
 const READY = existsSync(PYTHON) && BUILT && HAVE_DEFAULT_MODEL;
 if (!READY) console.warn(`nuclio wrapper test skipped: needs ${PYTHON}, "npm run build" and the default model (${NO_MODEL_MESSAGE})`);
 
+const installedDir = process.env.SIMPLECLICK_NUCLIO_FUNCTION_DIR;
 const launch = (wrapper: (typeof wrappers)[number], env: Record<string, string> = {}): WrapperLaunch => ({
   python: PYTHON,
   wrapperPath: wrapper.wrapperPath,
   pythonPath: wrapper.pythonPath,
-  functionDir: `${PACKAGE_DIR}nuclio`,
+  functionDir: installedDir || `${PACKAGE_DIR}nuclio`,
   handler: 'main:handler',
   env: {
-    SIMPLECLICK_NODE: process.execPath,
-    SIMPLECLICK_SERVICE_SCRIPT: SERVICE_SCRIPT,
-    SIMPLECLICK_MODEL: DEFAULT_MODEL_PATH,
+    PATH: process.env.PATH ?? '',
+    // An installed folder starts its own service and model, as in the image; the sources use the build.
+    ...(installedDir
+      ? { SIMPLECLICK_MODEL: `${installedDir}/model.onnx` }
+      : { SIMPLECLICK_NODE: process.execPath, SIMPLECLICK_SERVICE_SCRIPT: SERVICE_SCRIPT, SIMPLECLICK_MODEL: DEFAULT_MODEL_PATH }),
     SIMPLECLICK_THREADS: '2',
     ...env,
   },
