@@ -125,3 +125,14 @@ describe('dataset helpers', () => {
     );
   });
 });
+
+describe('simpleclick eval --max-pixels', () => {
+  it('refuses images over the limit, naming the option that raises it', async () => {
+    const { status, io } = await runCli(
+      ['eval', '--dataset', 'tiny', '--model', DEFAULT_MODEL_PATH, '--max-clicks', '1', '--limit', '1', '--no-progress', '--threads', '1', '--max-pixels', '1000'],
+      { cwd: folder.path },
+    );
+    expect(status).toBe(EXIT_FAILURE);
+    expect(io.stderrText()).toMatch(/40 x 32 = 1280 pixels, limit is 1000 \(raise the limit with --max-pixels N, or --max-pixels none\)\n$/);
+  });
+});

@@ -11,6 +11,7 @@ import {
   type ObjectResult,
   type PredictorPreset,
 } from '@simpleclick/core';
+import { DEFAULT_DECODE_IMAGE_OPTIONS } from '@simpleclick/core/node';
 import { Command, Option } from 'commander';
 import type { CliIo } from '../cli-io';
 import {
@@ -23,7 +24,8 @@ import {
 } from '../datasets/open-eval-dataset';
 import { describeModel, loadPredictor } from '../models/load-predictor';
 import { resolveModel } from '../models/resolve-model';
-import { integerAtLeast } from '../options/parse-number';
+import { integerAtLeast, pixelLimit } from '../options/parse-number';
+import { withPixelLimitHint } from '../options/pixel-limit-hint';
 import { ProgressBar } from '../progress/progress-bar';
 import { writeResult } from './write-output';
 
@@ -43,6 +45,8 @@ export interface EvalArgs {
   readonly progress: boolean;
   /** The command line, recorded in the results JSON. */
   readonly commandLine: string;
+  /** Largest image accepted, in pixels (Infinity: no limit). */
+  readonly maxPixels?: number;
 }
 
 /** Clicks at which the summary reports mIoU. */
@@ -69,6 +73,11 @@ export function addEvalCommand(program: Command, io: CliIo, argv: readonly strin
     .option('--limit <n>', 'evaluate only the first <n> objects', integerAtLeast(1))
     .option('--threads <n>', 'onnxruntime threads (default: all cores)', integerAtLeast(1))
     .option('--no-progress', 'no progress bar on stderr')
+    .option(
+      '--max-pixels <n>',
+      `largest image accepted, width x height ("none": no limit; default ${DEFAULT_DECODE_IMAGE_OPTIONS.maxPixels})`,
+      pixelLimit,
+    )
     .action(async (options: Record<string, unknown>) => {
       await runEval(
         {
@@ -84,6 +93,7 @@ export function addEvalCommand(program: Command, io: CliIo, argv: readonly strin
           threads: options.threads as number | undefined,
           progress: options.progress as boolean,
           commandLine: ['simpleclick', ...argv].join(' '),
+          maxPixels: options.maxPixels as number | undefined,
         },
         io,
       );
@@ -94,7 +104,8 @@ export function addEvalCommand(program: Command, io: CliIo, argv: readonly strin
 async function runEval(args: EvalArgs, io: CliIo): Promise<EvaluationResult> {
   const directory = resolveDatasetDirectory(args.dataset, io.cwd, io.env);
   const layout = args.layout ?? detectLayout(directory);
-  const dataset = limitDataset(await openEvalDataset(directory, layout), args.limit);
+  const decode = args.maxPixels === undefined ? {} : { maxPixels: args.maxPixels };
+  const dataset = limitDataset(await openEvalDataset(directory, layout, decode), args.limit);
   const model = await resolveModel(args.model, io.cwd, io.env);
   const loaded = await loadPredictor(model, { preset: args.preset, threads: args.threads }, io.stderr);
   io.stderr.write(
@@ -121,6 +132,8 @@ async function runEval(args: EvalArgs, io: CliIo): Promise<EvaluationResult> {
         });
       },
     });
+  } catch (error) {
+    throw withPixelLimitHint(error);
   } finally {
     progress?.finish();
     await loaded.predictor.close();

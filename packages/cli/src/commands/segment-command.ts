@@ -8,7 +8,7 @@ import {
   type PredictionResult,
   type PredictorPreset,
 } from '@simpleclick/core';
-import { DEFAULT_DECODE_IMAGE_OPTIONS, decodeImageFile, ImageTooLargeError } from '@simpleclick/core/node';
+import { DEFAULT_DECODE_IMAGE_OPTIONS, decodeImageFile } from '@simpleclick/core/node';
 import { Command, Option } from 'commander';
 import { CommandError, UsageError } from '../cli-errors';
 import type { CliIo } from '../cli-io';
@@ -18,6 +18,7 @@ import { checkClicksInside, checkFirstClickPositive } from '../options/check-cli
 import { checkOutputIsNotInput } from '../options/check-output-path';
 import { collectClick } from '../options/parse-click';
 import { areaPx, integerAtLeast, numberInRange, pixelLimit } from '../options/parse-number';
+import { withPixelLimitHint } from '../options/pixel-limit-hint';
 import { DEFAULT_LABEL_STUDIO_NAMES, type LabelStudioResultType } from '@simpleclick/adapters-labelstudio';
 import { encodeMaskOutput, isTextFormat, MASK_FORMATS, usesPolygons, type MaskFormat } from '../output/mask-output';
 import { writeResult } from './write-output';
@@ -135,14 +136,9 @@ async function runSegment(args: SegmentArgs, io: CliIo): Promise<void> {
   }
   await checkOutputIsNotInput(args.out, [{ path: args.imagePath, what: 'input image' }], io.cwd, args.force);
   checkFirstClickPositive(args.clicks);
-  let image;
-  try {
-    image = await decodeImageFile(resolve(io.cwd, args.imagePath), { maxPixels: args.maxPixels });
-  } catch (error) {
-    // Only the pixel limit can be raised here (the byte limit of the file is the SDK's 1 GiB).
-    if (!(error instanceof ImageTooLargeError) || !/ pixels, limit is /.test(error.message)) throw error;
-    throw new CommandError(`${error.message} (raise the limit with --max-pixels N, or --max-pixels none)`, { cause: error });
-  }
+  const image = await decodeImageFile(resolve(io.cwd, args.imagePath), { maxPixels: args.maxPixels }).catch(
+    (error: unknown) => Promise.reject(withPixelLimitHint(error)),
+  );
   checkClicksInside(args.clicks, image.width, image.height);
   const model = await resolveModel(args.model, io.cwd, io.env);
   const loaded = await loadPredictor(model, { preset: args.preset, threads: args.threads }, io.stderr);

@@ -8,6 +8,7 @@ import {
   openGrabCutDataset,
   openImageFolderDataset,
   openSsTemDataset,
+  type DecodeImageOptions,
 } from '@simpleclick/core/node';
 import { CommandError } from '../cli-errors';
 
@@ -70,21 +71,28 @@ export function resolveDatasetDirectory(
   throw new CommandError(`dataset folder not found: ${option}`);
 }
 
-/** Opens the folder with the loader of `layout`. Sample sources are relative to the folder's parent. */
-export async function openEvalDataset(directory: string, layout: DatasetLayout): Promise<EvalDataset> {
+/**
+ * Opens the folder with the loader of `layout`. Sample sources are relative to the folder's parent. `decode`
+ * (the pixel limit) applies to every image and mask.
+ */
+export async function openEvalDataset(
+  directory: string,
+  layout: DatasetLayout,
+  decode: Partial<DecodeImageOptions> = {},
+): Promise<EvalDataset> {
   switch (layout) {
     case 'grabcut':
-      return openGrabCutDataset(directory);
+      return openGrabCutDataset(directory, { decode });
     case 'berkeley':
-      return openBerkeleyDataset(directory);
+      return openBerkeleyDataset(directory, { decode });
     case 'davis':
-      return openDavisDataset(directory);
+      return openDavisDataset(directory, { decode });
     case 'coco_mval':
-      return openCocoMvalDataset(directory);
+      return openCocoMvalDataset(directory, { decode });
     case 'sstem':
-      return openSsTemDataset(directory);
+      return openSsTemDataset(directory, { decode });
     case 'folder':
-      return openImageFolderDataset(directory, { name: basename(resolve(directory)) });
+      return openImageFolderDataset(directory, { name: basename(resolve(directory)), decode });
   }
 }
 
