@@ -69,11 +69,14 @@ class Service(object):
         self._logger = logger
         self.socket_path = os.path.join(tempfile.gettempdir(), "simpleclick-cvat-%d.sock" % os.getpid())
         self.process = None
+        # Read once, at start: a bad value stops the function's start, like the service's own settings.
+        self.start_timeout_s = _seconds("SIMPLECLICK_START_TIMEOUT_S", 180)
+        self.request_timeout_s = _seconds("SIMPLECLICK_REQUEST_TIMEOUT_S", 110)
 
     def start(self):
         node = _setting("SIMPLECLICK_NODE", "node")
         script = _setting("SIMPLECLICK_SERVICE_SCRIPT", DEFAULT_SERVICE_SCRIPT)
-        deadline = time.monotonic() + _seconds("SIMPLECLICK_START_TIMEOUT_S", 180)
+        deadline = time.monotonic() + self.start_timeout_s
         if os.path.exists(self.socket_path):
             os.unlink(self.socket_path)
         # stderr is inherited: the service's start-up errors and its one line per request reach the container log.
@@ -170,7 +173,7 @@ def _answer(context, event):
         except Exception as error:  # noqa: BLE001 - reported to the caller
             return _error(503, "SERVICE_UNAVAILABLE", "the SimpleClick service cannot start: %s" % error)
     method = (getattr(event, "method", None) or "POST").upper()
-    timeout = _seconds("SIMPLECLICK_REQUEST_TIMEOUT_S", 110)
+    timeout = _service.request_timeout_s
     try:
         if method in ("GET", "HEAD"):
             return _service.request("GET", "/health", None, timeout)

@@ -129,8 +129,7 @@ export function createCvatHttpServer(interactor: CvatInteractor, options: Partia
     { requestTimeout: requestTimeoutMs, headersTimeout: Math.min(headersTimeoutMs, requestTimeoutMs), keepAliveTimeout: keepAliveTimeoutMs },
     createCvatRequestListener(interactor, options),
   );
-  // A connection that is neither sending nor being answered for this long is dropped too.
-  server.setTimeout(requestTimeoutMs);
+  // No socket inactivity timeout: a long replay computes without traffic; stalled uploads end at requestTimeout.
   return server;
 }
 

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   cvatLambdaBody,
@@ -109,5 +109,37 @@ describe.skipIf(!READY).each(wrappers)('nuclio/main.py under $name', (wrapper) =
       /init_context|exited/,
     );
     expect(output.join('')).toMatch(/SIMPLECLICK_THREADS/);
+  }, 60_000);
+});
+
+describe.skipIf(!READY)('nuclio/main.py keeps the function answering (stand-in wrapper)', () => {
+  const frame = frameBase64(noisyFrame(1280, 960, 8));
+  const request = () => ({ body: Buffer.from(cvatLambdaBody(frame, [[640, 480]], [])) });
+
+  it('answers 504 with the reason when the service takes longer than SIMPLECLICK_REQUEST_TIMEOUT_S', async () => {
+    const harness = await NuclioProcessorHarness.start(launch(wrappers[0], { SIMPLECLICK_REQUEST_TIMEOUT_S: '0.001' }));
+    try {
+      const slow = await harness.send(request());
+      expect([slow.status_code, JSON.parse(slow.body).error.code]).toEqual([504, 'TIMEOUT']);
+      expect(JSON.parse(slow.body).error.message).toMatch(/SIMPLECLICK_REQUEST_TIMEOUT_S/);
+    } finally {
+      await harness.stop();
+    }
+  }, 60_000);
+
+  it('starts the service again when it died, and answers', async () => {
+    const harness = await NuclioProcessorHarness.start(launch(wrappers[0]));
+    try {
+      const servicePid = Number(/\(pid (\d+)\)/.exec(harness.logs.join('\n'))?.[1]);
+      process.kill(servicePid, 'SIGKILL');
+      // Dead once it is a zombie (its parent, main.py, reaps it on the next event) or gone.
+      const stat = `/proc/${servicePid}/stat`;
+      await expect.poll(() => (existsSync(stat) ? readFileSync(stat, 'utf8') : ') Z')).toMatch(/\) Z/);
+      const answer = await harness.send(request());
+      expect(answer.status_code, answer.body.slice(0, 200)).toBe(200);
+      expect(harness.logs.join('\n')).toMatch(/not running: restarting it/);
+    } finally {
+      await harness.stop();
+    }
   }, 60_000);
 });
