@@ -27,6 +27,7 @@ export { readOnnxMetadataProps } from './model/onnx-metadata-props';
 export { readOnnxInitializerData } from './model/onnx-initializer-data';
 export type { OnnxInitializerData } from './model/onnx-initializer-data';
 export type { WeightsChecksum, WeightsChecksumStatus } from './model/weights-checksum';
+export { checkWeightsSha256WithWebCrypto } from './model/weights-checksum-subtle';
 export {
   OnnxSegmentationModel,
   MODEL_INPUT_IMAGE,

@@ -1,7 +1,16 @@
 import * as ort from 'onnxruntime-web';
-import { InvalidArgumentError, ModelContractError, ModelLoadError, SimpleClickError } from '../errors';
+import {
+  InvalidArgumentError,
+  ModelContractError,
+  ModelLoadError,
+  SimpleClickError,
+  WeightsChecksumError,
+} from '../errors';
+import { MODEL_METADATA_KEYS } from '../model/model-metadata';
 import { readOnnxMetadataProps } from '../model/onnx-metadata-props';
 import { OnnxSegmentationModel } from '../model/onnx-segmentation-model';
+import type { WeightsChecksum } from '../model/weights-checksum';
+import { checkWeightsSha256WithWebCrypto } from '../model/weights-checksum-subtle';
 
 /** Options of {@link createWebModel}. */
 export interface WebModelOptions {
@@ -21,6 +30,12 @@ export interface WebModelOptions {
   readonly wasmPaths?: string;
   /** Options for `fetch` when `source` is a URL. */
   readonly fetchInit?: RequestInitLike;
+  /**
+   * Check the weights against the sha256 the file records (`simpleclick.weights_sha256`) with WebCrypto before
+   * loading, and refuse a mismatch ({@link WeightsChecksumError}). Default true; `model.weightsChecksum` says
+   * what was found (`unverifiable` outside a secure context, where WebCrypto is missing).
+   */
+  readonly verifyWeights?: boolean;
 }
 
 /** The subset of `RequestInit` used here (kept structural: the core compiles without the DOM library). */
@@ -47,7 +62,8 @@ type FetchLike = (url: string, init?: RequestInitLike) => Promise<FetchResponseL
  * the contract. Tries the execution providers in order and falls back to the next one (e.g. to WASM where
  * WebGPU is missing or fails; WebGPU is skipped outright where `navigator.gpu` does not exist). The model's
  * `executionProviders` lists what the session was created with.
- * Throws {@link ModelLoadError} or {@link ModelContractError}.
+ * Throws {@link ModelLoadError}, {@link WeightsChecksumError} (a ModelLoadError: the weights do not match the
+ * sha256 the file records) or {@link ModelContractError}.
  */
 export async function createWebModel(
   source: string | URL | Uint8Array | ArrayBuffer,
@@ -70,6 +86,16 @@ export async function createWebModel(
   if (Object.keys(metadataProps).length === 0) {
     throw new ModelContractError('the ONNX file has no metadata_props: not a SimpleClick model export');
   }
+  let weightsChecksum: WeightsChecksum = { status: 'absent' };
+  if (options.verifyWeights ?? true) {
+    weightsChecksum = await checkWeightsSha256WithWebCrypto(bytes, metadataProps);
+    if (weightsChecksum.status === 'mismatch') {
+      throw new WeightsChecksumError(
+        `the model's weights do not match the sha256 its metadata records (${MODEL_METADATA_KEYS.weightsSha256} ` +
+          `${weightsChecksum.expected}, weights hash to ${weightsChecksum.actual}): the file is damaged; download it again`,
+      );
+    }
+  }
 
   const failures: string[] = [];
   for (let first = 0; first < candidates.length; first++) {
@@ -89,7 +115,7 @@ export async function createWebModel(
         session,
         metadataProps,
         (data, dims) => new ort.Tensor('float32', data, dims),
-        { executionProviders: providers },
+        { executionProviders: providers, weightsChecksum },
       );
     } catch (error) {
       if (error instanceof SimpleClickError) throw error;
