@@ -6,6 +6,8 @@ export interface HealthBody {
   service: 'simpleclick-cvat';
   /** The model's metadata summary, when the interactor knows it. */
   model?: { variant: string; inputSizePx: number; trainingData: string; trained?: boolean; version: string };
+  /** onnxruntime execution providers the model runs on (`["cpu"]` when CUDA was asked for but is missing). */
+  executionProviders?: readonly string[];
   /** The predictor's threshold and whether it averages flips. */
   predictor: { maskThreshold: number; useFlip: boolean };
   cache: CvatInteractor['cacheStats'];
@@ -28,6 +30,7 @@ export function healthBody(interactor: CvatInteractor): HealthBody {
             version: metadata.version,
           },
         }),
+    ...(interactor.executionProviders === undefined ? {} : { executionProviders: interactor.executionProviders }),
     predictor: { maskThreshold: interactor.predictor.options.maskThreshold, useFlip: interactor.predictor.options.useFlip },
     cache: interactor.cacheStats,
   };

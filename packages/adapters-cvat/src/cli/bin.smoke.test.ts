@@ -50,4 +50,32 @@ describe.skipIf(!built)('built bin (packages/adapters-cvat/dist/cli.mjs)', () =>
     }
     expect(await exited).toBe(0);
   });
+
+  it.skipIf(!HAVE_DEFAULT_MODEL)('runs on the CPU, saying so, when CUDA is asked for (function-gpu.yaml) but missing', async () => {
+    const child = spawn(process.execPath, [BIN, '--model', DEFAULT_MODEL_PATH, '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, SIMPLECLICK_EXECUTION_PROVIDERS: 'cuda,cpu', SIMPLECLICK_THREADS: '1' },
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let stdout = '';
+        child.stdout.on('data', (chunk) => {
+          stdout += chunk;
+          const match = /listening on (http:\/\/\S+)/.exec(stdout);
+          if (match) resolve(match[1]);
+        });
+        child.on('exit', (code) => reject(new Error(`exited ${code}: ${stderr}`)));
+      });
+      const health = (await (await fetch(`${url}/health`)).json()) as { executionProviders: string[] };
+      // This machine has no CUDA provider installed: the model runs on the CPU and the log says why it is slow.
+      expect(health.executionProviders).toEqual(['cpu']);
+      expect(stderr).toMatch(/WARNING: asked for cuda, cpu, running on cpu/);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+  });
 });

@@ -43,6 +43,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
   const { settings } = command;
   let service: RunningCvatHttpService;
+  let providers: readonly string[] | undefined;
   try {
     const interactor = await createCvatInteractorFromFile(settings.modelPath, {
       predictor: { preset: settings.preset },
@@ -58,6 +59,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         ...(settings.stateCacheBytes === undefined ? {} : { maxStateCacheBytes: settings.stateCacheBytes }),
       },
     });
+    providers = interactor.executionProviders;
     const metadata = interactor.modelMetadata;
     if (metadata?.trained === false) {
       io.stderr.write(
@@ -80,7 +82,14 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stderr.write(`error: ${message}\n`);
     return EXIT_FAILURE;
   }
-  io.stdout.write(`simpleclick-cvat ${ADAPTER_VERSION} listening on ${service.url} (POST /, GET /health)\n`);
+  const asked = settings.executionProviders;
+  if (asked !== undefined && providers !== undefined && providers[0] !== asked[0]) {
+    // A GPU function on a host without a usable GPU: say so once, it explains the speed.
+    io.stderr.write(`WARNING: asked for ${asked.join(', ')}, running on ${providers.join(', ')}\n`);
+  }
+  io.stdout.write(
+    `simpleclick-cvat ${ADAPTER_VERSION} listening on ${service.url} (POST /, GET /health; ${providers?.join(', ') ?? 'cpu'})\n`,
+  );
   return new Promise<number>((resolve) => {
     let stopping: Promise<void> | undefined;
     const stop = () => {

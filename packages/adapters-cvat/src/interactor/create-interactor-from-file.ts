@@ -27,7 +27,12 @@ export async function createCvatInteractorFromFile(
   let predictor: ClickPredictor | undefined;
   try {
     predictor = await ClickPredictor.create(model, options.predictor);
-    return await CvatInteractor.create(predictor, { ...options.interactor, ownsPredictor: true }, model.metadata);
+    return await CvatInteractor.create(
+      predictor,
+      { ...options.interactor, ownsPredictor: true },
+      model.metadata,
+      model.executionProviders,
+    );
   } catch (error) {
     await (predictor ?? model).close();
     throw error;

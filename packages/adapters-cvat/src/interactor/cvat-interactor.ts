@@ -93,6 +93,8 @@ export class CvatInteractor {
   readonly predictor: ClickPredictor;
   /** What the service reports about the model (from its metadata), when known. */
   readonly modelMetadata: ModelMetadata | undefined;
+  /** The onnxruntime execution providers the model runs on (`['cpu']` after a CUDA fallback), when known. */
+  readonly executionProviders: readonly string[] | undefined;
 
   readonly #images: ByteLruCache<string, RgbImage>;
   readonly #tracks: ByteLruCache<string, ImageTracks>;
@@ -104,10 +106,12 @@ export class CvatInteractor {
     predictor: ClickPredictor,
     options: CvatInteractorOptions,
     modelMetadata: ModelMetadata | undefined,
+    executionProviders: readonly string[] | undefined,
   ) {
     this.predictor = predictor;
     this.options = options;
     this.modelMetadata = modelMetadata;
+    this.executionProviders = executionProviders;
     this.#images = new ByteLruCache(options.maxImageCacheBytes);
     this.#tracks = new ByteLruCache(options.maxStateCacheBytes);
     this.#decodeImage = options.decodeImage ?? ((bytes, maxPixels) => decodeImageBytes(bytes, { maxPixels }));
@@ -116,17 +120,19 @@ export class CvatInteractor {
   /**
    * An interactor over `predictor` (closed by {@link close} only with `ownsPredictor: true`).
    * @param modelMetadata - what `/health` reports about the model; see {@link createCvatInteractorFromFile}.
+   * @param executionProviders - what `/health` reports as the providers the model runs on.
    * @throws InvalidArgumentError for bad options or a predictor that is not a ClickPredictor.
    */
   static async create(
     predictor: ClickPredictor,
     options: Partial<CvatInteractorOptions> = {},
     modelMetadata?: ModelMetadata,
+    executionProviders?: readonly string[],
   ): Promise<CvatInteractor> {
     if (!(predictor instanceof ClickPredictor)) {
       throw new InvalidArgumentError('predictor must be a ClickPredictor of @simpleclick/core');
     }
-    return new CvatInteractor(predictor, resolveInteractorOptions(options), modelMetadata);
+    return new CvatInteractor(predictor, resolveInteractorOptions(options), modelMetadata, executionProviders);
   }
 
   /**
