@@ -31,8 +31,8 @@ describe('HTTP service under random input (seeded)', () => {
     const number = () => pick([0, -1, 95.9, 96, 1e308, -0.5, rand() * 120 - 10, Number.NaN]);
     const point = () => pick([[number(), number()], [number()], 'x', null, [1, 2, 3], [rand() * 96, rand() * 64]]);
     const points = () => Array.from({ length: Math.floor(rand() * 4) }, point);
-    const bodies: (() => string | Buffer)[] = [
-      () => Buffer.from(Array.from({ length: Math.floor(rand() * 300) }, () => Math.floor(rand() * 256))),
+    const bodies: (() => string | ArrayBuffer)[] = [
+      () => Uint8Array.from({ length: Math.floor(rand() * 300) }, () => Math.floor(rand() * 256)).buffer,
       () => JSON.stringify(pick([null, 1, 'image', [], {}, { image: 7 }, { image: frame }])),
       () => JSON.stringify({ image: pick([frame, 'AAAA', '!!', frame.slice(0, 200)]), pos_points: points(), neg_points: points() }),
       () => JSON.stringify({ image: frame, pos_points: points(), neg_points: points(), obj_bbox: pick([null, [1, 2], [[0, 0], [40, 30]], [200, 200, 300, 300]]), threshold: pick([undefined, -1, 0.3, '0.5', 2]) }),
