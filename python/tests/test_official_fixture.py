@@ -102,3 +102,31 @@ def test_fixture_is_reproduced_by_its_generator(official, tmp_path):
     report = check_logits(official.logits, again["logits"], "regenerated official logits")
     print(f"regenerated vs committed official logits: {report.describe()}")
     assert np.array_equal(again["click_disks_u8"].astype(np.float32), official.click_maps[:, 1:])
+
+
+REFERENCE_ONNX = CHECKPOINT.with_suffix(".onnx")
+
+
+@needs_node
+def test_committed_reference_onnx_reproduces_the_official_forward(official):
+    ort_logits, _ = run_onnx_in_node(REFERENCE_ONNX, official.image, official.click_maps)
+    report = check_logits(official.logits, ort_logits, "reference ONNX logits")
+    print(f"committed reference ONNX vs official forward: {report.describe()}")
+
+
+def test_a_fresh_export_equals_the_committed_reference_onnx(loaded, tmp_path):
+    # What a converter (issue 13 item 3) must reproduce: the same initializers in the same order, byte for byte, the
+    # same operators and the same metadata (the toolchain version aside).
+    import onnx
+
+    net, info = loaded
+    fresh = export_onnx(net, tmp_path / "fresh.onnx", verify=False,
+                        metadata={"source": CHECKPOINT.name, **info["provenance"].export_metadata()})
+    reference, again = onnx.load(str(REFERENCE_ONNX)), onnx.load(str(fresh.path))
+    assert [i.name for i in again.graph.initializer] == [i.name for i in reference.graph.initializer]
+    assert [i.raw_data for i in again.graph.initializer] == [i.raw_data for i in reference.graph.initializer]
+    assert [n.op_type for n in again.graph.node] == [n.op_type for n in reference.graph.node]
+    metadata = {p.key: p.value for p in reference.metadata_props}
+    assert {p.key: p.value for p in again.metadata_props} == {**metadata, "simpleclick.version": fresh.metadata[
+        "simpleclick.version"]}
+    assert metadata["simpleclick.weights_sha256"] == fresh.metadata["simpleclick.weights_sha256"]
