@@ -31,7 +31,8 @@ def test_filled_template_equals_the_export(loaded, tmp_path, fp16, size_px):
     assert all(not i.raw_data for i in template.graph.initializer)
     assert not any(p.key in PER_FILE_METADATA for p in template.metadata_props)
     assert template.ByteSize() < 300_000  # the graph alone: what a converter ships per layout
-    per_file = {k: v for k, v in result.metadata.items() if k in PER_FILE_METADATA and k != "simpleclick.weights_sha256"}
+    per_file = {k: v for k, v in result.metadata.items()
+                if k in PER_FILE_METADATA and k != "simpleclick.weights_sha256"}
     filled = fill_template(template, _tensors(net), per_file, doc_string=direct.doc_string)
     assert filled.SerializeToString() == direct.SerializeToString()
 
