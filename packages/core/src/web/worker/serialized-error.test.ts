@@ -9,8 +9,8 @@ function acrossTheBoundary(error: unknown): Error {
 
 describe('errors across the worker boundary', () => {
   it('rebuilds every SDK error class by name, with its code, message and the worker stack', () => {
-    const classes = Object.values(errors).filter(
-      (value): value is new (message: string) => errors.SimpleClickError =>
+    const classes = (Object.values(errors) as unknown[]).filter(
+      (value: unknown): value is new (message: string) => errors.SimpleClickError =>
         typeof value === 'function' && value.prototype instanceof errors.SimpleClickError,
     );
     expect(classes.length).toBeGreaterThanOrEqual(12);
