@@ -130,14 +130,18 @@ describe.skipIf(!READY)('nuclio/main.py keeps the function answering (stand-in w
   it('starts the service again when it died, and answers', async () => {
     const harness = await NuclioProcessorHarness.start(launch(wrappers[0]));
     try {
-      const servicePid = Number(/\(pid (\d+)\)/.exec(harness.logs.join('\n'))?.[1]);
+      const logs = () => harness.logs.join('\n');
+      const servicePid = Number(/\(pid (\d+)\)/.exec(logs())?.[1]);
+      expect(servicePid, logs()).toBeGreaterThan(0);
       process.kill(servicePid, 'SIGKILL');
       // Dead once it is a zombie (its parent, main.py, reaps it on the next event) or gone.
       const stat = `/proc/${servicePid}/stat`;
-      await expect.poll(() => (existsSync(stat) ? readFileSync(stat, 'utf8') : ') Z')).toMatch(/\) Z/);
+      await expect
+        .poll(() => (existsSync(stat) ? readFileSync(stat, 'utf8') : ') Z'), { timeout: 10_000 })
+        .toMatch(/\) Z/);
       const answer = await harness.send(request());
-      expect(answer.status_code, answer.body.slice(0, 200)).toBe(200);
-      expect(harness.logs.join('\n')).toMatch(/not running: restarting it/);
+      expect(answer.status_code, `${answer.body.slice(0, 300)}\n${logs()}`).toBe(200);
+      expect(logs()).toMatch(/not running: restarting it/);
     } finally {
       await harness.stop();
     }
