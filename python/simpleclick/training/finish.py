@@ -10,8 +10,9 @@ Steps:
    training size (read back by the SDK from the metadata), and fp16 weights to ``<models>/<name>-fp16.onnx``;
 3. run ``python3 -m simpleclick evaluate`` (the project's evaluator, official protocol, flip on, 20 clicks, no
    early stop so that every object has its whole IoU curve; NoC and NoF do not depend on early stop) on GrabCut,
-   Berkeley and ssTEM for the fp32 file, and on GrabCut and Berkeley for the fp16 file; the fp16 file is kept only
-   when its NoC@85/90 stay within ``--fp16-tolerance`` of fp32's;
+   Berkeley and ssTEM for the fp32 file, and on GrabCut and Berkeley for the fp16 file (``--threads`` one-thread
+   evaluator processes side by side); the fp16 file is kept only when its NoC@85/90 stay within
+   ``--fp16-tolerance`` of fp32's;
 4. write ``<models>/<name>.md`` (the model card: layout choice from ``<run>/notes.md``, else ``pilot-notes.md``;
    the run's stops and budget changes from ``<run>/run-history.md`` when there is one; data and licences, layout, steps, hardware, time, the evaluation
    table, mIoU-per-click curve data and ``<name>-curve.png``) and keep the evaluator's JSON in ``<run>/eval/``.
@@ -28,7 +29,7 @@ import os
 import platform
 import subprocess
 import sys
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -111,6 +112,31 @@ def run_evaluator(model: str, datasets: str, n_clicks: int, json_path: str, thre
     return completed.stdout
 
 
+def run_evaluations(jobs: Sequence[Tuple[str, str, str]], n_clicks: int, threads: int, extra: Sequence[str]
+                    ) -> List[Tuple[str, Dict]]:
+    """Runs (model, datasets, json path) evaluations side by side, ``threads`` processes of one torch thread each
+    (on a shared 2-core machine two one-thread processes finish sooner than one two-thread process after another);
+    returns each job's printed table and report, in the order given."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(job):
+        model, datasets, json_path = job
+        table = run_evaluator(model, datasets, n_clicks, json_path, 1, extra)
+        with open(json_path) as handle:
+            return table, json.load(handle)
+
+    with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
+        return list(pool.map(one, jobs))
+
+
+def merged(reports: Sequence[Dict]) -> Dict:
+    """One report holding the datasets of several evaluator reports (the first one's other fields)."""
+    out = dict(reports[0], datasets={})
+    for report in reports:
+        out["datasets"].update(report["datasets"])
+    return out
+
+
 def curves(report: Dict, n_clicks: int) -> Dict[str, List[float]]:
     """mIoU after each click per dataset (every object has n_clicks IoUs: no early stop)."""
     result = {}
@@ -177,7 +203,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--models-dir", default=os.path.join(REPO_ROOT, "models"))
     parser.add_argument("--datasets", default="GrabCut,Berkeley,ssTEM")
     parser.add_argument("--n-clicks", type=int, default=20)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=2, help="evaluator processes side by side (1 thread each)")
     parser.add_argument("--no-fp16", action="store_true")
     parser.add_argument("--fp16-tolerance", type=float, default=0.05, help="max NoC@85/90 change to keep fp16")
     parser.add_argument("--version", default="0.1.0", help="model version for the metadata")
@@ -232,20 +258,26 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(fp16.summary(), flush=True)
 
     timing = per_click_ms(net, size_px)
-    fp32_json = os.path.join(eval_dir, f"{name}-fp32.json")
     extra = ["--limit-images", str(args.limit_images)] if args.limit_images else []
-    fp32_table = run_evaluator(fp32_path, args.datasets, args.n_clicks, fp32_json, args.threads, extra)
-    with open(fp32_json) as handle:
-        report = json.load(handle)
+    datasets = args.datasets.split(",")
+    fp16_datasets = [d for d in datasets if d in ("GrabCut", "Berkeley")] if fp16 is not None else []
+    # The long zero-shot set runs beside the rest; fp16's check comes after the fp32 datasets it compares with.
+    long_sets = [d for d in datasets if d not in ("GrabCut", "Berkeley")]
+    short_sets = [d for d in datasets if d in ("GrabCut", "Berkeley")]
+    jobs = [(fp32_path, ",".join(group), os.path.join(eval_dir, f"{name}-fp32-{index}.json"))
+            for index, group in enumerate((short_sets, long_sets)) if group]
+    if fp16_datasets:
+        jobs.append((fp16_path, ",".join(fp16_datasets), os.path.join(eval_dir, f"{name}-fp16.json")))
+    results = run_evaluations(jobs, args.n_clicks, args.threads, extra)
+    fp32_results = results[:len(jobs) - (1 if fp16_datasets else 0)]
+    report = merged([r for _, r in fp32_results])
+    fp32_table = "\n".join(t.strip() for t, _ in fp32_results)
+    with open(os.path.join(eval_dir, f"{name}-fp32.json"), "w") as handle:
+        json.dump(report, handle, indent=1)
 
     fp16_note = "not exported (--no-fp16)"
-    fp16_report = None
-    if fp16 is not None:
-        fp16_datasets = ",".join(d for d in args.datasets.split(",") if d in ("GrabCut", "Berkeley"))
-        fp16_json = os.path.join(eval_dir, f"{name}-fp16.json")
-        run_evaluator(fp16_path, fp16_datasets, args.n_clicks, fp16_json, args.threads, extra)
-        with open(fp16_json) as handle:
-            fp16_report = json.load(handle)
+    fp16_report = results[-1][1] if fp16_datasets else None
+    if fp16_report is not None:
         worst = 0.0
         for dataset, data in fp16_report["datasets"].items():
             for key, value in data["nocMean"].items():
@@ -253,7 +285,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                     worst = max(worst, abs(value - report["datasets"][dataset]["nocMean"][key]))
         if worst <= args.fp16_tolerance:
             fp16_note = (f"kept: `{os.path.basename(fp16_path)}` ({fp16.size_bytes / 1e6:.1f} MB); NoC@85/90 on "
-                         f"{fp16_datasets} within {worst:.3f} of fp32")
+                         f"{','.join(fp16_datasets)} within {worst:.3f} of fp32")
         else:
             os.remove(fp16_path)
             fp16_note = f"dropped: NoC@85/90 moved by {worst:.3f} (> {args.fp16_tolerance})"
