@@ -1,4 +1,4 @@
-import { InvalidArgumentError, InvalidClickError, InvalidFormatError } from '@simpleclick/core';
+import { InvalidArgumentError, InvalidFormatError, NoPositiveClickError } from '@simpleclick/core';
 
 /** A point as CVAT sends it: `[x, y]` in image pixels of the original frame; fractional values happen. */
 export type CvatPoint = readonly [xPx: number, yPx: number];
@@ -47,7 +47,7 @@ export interface ParsedCvatRequest {
  *
  * @param maxPoints - most points accepted (positive plus negative): every point costs a model run on replay.
  * @throws InvalidFormatError for a body that is not a CVAT interactor request (missing or mistyped fields,
- *   a point that is not two finite numbers, more than `maxPoints` points); InvalidClickError for only negative
+ *   a point that is not two finite numbers, more than `maxPoints` points); NoPositiveClickError (an InvalidClickError) for only negative
  *   points (no positive point and no box); InvalidArgumentError for a threshold outside [0, 1].
  */
 export function parseCvatInteractorRequest(body: unknown, maxPoints: number): ParsedCvatRequest {
@@ -70,7 +70,7 @@ export function parseCvatInteractorRequest(body: unknown, maxPoints: number): Pa
   if (positivePoints.length === 0 && box === null) {
     // What CVAT itself expects: its UI sends nothing before min_pos_points (1) positives exist, so only-negative
     // points come from other callers. Refused with a reason rather than a mask the model would make up.
-    throw new InvalidClickError(
+    throw new NoPositiveClickError(
       'no positive point: an object starts with a positive point (the function declares min_pos_points 1); ' +
         'negative points only refine it',
     );
