@@ -84,10 +84,12 @@ export class WorkerHost {
     } catch (error) {
       reply = Promise.reject(error);
     }
-    reply.then(
-      ({ value, transfer }) => this.#post({ type: 'reply', id: request.id, ok: true, value } satisfies WorkerReply, transfer),
-      (error: unknown) => this.#post({ type: 'reply', id: request.id, ok: false, error: serializeError(error) } satisfies WorkerReply, []),
-    );
+    const fail = (error: unknown) =>
+      this.#post({ type: 'reply', id: request.id, ok: false, error: serializeError(error) } satisfies WorkerReply, []);
+    reply
+      .then(({ value, transfer }) => this.#post({ type: 'reply', id: request.id, ok: true, value } satisfies WorkerReply, transfer))
+      // A value that cannot be cloned must still answer the request, or the page would wait forever.
+      .catch(fail);
   }
 
   #dispatch(request: WorkerRequest): Promise<ReplyValue> {
