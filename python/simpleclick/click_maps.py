@@ -1,6 +1,6 @@
 """Click encoding at network resolution: radius-5 binary disks, one raster for positives, one for negatives.
 
-Literal to the official pipeline (DESIGN.md section 4, steps 3-5):
+Literal to the official pipeline (docs/per-click-algorithm.md, steps 4-5):
 
 * a full-image click (y, x) maps into the S x S crop as y' = S*(y-row_min)/(roi height), x' likewise, in float64
   (the official ZoomIn._transform_clicks; it is not the resize's own pixel mapping, and that is kept on purpose);

@@ -1,4 +1,5 @@
-"""The next-click simulator of the automatic evaluation (DESIGN.md section 5; official isegm/inference/clicker.py).
+"""The next-click simulator of the automatic evaluation (docs/evaluation-protocol.md, the next click; official
+isegm/inference/clicker.py).
 
 Given the ground truth, the ignore region and the current predicted mask:
 

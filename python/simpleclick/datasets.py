@@ -1,6 +1,6 @@
 """Evaluation dataset loaders, following the official SimpleClick loaders (isegm/data/datasets/*.py, v1.0).
 
-Common rules (DESIGN.md section 5):
+Common rules (docs/evaluation-protocol.md, datasets):
 
 * samples are the image files sorted by name; each mask is the file whose stem equals the image name cut at its
   first dot;

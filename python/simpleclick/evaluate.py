@@ -1,4 +1,4 @@
-"""Automatic NoC evaluation (DESIGN.md section 5), the official loop of isegm/inference/evaluation.py.
+"""Automatic NoC evaluation (docs/evaluation-protocol.md), the official loop of isegm/inference/evaluation.py.
 
 Per object: start from an empty prediction; for up to `max_clicks` clicks, let the simulator click on the largest
 error, predict, threshold at 0.49 (float32), record the float64 IoU; stop early when IoU >= target (0.90, compared

@@ -1,6 +1,6 @@
 """ONNX export of a :class:`~simpleclick.network.SimpleClickNet`, its self-check, and the way back.
 
-The graph follows the model contract of DESIGN.md section 3: inputs ``image`` and ``click_maps`` [B,3,S,S]
+The graph follows the model contract of docs/model-contract.md: inputs ``image`` and ``click_maps`` [B,3,S,S]
 float32, output ``logits`` [B,1,S,S]; B dynamic, S static. ``metadata_props`` describe the model (keys in
 :data:`REQUIRED_CALLER_KEYS` come from the caller, the others from the network) and ``simpleclick.config`` holds the
 :class:`~simpleclick.variants.NetworkConfig` as JSON, so that an ONNX file is a complete, single source of weights:

@@ -1,4 +1,5 @@
-"""Evaluation metrics of the official protocol (DESIGN.md section 5; isegm/inference/utils.py, evaluate_model.py).
+"""Evaluation metrics of the official protocol (docs/evaluation-protocol.md, metrics; isegm/inference/utils.py,
+evaluate_model.py).
 
 * IoU per click: |pred & gt & ~ignore| / |(pred | gt) & ~ignore| in float64 (0/0 gives nan, as in the official
   code, which never reaches a threshold).

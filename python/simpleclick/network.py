@@ -1,11 +1,11 @@
 """The SimpleClick network (plain ViT backbone, simple feature pyramid, SegFormer-style head) in PyTorch.
 
-Written from DESIGN.md section 6 and the facts of the official v1.0 code. Module names follow the official
+Written from docs/network.md and the facts of the official v1.0 code. Module names follow the official
 layout so that an official checkpoint loads with strict key matching; the tensors the official forward never uses
 (``backbone.cls_token``, ``backbone.fc_norm.*``, ``backbone.head.*``, ``head.up_conv1.*``, ``head.up_conv2.*``)
 exist only for that reason.
 
-One forward = the whole ONNX contract (DESIGN.md section 3): image RGB in [0, 1] and three click maps in, logits at
+One forward = the whole ONNX contract (docs/model-contract.md): image RGB in [0, 1] and three click maps in, logits at
 input resolution out; ImageNet normalisation and the final bilinear (align_corners=True) upsample are inside.
 """
 

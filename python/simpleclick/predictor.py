@@ -1,4 +1,4 @@
-"""The per-click predictor: the official SimpleClick evaluation behaviour (DESIGN.md section 4), literally.
+"""The per-click predictor: the official SimpleClick evaluation behaviour (docs/per-click-algorithm.md), literally.
 
 Per object it keeps the previous probability map at full image size (zeros at start) and the zoom-in ROI. Each
 `predict(clicks)` call receives *all* clicks so far (in order, the new one last), exactly as the official

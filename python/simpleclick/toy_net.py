@@ -9,7 +9,7 @@ stays the whole image), it drives the zoom-in through several ROI changes, which
 click mapping, disks, flip, crop/resize and paste. Our predictor with this network was checked identical to the
 official SimpleClick predictor + clicker (clicks, ROIs, float32 IoUs and probability maps bit for bit).
 
-It is exported as a tiny ONNX graph with the model contract of DESIGN.md section 3 (inputs `image`,
+It is exported as a tiny ONNX graph with the model contract of docs/model-contract.md (inputs `image`,
 `click_maps`, output `logits`, dynamic batch, static S), so the TypeScript SDK can run the same fixtures.
 """
 

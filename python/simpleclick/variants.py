@@ -4,7 +4,7 @@ A :class:`NetworkConfig` holds every number that decides the shape of the networ
 shapes of its state dict). The four released layouts are in :data:`VARIANTS`; custom layouts (for example a
 narrower neck and head for a small model trained here) are made with :meth:`NetworkConfig.with_overrides`.
 
-Facts (DESIGN.md section 6, the official ``models/iter_mask/plainvit_*.py`` configs): the patch embedding of the
+Facts (docs/network.md, variants; the official ``models/iter_mask/plainvit_*.py`` configs): the patch embedding of the
 image and of the three click-map channels share one layout; non-global blocks attend inside windows of
 ``224 // patch_size`` tokens per side (the MAE pre-training size); the official code makes every
 ``depth // 4``-th block global (every 6th for the 12-block ViT-B).
@@ -164,7 +164,7 @@ def _variant(name: str, patch: int, dim: int, depth: int, heads: int, neck: Tupl
     )
 
 
-#: The four released layouts (DESIGN.md section 6; official configs plainvit_{xtiny,base,large,huge}448_*.py).
+#: The four released layouts (docs/network.md, variants; official configs plainvit_{xtiny,base,large,huge}448_*.py).
 VARIANTS: Dict[str, NetworkConfig] = {
     "xtiny": _variant("xtiny", 16, 160, 8, 4, (96, 192, 288, 384), 128),
     "base": _variant("base", 16, 768, 12, 12, (128, 256, 512, 1024), 256),

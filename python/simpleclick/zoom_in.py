@@ -1,7 +1,7 @@
 """Zoom-in: the region of interest (ROI) the predictor crops around the object before each forward pass.
 
 Reproduces the official evaluation behaviour (SimpleClick v1.0, `ZoomIn(skip_clicks=-1, target_size=(S, S))`,
-see DESIGN.md section 4, step 2):
+see docs/per-click-algorithm.md, zoom-in):
 
 * candidate ROI: if the previous probabilities have any pixel > 0.5, the inclusive bounding box of that mask with
   every positive click pixel set, expanded to max(1.4 * side, 200) around its centre, edges rounded half-to-even in

@@ -1,4 +1,4 @@
-"""Click disks at net resolution (DESIGN.md section 4, steps 3-5), checked against counts worked out by hand."""
+"""Click disks at net resolution (docs/per-click-algorithm.md, steps 4-5), checked against counts worked out by hand."""
 
 import numpy as np
 

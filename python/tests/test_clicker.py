@@ -1,4 +1,4 @@
-"""Next-click simulator (DESIGN.md section 5), on masks whose answers are known by hand."""
+"""Next-click simulator (docs/evaluation-protocol.md, the next click), on masks whose answers are known by hand."""
 
 import numpy as np
 import pytest

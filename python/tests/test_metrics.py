@@ -1,4 +1,4 @@
-"""IoU, NoC, NoF, SPC and mIoU of the official protocol (DESIGN.md section 5)."""
+"""IoU, NoC, NoF, SPC and mIoU of the official protocol (docs/evaluation-protocol.md, metrics)."""
 
 import math
 

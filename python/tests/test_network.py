@@ -14,7 +14,7 @@ from simpleclick.variants import OTHER_OFFICIAL_LAYOUTS, VARIANTS
 
 LAYOUTS = {"xtiny448": VARIANTS["xtiny"], "base448": VARIANTS["base"], "large448": VARIANTS["large"],
            "huge448": VARIANTS["huge"], "base1024": OTHER_OFFICIAL_LAYOUTS["base1024"]}
-# DESIGN.md section 6 parameter counts (millions, whole official state dict).
+# docs/network.md (variants) parameter counts (millions, whole official state dict).
 PARAMS_M = {"xtiny448": 4.05, "base448": 98.0, "large448": 324.0, "huge448": 662.0}
 
 

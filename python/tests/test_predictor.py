@@ -1,4 +1,4 @@
-"""The per-click predictor (DESIGN.md section 4) driven by small fake networks at S = 32."""
+"""The per-click predictor (docs/per-click-algorithm.md) driven by small fake networks at S = 32."""
 
 import numpy as np
 import pytest

@@ -7,7 +7,7 @@ from simpleclick.variants import (OTHER_OFFICIAL_LAYOUTS, VARIANTS, NetworkConfi
 
 
 def test_variant_table_matches_design():
-    # DESIGN.md section 6 (global blocks there are 1-based).
+    # docs/network.md, variants (global blocks there are 1-based).
     expected = {
         "xtiny": (16, 160, 8, 4, (2, 4, 6, 8), (96, 192, 288, 384), 128),
         "base": (16, 768, 12, 12, (6, 12), (128, 256, 512, 1024), 256),

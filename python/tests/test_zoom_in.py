@@ -1,4 +1,4 @@
-"""Zoom-in ROI rules (DESIGN.md section 4 step 2), on boxes whose answers were worked out by hand."""
+"""Zoom-in ROI rules (docs/per-click-algorithm.md, zoom-in), on boxes whose answers were worked out by hand."""
 
 import math
 

@@ -46,7 +46,7 @@ const IMAGE_HEIGHT = 480;
 /** Inside the fruit, then on the blue box (image pixels). */
 const POSITIVE = { xPx: 300, yPx: 270 };
 const NEGATIVE = { xPx: 535, yPx: 275 };
-/** Web and node probabilities differ by up to about 2e-4 (DESIGN.md section 10). */
+/** Web and node probabilities differ by up to about 2e-4 (docs/environment.md, runtimes). */
 const BOUNDARY_MARGIN = 1e-3;
 
 const SKIP_REASON: string | undefined =

@@ -24,7 +24,7 @@ import {
   type BrowserFixture,
 } from './support/browser-suite';
 
-/** Web (WASM) and node probabilities differ by up to about 2e-4 (DESIGN.md section 10). */
+/** Web (WASM) and node probabilities differ by up to about 2e-4 (docs/environment.md, runtimes). */
 const TOLERANCE = 1e-3;
 const THREADS = 2;
 

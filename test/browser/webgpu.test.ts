@@ -1,6 +1,6 @@
 /**
  * WebGPU, as a functional check only: chromium with --enable-unsafe-webgpu runs WebGPU on SwiftShader, a CPU
- * emulation about 100x slower than WASM (DESIGN.md section 10), so this runs the S = 32 test graph of
+ * emulation about 100x slower than WASM (docs/environment.md, browser tests), so this runs the S = 32 test graph of
  * packages/core/scripts/make-test-graphs.py (logits known in closed form, packages/core/test-support/tiny-graph.ts)
  * through the built SDK's createWebModel with WebGPU as the only execution provider, never the real model.
  * Skipped, saying so, when the browser offers no WebGPU adapter.

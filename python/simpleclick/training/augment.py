@@ -2,7 +2,7 @@
 
 Every sample is cut out of its image by a box in image coordinates and warped to S x S (bilinear; masks warped as
 floats and thresholded at 0.5; outside the image is black, as the official PadIfNeeded with border 0). The box
-comes from one of three modes, chosen to cover what the network sees at evaluation time (DESIGN.md section 4:
+comes from one of three modes, chosen to cover what the network sees at evaluation time (docs/per-click-algorithm.md:
 the predictor squashes the whole image, and later a zoom-in ROI 1.4x the object's box and at least 200 px, to
 S x S without keeping the aspect ratio):
 

@@ -1,9 +1,9 @@
 """Click disks at network resolution for training batches.
 
-The rule is the SDK's (DESIGN.md section 4 step 4, `simpleclick.click_maps.draw_disks`): pixel (row, col) is in
-the disk of (y, x) iff dy*dy + dx*dx <= 25 with dy = float32(row - y), dx = float32(col - x), squared and summed
-in float32. Training draws tens of clicks per sample, so only an 11 x 11 window around each click is evaluated
-instead of the full raster (tests check both give the same pixels).
+The rule is the SDK's (docs/per-click-algorithm.md, click maps; `simpleclick.click_maps.draw_disks`): pixel
+(row, col) is in the disk of (y, x) iff dy*dy + dx*dx <= 25 with dy = float32(row - y), dx = float32(col - x),
+squared and summed in float32. Training draws tens of clicks per sample, so only an 11 x 11 window around each click
+is evaluated instead of the full raster (tests check both give the same pixels).
 """
 
 from __future__ import annotations

@@ -431,7 +431,8 @@ def write_card(args, name, net, checkpoint, checkpoint_path, train_config, repor
         lines += [noc_row(n, d) for n, d in fp16_report["datasets"].items()]
     lines += [
         "",
-        "For orientation (DESIGN.md section 5, published NoC@90 on GrabCut): classical graph cut about 10-11 clicks; "
+        "For orientation ([published numbers](../docs/evaluation-protocol.md#published-numbers), NoC@90 on GrabCut): "
+        "classical graph cut about 10-11 clicks; "
         "RITM HRNet-18 (SBD) 2.04; SimpleClick ViT-B (SBD) 1.54. Those models were trained on GPUs for days on "
         "SBD or COCO+LVIS; this one had a few CPU hours at S = 256 on ~2,000 images (see Training).",
         "",

@@ -1,7 +1,7 @@
 /**
- * Launching Debian's chromium for the browser end-to-end tests (DESIGN.md section 10): playwright-core drives
- * /usr/bin/chromium (`apt-get install chromium`; no browser download), headless, with a fresh profile per
- * launch so no cache or permission carries over between runs.
+ * Launching Debian's chromium for the browser end-to-end tests (docs/environment.md, browser tests):
+ * playwright-core drives /usr/bin/chromium (`apt-get install chromium`; no browser download), headless, with a
+ * fresh profile per launch so no cache or permission carries over between runs.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +17,7 @@ export const HAVE_CHROMIUM = existsSync(CHROMIUM_PATH);
 export const CHROMIUM_SKIP_REASON =
   `browser tests skipped: ${CHROMIUM_PATH} is missing (apt-get install -y chromium, or set SIMPLECLICK_CHROMIUM)`;
 
-/** The flags of DESIGN.md section 10: headless, no sandbox (CI containers run as root), no network chatter. */
+/** The flags of docs/environment.md (browser tests): headless, no sandbox (CI containers run as root), no chatter. */
 export const CHROMIUM_FLAGS: readonly string[] = Object.freeze([
   '--headless',
   '--no-sandbox',

@@ -1,7 +1,7 @@
 import { ModelContractError } from '../errors';
 import type { ModelMetadata } from './segmentation-model';
 
-/** The `metadata_props` keys of the SimpleClick ONNX contract (team brief, DESIGN.md section 3). */
+/** The `metadata_props` keys of the SimpleClick ONNX contract (docs/model-contract.md, metadata). */
 export const MODEL_METADATA_KEYS = Object.freeze({
   formatVersion: 'simpleclick.format_version',
   variant: 'simpleclick.variant',

@@ -4,7 +4,7 @@ import { parseModelMetadata } from './model-metadata';
 import type { ModelMetadata, NetInput, NetOutput, SegmentationModel } from './segmentation-model';
 import type { WeightsChecksum } from './weights-checksum';
 
-/** Input and output names of the SimpleClick ONNX contract (DESIGN.md section 3). */
+/** Input and output names of the SimpleClick ONNX contract (docs/model-contract.md, inputs and output). */
 export const MODEL_INPUT_IMAGE = 'image';
 export const MODEL_INPUT_CLICK_MAPS = 'click_maps';
 export const MODEL_OUTPUT_LOGITS = 'logits';

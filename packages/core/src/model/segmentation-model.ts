@@ -1,6 +1,6 @@
 /**
  * What the predictor needs from a model: one forward pass of the SimpleClick ONNX contract
- * (DESIGN.md section 3). Implementations: {@link OnnxSegmentationModel} over onnxruntime-node or -web.
+ * (docs/model-contract.md). Implementations: {@link OnnxSegmentationModel} over onnxruntime-node or -web.
  */
 export interface SegmentationModel {
   /** What the model file says about itself. */
