@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { errorLine, exitStatusOf, EXIT_OK, EXIT_USAGE } from './cli-errors';
 import { createProcessIo, type CliIo } from './cli-io';
 import { addBenchCommand } from './commands/bench-command';
+import { addConvertCommand } from './commands/convert-command';
 import { addEvalCommand } from './commands/eval-command';
 import { addInfoCommand } from './commands/info-command';
 import { addSegmentCommand } from './commands/segment-command';
@@ -26,6 +27,7 @@ function createProgram(io: CliIo, argv: readonly string[] = []): Command {
   addEvalCommand(program, io, argv);
   addBenchCommand(program, io);
   addInfoCommand(program, io);
+  addConvertCommand(program, io);
   // Subcommands inherit the program's output and error behaviour only when set on each of them.
   for (const command of program.commands) {
     command
