@@ -295,6 +295,8 @@ export class GraphTemplate {
   }
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 function storedBytes(init: TemplateInitializer): number {
   const count = init.dims.reduce((product, extent) => product * extent, 1);
   if (init.dataType === ONNX_FLOAT) return count * 4;
@@ -308,6 +310,7 @@ function encodeStored(init: TemplateInitializer, values: Float32Array): Uint8Arr
     for (const value of values) {
       if (!Number.isFinite(value)) throw new ConvertError(`tensor ${init.name} does not fit in float32 (it holds ${value})`);
     }
+    if (LITTLE_ENDIAN) return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
     const out = new Uint8Array(values.length * 4);
     const view = new DataView(out.buffer);
     for (let index = 0; index < values.length; index++) view.setFloat32(index * 4, values[index], true);

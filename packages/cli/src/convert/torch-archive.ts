@@ -120,6 +120,11 @@ export class TorchArchive {
       throw new ConvertError(`${this.fileName} is truncated or corrupt (${what} lies outside its storage)`);
     }
     const contiguous = isContiguous(shape, strides);
+    if (contiguous && storage.dtype === 'float32' && LITTLE_ENDIAN) {
+      // The common case: copy the bytes (the entry's buffer need not be 4-byte aligned).
+      new Uint8Array(out.buffer).set(raw.subarray(tensor.offset * 4, (tensor.offset + count) * 4));
+      return out;
+    }
     if (contiguous) {
       for (let index = 0; index < count; index++) out[index] = read(tensor.offset + index);
       return out;
@@ -143,6 +148,8 @@ export class TorchArchive {
     this.zip.close();
   }
 }
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 function isContiguous(shape: readonly number[], strides: readonly number[]): boolean {
   let expected = 1;
