@@ -1,9 +1,5 @@
 import type { LabelMap, SessionObjectSummary } from '@simpleclick/core/web';
-import { objectRgb } from './object-colors';
-
-/** Alpha of the current object's colour and of the others' (the opacity slider scales both). */
-const CURRENT_OBJECT_ALPHA = 255;
-const OTHER_OBJECT_ALPHA = 140;
+import { MaskOverlay } from './mask-overlay';
 /** Click marker radius in screen pixels, whatever the image's size and zoom. */
 const MARKER_RADIUS_SCREEN_PX = 8;
 
@@ -31,12 +27,14 @@ export interface StageElements {
  */
 export class CanvasView {
   readonly #elements: StageElements;
+  readonly #overlay: MaskOverlay;
   #widthPx = 0;
   #heightPx = 0;
   #lastClicks: { objects: readonly SessionObjectSummary[]; currentObjectId: number } | undefined;
 
   constructor(elements: StageElements) {
     this.#elements = elements;
+    this.#overlay = new MaskOverlay(elements.maskCanvas);
     // Markers are drawn in image pixels: redraw them when the displayed size changes.
     new ResizeObserver(() => this.#redrawClicks()).observe(elements.stage);
     // Refit when the window or anything above the image (a banner) changes size; fitting is idempotent.
@@ -55,30 +53,16 @@ export class CanvasView {
     }
     imageCanvas.getContext('2d')!.drawImage(bitmap, 0, 0);
     maskCanvas.getContext('2d')!.clearRect(0, 0, bitmap.width, bitmap.height);
+    this.#overlay.reset();
     clickLayer.setAttribute('viewBox', `0 0 ${bitmap.width} ${bitmap.height}`);
     clickLayer.replaceChildren();
     this.#lastClicks = undefined;
     this.#fitToContainer();
   }
 
-  /** Draws every object of the label map in its colour, the current object more opaque. */
+  /** Draws every object of the label map in its colour, the current object more opaque (only what changed). */
   drawMasks(labelMap: LabelMap, currentObjectId: number): void {
-    const { width, height, data } = labelMap;
-    const context = this.#elements.maskCanvas.getContext('2d')!;
-    const imageData = context.createImageData(width, height);
-    const pixels = new Uint32Array(imageData.data.buffer);
-    const colorOf = new Map<number, number>();
-    for (const id of labelMap.objectIds) {
-      const [r, g, b] = objectRgb(id);
-      const alpha = id === currentObjectId ? CURRENT_OBJECT_ALPHA : OTHER_OBJECT_ALPHA;
-      // ImageData is RGBA in memory; a little-endian Uint32 view holds it as 0xAABBGGRR.
-      colorOf.set(id, ((alpha << 24) | (b << 16) | (g << 8) | r) >>> 0);
-    }
-    for (let i = 0; i < data.length; i++) {
-      const id = data[i];
-      if (id !== 0) pixels[i] = colorOf.get(id) ?? 0;
-    }
-    context.putImageData(imageData, 0, 0);
+    this.#overlay.draw(labelMap, currentObjectId);
   }
 
   /** Draws the click markers: the current object's in full, the other objects' faded. */

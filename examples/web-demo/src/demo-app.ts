@@ -48,6 +48,8 @@ export class DemoApp {
   #session: DemoSession | undefined;
   #sessionCount = 0;
   #state: SessionState | undefined;
+  /** The mask area of `#state`'s current object (counted once per drawn state). */
+  #currentAreaPx: number | undefined;
   #lastRun: LastRun | undefined;
   #negativeMode = false;
   #study: StudyLog | undefined;
@@ -193,6 +195,7 @@ export class DemoApp {
     const previous = this.#session;
     this.#session = undefined;
     this.#state = undefined;
+    this.#currentAreaPx = undefined;
     this.#lastRun = undefined;
     if (previous !== undefined) await previous.close();
     const threshold = Number(this.#page.thresholdSlider.value);
@@ -498,8 +501,11 @@ export class DemoApp {
     page.redoButton.disabled = !state.canRedo;
     page.resetButton.disabled = !hasContent;
     page.finishButton.disabled = !hasContent;
+    // An indexed loop: for-of over a 12-megapixel mask took about 100 ms here (the iterator is not optimised away).
+    const maskData = state.mask.data;
     let currentArea = 0;
-    for (const value of state.mask.data) if (value !== 0) currentArea += 1;
+    for (let i = 0; i < maskData.length; i++) if (maskData[i] !== 0) currentArea += 1;
+    this.#currentAreaPx = currentArea;
     page.exportPng.disabled = currentArea === 0;
     const anyMask = state.objects.some((object) => object.clicks.length > 0 || object.startedFromMask);
     for (const button of [page.exportPolygons, page.exportCoco, page.exportLabelStudio]) button.disabled = !anyMask;
@@ -527,6 +533,7 @@ export class DemoApp {
         state: this.#state,
         lastRun: this.#lastRun,
         pendingOperations: this.#session?.pendingOperations ?? 0,
+        currentAreaPx: this.#currentAreaPx,
       }),
     );
   }

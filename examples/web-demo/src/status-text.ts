@@ -13,6 +13,8 @@ export interface StatusFacts {
   readonly state: SessionState | undefined;
   readonly lastRun: LastRun | undefined;
   readonly pendingOperations: number;
+  /** The current object's mask area, counted once per state by the caller (a 12 MP mask is 12 M values). */
+  readonly currentAreaPx: number | undefined;
 }
 
 /** The backend part: "wasm, 2 threads, cross-origin isolated", "webgpu", ... */
@@ -47,8 +49,8 @@ export function statusText(facts: StatusFacts): string {
     );
   }
   if (state !== undefined) {
-    let areaPx = 0;
-    for (const value of state.mask.data) if (value !== 0) areaPx += 1;
+    let areaPx = facts.currentAreaPx ?? 0;
+    if (facts.currentAreaPx === undefined) for (const value of state.mask.data) if (value !== 0) areaPx += 1;
     const clicks = state.clicks;
     const positives = clicks.filter((click) => click.isPositive).length;
     const mask = `mask ${areaPx.toLocaleString('en-US')} px at threshold ${state.threshold.toFixed(2)}`;

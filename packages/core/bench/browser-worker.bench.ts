@@ -16,6 +16,10 @@
  * - memory after 200 clicks on the 12 MP photo (`performance.measureUserAgentSpecificMemory()`: the page and its
  *   workers, onnxruntime's WebAssembly memory included; with chromium's eager measurement flag).
  *
+ * A second part opens the demo page (examples/web-demo) itself on both photos (JPEG), in its default worker mode and
+ * with `?worker=0`, and counts the page's long tasks during 5 real clicks, drawing included (SIMPLECLICK_BENCH_DEMO=0
+ * skips it).
+ *
  * Paths: `main` (createWebModel + ClickPredictor + SegmentationSession on the page's thread: the demo before the
  * worker), `worker` (createWorkerPredictor + WorkerSession: everything in the SDK's worker), and `ort-proxy`
  * (`ort.env.wasm.proxy = true`: the model in onnxruntime-web's own proxy worker, the SDK's per-click work still on
@@ -27,6 +31,8 @@
  */
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { DEMO_PATHS } from '../../../examples/web-demo/server/demo-server.mjs';
@@ -317,6 +323,53 @@ describe.skipIf(SKIP_REASON !== undefined)('browser benchmark: SDK worker vs mai
         );
       }
       lines.push(`- ${image.label}: ${parts.join(', ')}`);
+    }
+    console.info(`\n${lines.join('\n')}\n`);
+  });
+
+  it.skipIf(process.env.SIMPLECLICK_BENCH_DEMO === '0')('the demo page on a 12 MP and a 0.3 MP photo: long tasks during clicks, drawing included', async () => {
+    const fruit = join(DEMO_PATHS.exampleImages, 'fruit.png');
+    const photos = [
+      { label: '12 MP', buffer: await sharp(fruit).resize(4000, 3000).jpeg({ quality: 92 }).toBuffer() },
+      { label: '0.3 MP', buffer: await sharp(fruit).jpeg({ quality: 92 }).toBuffer() },
+    ];
+    const { page, server } = fixture;
+    const demoClicks = 5;
+    const lines = [`Demo page, JPEG of the example image, ${demoClicks} clicks on the fruit, load average ${loadavg()[0].toFixed(1)}`, ''];
+    lines.push('| image | demo | click to drawn mask p50 ms | max ms | long tasks during clicks | longest ms | blocking ms |');
+    lines.push('|---|---|---:|---:|---:|---:|---:|');
+    for (const photo of photos) for (const mode of ['worker', 'main'] as const) {
+      await page.goto('about:blank');
+      const query = `model=${XTINY_FILE}&backend=wasm&threads=${THREADS}&image=none${mode === 'main' ? '&worker=0' : ''}`;
+      await page.goto(`${server.url}?${query}`);
+      await page.waitForFunction(() => document.body.dataset.modelState === 'ready', null, { timeout: 120_000 });
+      await page.setInputFiles('#image-input', { name: 'photo.jpg', mimeType: 'image/jpeg', buffer: photo.buffer });
+      await page.waitForFunction(() => document.body.dataset.session === '1' && document.body.dataset.revision === '0', null, {
+        timeout: 120_000,
+      });
+      const windows: [number, number][] = [];
+      for (let k = 1; k <= demoClicks; k++) {
+        const layer = page.locator('#click-layer');
+        const box = (await layer.boundingBox())!;
+        const offsets = [[0, 0], [30, 20], [-40, 30], [20, -45], [-25, -20]][k - 1];
+        const start = await page.evaluate(() => performance.now());
+        await layer.click({ position: { x: ((300 + offsets[0]) / 640) * box.width, y: ((270 + offsets[1]) / 480) * box.height } });
+        await page.waitForFunction(
+          (wanted) => Number(document.body.dataset.revision) >= wanted && document.body.dataset.busy === 'false',
+          k,
+          { timeout: 120_000 },
+        );
+        windows.push([start, await page.evaluate(() => performance.now())]);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const tasks = await page.evaluate(() => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks);
+      const during = tasks.filter((task) => windows.some(([start, end]) => task.start < end && task.start + task.duration > start));
+      const latencies = windows.map(([start, end]) => end - start);
+      lines.push(
+        `| ${photo.label} | ${mode === 'worker' ? 'default (SDK worker)' : '?worker=0 (page thread)'} | ${ms(percentile(latencies, 50))} | ` +
+          `${ms(Math.max(...latencies))} | ${during.length} | ${ms(Math.max(0, ...during.map((task) => task.duration)))} | ` +
+          `${ms(during.reduce((sum, task) => sum + Math.max(0, task.duration - 50), 0))} |`,
+      );
     }
     console.info(`\n${lines.join('\n')}\n`);
   });
