@@ -224,6 +224,7 @@ describe.skipIf(SKIP_REASON !== undefined)('browser: SDK worker', BROWSER_TEST_O
           return undefined;
         };
         const options = { executionProviders: ['wasm'], numThreads: 2 };
+        const noScript = await caught(() => sdk.createWorkerPredictor(modelUrl, { ...options, workerUrl: 'core/no-such-worker.mjs' }));
         const missing = await caught(() => sdk.createWorkerPredictor('models/no-such-model.onnx', options));
         const bytes = Uint8Array.from(atob(noMetadataBase64), (c) => c.charCodeAt(0));
         const contract = await caught(() => sdk.createWorkerPredictor(bytes, options));
@@ -239,6 +240,7 @@ describe.skipIf(SKIP_REASON !== undefined)('browser: SDK worker', BROWSER_TEST_O
         await predictor.close();
         const closed = await caught(() => session.addClick({ xPx: 10, yPx: 10, isPositive: true }));
         return {
+          noScript: { ...describe(noScript, sdk.ModelLoadError), message: (noScript as Error)?.message },
           missing: describe(missing, sdk.ModelLoadError),
           contract: describe(contract, sdk.ModelContractError),
           outside: describe(outside, sdk.InvalidClickError),
@@ -252,6 +254,9 @@ describe.skipIf(SKIP_REASON !== undefined)('browser: SDK worker', BROWSER_TEST_O
       { modelUrl: `models/${XTINY_FILE}`, noMetadataBase64 },
     );
 
+    // A worker script that does not load is reported by the page's side, as the same class as a model that does not.
+    expect(result.noScript).toMatchObject({ name: 'ModelLoadError', code: 'MODEL_LOAD', isExpected: true });
+    expect(result.noScript.message).toMatch(/worker script could not start/);
     const fromWorker = { isExpected: true, isSimpleClickError: true, fromWorker: true };
     expect(result.missing).toEqual({ name: 'ModelLoadError', code: 'MODEL_LOAD', ...fromWorker });
     expect(result.contract).toEqual({ name: 'ModelContractError', code: 'MODEL_CONTRACT', ...fromWorker });
