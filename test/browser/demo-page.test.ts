@@ -79,10 +79,10 @@ function maskCanvasPixelsOfColor(page: Page, rgb: number[]): Promise<number> {
 
 /** The session's current mask (or an object's), read through the demo's debug handle. */
 async function sessionMask(page: Page, objectId?: number): Promise<BinaryMask> {
-  const mask = await page.evaluate((id) => {
+  const mask = await page.evaluate(async (id) => {
     type MaskLike = { width: number; height: number; data: Uint8Array };
-    const demo = (window as unknown as { simpleclickDemo: { session: { getMask(id?: number): MaskLike } } }).simpleclickDemo;
-    const { width, height, data } = demo.session.getMask(id ?? undefined);
+    const demo = (window as unknown as { simpleclickDemo: { session: { getMask(id?: number): Promise<MaskLike> } } }).simpleclickDemo;
+    const { width, height, data } = await demo.session.getMask(id ?? undefined);
     let binary = '';
     for (let i = 0; i < data.length; i += 0x8000) binary += String.fromCharCode(...data.subarray(i, i + 0x8000));
     return { width, height, data: btoa(binary) };
