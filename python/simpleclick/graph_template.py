@@ -10,6 +10,10 @@ equals the export itself (tests/test_graph_template.py).
 
 A template keeps every initializer's name, data type and shape and drops its data; it drops the metadata that belongs
 to one file (:data:`PER_FILE_METADATA`) and keeps the layout's (variant, sizes, config, dtype, format version).
+
+The templates the npm CLI ships (``packages/cli/templates``) are written by ``tools/make_graph_templates.py``; the
+converter that fills them is ``packages/cli/src/convert`` (``simpleclick convert``). Regenerate them whenever the
+exporter's graph, metadata or version changes: the CLI's tests compare its output with fresh exports.
 """
 
 from __future__ import annotations

@@ -61,6 +61,28 @@ def _state_dict_shapes(config: NetworkConfig):
     return [[key, list(tensor.shape)] for key, tensor in net.state_dict().items()]
 
 
+def dump_index(index) -> str:
+    """index.json text: sorted keys, one template or state-dict entry per line (readable diffs, ~40 KB)."""
+    compact = lambda value: json.dumps(value, sort_keys=True, separators=(", ", ": "))  # noqa: E731
+    lines = ["{", f' "format": {index["format"]},', ' "layouts": {']
+    layouts = sorted(index["layouts"].items())
+    for number, (label, layout) in enumerate(layouts):
+        lines.append(f'  {json.dumps(label)}: {{"config": {compact(layout["config"])}, "state_dict": [')
+        entries = layout["state_dict"]
+        lines += [f"   {compact(e)}{',' if i + 1 < len(entries) else ''}" for i, e in enumerate(entries)]
+        lines.append("  ]}" + ("," if number + 1 < len(layouts) else ""))
+    lines.append(" },")
+    lines.append(' "templates": [')
+    templates = index["templates"]
+    lines += [f"  {compact(t)}{',' if i + 1 < len(templates) else ''}" for i, t in enumerate(templates)]
+    lines.append(" ],")
+    lines.append(f' "toolchain_version": {json.dumps(index["toolchain_version"])}')
+    lines.append("}")
+    text = "\n".join(lines) + "\n"
+    assert json.loads(text) == json.loads(json.dumps(index)), "index.json formatting lost data"
+    return text
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True, help="output folder (index.json + *.onnx.gz)")
@@ -107,7 +129,7 @@ def main(argv=None) -> int:
                     index["templates"] = [t for t in index["templates"] if t["file"] != name] + [entry]
                     print(f"{name}: {len(data)} bytes, {(args.out / name).stat().st_size} gzipped", flush=True)
                     index["templates"].sort(key=lambda t: t["file"])
-                    index_path.write_text(json.dumps(index, indent=1, sort_keys=True) + "\n")
+                    index_path.write_text(dump_index(index))
             del net
     return 0
 

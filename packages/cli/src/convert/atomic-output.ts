@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { open, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { ConvertError } from './convert-error';
 
 /**
  * A file written in pieces and committed atomically: a hidden temporary file in the destination's folder, written
@@ -24,7 +25,8 @@ export class AtomicOutput {
   static async create(path: string): Promise<AtomicOutput> {
     const target = await realpath(path).catch(() => path);
     const existing = await stat(target).catch(() => undefined);
-    if (existing !== undefined && !existing.isFile()) throw new Error(`${path} exists and is not a regular file`);
+    if (existing !== undefined && !existing.isFile()) throw new ConvertError(`cannot write ${path}: it exists and is not a regular file`);
+    await mkdir(dirname(target), { recursive: true }); // as the exporter does
     const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
     const handle = await open(temporary, 'wx', 0o644);
     return new AtomicOutput(target, temporary, handle, existing === undefined ? undefined : existing.mode & 0o7777);

@@ -191,5 +191,26 @@ if (noPython !== null) {
         expect(readFileSync(ours).equals(readFileSync(reference))).toBe(true);
       }
     });
+
+    // SIMPLECLICK_SLOW=1 (as the Python suite): ViT-B, 388 MB checkpoint, about 3 minutes on 2 shared cores.
+    it.runIf(process.env.SIMPLECLICK_SLOW === '1')('ViT-B (official file name) at 448 fp32 and 672 fp16', { timeout: 900_000 }, async () => {
+      const checkpoint = join(folder.path, 'cocolvis_vit_base.pth');
+      runPythonCode(
+        'import torch; from simpleclick.network import build_network; from simpleclick.checkpoint import official_config; ' +
+          'net = build_network("base", seed=5); ' +
+          `torch.save({"state_dict": net.state_dict(), "config": official_config(net.config)}, ${JSON.stringify(checkpoint)})`,
+      );
+      for (const args of [[], ['--fp16', '--size', '672']]) {
+        const reference = join(folder.path, 'py-base.onnx');
+        const ours = join(folder.path, 'ts-base.onnx');
+        runPython(['export', '--checkpoint', checkpoint, '--out', reference, '--no-verify', ...args]);
+        const { status } = await convert([checkpoint, '--out', ours, '-q', ...args]);
+        expect(status).toBe(EXIT_OK);
+        expect(readFileSync(ours).equals(readFileSync(reference))).toBe(true);
+        rmSync(reference);
+        rmSync(ours);
+      }
+      rmSync(checkpoint);
+    });
   });
 }
