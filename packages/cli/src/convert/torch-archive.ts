@@ -113,10 +113,16 @@ export class TorchArchive {
     const shape = tensor.shape;
     const strides = tensor.strides;
     const rank = shape.length;
-    // Largest element index the view touches must lie in the storage.
+    // Every element index the view touches must lie in the storage (strides may be negative in a crafted file).
+    let first = tensor.offset;
     let last = tensor.offset;
-    for (let axis = 0; axis < rank; axis++) if (shape[axis] > 0) last += (shape[axis] - 1) * strides[axis];
-    if (count > 0 && (tensor.offset < 0 || last >= available)) {
+    for (let axis = 0; axis < rank; axis++) {
+      if (shape[axis] <= 0) continue;
+      const span = (shape[axis] - 1) * strides[axis];
+      if (span < 0) first += span;
+      else last += span;
+    }
+    if (count > 0 && (first < 0 || last >= available || shape.some((extent) => extent < 0))) {
       throw new ConvertError(`${this.fileName} is truncated or corrupt (${what} lies outside its storage)`);
     }
     const contiguous = isContiguous(shape, strides);
