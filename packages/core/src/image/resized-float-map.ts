@@ -82,6 +82,15 @@ export class ResizedFloatMap {
     Object.freeze(this);
   }
 
+  /**
+   * The bilinear tables of the resize (source rows to rows of this map, source columns to columns): for kernels
+   * that fold this resize into another one (image/composed-axis-taps.ts). Never write into them.
+   * @internal
+   */
+  axisTables(): { readonly rows: LinearAxisWeights; readonly cols: LinearAxisWeights } {
+    return { rows: this.#rows, cols: this.#cols };
+  }
+
   /** The value at column `xPx`, row `yPx` (integers inside the map). */
   valueAt(xPx: number, yPx: number): number {
     const rows = this.#rows;

@@ -156,7 +156,9 @@ describe('ClickPredictor follows the official pipeline step by step', () => {
     it(`${preset}: ROIs, model inputs and probabilities over four clicks`, async () => {
       const image = makeImage(420, 300);
       const model = new FakeModel();
-      const predictor = await ClickPredictor.create(model, { preset });
+      // Exact arithmetic for both: the step-by-step reference is PyTorch's (the interactive preset's fast path
+      // is compared with the exact one in fast-path.test.ts).
+      const predictor = await ClickPredictor.create(model, { preset, exactArithmetic: true });
       const useFlip = preset === 'parity';
       expect(predictor.options.useFlip).toBe(useFlip);
       let reference: ReferenceState = { probabilities: new Float32Array(420 * 300), roi: null };
@@ -207,7 +209,7 @@ describe('ClickPredictor follows the official pipeline step by step', () => {
 
   it('starts from an imported mask: its box sets the first ROI and it is the previous-mask channel', async () => {
     const model = new FakeModel();
-    const predictor = await ClickPredictor.create(model);
+    const predictor = await ClickPredictor.create(model, { exactArithmetic: true });
     const image = makeImage(420, 300);
     const mask = new Uint8Array(420 * 300);
     for (let y = 100; y < 130; y++) for (let x = 200; x < 260; x++) mask[y * 420 + x] = 1;
@@ -292,8 +294,8 @@ describe('ClickPredictor keeps large ROIs at network resolution', () => {
       const image = makeImage(420, 300); // ROIs up to 420 x 300, far more than S x S = 32 x 32 pixels
       const lazyModel = new FakeModel();
       const eagerModel = new FakeModel();
-      const lazy = await ClickPredictor.create(lazyModel, { preset });
-      const eager = await ClickPredictor.create(eagerModel, { preset }, { eagerRoiProbabilities: true });
+      const lazy = await ClickPredictor.create(lazyModel, { preset, exactArithmetic: true });
+      const eager = await ClickPredictor.create(eagerModel, { preset, exactArithmetic: true }, { eagerRoiProbabilities: true });
       const clicks: Click[] = [
         { xPx: 200, yPx: 150, isPositive: true },
         { xPx: 60, yPx: 40, isPositive: false },
@@ -327,8 +329,8 @@ describe('ClickPredictor keeps large ROIs at network resolution', () => {
     }
   });
 
-  it('keeps the values of an ROI of at most S x S pixels', async () => {
-    const predictor = await ClickPredictor.create(new FakeModel());
+  it('keeps the values of an ROI of at most S x S pixels (exact arithmetic)', async () => {
+    const predictor = await ClickPredictor.create(new FakeModel(), { exactArithmetic: true });
     const result = await predictor.predict(makeImage(30, 20), [{ xPx: 10, yPx: 10, isPositive: true }]);
     expect(result.state.resizedRegionProbabilities).toBeNull();
     expect(result.state.regionProbabilities?.length).toBe(600);

@@ -10,8 +10,17 @@ import {
   SessionClosedError,
 } from '../errors';
 import type { FloatMap } from '../image/float-map';
-import { computeLinearAxisWeights, planeWindow, resizeBilinearWindow } from '../image/resize-bilinear';
+import { composeAxisTaps, type ComposedAxisTaps } from '../image/composed-axis-taps';
+import { resampleSeparable, SeparableScratch } from '../image/resample-separable';
+import {
+  computeLinearAxisWeights,
+  planeWindow,
+  resizeBilinearWindow,
+  type FloatPlaneWindow,
+  type LinearAxisWeights,
+} from '../image/resize-bilinear';
 import { resizeRgbRegionToPlanar } from '../image/resize-rgb-region';
+import { resizeRgbRegionToPlanarFast } from '../image/resize-rgb-region-fast';
 import { resizeBilinearSampled } from '../image/resize-sampled';
 import type { RgbImage } from '../image/rgb-image';
 import type { BinaryMask } from '../mask/binary-mask';
@@ -23,6 +32,7 @@ import { ObjectState } from './object-state';
 import { LazyProbabilityMap, type PredictionResult } from './prediction-result';
 import { resolvePredictorOptions, type PredictorOptions, type PredictorOptionsInput } from './predictor-options';
 import type { Roi } from './roi';
+import { tableSigmoid } from './table-sigmoid';
 import { candidateRoi, selectRoi, wholeImageRoi } from './zoom-in';
 
 /**
@@ -76,6 +86,11 @@ export class ClickPredictor implements ClickSegmenter<ObjectState> {
     null;
   readonly #internal: ClickPredictorInternalOptions;
   #scratch = new Float32Array(0);
+  /** Fast path (`exactArithmetic: false`): reused tables and buffers, so a click allocates only S-size arrays. */
+  readonly #axisToNet = new Map<number, LinearAxisWeights>();
+  #rowTaps: ComposedAxisTaps | undefined;
+  #colTaps: ComposedAxisTaps | undefined;
+  #separableScratch = new SeparableScratch();
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
 
@@ -222,6 +237,10 @@ export class ClickPredictor implements ClickSegmenter<ObjectState> {
     this.#imageInputKey = null;
     this.#wholeImageCrop = null;
     this.#scratch = new Float32Array(0);
+    this.#separableScratch = new SeparableScratch();
+    this.#rowTaps = undefined;
+    this.#colTaps = undefined;
+    this.#axisToNet.clear();
     this.#imageInput = new Float32Array(0);
     this.#clickMapsInput = new Float32Array(0);
     this.#netProbabilities = new Float32Array(0);
@@ -253,6 +272,7 @@ export class ClickPredictor implements ClickSegmenter<ObjectState> {
     this.#assertOpen();
     const startMs = nowMs();
     const { useFlip, zoomIn, clickRadiusPx, maskThreshold } = this.options;
+    const exact = this.options.exactArithmetic !== false;
     const size = this.netSizePx;
     const plane = size * size;
     const batch = useFlip ? 2 : 1;
@@ -279,9 +299,14 @@ export class ClickPredictor implements ClickSegmenter<ObjectState> {
       sameRoi(key.roi, roi);
     this.#imageInputKey = null; // until the planes below are complete
     if (!imagePlanesReady) this.#resizeImage(image, roi);
-    clickMaps.fill(0);
     const previousTarget = planeWindow(clickMaps, size, size, 0);
-    if (state.resizedRegionProbabilities !== null) {
+    if (!exact) {
+      // Fast path: the previous probabilities, cropped to the ROI and resized to S x S, in one separable pass
+      // over what the state keeps (at most S x S values), never at ROI size.
+      const written = this.#previousProbabilitiesFast(state, roi, previousTarget);
+      clickMaps.fill(0, written ? plane : 0);
+    } else if (state.resizedRegionProbabilities !== null) {
+      clickMaps.fill(0);
       // Kept at network resolution: evaluate the previous probabilities only where this resize reads them.
       resizeBilinearSampled(
         roiWidth,
@@ -293,6 +318,7 @@ export class ClickPredictor implements ClickSegmenter<ObjectState> {
         (length) => this.#scratchOfSize(length),
       );
     } else {
+      clickMaps.fill(0);
       const previous = state.roiWindow(roi, (length) => this.#scratchOfSize(length));
       if (previous !== null) {
         resizeBilinearWindow(
@@ -338,7 +364,13 @@ export class ClickPredictor implements ClickSegmenter<ObjectState> {
     //    into zeros. The state stands for that map with whichever is smaller: the ROI's values, or the S x S
     //    probabilities, resized on demand (a 2-megapixel ROI is never built unless someone asks for it).
     let newState: ObjectState;
-    if (roiWidth * roiHeight > plane && !this.#internal.eagerRoiProbabilities) {
+    if (!exact) {
+      // Fast path: a table sigmoid, and the S x S probabilities kept as they are whatever the ROI's size (the
+      // state resizes them on demand; its mask and zoom-in box are exact thresholds of that resize).
+      const probabilities = new Float32Array(plane); // owned by the state from now on
+      tableSigmoid(logits, probabilities, plane, size, useFlip ? plane : null);
+      newState = ObjectState.fromNetProbabilities(image.width, image.height, roi, { width: size, height: size, data: probabilities });
+    } else if (roiWidth * roiHeight > plane && !this.#internal.eagerRoiProbabilities) {
       const probabilities = new Float32Array(plane); // owned by the state from now on
       logitsToProbabilities(logits, probabilities, size, useFlip);
       newState = ObjectState.fromNetProbabilities(image.width, image.height, roi, { width: size, height: size, data: probabilities });
@@ -360,7 +392,7 @@ export class ClickPredictor implements ClickSegmenter<ObjectState> {
       state: newState,
       roi: newState.roi as Roi,
       probabilities: new LazyProbabilityMap(newState),
-      toMask: (threshold: number = maskThreshold) => newState.toMask(threshold),
+      toMask: (threshold: number = maskThreshold, into?: BinaryMask) => newState.toMask(threshold, into),
       timing: {
         totalMs: endMs - startMs,
         modelMs: modelEndMs - modelStartMs,
@@ -372,13 +404,64 @@ export class ClickPredictor implements ClickSegmenter<ObjectState> {
 
   /** Batch 0's image planes: the crop of `roi` resized to S x S, from the whole-image cache when it has it. */
   #resizeImage(image: RgbImage, roi: Roi): void {
-    const size = this.netSizePx;
     const wholeImage = roi.rowMin === 0 && roi.colMin === 0 && roi.rowMax === image.height - 1 && roi.colMax === image.width - 1;
     if (!wholeImage || this.#internal.eagerRoiProbabilities) {
-      resizeRgbRegionToPlanar(image, roi, this.#imageInput, 0, size, size);
+      this.#resizeCrop(image, roi, this.#imageInput);
       return;
     }
     this.#imageInput.set(this.#wholeImagePlanes(image));
+  }
+
+  /** The crop of `roi` resized to S x S into the first three planes of `target`, exact or fast per the options. */
+  #resizeCrop(image: RgbImage, roi: Roi, target: Float32Array): void {
+    const size = this.netSizePx;
+    if (this.options.exactArithmetic !== false) {
+      resizeRgbRegionToPlanar(image, roi, target, 0, size, size);
+      return;
+    }
+    const rows = this.#axisTableToNet(roi.rowMax - roi.rowMin + 1);
+    const cols = this.#axisTableToNet(roi.colMax - roi.colMin + 1);
+    resizeRgbRegionToPlanarFast(image, roi, target, 0, size, size, rows, cols);
+  }
+
+  /**
+   * Fast path: writes the state's probabilities, cropped to `roi` and resized to S x S (align_corners), into
+   * `target`, as one separable resampling of the values the state keeps (its S x S network probabilities, or
+   * its region's values), folding the state's own resize to its ROI into the taps. Returns false, writing
+   * nothing, when the state's probabilities are all zero.
+   */
+  #previousProbabilitiesFast(state: ObjectState, roi: Roi, target: FloatPlaneWindow): boolean {
+    const region = state.probabilityRegion;
+    if (region === null) return false;
+    const regionWidth = region.colMax - region.colMin + 1;
+    const regionHeight = region.rowMax - region.rowMin + 1;
+    const rowsToNet = this.#axisTableToNet(roi.rowMax - roi.rowMin + 1);
+    const colsToNet = this.#axisTableToNet(roi.colMax - roi.colMin + 1);
+    const resized = state.resizedRegionProbabilities;
+    let source: FloatPlaneWindow;
+    let innerRows: LinearAxisWeights | null = null;
+    let innerCols: LinearAxisWeights | null = null;
+    if (resized !== null) {
+      source = planeWindow(resized.source.data, resized.source.width, resized.source.height);
+      ({ rows: innerRows, cols: innerCols } = resized.axisTables());
+    } else {
+      source = planeWindow(state.regionProbabilities as Float32Array, regionWidth, regionHeight);
+    }
+    this.#rowTaps = composeAxisTaps(rowsToNet, roi.rowMin - region.rowMin, regionHeight, innerRows, this.#rowTaps);
+    this.#colTaps = composeAxisTaps(colsToNet, roi.colMin - region.colMin, regionWidth, innerCols, this.#colTaps);
+    resampleSeparable(source, this.#rowTaps, this.#colTaps, target, this.#separableScratch);
+    return true;
+  }
+
+  /** `computeLinearAxisWeights(sizePx, S, true)`, kept for the last few sizes (ROIs are often kept). */
+  #axisTableToNet(sizePx: number): LinearAxisWeights {
+    let table = this.#axisToNet.get(sizePx);
+    if (table === undefined) {
+      table = computeLinearAxisWeights(sizePx, this.netSizePx, true);
+      if (this.#axisToNet.size >= 8) this.#axisToNet.delete(this.#axisToNet.keys().next().value as number);
+      this.#axisToNet.set(sizePx, table);
+    }
+    return table;
   }
 
   /** The crop of the whole image resized to S x S (3 planes), kept for the last image asked for. */
@@ -390,7 +473,7 @@ export class ClickPredictor implements ClickSegmenter<ObjectState> {
     const size = this.netSizePx;
     const planes = cached?.planes ?? new Float32Array(3 * size * size);
     this.#wholeImageCrop = null; // until `planes` hold this image's crop
-    resizeRgbRegionToPlanar(image, wholeImageRoi(image.width, image.height), planes, 0, size, size);
+    this.#resizeCrop(image, wholeImageRoi(image.width, image.height), planes);
     this.#wholeImageCrop = { data: image.data, width: image.width, height: image.height, planes };
     return planes;
   }

@@ -4,6 +4,7 @@ import type { FloatMap } from '../image/float-map';
 import { planeWindow, type FloatPlaneWindow } from '../image/resize-bilinear';
 import { ResizedFloatMap } from '../image/resized-float-map';
 import type { BinaryMask } from '../mask/binary-mask';
+import { clearReusedMask, recordReusedMaskBox } from './reused-mask';
 import type { Roi } from './roi';
 
 /** The official mask threshold: a pixel is object when its probability is above float32(0.49). */
@@ -219,12 +220,25 @@ export class ObjectState {
    * The mask at full image size: 1 where the probability is above `threshold` (compared in float32, as the
    * official `probs > 0.49` on a float32 array). A new mask on each call; cheap to call again with another
    * threshold, nothing is rerun.
+   *
+   * With `into` (a mask of the image's size), writes into it and returns it instead of allocating: for a
+   * caller that redraws one object per click, which then allocates no image-sized buffer per click. When
+   * `into` came from an earlier call with `into` (and nobody wrote into it since), only the box that call
+   * wrote is cleared, so the cost follows the object's region, not the image's size; any other buffer is
+   * cleared whole first.
    */
-  toMask(threshold: number = DEFAULT_MASK_THRESHOLD): BinaryMask {
+  toMask(threshold: number = DEFAULT_MASK_THRESHOLD, into?: BinaryMask): BinaryMask {
     if (typeof threshold !== 'number' || Number.isNaN(threshold)) {
       throw new InvalidArgumentError(`threshold must be a number, got ${String(threshold)}`);
     }
-    const data = new Uint8Array(this.imageWidthPx * this.imageHeightPx);
+    let mask: BinaryMask;
+    if (into === undefined) {
+      mask = { width: this.imageWidthPx, height: this.imageHeightPx, data: new Uint8Array(this.imageWidthPx * this.imageHeightPx) };
+    } else {
+      clearReusedMask(into, this.imageWidthPx, this.imageHeightPx);
+      mask = into;
+    }
+    const data = mask.data;
     const region = this.probabilityRegion;
     const resized = this.resizedRegionProbabilities;
     if (region !== null && resized !== null) {
@@ -245,7 +259,8 @@ export class ObjectState {
         }
       }
     }
-    return { width: this.imageWidthPx, height: this.imageHeightPx, data };
+    if (into !== undefined) recordReusedMaskBox(data, region);
+    return mask;
   }
 
   /**

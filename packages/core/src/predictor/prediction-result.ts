@@ -28,8 +28,12 @@ export interface PredictionResult {
    * `probabilityAt`/`foregroundBox`, to avoid it.
    */
   readonly probabilities: FloatMap;
-  /** The mask at full image size; `threshold` defaults to the predictor's `maskThreshold`. Reruns nothing. */
-  toMask(threshold?: number): BinaryMask;
+  /**
+   * The mask at full image size; `threshold` defaults to the predictor's `maskThreshold`. Reruns nothing.
+   * With `into`, writes into that mask and returns it: see {@link ObjectState.toMask} (reusing one buffer
+   * per object makes the mask cost follow the object's region, not the image's size).
+   */
+  toMask(threshold?: number, into?: BinaryMask): BinaryMask;
   readonly timing: PredictorTiming;
 }
 

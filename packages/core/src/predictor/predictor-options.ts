@@ -15,6 +15,15 @@ export interface PredictorOptions {
   readonly clickRadiusPx: number;
   /** Zoom-in rules (official values by default). */
   readonly zoomIn: ZoomInOptions;
+  /**
+   * Reproduce PyTorch's float32 arithmetic bit for bit (crop resize with emulated fused multiply-adds, the
+   * channels-last resize back to the ROI, the sigmoid rounded step by step): what the parity preset needs to
+   * match the reference. `false` (interactive preset) takes the fast path: plain float arithmetic, the previous
+   * probabilities resampled in one separable pass, a table sigmoid, and every prediction kept as its S x S
+   * probabilities; its masks stay within 1e-3 IoU of the exact path's (tested with the default model). Optional
+   * in objects built by hand: a missing value means `true`.
+   */
+  readonly exactArithmetic?: boolean;
 }
 
 /** Names of the built-in option sets. */
@@ -29,16 +38,19 @@ export const PARITY_PREDICTOR_OPTIONS: PredictorOptions = Object.freeze({
   maskThreshold: 0.49,
   clickRadiusPx: CLICK_DISK_RADIUS_PX,
   zoomIn: DEFAULT_ZOOM_IN_OPTIONS,
+  exactArithmetic: true,
 });
 
 /**
- * For people clicking, on a CPU: the parity pipeline without flip averaging. Flip runs a batch of 2, which
- * took 1.7 to 2.1 times the model time of batch 1 with onnxruntime-node and -web on the 2-core development
- * machine (packages/core/bench/README.md); the click encoding, zoom-in and thresholds stay the official ones.
+ * For people clicking, on a CPU: the parity pipeline without flip averaging, on the fast arithmetic path
+ * (`exactArithmetic: false`). Flip runs a batch of 2, which took 1.7 to 2.1 times the model time of batch 1
+ * with onnxruntime-node and -web on the 2-core development machine (packages/core/bench/README.md); the click
+ * encoding, zoom-in and thresholds stay the official ones.
  */
 export const INTERACTIVE_PREDICTOR_OPTIONS: PredictorOptions = Object.freeze({
   ...PARITY_PREDICTOR_OPTIONS,
   useFlip: false,
+  exactArithmetic: false,
 });
 
 /** The defaults of {@link ClickPredictor.create}: the interactive preset. */
@@ -52,6 +64,7 @@ export interface PredictorOptionsInput {
   readonly maskThreshold?: number;
   readonly clickRadiusPx?: number;
   readonly zoomIn?: Partial<ZoomInOptions>;
+  readonly exactArithmetic?: boolean;
 }
 
 /** Merges `input` over its preset and checks every value. Throws {@link InvalidArgumentError}. */
@@ -66,8 +79,10 @@ export function resolvePredictorOptions(input: PredictorOptionsInput = {}): Pred
     maskThreshold: input.maskThreshold ?? base.maskThreshold,
     clickRadiusPx: input.clickRadiusPx ?? base.clickRadiusPx,
     zoomIn: { ...base.zoomIn, ...input.zoomIn },
+    exactArithmetic: input.exactArithmetic ?? base.exactArithmetic ?? true,
   };
   if (typeof options.useFlip !== 'boolean') throw new InvalidArgumentError('useFlip must be a boolean');
+  if (typeof options.exactArithmetic !== 'boolean') throw new InvalidArgumentError('exactArithmetic must be a boolean');
   checkRange('maskThreshold', options.maskThreshold, 0, 1);
   checkRange('clickRadiusPx', options.clickRadiusPx, 0, 1000);
   const zoom = options.zoomIn;
