@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from '../cli-errors';
 import { runCli, temporaryDirectory } from '../test-support/capture-io';
 import { VARIANTS } from './checkpoint-model';
-import { findTemplate, GraphTemplate, loadTemplateIndex } from './graph-template';
+import { EXTERNAL_DATA_THRESHOLD_BYTES, findTemplate, GraphTemplate, loadTemplateIndex } from './graph-template';
 import { packageTemplatesDirectory } from './convert-checkpoint';
 import {
   checkpointZip,
@@ -134,6 +134,8 @@ describe('the committed templates of the released layouts', () => {
           expect(template.metadata.get('simpleclick.variant')).toBe(name);
           expect(template.metadata.get('simpleclick.input_size')).toBe(String(size));
           expect(found!.layout.state_dict.length).toBeGreaterThan(template.initializers.length);
+          // --external-data auto decides as the exporter: only ViT-H fp32 (2.6 GB) is over 1.8 GB of weights
+          expect(template.weightBytes > EXTERNAL_DATA_THRESHOLD_BYTES, `${name} ${size} ${dtype}`).toBe(name === 'huge' && dtype === 'float32');
           total += statSync(join(directory as string, found!.entry.file)).size;
         }
       }
