@@ -8,7 +8,7 @@
  * SIMPLECLICK_BENCH_ITERATIONS (measured clicks per scenario, default 6, after one warm-up),
  * SIMPLECLICK_BENCH_THREADS (onnxruntime intra-op threads; default: onnxruntime's choice),
  * SIMPLECLICK_BENCH_SPINNING=1 (let onnxruntime's threads busy-wait, its own default; the SDK turns it off),
- * SIMPLECLICK_BENCH_EAGER=0 (leave out the rows of the eager path, see below).
+ * SIMPLECLICK_BENCH_EAGER=1 (add rows for the exact path's eager variant, see below).
  *
  * Scenarios, each with flip averaging off (interactive preset) and on (parity preset):
  * - first click: the ROI is the whole image, so the probabilities are resized back to 1920 x 1080;
@@ -24,10 +24,15 @@
  * - refine, whole-image ROI kept: a later click when the previous mask spans the image (the worst case).
  * "New crop" rows alternate between two RgbImage objects with the same pixels, so the crop cache never hits.
  *
- * Each click is also thresholded into a full-size mask (`result.toMask()`, the `mask` column: what an
- * interactive caller does next), and each scenario runs, alternating click by click so that both see the same
- * load (and, in turn, a warm CPU cache), with the current predictor and with its eager path (`eagerRoiProbabilities`: every prediction kept as
- * its ROI-size probabilities, built right after the model, as before states kept S x S probabilities).
+ * Each click is also thresholded into a full-size mask (the `mask` column: what an interactive caller does
+ * next), and each scenario runs, alternating click by click so that both see the same load (and, in turn, a
+ * warm CPU cache), on two paths per preset, printed side by side with their ratio (new / previous):
+ * - `previous`: the predictor as it was before the fast path, `exactArithmetic: true` (PyTorch's arithmetic bit
+ *   for bit), and a new full-size mask per click (`result.toMask()`);
+ * - `new`: the preset as shipped (interactive: `exactArithmetic: false`, the fast path; parity: unchanged
+ *   exact arithmetic) and the mask written into one reused buffer per object (`result.toMask(t, mask)`).
+ * With SIMPLECLICK_BENCH_EAGER=1 also the exact path's eager variant (`eagerRoiProbabilities`: every prediction
+ * kept as its ROI-size probabilities, built right after the model, as before states kept S x S probabilities).
  *
  * Wall-clock times on a shared machine swing with its load. The `cpu out` and `cpu mask` columns are the process
  * CPU time of the same work (everything but the model run, and the mask): the JavaScript runs on one thread and
@@ -46,8 +51,7 @@ const MODEL_PATH = process.env.SIMPLECLICK_BENCH_MODEL ?? DEFAULT_MODEL_PATH;
 const ITERATIONS = Number(process.env.SIMPLECLICK_BENCH_ITERATIONS ?? 6);
 const THREADS = process.env.SIMPLECLICK_BENCH_THREADS ? Number(process.env.SIMPLECLICK_BENCH_THREADS) : undefined;
 const SPINNING = process.env.SIMPLECLICK_BENCH_SPINNING === '1';
-const WITH_EAGER = process.env.SIMPLECLICK_BENCH_EAGER !== '0';
-const NET_SIZE = 448;
+const WITH_EAGER = process.env.SIMPLECLICK_BENCH_EAGER === '1';
 const WIDTH = 1920;
 const HEIGHT = 1080;
 
@@ -71,13 +75,13 @@ function objectMaskState(): ObjectState {
   return ObjectState.fromMask({ width: WIDTH, height: HEIGHT, data });
 }
 
-function wholeImageState(eager: boolean): ObjectState {
+function wholeImageState(eager: boolean, netSize: number): ObjectState {
   // A previous prediction over the whole image whose mask touches two corners: the ROI stays the image. Kept as
   // the predictor in use keeps it: S x S network probabilities, or (eager) their resize to the ROI.
-  const net = new Float32Array(NET_SIZE * NET_SIZE).fill(0.2);
+  const net = new Float32Array(netSize * netSize).fill(0.2);
   net[0] = 0.9;
   net[net.length - 1] = 0.9;
-  const netMap = { width: NET_SIZE, height: NET_SIZE, data: net };
+  const netMap = { width: netSize, height: netSize, data: net };
   const roi = { rowMin: 0, rowMax: HEIGHT - 1, colMin: 0, colMax: WIDTH - 1 };
   if (!eager) return ObjectState.fromNetProbabilities(WIDTH, HEIGHT, roi, netMap);
   return ObjectState.fromPrediction(WIDTH, HEIGHT, roi, new ResizedFloatMap(netMap, WIDTH, HEIGHT).toFloatMap().data);
@@ -121,6 +125,24 @@ class CpuTimedModel implements SegmentationModel {
   }
 }
 
+/** The medians a ratio row compares: outside the model, outside + mask, and CPU time outside + mask. */
+function summary(timings: ClickTiming[]): { outside: number; withMask: number; cpu: number; share: number } {
+  const withMask = median(timings.map((t) => t.totalMs + t.maskMs - t.modelMs));
+  return {
+    outside: median(timings.map((t) => t.totalMs - t.modelMs)),
+    withMask,
+    cpu: median(timings.map((t) => t.cpuOutsideMs + t.cpuMaskMs)),
+    share: (100 * withMask) / median(timings.map((t) => t.totalMs + t.maskMs)),
+  };
+}
+
+function ratioRow(name: string, previous: ClickTiming[], next: ClickTiming[]): string {
+  const a = summary(previous);
+  const b = summary(next);
+  const ratio = (x: number, y: number) => `${(y / x).toFixed(2)}x`;
+  return `${name.padEnd(52)}  outside ${ratio(a.outside, b.outside)}, +mask ${a.withMask.toFixed(1)} -> ${b.withMask.toFixed(1)} ms (${ratio(a.withMask, b.withMask)}), cpu out+mask ${a.cpu.toFixed(1)} -> ${b.cpu.toFixed(1)} ms (${ratio(a.cpu, b.cpu)}), +mask share ${a.share.toFixed(1)}% -> ${b.share.toFixed(1)}%`;
+}
+
 function row(name: string, timings: ClickTiming[]): string {
   const total = median(timings.map((t) => t.totalMs));
   const model = median(timings.map((t) => t.modelMs));
@@ -150,9 +172,10 @@ it.skipIf(!existsSync(MODEL_PATH))(`predictor overhead, ${WIDTH} x ${HEIGHT}`, a
   const firstClick: Click[] = [{ xPx: 900, yPx: 500, isPositive: true }];
   const refineClicks: Click[] = [...firstClick, { xPx: 950, yPx: 560, isPositive: true }];
   const imageCopy: RgbImage = { ...image, data: image.data.slice() };
+  const netSize = nodeModel.metadata.inputSizePx;
   interface Scenario {
     readonly name: string;
-    readonly state: (eager: boolean) => ObjectState | undefined;
+    readonly state: (eager: boolean, netSize: number) => ObjectState | undefined;
     readonly clicks: Click[];
     /** The same RgbImage every click (else two copies alternate, so no crop is reused). */
     readonly sameImage: boolean;
@@ -183,19 +206,37 @@ it.skipIf(!existsSync(MODEL_PATH))(`predictor overhead, ${WIDTH} x ${HEIGHT}`, a
   ];
   const otherObject = objectMaskState();
   const lines: string[] = [];
+  const ratioLines: string[] = [];
   const prepareLines: string[] = [];
   const loadBefore = loadavg()[0];
-  const variants = WITH_EAGER ? [false, true] : [false];
+  interface Variant {
+    readonly label: string;
+    readonly exactArithmetic: boolean | undefined;
+    readonly eager: boolean;
+    /** Write the mask into one reused buffer (else a new mask per click). */
+    readonly reuseMask: boolean;
+  }
+  const variants: Variant[] = [
+    { label: 'previous', exactArithmetic: true, eager: false, reuseMask: false },
+    { label: 'new', exactArithmetic: undefined, eager: false, reuseMask: true },
+    ...(WITH_EAGER ? [{ label: 'eager', exactArithmetic: true, eager: true, reuseMask: false }] : []),
+  ];
   for (const preset of ['interactive', 'parity'] as const) {
     const predictors = await Promise.all(
-      variants.map((eager) => ClickPredictor.create(model, { preset }, { eagerRoiProbabilities: eager })),
+      variants.map((v) =>
+        ClickPredictor.create(model, { preset, ...(v.exactArithmetic === undefined ? {} : { exactArithmetic: v.exactArithmetic }) }, { eagerRoiProbabilities: v.eager }),
+      ),
     );
+    const masks = variants.map(() => ({ width: WIDTH, height: HEIGHT, data: new Uint8Array(WIDTH * HEIGHT) }));
+    const toMask = (v: number, result: { toMask(threshold?: number, into?: typeof masks[number]): unknown }) =>
+      variants[v].reuseMask ? result.toMask(undefined, masks[v]) : result.toMask();
     // Warm-up: every scenario once, so that the first row does not pay for the JIT compiling the shared code.
     for (const { state: makeState, clicks } of scenarios) {
-      for (const [v, predictor] of predictors.entries()) (await predictor.predict(image, clicks, makeState(variants[v]))).toMask();
+      for (const [v, predictor] of predictors.entries()) toMask(v, await predictor.predict(image, clicks, makeState(variants[v].eager, netSize)));
     }
+    const prefix = preset === 'parity' ? 'flip on ' : 'flip off';
     for (const { name, state: makeState, clicks, sameImage, otherObjectFirst, prepareFirst } of scenarios) {
-      const states = variants.map((eager) => makeState(eager));
+      const states = variants.map((v) => makeState(v.eager, netSize));
       const timings: ClickTiming[][] = variants.map(() => []);
       const prepareTimings: { wallMs: number; cpuMs: number }[][] = variants.map(() => []);
       for (let i = 0; i <= ITERATIONS; i++) {
@@ -216,20 +257,21 @@ it.skipIf(!existsSync(MODEL_PATH))(`predictor overhead, ${WIDTH} x ${HEIGHT}`, a
           const cpuOutsideMs = cpuMs() - cpuStartMs - model.lastRunCpuMs;
           const maskStartMs = performance.now();
           const cpuMaskStartMs = cpuMs();
-          result.toMask();
+          toMask(v, result);
           const maskMs = performance.now() - maskStartMs;
           const cpuMaskMs = cpuMs() - cpuMaskStartMs;
           if (i > 0) timings[v].push({ ...result.timing, maskMs, cpuOutsideMs, cpuMaskMs }); // the first run is a warm-up
         }
       }
-      for (const [v, eager] of variants.entries()) {
-        lines.push(row(`${preset === 'parity' ? 'flip on ' : 'flip off'}: ${name}${eager ? ' [eager]' : ''}`, timings[v]));
+      for (const [v, variant] of variants.entries()) {
+        lines.push(row(`${prefix}: ${name} [${variant.label}]`, timings[v]));
         if (prepareFirst) {
           const wall = median(prepareTimings[v].map((t) => t.wallMs)).toFixed(1);
           const cpu = median(prepareTimings[v].map((t) => t.cpuMs)).toFixed(1);
-          prepareLines.push(`${preset === 'parity' ? 'flip on ' : 'flip off'}${eager ? ' [eager: does nothing]' : ''}: prepareImage ${wall} ms (cpu ${cpu} ms), median`);
+          prepareLines.push(`${prefix} [${variant.label}]${variant.eager ? ' (eager: does nothing)' : ''}: prepareImage ${wall} ms (cpu ${cpu} ms), median`);
         }
       }
+      ratioLines.push(ratioRow(`${prefix}: ${name}`, timings[0], timings[1]));
     }
   }
   await model.close();
@@ -241,6 +283,8 @@ it.skipIf(!existsSync(MODEL_PATH))(`predictor overhead, ${WIDTH} x ${HEIGHT}`, a
       header,
       ...lines,
       ...prepareLines,
+      'new / previous (medians; the mask is counted as SDK work):',
+      ...ratioLines,
     ].join('\n'),
   );
 });

@@ -11,6 +11,8 @@ export const TAPS_PER_OUTPUT = 4;
 export interface ComposedAxisTaps {
   readonly index: Int32Array;
   readonly weight: Float64Array;
+  /** The most taps any output uses (1 to 4): taps `k >= tapCount` of every output have weight 0. */
+  tapCount: number;
 }
 
 /**
@@ -40,8 +42,9 @@ export function composeAxisTaps(
   const taps =
     into !== undefined && into.index.length === TAPS_PER_OUTPUT * count
       ? into
-      : { index: new Int32Array(TAPS_PER_OUTPUT * count), weight: new Float64Array(TAPS_PER_OUTPUT * count) };
+      : { index: new Int32Array(TAPS_PER_OUTPUT * count), weight: new Float64Array(TAPS_PER_OUTPUT * count), tapCount: 1 };
   const { index, weight } = taps;
+  let tapCount = 1;
   for (let d = 0; d < count; d++) {
     const base = TAPS_PER_OUTPUT * d;
     let used = 0;
@@ -70,11 +73,13 @@ export function composeAxisTaps(
         add(inner.index1[q], w * inner.lambda1[q]);
       }
     }
+    if (used > tapCount) tapCount = used;
     const filler = used > 0 ? index[base] : 0;
     for (let k = used; k < TAPS_PER_OUTPUT; k++) {
       index[base + k] = filler;
       weight[base + k] = 0;
     }
   }
+  taps.tapCount = tapCount;
   return taps;
 }

@@ -42,6 +42,12 @@ export function resampleSeparable(
   if (rows.index.length !== TAPS_PER_OUTPUT * height || cols.index.length !== TAPS_PER_OUTPUT * width) {
     throw new InvalidArgumentError('tap tables do not match the target size');
   }
+  for (const taps of [rows, cols]) {
+    const weights = taps.weight;
+    for (let k = 0; k < weights.length; k++) {
+      if (k % TAPS_PER_OUTPUT >= taps.tapCount && weights[k] !== 0) throw new InvalidArgumentError('a tap beyond tapCount has a weight');
+    }
+  }
   const rowIndex = rows.index;
   const rowWeight = rows.weight;
   const colIndex = cols.index;
@@ -52,25 +58,42 @@ export function resampleSeparable(
   for (let k = 0; k < colIndex.length; k++) {
     if (colIndex[k] < 0 || colIndex[k] >= source.width) throw new InvalidArgumentError('column tap outside the source');
   }
-  // Horizontal pass of every source row that is read, into row-indexed slots of `passes`.
+  // Horizontal pass of every source row that is read, into row-indexed slots of `passes`. One loop per tap
+  // count: the composed tables of the predictor use 2 (a crop of kept values) or 3 (a resize of a resize) taps
+  // per output, and a fixed count keeps the inner loops free of branches.
   const needed = scratch.needed(source.height);
   for (let k = 0; k < rowIndex.length; k++) needed[rowIndex[k]] = 1;
   const passes = scratch.rows(source.height * width);
   const src = source.data;
+  const colTaps = cols.tapCount;
   for (let sourceRow = 0; sourceRow < source.height; sourceRow++) {
     if (needed[sourceRow] === 0) continue;
     const from = source.offset + sourceRow * source.rowStride;
     const to = sourceRow * width;
-    for (let x = 0, t = 0; x < width; x++, t += 4) {
-      passes[to + x] =
-        colWeight[t] * src[from + colIndex[t]] +
-        colWeight[t + 1] * src[from + colIndex[t + 1]] +
-        colWeight[t + 2] * src[from + colIndex[t + 2]] +
-        colWeight[t + 3] * src[from + colIndex[t + 3]];
+    if (colTaps <= 2) {
+      for (let x = 0, t = 0; x < width; x++, t += 4) {
+        passes[to + x] = colWeight[t] * src[from + colIndex[t]] + colWeight[t + 1] * src[from + colIndex[t + 1]];
+      }
+    } else if (colTaps === 3) {
+      for (let x = 0, t = 0; x < width; x++, t += 4) {
+        passes[to + x] =
+          colWeight[t] * src[from + colIndex[t]] +
+          colWeight[t + 1] * src[from + colIndex[t + 1]] +
+          colWeight[t + 2] * src[from + colIndex[t + 2]];
+      }
+    } else {
+      for (let x = 0, t = 0; x < width; x++, t += 4) {
+        passes[to + x] =
+          colWeight[t] * src[from + colIndex[t]] +
+          colWeight[t + 1] * src[from + colIndex[t + 1]] +
+          colWeight[t + 2] * src[from + colIndex[t + 2]] +
+          colWeight[t + 3] * src[from + colIndex[t + 3]];
+      }
     }
   }
   // Vertical combination.
   const dst = target.data;
+  const rowTaps = rows.tapCount;
   for (let y = 0, t = 0; y < height; y++, t += 4) {
     const r0 = rowIndex[t] * width;
     const r1 = rowIndex[t + 1] * width;
@@ -81,8 +104,14 @@ export function resampleSeparable(
     const a2 = rowWeight[t + 2];
     const a3 = rowWeight[t + 3];
     const out = target.offset + y * target.rowStride;
-    for (let x = 0; x < width; x++) {
-      dst[out + x] = a0 * passes[r0 + x] + a1 * passes[r1 + x] + a2 * passes[r2 + x] + a3 * passes[r3 + x];
+    if (rowTaps <= 2) {
+      for (let x = 0; x < width; x++) dst[out + x] = a0 * passes[r0 + x] + a1 * passes[r1 + x];
+    } else if (rowTaps === 3) {
+      for (let x = 0; x < width; x++) dst[out + x] = a0 * passes[r0 + x] + a1 * passes[r1 + x] + a2 * passes[r2 + x];
+    } else {
+      for (let x = 0; x < width; x++) {
+        dst[out + x] = a0 * passes[r0 + x] + a1 * passes[r1 + x] + a2 * passes[r2 + x] + a3 * passes[r3 + x];
+      }
     }
   }
 }

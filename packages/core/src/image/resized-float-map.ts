@@ -276,16 +276,19 @@ export class ResizedFloatMap {
     let colMin = this.width;
     let colMax = -1;
     const colStarts = scan.colRuns.start;
-    const colRunCount = scan.colRuns.source0.length;
     for (let run = topRun; run <= bottomRun; run++) {
       scan.selectRowRun(run);
+      // Cells outside the active runs are all below: the searches start at the active runs' ends.
+      const activeFirst = scan.activeFirst;
+      const activeLast = scan.activeLast;
+      if (activeFirst > activeLast) continue;
       const yFirst = Math.max(rowFrom(run), rowMin);
       const yLast = Math.min(rowTo(run), rowMax);
       const anyRowAbove = (colRun: number, x: number): boolean => {
         for (let y = yFirst; y <= yLast; y++) if (scan.pixelAbove(colRun, x, y)) return true;
         return false;
       };
-      left: for (let colRun = 0; colRun < colRunCount && colStarts[colRun] < colMin; colRun++) {
+      left: for (let colRun = activeFirst; colRun <= activeLast && colStarts[colRun] < colMin; colRun++) {
         const kind = scan.kindOf(colRun);
         if (kind === CELL_BELOW) continue;
         if (kind === CELL_ABOVE) {
@@ -299,7 +302,7 @@ export class ResizedFloatMap {
           }
         }
       }
-      right: for (let colRun = colRunCount - 1; colRun >= 0 && colStarts[colRun + 1] - 1 > colMax; colRun--) {
+      right: for (let colRun = activeLast; colRun >= activeFirst && colStarts[colRun + 1] - 1 > colMax; colRun--) {
         const kind = scan.kindOf(colRun);
         if (kind === CELL_BELOW) continue;
         if (kind === CELL_ABOVE) {
@@ -347,6 +350,15 @@ class CellScan {
   /** Offsets of the classified row run's two source rows. */
   row0 = 0;
   row1 = 0;
+  /**
+   * The column runs of the current row run whose cells may be other than all below (`activeFirst >
+   * activeLast`: none): every cell outside them is below, known from the source rows' active columns.
+   */
+  activeFirst = 0;
+  activeLast = -1;
+  /** Per source row: the first and last column whose value is not classified below (-1, -2 when none). */
+  readonly #activeColFirst: Int32Array;
+  readonly #activeColLast: Int32Array;
   readonly #values: Float32Array;
   readonly #stride: number;
   readonly #rows: LinearAxisWeights;
@@ -374,13 +386,29 @@ class CellScan {
     const low = limit - margin;
     const values = source.data;
     const classes = new Uint8Array(values.length);
-    for (let i = 0; i < values.length; i++) {
-      const value = values[i];
-      // NaN fails every comparison and stays unclassified.
-      if (value > high && value <= CLASSIFIED_MAGNITUDE_MAX) classes[i] = CELL_ABOVE;
-      else if (value < low && value >= -CLASSIFIED_MAGNITUDE_MAX) classes[i] = CELL_BELOW;
+    const stride = source.width;
+    const activeColFirst = new Int32Array(source.height).fill(-1);
+    const activeColLast = new Int32Array(source.height).fill(-2);
+    for (let row = 0, i = 0; row < source.height; row++) {
+      let first = -1;
+      let last = -2;
+      for (let col = 0; col < stride; col++, i++) {
+        const value = values[i];
+        // NaN fails every comparison and stays unclassified.
+        if (value < low && value >= -CLASSIFIED_MAGNITUDE_MAX) {
+          classes[i] = CELL_BELOW;
+          continue;
+        }
+        if (value > high && value <= CLASSIFIED_MAGNITUDE_MAX) classes[i] = CELL_ABOVE;
+        if (first < 0) first = col;
+        last = col;
+      }
+      activeColFirst[row] = first;
+      activeColLast[row] = last;
     }
     this.#classes = classes;
+    this.#activeColFirst = activeColFirst;
+    this.#activeColLast = activeColLast;
     const count = colRuns.source0.length;
     this.segmentStart = new Int32Array(count);
     this.segmentEnd = new Int32Array(count);
@@ -392,6 +420,42 @@ class CellScan {
   selectRowRun(rowRun: number): void {
     this.row0 = this.rowRuns.source0[rowRun] * this.#stride;
     this.row1 = this.rowRuns.source1[rowRun] * this.#stride;
+    this.#selectActiveRuns(this.rowRuns.source0[rowRun], this.rowRuns.source1[rowRun]);
+  }
+
+  /**
+   * Sets `activeFirst`/`activeLast` for source rows `r0` and `r1`: the column runs that read a column inside
+   * either row's active columns (a cell reading only columns outside them has four corners below).
+   */
+  #selectActiveRuns(r0: number, r1: number): void {
+    const first0 = this.#activeColFirst[r0];
+    const first1 = this.#activeColFirst[r1];
+    const colFrom = first0 < 0 ? first1 : first1 < 0 ? first0 : Math.min(first0, first1);
+    const colTo = Math.max(this.#activeColLast[r0], this.#activeColLast[r1]);
+    if (colFrom < 0) {
+      this.activeFirst = 0;
+      this.activeLast = -1;
+      return;
+    }
+    // Both source lists are non-decreasing along the runs: binary searches.
+    const { source0, source1 } = this.colRuns;
+    let lo = 0;
+    let hi = source1.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (source1[mid] < colFrom) lo = mid + 1;
+      else hi = mid;
+    }
+    const firstRun = lo;
+    lo = firstRun;
+    hi = source0.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (source0[mid] <= colTo) lo = mid + 1;
+      else hi = mid;
+    }
+    this.activeFirst = firstRun;
+    this.activeLast = lo - 1;
   }
 
   /** The kind of the cell of column run `colRun` in the current row run. */
@@ -409,9 +473,46 @@ class CellScan {
     const { segmentStart, segmentEnd, segmentKind, segmentRun } = this;
     const row0 = this.rowRuns.source0[rowRun] * this.#stride;
     const row1 = this.rowRuns.source1[rowRun] * this.#stride;
+    this.#selectActiveRuns(this.rowRuns.source0[rowRun], this.rowRuns.source1[rowRun]);
+    const activeFirst = this.activeFirst;
+    const activeLast = this.activeLast;
+    const runCount = colRuns.source0.length;
     let segmentCount = 0;
     let mayHaveAbove = false;
-    for (let colRun = 0; colRun < colRuns.source0.length; colRun++) {
+    if (activeFirst > activeLast) {
+      // No active column in either source row: one segment, all below.
+      segmentStart[0] = 0;
+      segmentEnd[0] = colRuns.start[runCount];
+      segmentKind[0] = CELL_BELOW;
+      segmentRun[0] = 0;
+      this.row0 = row0;
+      this.row1 = row1;
+      this.segmentCount = 1;
+      this.mayHaveAbove = false;
+      return;
+    }
+    if (activeFirst > 0) {
+      // The runs before the active ones: all below.
+      segmentStart[0] = 0;
+      segmentEnd[0] = colRuns.start[activeFirst];
+      segmentKind[0] = CELL_BELOW;
+      segmentRun[0] = 0;
+      segmentCount = 1;
+    }
+    for (let colRun = activeFirst; colRun < runCount; colRun++) {
+      if (colRun > activeLast) {
+        // The rest: all below, merged with a below segment before it.
+        if (segmentCount > 0 && segmentKind[segmentCount - 1] === CELL_BELOW) {
+          segmentEnd[segmentCount - 1] = colRuns.start[runCount];
+        } else {
+          segmentStart[segmentCount] = colRuns.start[colRun];
+          segmentEnd[segmentCount] = colRuns.start[runCount];
+          segmentKind[segmentCount] = CELL_BELOW;
+          segmentRun[segmentCount] = colRun;
+          segmentCount++;
+        }
+        break;
+      }
       const c0 = colRuns.source0[colRun];
       const c1 = colRuns.source1[colRun];
       const kind = classes[row0 + c0] & classes[row0 + c1] & classes[row1 + c0] & classes[row1 + c1];

@@ -329,11 +329,13 @@ describe('ClickPredictor keeps large ROIs at network resolution', () => {
     }
   });
 
-  it('keeps the values of an ROI of at most S x S pixels (exact arithmetic)', async () => {
-    const predictor = await ClickPredictor.create(new FakeModel(), { exactArithmetic: true });
-    const result = await predictor.predict(makeImage(30, 20), [{ xPx: 10, yPx: 10, isPositive: true }]);
-    expect(result.state.resizedRegionProbabilities).toBeNull();
-    expect(result.state.regionProbabilities?.length).toBe(600);
+  it('keeps the values of an ROI of at most S x S pixels', async () => {
+    for (const exactArithmetic of [true, false]) {
+      const predictor = await ClickPredictor.create(new FakeModel(), { exactArithmetic });
+      const result = await predictor.predict(makeImage(30, 20), [{ xPx: 10, yPx: 10, isPositive: true }]);
+      expect(result.state.resizedRegionProbabilities).toBeNull();
+      expect(result.state.regionProbabilities?.length).toBe(600);
+    }
   });
 });
 

@@ -364,19 +364,16 @@ export class ClickPredictor implements ClickSegmenter<ObjectState> {
     //    into zeros. The state stands for that map with whichever is smaller: the ROI's values, or the S x S
     //    probabilities, resized on demand (a 2-megapixel ROI is never built unless someone asks for it).
     let newState: ObjectState;
-    if (!exact) {
-      // Fast path: a table sigmoid, and the S x S probabilities kept as they are whatever the ROI's size (the
-      // state resizes them on demand; its mask and zoom-in box are exact thresholds of that resize).
+    // The fast path differs only in the sigmoid (a table instead of Math.exp rounded step by step).
+    const toProbabilities = (target: Float32Array) =>
+      exact ? logitsToProbabilities(logits, target, size, useFlip) : tableSigmoid(logits, target, plane, size, useFlip ? plane : null);
+    if (roiWidth * roiHeight > plane && !(exact && this.#internal.eagerRoiProbabilities)) {
       const probabilities = new Float32Array(plane); // owned by the state from now on
-      tableSigmoid(logits, probabilities, plane, size, useFlip ? plane : null);
-      newState = ObjectState.fromNetProbabilities(image.width, image.height, roi, { width: size, height: size, data: probabilities });
-    } else if (roiWidth * roiHeight > plane && !this.#internal.eagerRoiProbabilities) {
-      const probabilities = new Float32Array(plane); // owned by the state from now on
-      logitsToProbabilities(logits, probabilities, size, useFlip);
+      toProbabilities(probabilities);
       newState = ObjectState.fromNetProbabilities(image.width, image.height, roi, { width: size, height: size, data: probabilities });
     } else {
       const probabilities = this.#netProbabilities;
-      logitsToProbabilities(logits, probabilities, size, useFlip);
+      toProbabilities(probabilities);
       const roiProbabilities = new Float32Array(roiWidth * roiHeight);
       resizeBilinearWindow(
         planeWindow(probabilities, size, size),

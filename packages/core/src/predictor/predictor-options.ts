@@ -18,10 +18,12 @@ export interface PredictorOptions {
   /**
    * Reproduce PyTorch's float32 arithmetic bit for bit (crop resize with emulated fused multiply-adds, the
    * channels-last resize back to the ROI, the sigmoid rounded step by step): what the parity preset needs to
-   * match the reference. `false` (interactive preset) takes the fast path: plain float arithmetic, the previous
-   * probabilities resampled in one separable pass, a table sigmoid, and every prediction kept as its S x S
-   * probabilities; its masks stay within 1e-3 IoU of the exact path's (tested with the default model). Optional
-   * in objects built by hand: a missing value means `true`.
+   * match the reference. `false` (interactive preset) takes the fast path: the image crop resized in plain
+   * float arithmetic, the previous probabilities cropped and resized in one separable pass over the values the
+   * state keeps (never at ROI size), and a table sigmoid; states are kept as on the exact path (ROI values up to
+   * S x S pixels, else the S x S probabilities), and masks and zoom-in boxes are exact thresholds of them. Its
+   * masks stay within 1e-3 IoU of the exact path's (tested with the default model, predictor/fast-path.test.ts).
+   * Optional in objects built by hand: a missing value means `true`.
    */
   readonly exactArithmetic?: boolean;
 }
