@@ -51,26 +51,12 @@ export function resizeRgbRegionToPlanarFast(
     colByte0[x] = (region.colMin + cols.index0[x]) * 3;
     colByte1[x] = (region.colMin + cols.index1[x]) * 3;
   }
-  const w0 = cols.lambda0;
-  const w1 = cols.lambda1;
   // Horizontal passes of the two source rows in use (R G B interleaved, byte units); consecutive output rows
   // share source rows when upsampling, so a pass is computed once per source row.
   let top = new Float64Array(3 * width);
   let bottom = new Float64Array(3 * width);
   let topRow = -1;
   let bottomRow = -1;
-  const pass = (sourceRow: number, out: Float64Array): void => {
-    const start = (region.rowMin + sourceRow) * rowStride;
-    for (let x = 0, i = 0; x < width; x++, i += 3) {
-      const p0 = start + colByte0[x];
-      const p1 = start + colByte1[x];
-      const a = w0[x];
-      const b = w1[x];
-      out[i] = src[p0] * a + src[p1] * b;
-      out[i + 1] = src[p0 + 1] * a + src[p1 + 1] * b;
-      out[i + 2] = src[p0 + 2] * a + src[p1 + 2] * b;
-    }
-  };
   const red = targetOffset;
   const green = targetOffset + planeSize;
   const blue = targetOffset + 2 * planeSize;
@@ -85,13 +71,13 @@ export function resizeRgbRegionToPlanarFast(
         topRow = bottomRow;
         bottomRow = -1;
       } else {
-        pass(r0, top);
+        horizontalPass(src, (region.rowMin + r0) * rowStride, colByte0, colByte1, cols, top);
         topRow = r0;
       }
     }
     if (r1 !== bottomRow) {
       if (r1 === topRow) bottom.set(top);
-      else pass(r1, bottom);
+      else horizontalPass(src, (region.rowMin + r1) * rowStride, colByte0, colByte1, cols, bottom);
       bottomRow = r1;
     }
     const h0 = rows.lambda0[y] * UNIT_PER_BYTE;
@@ -102,5 +88,32 @@ export function resizeRgbRegionToPlanarFast(
       target[green + outRow + x] = top[i + 1] * h0 + bottom[i + 1] * h1;
       target[blue + outRow + x] = top[i + 2] * h0 + bottom[i + 2] * h1;
     }
+  }
+}
+
+/**
+ * One source row interpolated horizontally, R G B interleaved per output column, in byte units. A module
+ * function, not a closure: V8's feedback for a closure created once can keep its context (here the image's
+ * pixels) alive after the call, which would stop a released image from being collected.
+ */
+function horizontalPass(
+  src: Uint8Array,
+  rowStart: number,
+  colByte0: Int32Array,
+  colByte1: Int32Array,
+  cols: LinearAxisWeights,
+  out: Float64Array,
+): void {
+  const w0 = cols.lambda0;
+  const w1 = cols.lambda1;
+  const width = colByte0.length;
+  for (let x = 0, i = 0; x < width; x++, i += 3) {
+    const p0 = rowStart + colByte0[x];
+    const p1 = rowStart + colByte1[x];
+    const a = w0[x];
+    const b = w1[x];
+    out[i] = src[p0] * a + src[p1] * b;
+    out[i + 1] = src[p0 + 1] * a + src[p1 + 1] * b;
+    out[i + 2] = src[p0 + 2] * a + src[p1 + 2] * b;
   }
 }

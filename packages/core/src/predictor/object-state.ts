@@ -241,11 +241,21 @@ export class ObjectState {
     const data = mask.data;
     const region = this.probabilityRegion;
     const resized = this.resizedRegionProbabilities;
+    // The box of the ones written (region coordinates), so that the next reuse of `into` clears only that:
+    // usually the object, much smaller than its ROI.
+    let rowFirst = -1;
+    let rowLast = -1;
+    let colFirst = Number.MAX_SAFE_INTEGER;
+    let colLast = -1;
     if (region !== null && resized !== null) {
       const imageWidth = this.imageWidthPx;
       resized.forEachSpanAbove(threshold, (y, xStart, xEnd) => {
         const rowStart = (region.rowMin + y) * imageWidth + region.colMin;
         data.fill(1, rowStart + xStart, rowStart + xEnd);
+        if (rowFirst < 0) rowFirst = y;
+        rowLast = y;
+        if (xStart < colFirst) colFirst = xStart;
+        if (xEnd - 1 > colLast) colLast = xEnd - 1;
       });
     } else if (region !== null) {
       const values = this.#regionValues as Float32Array;
@@ -259,7 +269,21 @@ export class ObjectState {
         }
       }
     }
-    if (into !== undefined) recordReusedMaskBox(data, region);
+    if (into !== undefined) {
+      // Value states (at most S x S values) record their region; resized ones the box of the ones written.
+      const written =
+        region === null || resized === null
+          ? region
+          : rowFirst < 0
+            ? null
+            : {
+                rowMin: region.rowMin + rowFirst,
+                rowMax: region.rowMin + rowLast,
+                colMin: region.colMin + colFirst,
+                colMax: region.colMin + colLast,
+              };
+      recordReusedMaskBox(data, written);
+    }
     return mask;
   }
 
