@@ -125,9 +125,10 @@ async function recordAllocations(work: () => Promise<void>): Promise<number[]> {
   const originals = TYPED_ARRAYS.map((name) => globals[name]);
   TYPED_ARRAYS.forEach((name, k) => {
     globals[name] = new Proxy(originals[k] as object, {
-      construct(target, args, newTarget) {
-        const instance = Reflect.construct(target as never, args, newTarget === undefined ? (target as never) : (target as never));
-        lengths.push((instance as { length: number }).length);
+      construct(target, args): object {
+        // Built by the original constructor (newTarget would be the proxy): a plain typed array.
+        const instance = Reflect.construct(target as new (...values: unknown[]) => { length: number }, args);
+        lengths.push(instance.length);
         return instance;
       },
     });
