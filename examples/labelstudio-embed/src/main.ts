@@ -55,8 +55,12 @@ async function start(): Promise<void> {
     backend: 'auto',
     numThreads: undefined,
     useFlip: false,
+    // The plugin drives a ClickPredictor on the page's thread (it has no worker path yet).
+    useWorker: false,
     onProgress: (message) => (statusLine.textContent = message),
   });
+  const clickPredictor = model.predictor.clickPredictor;
+  if (clickPredictor === undefined) throw new Error('the model was not loaded on the page thread');
   const untrained = model.metadata.trained === false;
   (document.getElementById('untrained-banner') as HTMLElement).hidden = !untrained;
   const modelText =
@@ -85,7 +89,7 @@ async function start(): Promise<void> {
     },
   });
   const plugin = attachSimpleClick(labelStudio, {
-    predictor: model.predictor,
+    predictor: clickPredictor,
     ownsPredictor: true,
     onBusy: (busy) => {
       document.body.dataset.busy = String(busy);

@@ -67,6 +67,8 @@ export interface DemoPredictor {
   createSession(pixels: ImageData, threshold: number): Promise<DemoSession>;
   /** One model run on a small image, so the first click does not pay for compilation. */
   warmUp(): Promise<void>;
+  /** The SDK's predictor itself, for code that drives it directly (the Label Studio plugin); main thread only. */
+  readonly clickPredictor?: ClickPredictor;
 }
 
 export interface LoadedModel {
@@ -219,6 +221,7 @@ function mainThreadDemoPredictor(predictor: ClickPredictor): DemoPredictor {
   return {
     runsIn: 'main thread',
     options: predictor.options,
+    clickPredictor: predictor,
     createSession: async (pixels, threshold) =>
       mainThreadSession(await SegmentationSession.create(predictor, rgbImageFromImageData(pixels), { threshold })),
     warmUp: async () => {
