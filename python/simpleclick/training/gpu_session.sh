@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # One prepared fine-tuning stretch on a lent GPU machine, under 10 minutes, starting from the shipped weights.
 #
-# Prepare here (once; the pack must fit the 64 MiB that travels with the working tree, models included):
-#   cd python && /usr/bin/python3 -m simpleclick.training.pack_data --out ../build/gpu/train-pack-512.bin \
-#       --max-side 512 --jpeg-quality 82
+# Prepare here (once; the pack must fit, with the tracked files (~31 MB), in the 64 MiB that travels):
+#   cd python && /usr/bin/python3 -m simpleclick.training.pack_data --out ../build/gpu/train-pack-gpu.bin \
+#       --max-side 448 --jpeg-quality 72 --ccp-limit 300          # 30.1 MiB, 1,352 images (2026-12-07)
 # Then run it there with the device tool, from the repository root:
 #   command: bash python/simpleclick/training/gpu_session.sh      carry: ["build/gpu"]      timeout_s: 580
 # It trains for MINUTES (default 7) at S = SIZE (default 320; 448 is the paper's) with batch 32 under fp16
@@ -17,7 +17,7 @@ REPO="$(cd "$(dirname "$0")/../../.." && pwd)"
 MINUTES="${MINUTES:-7}"
 SIZE="${SIZE:-320}"
 FROM="${FROM:-$(ls "$REPO"/models/simpleclick-*.onnx | grep -v -- '-fp16' | head -1)}"
-PACK="${PACK:-$REPO/build/gpu/train-pack-512.bin}"
+PACK="${PACK:-$REPO/build/gpu/train-pack-gpu.bin}"
 OUT="${OUT:-$REPO/build/gpu-out}"
 RUN=/tmp/simpleclick-gpu-run
 mkdir -p "$OUT"
