@@ -201,3 +201,34 @@ describe('fast path allocations', () => {
     expect(lengths).toContain(1920 * 1080);
   });
 });
+
+describe('toMask into a reused buffer', () => {
+  it('equals a fresh mask whatever the previous contents it wrote (moving, shrinking, empty, value states)', () => {
+    const width = 300;
+    const height = 200;
+    const states: ObjectState[] = [];
+    // Resized states (S x S probabilities over ROIs larger than S x S), at several places and sizes.
+    for (const [cx, cy, r] of [
+      [100, 80, 30],
+      [200, 120, 50],
+      [150, 100, 5],
+      [60, 150, 40],
+    ] as const) {
+      const size = 32;
+      const net = new Float32Array(size * size);
+      for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) net[y * size + x] = Math.hypot(x * (299 / 31) - cx, y * (199 / 31) - cy) < r ? 0.9 : 0.1;
+      states.push(ObjectState.fromNetProbabilities(width, height, { rowMin: 0, rowMax: 199, colMin: 0, colMax: 299 }, { width: size, height: size, data: net }));
+    }
+    states.push(ObjectState.empty(width, height));
+    const box = new Uint8Array(width * height);
+    for (let y = 20; y < 60; y++) box.fill(1, y * width + 30, y * width + 90);
+    states.push(ObjectState.fromMask({ width, height, data: box }));
+    states.push(states[1]);
+    const reused: BinaryMask = { width, height, data: new Uint8Array(width * height).fill(1) }; // not written by the SDK yet
+    for (const state of states) {
+      const mask = state.toMask(0.49, reused);
+      expect(mask).toBe(reused);
+      expect(Array.from(mask.data)).toEqual(Array.from(state.toMask(0.49).data));
+    }
+  });
+});

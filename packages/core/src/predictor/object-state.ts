@@ -4,7 +4,7 @@ import type { FloatMap } from '../image/float-map';
 import { planeWindow, type FloatPlaneWindow } from '../image/resize-bilinear';
 import { ResizedFloatMap } from '../image/resized-float-map';
 import type { BinaryMask } from '../mask/binary-mask';
-import { clearReusedMask, recordReusedMaskBox } from './reused-mask';
+import { clearReusedMask, recordBox, recordSpan } from './reused-mask';
 import type { Roi } from './roi';
 
 /** The official mask threshold: a pixel is object when its probability is above float32(0.49). */
@@ -223,39 +223,31 @@ export class ObjectState {
    *
    * With `into` (a mask of the image's size), writes into it and returns it instead of allocating: for a
    * caller that redraws one object per click, which then allocates no image-sized buffer per click. When
-   * `into` came from an earlier call with `into` (and nobody wrote into it since), only the box that call
-   * wrote is cleared, so the cost follows the object's region, not the image's size; any other buffer is
-   * cleared whole first.
+   * `into` came from an earlier call with `into` (and nobody wrote into it since), only the ones that call
+   * wrote are cleared, so the cost follows the object, not the image's size; any other buffer is cleared
+   * whole first.
    */
   toMask(threshold: number = DEFAULT_MASK_THRESHOLD, into?: BinaryMask): BinaryMask {
     if (typeof threshold !== 'number' || Number.isNaN(threshold)) {
       throw new InvalidArgumentError(`threshold must be a number, got ${String(threshold)}`);
     }
     let mask: BinaryMask;
+    // What this call writes into a reused buffer, so that its next use clears only that.
+    const record = into === undefined ? null : clearReusedMask(into, this.imageWidthPx, this.imageHeightPx);
     if (into === undefined) {
       mask = { width: this.imageWidthPx, height: this.imageHeightPx, data: new Uint8Array(this.imageWidthPx * this.imageHeightPx) };
     } else {
-      clearReusedMask(into, this.imageWidthPx, this.imageHeightPx);
       mask = into;
     }
     const data = mask.data;
     const region = this.probabilityRegion;
     const resized = this.resizedRegionProbabilities;
-    // The box of the ones written (region coordinates), so that the next reuse of `into` clears only that:
-    // usually the object, much smaller than its ROI.
-    let rowFirst = -1;
-    let rowLast = -1;
-    let colFirst = Number.MAX_SAFE_INTEGER;
-    let colLast = -1;
     if (region !== null && resized !== null) {
       const imageWidth = this.imageWidthPx;
       resized.forEachSpanAbove(threshold, (y, xStart, xEnd) => {
         const rowStart = (region.rowMin + y) * imageWidth + region.colMin;
         data.fill(1, rowStart + xStart, rowStart + xEnd);
-        if (rowFirst < 0) rowFirst = y;
-        rowLast = y;
-        if (xStart < colFirst) colFirst = xStart;
-        if (xEnd - 1 > colLast) colLast = xEnd - 1;
+        if (record !== null) recordSpan(record, rowStart + xStart, rowStart + xEnd);
       });
     } else if (region !== null) {
       const values = this.#regionValues as Float32Array;
@@ -268,21 +260,8 @@ export class ObjectState {
           if (values[index] > limit) data[rowStart + col] = 1;
         }
       }
-    }
-    if (into !== undefined) {
-      // Value states (at most S x S values) record their region; resized ones the box of the ones written.
-      const written =
-        region === null || resized === null
-          ? region
-          : rowFirst < 0
-            ? null
-            : {
-                rowMin: region.rowMin + rowFirst,
-                rowMax: region.rowMin + rowLast,
-                colMin: region.colMin + colFirst,
-                colMax: region.colMin + colLast,
-              };
-      recordReusedMaskBox(data, written);
+      // Values are kept for at most S x S pixels: the region is a small box to clear next time.
+      if (record !== null) recordBox(record, region);
     }
     return mask;
   }

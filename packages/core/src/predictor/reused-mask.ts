@@ -3,18 +3,26 @@ import type { BinaryMask } from '../mask/binary-mask';
 import type { Roi } from './roi';
 
 /**
- * What `ObjectState.toMask(threshold, into)` last wrote into a mask buffer: the box outside which it left
- * zeros (`null`: all zeros). Keyed weakly by the buffer, so a buffer the caller drops is forgotten with it.
- * Knowing the box lets the next call clear just that box instead of the whole image: refreshing a reused mask
- * costs the size of the object's region, not of the image.
+ * What `ObjectState.toMask(threshold, into)` last wrote into a mask buffer, so that the next call clears only
+ * that instead of the whole image: the runs of ones it wrote (`spans`: pairs of buffer indices, start inclusive,
+ * end exclusive), or a box outside which it left zeros, or nothing (all zeros). Keyed weakly by the buffer, so a
+ * buffer the caller drops is forgotten with it. Refreshing a reused mask then costs the object's outline and
+ * area, not the image's size.
  */
-const writtenBoxes = new WeakMap<Uint8Array, Roi | null>();
+export interface WrittenOnes {
+  box: Roi | null;
+  spans: Int32Array;
+  spanCount: number;
+}
+
+const written = new WeakMap<Uint8Array, WrittenOnes>();
 
 /**
- * Checks that `into` is a `widthPx` x `heightPx` mask and sets it to all zeros: by clearing the box this module
- * wrote last when it knows the buffer, else the whole buffer.
+ * Checks that `into` is a `widthPx` x `heightPx` mask and sets it to all zeros: by clearing what this module
+ * recorded as written last when it knows the buffer, else the whole buffer. Returns the record to fill for the
+ * next call ({@link recordSpan}, {@link recordBox}).
  */
-export function clearReusedMask(into: BinaryMask, widthPx: number, heightPx: number): void {
+export function clearReusedMask(into: BinaryMask, widthPx: number, heightPx: number): WrittenOnes {
   if (into === null || typeof into !== 'object' || !(into.data instanceof Uint8Array)) {
     throw new InvalidArgumentError('the mask to reuse must be a BinaryMask {width, height, data: Uint8Array}');
   }
@@ -22,16 +30,36 @@ export function clearReusedMask(into: BinaryMask, widthPx: number, heightPx: num
     throw new InvalidArgumentError(`the mask to reuse is ${into.width} x ${into.height}, the image is ${widthPx} x ${heightPx}`);
   }
   const data = into.data;
-  const box = writtenBoxes.get(data);
-  if (box === undefined) {
+  let record = written.get(data);
+  if (record === undefined) {
     data.fill(0);
-  } else if (box !== null) {
-    for (let row = box.rowMin; row <= box.rowMax; row++) data.fill(0, row * widthPx + box.colMin, row * widthPx + box.colMax + 1);
+    record = { box: null, spans: new Int32Array(64), spanCount: 0 };
+    written.set(data, record);
+  } else {
+    const { box, spans, spanCount } = record;
+    for (let k = 0; k < 2 * spanCount; k += 2) data.fill(0, spans[k], spans[k + 1]);
+    if (box !== null) {
+      for (let row = box.rowMin; row <= box.rowMax; row++) data.fill(0, row * widthPx + box.colMin, row * widthPx + box.colMax + 1);
+    }
   }
-  writtenBoxes.set(data, null);
+  record.box = null;
+  record.spanCount = 0;
+  return record;
 }
 
-/** Records that ones were written into `data` inside `box` only (call after {@link clearReusedMask}). */
-export function recordReusedMaskBox(data: Uint8Array, box: Roi | null): void {
-  writtenBoxes.set(data, box === null ? null : { ...box });
+/** Records ones written at buffer indices `start <= i < end`. */
+export function recordSpan(record: WrittenOnes, start: number, end: number): void {
+  if (2 * record.spanCount + 2 > record.spans.length) {
+    const grown = new Int32Array(2 * record.spans.length);
+    grown.set(record.spans);
+    record.spans = grown;
+  }
+  record.spans[2 * record.spanCount] = start;
+  record.spans[2 * record.spanCount + 1] = end;
+  record.spanCount++;
+}
+
+/** Records that ones were written (pixel by pixel) inside `box` only. */
+export function recordBox(record: WrittenOnes, box: Roi | null): void {
+  record.box = box === null ? null : { ...box };
 }
