@@ -19,18 +19,21 @@ SIZE="${SIZE:-320}"
 FROM="${FROM:-$(ls "$REPO"/models/simpleclick-*.onnx | grep -v -- '-fp16' | head -1)}"
 PACK="${PACK:-$REPO/build/gpu/train-pack-gpu.bin}"
 OUT="${OUT:-$REPO/build/gpu-out}"
+DEVICE="${DEVICE:-cuda}"  # DEVICE=cpu MINUTES=0.5 smoke-tests the script here
 RUN=/tmp/simpleclick-gpu-run
+rm -rf "$RUN"
 mkdir -p "$OUT"
-nvidia-smi --query-gpu=name,memory.total --format=csv,noheader || true
+nvidia-smi --query-gpu=name,memory.total --format=csv,noheader 2>/dev/null || true
 cd "$REPO/python"
+PY=python3; [ -x /usr/bin/python3 ] && [ "$DEVICE" = cpu ] && PY=/usr/bin/python3
 export PYTHONUNBUFFERED=1
-python3 -c "import torch, cv2, onnx; assert torch.cuda.is_available(), 'no CUDA device'; print('torch', torch.__version__)"
-HOURS="$(python3 -c "print($MINUTES / 60)")"
-python3 -m simpleclick.training.train --run "$RUN" --size "$SIZE" --device cuda --batch-size 32 --workers 12 \
+$PY -c "import sys, torch, cv2, onnx; assert sys.argv[1] != 'cuda' or torch.cuda.is_available(), 'no CUDA device'; print('torch', torch.__version__)" "$DEVICE"
+HOURS="$($PY -c "print($MINUTES / 60)")"
+$PY -m simpleclick.training.train --run "$RUN" --size "$SIZE" --device "$DEVICE" --batch-size 32 --workers "$([ "$DEVICE" = cuda ] && echo 12 || echo 0)" \
   --threads 4 --lr 1e-4 --warmup-steps 50 --time-budget-h "$HOURS" --seed "$(date +%s)" \
   --neck-dims 48,96,144,192 --head-channels 64 --model-name xtiny-narrow --center-click-prob 0.2 \
   --init-weights "$FROM" --pack "$PACK" --checkpoint-every-min 2 --log-every-s 30 || echo "training stopped early"
-python3 - "$RUN" "$OUT/weights.pth" <<'EOF'
+$PY - "$RUN" "$OUT/weights.pth" <<'EOF'
 import os, sys, torch
 run, out = sys.argv[1], sys.argv[2]
 for name in ("final.pth", "last.pth"):
