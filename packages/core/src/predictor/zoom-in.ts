@@ -3,7 +3,7 @@ import type { Roi } from './roi';
 import { roundHalfEven } from './round-half-even';
 
 /**
- * The zoom-in rules of the official SimpleClick evaluation (`ZoomIn` with `skip_clicks = -1`, DESIGN.md 4.2),
+ * The zoom-in rules of the official SimpleClick evaluation (`ZoomIn` with `skip_clicks = -1`, docs/per-click-algorithm.md, zoom-in),
  * in float64 with Python's rounding, so the boxes match the official ones exactly.
  */
 export interface ZoomInOptions {

@@ -14,7 +14,7 @@ import { createWebModel } from './onnx-web';
 import { DEFAULT_MODEL_PATH, DEFAULT_MODEL_RELATIVE_PATH, HAVE_DEFAULT_MODEL } from '../../../../test/support/default-model';
 
 // onnxruntime-web's WASM backend runs inside Node (export condition "node"), so the browser runner is tested
-// here against onnxruntime-node: same logits within 1e-3 (DESIGN.md section 10).
+// here against onnxruntime-node: same logits within 1e-3 (docs/environment.md, runtimes).
 
 describe('createWebModel (onnxruntime-web WASM inside Node)', () => {
   it('gives the tiny graph the known logits, like onnxruntime-node', async () => {
