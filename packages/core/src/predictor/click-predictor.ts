@@ -36,7 +36,7 @@ import { tableSigmoid } from './table-sigmoid';
 import { candidateRoi, selectRoi, wholeImageRoi } from './zoom-in';
 
 /**
- * Click in, mask out: the per-click predictor of SimpleClick (DESIGN.md section 4) over any
+ * Click in, mask out: the per-click predictor of SimpleClick (docs/per-click-algorithm.md) over any
  * {@link SegmentationModel}. With the `'parity'` preset it reproduces the official evaluation: same ROIs and
  * click maps bit for bit, the same crops as PyTorch's CPU resize, probabilities equal up to the model
  * runtime's own rounding.

@@ -32,7 +32,7 @@ export interface PredictorOptions {
 export type PredictorPreset = 'parity' | 'interactive';
 
 /**
- * The official SimpleClick evaluation, literally (DESIGN.md section 4): flip averaging on, threshold 0.49,
+ * The official SimpleClick evaluation, literally (docs/per-click-algorithm.md): flip averaging on, threshold 0.49,
  * disks of radius 5, zoom-in 1.4 / 200 / 0.5. Use it to reproduce published numbers.
  */
 export const PARITY_PREDICTOR_OPTIONS: PredictorOptions = Object.freeze({
