@@ -166,23 +166,44 @@ def _answer(context, event):
     if _service is None:
         return _error(503, "SERVICE_UNAVAILABLE", "init_context did not run")
     if not _service.alive():
-        # The service died (out of memory, killed): start it again once, from this worker.
-        context.logger.error("the SimpleClick service is not running: restarting it")
-        try:
-            _service.start()
-        except Exception as error:  # noqa: BLE001 - reported to the caller
-            return _error(503, "SERVICE_UNAVAILABLE", "the SimpleClick service cannot start: %s" % error)
+        restarted = _restart(context)
+        if restarted is not None:
+            return restarted
     method = (getattr(event, "method", None) or "POST").upper()
     timeout = _service.request_timeout_s
-    try:
+
+    def send():
         if method in ("GET", "HEAD"):
             return _service.request("GET", "/health", None, timeout)
         return _service.request("POST", "/", _body_bytes(event.body), timeout)
+
+    try:
+        try:
+            return send()
+        except (ConnectionRefusedError, FileNotFoundError):
+            # Nothing listens on the socket: the service died after the liveness check (its exit may not be
+            # visible to poll() yet), or it hangs without its socket. Either way it cannot answer: start it
+            # again once and resend; the request depends on nothing the old process held.
+            restarted = _restart(context)
+            if restarted is not None:
+                return restarted
+            return send()
     except socket.timeout:
         message = "no answer within %g s (SIMPLECLICK_REQUEST_TIMEOUT_S): a large frame or many points" % timeout
         return _error(504, "TIMEOUT", message)
     except (OSError, http.client.HTTPException) as error:
         return _error(502, "UPSTREAM_UNREACHABLE", "the SimpleClick service did not answer: %s" % error)
+
+
+def _restart(context):
+    """Stops what is left of the service and starts it again; None, or the error answer when it cannot start."""
+    context.logger.error("the SimpleClick service is not running: restarting it")
+    try:
+        _service.stop()
+        _service.start()
+    except Exception as error:  # noqa: BLE001 - reported to the caller
+        return _error(503, "SERVICE_UNAVAILABLE", "the SimpleClick service cannot start: %s" % error)
+    return None
 
 
 def handler(context, event):
