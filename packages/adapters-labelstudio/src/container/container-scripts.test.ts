@@ -58,12 +58,12 @@ describe.skipIf(!BUILT)('container build and start scripts', () => {
   });
 
   it('start.sh serves /health from the assembled folder on 0.0.0.0, warns without auth, and stops on SIGTERM', async () => {
-    expect(existsSync(join(appDir, 'models/simpleclick-xtiny-narrow-scratch-256.onnx'))).toBe(true);
+    expect(existsSync(join(appDir, 'models/simpleclick-xtiny-narrow-finetuned-320.onnx'))).toBe(true);
     const started = await start(appDir, {});
     try {
       const health = await fetch(`http://127.0.0.1:${started.port}/health`);
       expect(health.status).toBe(200);
-      expect(await health.json()).toMatchObject({ status: 'UP', model_version: 'simpleclick-xtiny-narrow-scratch-256' });
+      expect(await health.json()).toMatchObject({ status: 'UP', model_version: 'simpleclick-xtiny-narrow-finetuned-320' });
       expect(started.stderr()).toMatch(/warn .*without authentication/);
       const check = await run('node', [join(appDir, 'healthcheck.mjs')], { env: { PATH: process.env.PATH ?? '', PORT: String(started.port) } });
       expect(check.stderr).toBe('');
@@ -75,7 +75,7 @@ describe.skipIf(!BUILT)('container build and start scripts', () => {
         body: JSON.stringify(predictBody(pngDataUrl(image), [keypointRegion(50, 50, true, 64, 48)])),
       });
       expect(predict.status).toBe(200);
-      expect((await predict.json()).results[0].model_version).toBe('simpleclick-xtiny-narrow-scratch-256');
+      expect((await predict.json()).results[0].model_version).toBe('simpleclick-xtiny-narrow-finetuned-320');
     } finally {
       started.child.kill('SIGTERM');
     }

@@ -98,7 +98,7 @@ describe.skipIf(!HAVE_DEFAULT_MODEL)('ML backend over HTTP with the embedded mod
     expect(answer.status).toBe(200);
     expect(answer.json.results).toHaveLength(1);
     const prediction = answer.json.results[0];
-    expect(prediction.model_version).toBe('simpleclick-xtiny-narrow-scratch-256');
+    expect(prediction.model_version).toBe('simpleclick-xtiny-narrow-finetuned-320');
     if (prediction.result.length === 0) return { width, height, data: new Uint8Array(width * height) };
     const [region] = prediction.result;
     expect(region).toMatchObject({
@@ -123,7 +123,7 @@ describe.skipIf(!HAVE_DEFAULT_MODEL)('ML backend over HTTP with the embedded mod
     expect(health.json).toEqual({
       status: 'UP',
       model_class: 'SimpleClickBackend',
-      model_version: 'simpleclick-xtiny-narrow-scratch-256',
+      model_version: 'simpleclick-xtiny-narrow-finetuned-320',
       model_state: 'not-loaded',
     });
     const setup = await post(`${running.url}/setup`, {
@@ -134,7 +134,7 @@ describe.skipIf(!HAVE_DEFAULT_MODEL)('ML backend over HTTP with the embedded mod
       extra_params: {},
     });
     expect(setup.status).toBe(200);
-    expect(setup.json).toEqual({ model_version: 'simpleclick-xtiny-narrow-scratch-256' });
+    expect(setup.json).toEqual({ model_version: 'simpleclick-xtiny-narrow-finetuned-320' });
     expect((await call(`${running.url}/`)).json.model_state).toBe('not-loaded');
     expect((await post(`${running.url}/webhook`, { action: 'ANNOTATION_CREATED', project: { id: 1 } })).status).toBe(201);
   });

@@ -41,7 +41,7 @@ describe('simpleclick eval', () => {
     expect(status).toBe(EXIT_OK);
 
     const stdout = io.stdoutText();
-    expect(stdout).toMatch(/^Eval results for model: simpleclick-xtiny-narrow-scratch-256\.onnx$/m);
+    expect(stdout).toMatch(/^Eval results for model: simpleclick-xtiny-narrow-finetuned-320\.onnx$/m);
     expect(stdout).toMatch(/\|\s+BRS Type\s+\|\s+Dataset\s+\|\s+NoC@80%\s+\|\s+NoC@85%\s+\|\s+NoC@90%\s+\|\s+>=2@85%\s+\|\s+>=2@90%\s+\|\s+SPC,s\s+\|\s+Time\s+\|/);
     expect(stdout).toMatch(/\|\s+NoBRS\s+\|\s+tiny\s+\|/);
     expect(stdout).toMatch(/^mIoU@1=\d+\.\d\d%  mIoU@3=n\/a  mIoU@5=n\/a  \(n\/a: only 2 clicks per object\)$/m);

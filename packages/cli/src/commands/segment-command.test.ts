@@ -88,7 +88,7 @@ describe('simpleclick segment (embedded default model)', () => {
     expect(decodeCocoRle(coco)).toEqual(referenceMask);
 
     const brush = JSON.parse((await segment(['-f', 'labelstudio', '-q'])).io.stdoutText());
-    expect(brush.model_version).toBe('simpleclick-xtiny-narrow-scratch-256');
+    expect(brush.model_version).toBe('simpleclick-xtiny-narrow-finetuned-320');
     expect(brush.score).toBeGreaterThanOrEqual(0);
     expect(brush.score).toBeLessThanOrEqual(1);
     const region = brush.result[0];
@@ -127,7 +127,7 @@ describe('simpleclick segment (embedded default model)', () => {
   it('finds the embedded default model from another working directory', async () => {
     const { status, io } = await runCli(['segment', join(folder.path, 'scene.png'), '-c', '5,5', '-f', 'coco', '--threads', '2'], { cwd: '/' });
     expect(status).toBe(EXIT_OK);
-    expect(io.stderrText()).toMatch(/simpleclick-xtiny-narrow-scratch-256(-fp16)?\.onnx \(xtiny-narrow, S=256, trained on /);
+    expect(io.stderrText()).toMatch(/simpleclick-xtiny-narrow-finetuned-320(-fp16)?\.onnx \(xtiny-narrow, S=256, trained on /);
     expect(io.stderrText()).not.toMatch(/UNTRAINED/);
     expect(decodeCocoRle(JSON.parse(io.stdoutText())).width).toBe(WIDTH);
   });

@@ -121,7 +121,7 @@ function isClickSegmenter(value: unknown): value is ClickSegmenter<unknown> {
  * ClickPredictor closes the model it was created over).
  *
  * ```ts
- * const predictor = await ClickPredictor.create(await createNodeModel('models/simpleclick-xtiny-narrow-scratch-256.onnx'));
+ * const predictor = await ClickPredictor.create(await createNodeModel('models/simpleclick-xtiny-narrow-finetuned-320.onnx'));
  * const session = await SegmentationSession.create(predictor, image, { ownsPredictor: true });
  * let shown = 0;
  * session.on('prediction', (event) => {
