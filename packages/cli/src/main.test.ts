@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { encodeRgbPng } from '@simpleclick/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './cli-errors';
-import { REPO_ROOT, runCli, temporaryDirectory, DEFAULT_MODEL_PATH } from './test-support/capture-io';
+import { REPO_ROOT, runCli, temporaryDirectory, DEFAULT_MODEL_PATH, DEFAULT_MODEL_SIZE_PX } from './test-support/capture-io';
 import { CLI_VERSION } from './version';
 
 const folder = temporaryDirectory();
@@ -109,7 +109,7 @@ describe('simpleclick info', () => {
     expect(status).toBe(EXIT_OK);
     const out = io.stdoutText();
     expect(out).toMatch(/^variant\s+xtiny-narrow$/m);
-    expect(out).toMatch(/^input size\s+256 x 256 px \(patch 16\)$/m);
+    expect(out).toMatch(new RegExp(`^input size\\s+${DEFAULT_MODEL_SIZE_PX} x ${DEFAULT_MODEL_SIZE_PX} px \\(patch 16\\)$`, 'm'));
     expect(out).toMatch(/^trained\s+yes$/m);
     expect(out).toMatch(/^sha256\s+[0-9a-f]{64}$/m);
     expect(out).toMatch(/^runtime\s+onnxruntime-node loads it/m);
@@ -119,7 +119,7 @@ describe('simpleclick info', () => {
     const { status, io } = await runCli(['info', DEFAULT_MODEL_PATH, '--json', '--no-check']);
     expect(status).toBe(EXIT_OK);
     const facts = JSON.parse(io.stdoutText());
-    expect(facts.metadata['simpleclick.input_size']).toBe('256');
+    expect(facts.metadata['simpleclick.input_size']).toBe(String(DEFAULT_MODEL_SIZE_PX));
     expect(facts.parsed.variant).toBe('xtiny-narrow');
     expect(facts.runtime).toBeUndefined();
   });

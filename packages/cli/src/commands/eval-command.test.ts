@@ -4,7 +4,7 @@ import { decodeMaskPng, encodeMaskPng, encodeRgbPng, parseEvaluationResultJson, 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from '../cli-errors';
 import { detectLayout, limitDataset } from '../datasets/open-eval-dataset';
-import { runCli, temporaryDirectory, DEFAULT_MODEL_PATH } from '../test-support/capture-io';
+import { runCli, temporaryDirectory, DEFAULT_MODEL_PATH, DEFAULT_MODEL_SIZE_PX } from '../test-support/capture-io';
 import { formatMiouSummary } from './eval-command';
 
 const folder = temporaryDirectory();
@@ -59,7 +59,7 @@ describe('simpleclick eval', () => {
     }
     expect(result.protocol).toMatchObject({ maxClicks: 2, earlyStop: false });
     const document = JSON.parse(readFileSync(join(folder.path, 'results.json'), 'utf8'));
-    expect(document.run.predictor).toMatchObject({ preset: 'parity', useFlip: true, netSizePx: 256 });
+    expect(document.run.predictor).toMatchObject({ preset: 'parity', useFlip: true, netSizePx: DEFAULT_MODEL_SIZE_PX });
     expect(document.run.command).toContain('--limit 2');
 
     const plot = decodeMaskPng(new Uint8Array(readFileSync(join(folder.path, 'curve.png'))));

@@ -11,7 +11,7 @@ import {
 } from '@simpleclick/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_OK } from '../cli-errors';
-import { runCli, temporaryDirectory, DEFAULT_MODEL_PATH, UNTRAINED_TOY_MODEL_PATH } from '../test-support/capture-io';
+import { runCli, temporaryDirectory, DEFAULT_MODEL_NAME, DEFAULT_MODEL_PATH, DEFAULT_MODEL_SIZE_PX, UNTRAINED_TOY_MODEL_PATH } from '../test-support/capture-io';
 
 // End to end with the embedded default model: every output format of one run must decode to the same mask as the
 // PNG of that run.
@@ -127,7 +127,7 @@ describe('simpleclick segment (embedded default model)', () => {
   it('finds the embedded default model from another working directory', async () => {
     const { status, io } = await runCli(['segment', join(folder.path, 'scene.png'), '-c', '5,5', '-f', 'coco', '--threads', '2'], { cwd: '/' });
     expect(status).toBe(EXIT_OK);
-    expect(io.stderrText()).toMatch(/simpleclick-xtiny-narrow-finetuned-320(-fp16)?\.onnx \(xtiny-narrow, S=256, trained on /);
+    expect(io.stderrText()).toMatch(new RegExp(`${DEFAULT_MODEL_NAME}(-fp16)?\\.onnx \\(xtiny-narrow, S=${DEFAULT_MODEL_SIZE_PX}, trained on `));
     expect(io.stderrText()).not.toMatch(/UNTRAINED/);
     expect(decodeCocoRle(JSON.parse(io.stdoutText())).width).toBe(WIDTH);
   });
