@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from conftest import DEFAULT_MODEL as MODEL
+from conftest import DEFAULT_MODEL as MODEL, DEFAULT_MODEL_SIZE_PX
 from simpleclick import bench
 
 
@@ -20,7 +20,7 @@ def test_bench_reports_timings_and_the_final_mask(tmp_path, capsys):
                          "--clicks", json.dumps(clicks), "--threads", "1", "--mask-out", str(mask_path)])
     assert status == 0
     report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    assert report["threads"] == 1 and report["flip"] is False and report["netSizePx"] == 256
+    assert report["threads"] == 1 and report["flip"] is False and report["netSizePx"] == DEFAULT_MODEL_SIZE_PX
     assert len(report["perClickMs"]) == 1 and len(report["perClickMs"][0]) == 2
     for total, model in zip(report["perClickMs"][0], report["modelMs"][0]):
         assert 0 < model <= total

@@ -8,7 +8,7 @@ from importlib.util import find_spec
 import pytest
 import torch
 
-from conftest import DEFAULT_MODEL, PYTHON_DIR, needs_node
+from conftest import DEFAULT_MODEL, DEFAULT_MODEL_SIZE_PX, PYTHON_DIR, needs_node
 from official_files import write_official_checkpoint
 from simpleclick.network import build_network
 
@@ -84,4 +84,4 @@ def test_inspect_onnx_metadata():
         pytest.skip(f"{DEFAULT_MODEL} is absent")
     done = _cli("inspect", DEFAULT_MODEL)
     assert done.returncode == 0 and '"simpleclick.trained": "true"' in done.stdout
-    assert '"simpleclick.input_size": "256"' in done.stdout
+    assert f'"simpleclick.input_size": "{DEFAULT_MODEL_SIZE_PX}"' in done.stdout
