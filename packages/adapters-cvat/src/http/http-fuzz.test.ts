@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../core/src/test-support/seeded-random';
 import { ClickPredictor } from '@simpleclick/core';
 import { ClickEchoModel, frameBase64, syntheticFrame } from '../test-support/fixtures';
 import { CvatInteractor } from '../interactor/cvat-interactor';
@@ -8,21 +9,10 @@ import { startCvatHttpService } from './http-service';
 // crash, answer every request with JSON (200, or an error with a code), leave the caches as a good request left
 // them, and keep serving.
 
-/** mulberry32: a small seeded generator, so a failure replays. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('HTTP service under random input (seeded)', () => {
   it('answers every request with JSON and a code, changes no cache on errors, and keeps serving', async () => {
-    const rand = random(20261207);
+    const rand = seededRandom(20261207); // seeded, so a failure replays
     const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)];
     const frame = frameBase64(syntheticFrame(96, 64));
     const interactor = await CvatInteractor.create(await ClickPredictor.create(new ClickEchoModel()), { ownsPredictor: true });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../core/src/test-support/seeded-random';
 import { startFakeLabelStudio, type FakeLabelStudio } from '../test-support/fake-label-studio';
 import { BRUSH_CONFIG, createFakeModel, keypointRegion, makeTestImage } from '../test-support/fake-model';
 import { png } from '../test-support/test-images';
@@ -7,18 +8,6 @@ import { serve, type RunningBackend } from './serve';
 // Seeded fuzz (a few seconds): random bytes, random JSON and random click lists at the backend's routes. It must
 // never crash, answer every request with JSON (an error with a code when it is not a 2xx), and keep serving: a
 // good request after the storm gives the same mask as before it.
-
-/** mulberry32: a small seeded generator, so a failure replays. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A JSON value with every `id` field removed. */
 function withoutIds(value: unknown): unknown {
@@ -52,7 +41,7 @@ describe('Label Studio backend under random input (seeded)', () => {
     });
 
   it('answers every request with JSON and a code, and keeps serving', async () => {
-    const rand = random(20261207);
+    const rand = seededRandom(20261207); // seeded, so a failure replays
     const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)];
     const number = () => pick([0, -1, 100, 100.5, 1e308, -0.5, rand() * 120 - 10, Number.NaN, '50', null]);
     const region = () =>
