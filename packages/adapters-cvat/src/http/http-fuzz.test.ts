@@ -9,7 +9,6 @@ import { startCvatHttpService } from './http-service';
 // crash, answer every request with JSON (200, or an error with a code), leave the caches as a good request left
 // them, and keep serving.
 
-
 describe('HTTP service under random input (seeded)', () => {
   it('answers every request with JSON and a code, changes no cache on errors, and keeps serving', async () => {
     const rand = seededRandom(20261207); // seeded, so a failure replays
