@@ -5,6 +5,7 @@ Commands:
   inspect   print what a checkpoint or ONNX file holds (architecture, metadata)
   evaluate  reference evaluator (simpleclick.evaluate), loaded only when called
   fixtures  parity fixtures for the TypeScript tests (simpleclick.fixtures), loaded only when called
+  quantize  int8 MatMul weights of an exported ONNX file (simpleclick.quantize), loaded only when called
 
 Errors print one line ``error: ...`` on stderr and exit with status 1.
 """
@@ -23,6 +24,8 @@ from typing import List, Optional
 DELEGATED_COMMANDS = {
     "evaluate": ("simpleclick.evaluate", "NoC evaluation with the PyTorch reference predictor"),
     "fixtures": ("simpleclick.fixtures", "write the parity fixtures read by the TypeScript tests"),
+    "quantize": ("simpleclick.quantize", "int8 MatMul weights of an ONNX file (a faster model variant), checked in "
+                                         "onnxruntime-node"),
 }
 
 
