@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { defaultModelPath } from '@simpleclick/model-default';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../test-support/fixtures';
 import { ADAPTER_VERSION } from '../version';
@@ -45,6 +46,12 @@ describe('parseCliArgs', () => {
     expect(parseCliArgs(['--version'], {})).toEqual({ kind: 'version' });
   });
 
+  it('serves the model of @simpleclick/model-default when neither --model nor SIMPLECLICK_MODEL names one', () => {
+    expect(parseCliArgs([], {})).toMatchObject({ kind: 'serve', settings: { modelPath: defaultModelPath() } });
+    expect(parseCliArgs([], { SIMPLECLICK_MODEL: '' })).toMatchObject({ settings: { modelPath: defaultModelPath() } });
+    expect(parseCliArgs([], { SIMPLECLICK_MODEL: 'm.onnx' })).toMatchObject({ settings: { modelPath: 'm.onnx' } });
+  });
+
   it('defaults to a port CVAT does not use (its traefik publishes 8080), and listens on a Unix socket on request', () => {
     const settings = parseCliArgs(['--model', 'x'], {});
     expect(settings.kind === 'serve' && settings.settings.port).toBe(8571);
@@ -62,7 +69,7 @@ describe('parseCliArgs', () => {
   });
 
   it('refuses what it cannot use, saying why', () => {
-    expect(() => parseCliArgs([], {})).toThrow(/--model FILE.onnx is required/);
+    expect(() => parseCliArgs(['--model', ''], {})).toThrow(/--model must name a file/);
     expect(() => parseCliArgs(['--model', 'x', '--port', '80a'], {})).toThrow(/--port must be an integer/);
     expect(() => parseCliArgs(['--model', 'x', '--port', '70000'], {})).toThrow(/--port/);
     expect(() => parseCliArgs(['--model', 'x', '--preset', 'fast'], {})).toThrow(/--preset/);

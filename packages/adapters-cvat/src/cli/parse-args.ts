@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { InvalidArgumentError, type PredictorPreset } from '@simpleclick/core';
+import { defaultModelPath } from '@simpleclick/model-default';
 import type { ReplayOrder } from '../interactor/click-order';
 import { interactorSettingsFromEnv } from '../nuclio/env-settings';
 import { DEFAULT_SERVICE_PORT } from '../service-port';
@@ -41,14 +42,15 @@ const DEFAULT_SERVE_SETTINGS = Object.freeze({
   maxBodyMb: 64,
 });
 
-export const USAGE = `Usage: simpleclick-cvat --model FILE.onnx [options]
+export const USAGE = `Usage: simpleclick-cvat [--model FILE.onnx] [options]
 
 SimpleClick as a CVAT interactor over HTTP: POST / takes CVAT's interactor request
 ({image, pos_points, neg_points, threshold?}) and answers {mask, bounds, points};
 GET /health describes the model.
 
 Options:
-  --model FILE         SimpleClick ONNX model (or set SIMPLECLICK_MODEL)
+  --model FILE         SimpleClick ONNX model (or set SIMPLECLICK_MODEL; default: the model of
+                       @simpleclick/model-default, research and non-commercial use only)
   --port N             port to listen on (default ${DEFAULT_SERVE_SETTINGS.port}; 0 = any free port)
   --host ADDRESS       address to listen on (default ${DEFAULT_SERVE_SETTINGS.host}; 0.0.0.0 inside a container)
   --socket PATH        listen on a Unix socket instead of --host/--port
@@ -71,7 +73,7 @@ Environment (defaults for the options above; a bad value is a startup error):
 
 /**
  * Parses the arguments of `simpleclick-cvat` (without `node` and the script).
- * @throws InvalidArgumentError with a message for the user (unknown option, missing model, bad number).
+ * @throws InvalidArgumentError with a message for the user (unknown option, no model and no default, bad number).
  */
 export function parseCliArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): CliCommand {
   let values: Record<string, string | boolean | undefined>;
@@ -103,10 +105,8 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
   if (values.help) return { kind: 'help' };
   if (values.version) return { kind: 'version' };
 
-  const modelPath = (values.model as string | undefined) ?? env.SIMPLECLICK_MODEL;
-  if (modelPath === undefined || modelPath === '') {
-    throw new InvalidArgumentError('--model FILE.onnx is required (or set SIMPLECLICK_MODEL)');
-  }
+  const modelPath = (values.model as string | undefined) ?? (env.SIMPLECLICK_MODEL || defaultModel());
+  if (modelPath === '') throw new InvalidArgumentError('--model must name a file');
   // The SIMPLECLICK_* settings are checked here, before anything loads: a bad value stops the start.
   const fromEnv = interactorSettingsFromEnv(env).options;
   const envThreads = fromEnv.model?.intraOpNumThreads;
@@ -166,4 +166,13 @@ function numberOption(value: unknown, name: string): number | undefined {
     throw new InvalidArgumentError(`${name} must be a number > 0, got "${String(value)}"`);
   }
   return parsed;
+}
+
+/** The model of `@simpleclick/model-default`, for a command line that names none. */
+function defaultModel(): string {
+  try {
+    return defaultModelPath();
+  } catch (cause) {
+    throw new InvalidArgumentError(`--model FILE.onnx is required (or set SIMPLECLICK_MODEL): ${(cause as Error).message}`, { cause });
+  }
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { defaultModelPath } from '@simpleclick/model-default';
 import { describe, expect, it } from 'vitest';
 import { makeJwt } from '../test-support/fake-label-studio';
 import { REPO_ROOT, UNTRAINED_TOY_MODEL_PATH } from '../test-support/test-images';
@@ -54,6 +55,10 @@ describe('parseCliArgs', () => {
     });
   });
 
+  it('serves the model of @simpleclick/model-default when neither --model nor SIMPLECLICK_MODEL names one', () => {
+    expect(parseCliArgs([])).toMatchObject({ kind: 'serve', options: { model: defaultModelPath() } });
+  });
+
   it('takes what the flags leave out from the environment, as the Python ML backends do', () => {
     const pat = makeJwt({ token_type: 'refresh' });
     const command = parseCliArgs([], {
@@ -99,7 +104,6 @@ describe('parseCliArgs', () => {
 
   it('refuses malformed command lines', () => {
     const bad: [string[], RegExp][] = [
-      [[], /--model/],
       [['-m', 'x', '--port', '70000'], /--port/],
       [['-m', 'x', '--port', 'abc'], /--port/],
       [['-m', 'x', '--regions', 'mask'], /--regions/],
@@ -128,8 +132,8 @@ describe('runCli', () => {
     expect((await runCli(['--version'], version.io)).status).toBe(EXIT_OK);
     expect(version.stdout().trim()).toBe(ADAPTER_VERSION);
     const usage = captureIo();
-    expect((await runCli(['--port', '1'], usage.io)).status).toBe(EXIT_USAGE);
-    expect(usage.stderr()).toMatch(/^error: --model/);
+    expect((await runCli(['--port', 'abc'], usage.io)).status).toBe(EXIT_USAGE);
+    expect(usage.stderr()).toMatch(/^error: --port/);
   });
 
   it('the version matches package.json', () => {

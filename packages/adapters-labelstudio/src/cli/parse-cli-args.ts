@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { PredictorPreset } from '@simpleclick/core';
+import { defaultModelPath } from '@simpleclick/model-default';
 import type { RegionOutput } from '../backend/backend-options';
 import { parseBasicAuthPair } from '../server/basic-auth';
 import type { ServeOptions } from '../server/serve';
@@ -21,9 +22,10 @@ export type CliCommand =
 /** The `--help` text. */
 export const HELP_TEXT = `simpleclick-labelstudio: SimpleClick as a Label Studio ML backend (smart keypoints / boxes -> masks)
 
-usage: simpleclick-labelstudio --model FILE.onnx [options]
+usage: simpleclick-labelstudio [--model FILE.onnx] [options]
 
-  -m, --model FILE            SimpleClick ONNX model (env SIMPLECLICK_MODEL)
+  -m, --model FILE            SimpleClick ONNX model (env SIMPLECLICK_MODEL; default: the model of
+                              @simpleclick/model-default, research and non-commercial use only)
   -p, --port N                port to listen on (default 9090, env PORT)
       --host ADDR             interface (default 127.0.0.1: this machine only; 0.0.0.0 for all interfaces,
                               e.g. in a container; without --basic-auth that logs a warning)
@@ -67,7 +69,7 @@ usage: simpleclick-labelstudio --model FILE.onnx [options]
 
 /**
  * Parses the command line; environment variables fill what the flags leave out.
- * @throws UsageError for unknown options, values that do not parse, a missing model.
+ * @throws UsageError for unknown options, values that do not parse, no model (no `--model` and no default).
  */
 export function parseCliArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): CliCommand {
   let values;
@@ -115,8 +117,7 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
   if (values.help) return { kind: 'help' };
   if (values.version) return { kind: 'version' };
 
-  const model = values.model ?? nonEmpty(env.SIMPLECLICK_MODEL);
-  if (model === undefined) throw new UsageError('--model FILE.onnx is required (or set SIMPLECLICK_MODEL)');
+  const model = values.model ?? nonEmpty(env.SIMPLECLICK_MODEL) ?? defaultModel();
 
   const regions = values.regions ?? 'auto';
   if (!['auto', 'brush', 'polygon', 'both'].includes(regions)) {
@@ -241,4 +242,13 @@ function optionalInteger(text: string | undefined, name: string, min: number, ma
 function optionalArea(text: string | undefined, name: string): number | undefined {
   if (text === 'all') return Infinity;
   return optionalNumber(text, name, 0);
+}
+
+/** The model of `@simpleclick/model-default`, for a command line that names none. */
+function defaultModel(): string {
+  try {
+    return defaultModelPath();
+  } catch (error) {
+    throw new UsageError(`--model FILE.onnx is required (or set SIMPLECLICK_MODEL): ${(error as Error).message}`);
+  }
 }

@@ -1,15 +1,15 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
  * Where this module lives: `packages/cli/src/models` when the sources run (tests), `packages/cli/dist` when the
- * bundle runs. Paths to the embedded models and the Python toolchain are found by walking up from here, so they
- * work from any working directory.
+ * bundle runs. The repository's Python toolchain (needed by `bench` only) is found by walking up from here, so it
+ * is found from any working directory. The default model is not: it comes from `@simpleclick/model-default`.
  */
 const MODULE_DIRECTORY = dirname(fileURLToPath(import.meta.url));
 
-/** How many parent folders {@link findUpwards} climbs at most (the repo root is 2 to 4 levels above). */
+/** How many parent folders {@link findUpwards} climbs at most (the repository root is 3 or 4 levels above). */
 const MAX_LEVELS_UP = 6;
 
 /** The first `start/<relative>`, `start/../<relative>`, ... for which `accept` is true, or undefined. */
@@ -29,14 +29,6 @@ function findUpwards(
   return undefined;
 }
 
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
 /** The names of the `.onnx` files in a folder, sorted; empty when the folder cannot be read. */
 export function onnxFilesIn(directory: string): string[] {
   try {
@@ -49,13 +41,12 @@ export function onnxFilesIn(directory: string): string[] {
 }
 
 /**
- * The folder of the embedded models: `$SIMPLECLICK_MODELS_DIR` when set, else the first `models/` folder above
- * this package that holds `.onnx` files (the repository's `models/`). Undefined when there is none.
+ * The models folder that `$SIMPLECLICK_MODELS_DIR` names (resolved against `cwd`), or undefined when it is unset:
+ * then the default model comes from `@simpleclick/model-default`.
  */
 export function findModelsDirectory(env: Readonly<Record<string, string | undefined>>, cwd: string): string | undefined {
   const override = env.SIMPLECLICK_MODELS_DIR;
-  if (override !== undefined && override !== '') return resolve(cwd, override);
-  return findUpwards('models', (path) => isDirectory(path) && onnxFilesIn(path).length > 0);
+  return override !== undefined && override !== '' ? resolve(cwd, override) : undefined;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_MODEL_FILE_NAME, defaultModelPath } from '@simpleclick/model-default';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CommandError } from '../cli-errors';
 import { REPO_ROOT, temporaryDirectory } from '../test-support/capture-io';
@@ -51,8 +52,10 @@ const folder = temporaryDirectory();
 afterAll(() => folder.remove());
 
 describe('resolveModel', () => {
-  it('finds the repository models folder and the Python toolchain from the package location', () => {
-    expect(findModelsDirectory({}, '/')).toBe(join(REPO_ROOT, 'models'));
+  it('takes the default model from @simpleclick/model-default, and finds the Python toolchain from the package location', async () => {
+    expect(findModelsDirectory({}, '/')).toBeUndefined();
+    expect(await resolveModel(undefined, '/', {})).toEqual({ path: defaultModelPath(), displayName: DEFAULT_MODEL_FILE_NAME, isDefault: true });
+    expect((await resolveModel(DEFAULT_MODEL_FILE_NAME, '/', {})).path).toBe(defaultModelPath());
     expect(findPythonToolchainDirectory({}, '/')).toBe(join(REPO_ROOT, 'python'));
   });
 

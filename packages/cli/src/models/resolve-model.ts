@@ -1,7 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { parseModelMetadata, readOnnxMetadataProps, type ModelMetadata } from '@simpleclick/core';
-import { readRegularFile } from '@simpleclick/core/node';
+import { parseModelMetadata, readOnnxMetadataProps } from '@simpleclick/core/internal';
+import { type ModelMetadata } from '@simpleclick/core';
+import { readRegularFile } from '@simpleclick/core/internal';
+import { DEFAULT_MODEL_FILE_NAME, MODEL_DIRECTORY, defaultModelPath } from '@simpleclick/model-default';
 import { CommandError } from '../cli-errors';
 import { findModelsDirectory, onnxFilesIn } from './repository-paths';
 
@@ -9,7 +11,7 @@ import { findModelsDirectory, onnxFilesIn } from './repository-paths';
 export interface ResolvedModel {
   /** Absolute path of the .onnx file. */
   readonly path: string;
-  /** Path to show people: as typed, or relative to the models folder for the default. */
+  /** Path to show people: as typed, or the default's file name (relative to the models folder when one is set). */
   readonly displayName: string;
   /** True when no `--model` was given and the embedded default was picked. */
   readonly isDefault: boolean;
@@ -19,13 +21,15 @@ export interface ResolvedModel {
 const MAX_DEFAULT_CANDIDATE_BYTES = 200 * 1024 * 1024;
 
 /**
- * The model of `--model`, or the embedded default when it is absent.
+ * The model of `--model`, or the default when it is absent.
+ *
+ * The default is the model of the `@simpleclick/model-default` package (a dependency of this one), or, when
+ * `$SIMPLECLICK_MODELS_DIR` names a folder, the best `.onnx` file of that folder by its metadata: a trained model
+ * first (`simpleclick.trained` = "true"), else an untrained one; ties go to the smaller file, then to the name.
  *
  * A given path is taken relative to the working directory; when no such file exists there, a bare file name or
- * `models/<name>` is also looked up in the embedded models folder, so `--model models/x.onnx` works from any
- * directory. The default is chosen from the `.onnx` files of the models folder by their metadata: a trained
- * model first (`simpleclick.trained` = "true"), else an untrained one; ties go to the smaller file (the embedded
- * default is the small one), then to the name.
+ * `models/<name>` is also looked up in the models folder (`$SIMPLECLICK_MODELS_DIR`, else the default model's
+ * folder), so `--model simpleclick-xtiny-narrow-finetuned-320-fp16.onnx` works from any directory.
  *
  * @throws CommandError when the file does not exist or no model can be found.
  */
@@ -34,7 +38,8 @@ export async function resolveModel(
   cwd: string,
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<ResolvedModel> {
-  const modelsDirectory = findModelsDirectory(env, cwd);
+  const modelsDirectoryOverride = findModelsDirectory(env, cwd);
+  const modelsDirectory = modelsDirectoryOverride ?? MODEL_DIRECTORY;
   if (modelOption !== undefined) {
     const fromCwd = resolve(cwd, modelOption);
     if (await isFile(fromCwd)) return { path: fromCwd, displayName: modelOption, isDefault: false };
@@ -45,14 +50,18 @@ export async function resolveModel(
         return { path: fromModels, displayName: modelOption, isDefault: false };
       }
     }
-    const available = modelsDirectory ? onnxFilesIn(modelsDirectory) : [];
+    const available = onnxFilesIn(modelsDirectory);
     const hint = available.length > 0 ? ` (embedded models in ${modelsDirectory}: ${available.join(', ')})` : '';
     throw new CommandError(`model file not found: ${modelOption}${hint}`);
   }
-  if (modelsDirectory === undefined) {
-    throw new CommandError('no model given and no embedded models folder found: pass --model FILE.onnx');
+  if (modelsDirectoryOverride === undefined) {
+    try {
+      return { path: defaultModelPath(), displayName: DEFAULT_MODEL_FILE_NAME, isDefault: true };
+    } catch (cause) {
+      throw new CommandError(`${(cause as Error).message} Or pass --model FILE.onnx.`, { cause });
+    }
   }
-  const path = await pickDefaultModel(modelsDirectory);
+  const path = await pickDefaultModel(modelsDirectoryOverride);
   return { path, displayName: `models/${basename(path)}`, isDefault: true };
 }
 
