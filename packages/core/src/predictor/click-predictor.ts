@@ -31,6 +31,7 @@ import { mapClicksToNet, mirrorNetClicks } from './net-click-mapping';
 import { ObjectState } from './object-state';
 import { LazyProbabilityMap, type PredictionResult } from './prediction-result';
 import { resolvePredictorOptions, type PredictorOptions, type PredictorOptionsInput } from './predictor-options';
+import { refineRoiProbabilities } from './refine-probabilities';
 import type { Roi } from './roi';
 import { tableSigmoid } from './table-sigmoid';
 import { candidateRoi, selectRoi, wholeImageRoi } from './zoom-in';
@@ -367,7 +368,9 @@ export class ClickPredictor implements ClickSegmenter<ObjectState> {
     // The fast path differs only in the sigmoid (a table instead of Math.exp rounded step by step).
     const toProbabilities = (target: Float32Array) =>
       exact ? logitsToProbabilities(logits, target, size, useFlip) : tableSigmoid(logits, target, plane, size, useFlip ? plane : null);
-    if (roiWidth * roiHeight > plane && !(exact && this.#internal.eagerRoiProbabilities)) {
+    // Boundary refinement works on the ROI-size map at full image resolution, so it always builds that map.
+    const refinement = this.options.boundaryRefinement;
+    if (roiWidth * roiHeight > plane && !(exact && this.#internal.eagerRoiProbabilities) && !refinement) {
       const probabilities = new Float32Array(plane); // owned by the state from now on
       toProbabilities(probabilities);
       newState = ObjectState.fromNetProbabilities(image.width, image.height, roi, { width: size, height: size, data: probabilities });
@@ -381,6 +384,7 @@ export class ClickPredictor implements ClickSegmenter<ObjectState> {
         true,
         'channels-last',
       );
+      if (refinement) refineRoiProbabilities(image, roi, roiProbabilities, refinement);
       newState = ObjectState.fromPrediction(image.width, image.height, roi, roiProbabilities);
     }
     const endMs = nowMs();

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../errors';
 import { CLICK_DISK_RADIUS_PX } from '../clicks/click-maps';
+import type { BoundaryRefinementOptions } from './refine-probabilities';
 import { DEFAULT_ZOOM_IN_OPTIONS, type ZoomInOptions } from './zoom-in';
 
 /** How {@link ClickPredictor} turns clicks into a mask. */
@@ -26,6 +27,14 @@ export interface PredictorOptions {
    * Optional in objects built by hand: a missing value means `true`.
    */
   readonly exactArithmetic?: boolean;
+  /**
+   * Edge-aware refinement of the probability map: a guided filter driven by the image, at full resolution
+   * inside the zoom-in crop, before the threshold (predictor/refine-probabilities.ts). The refined map is what
+   * the state keeps (so it is also the next click's previous mask). Off in both presets (the parity preset is
+   * the official predictor and never has it); a missing value means off. See the training README, "Resolution
+   * and boundary refinement", for what it does to NoC.
+   */
+  readonly boundaryRefinement?: BoundaryRefinementOptions;
 }
 
 /** Names of the built-in option sets. */
@@ -67,7 +76,19 @@ export interface PredictorOptionsInput {
   readonly clickRadiusPx?: number;
   readonly zoomIn?: Partial<ZoomInOptions>;
   readonly exactArithmetic?: boolean;
+  /**
+   * Boundary refinement: `true` turns it on with {@link DEFAULT_BOUNDARY_REFINEMENT}, an object on with those
+   * values overridden, `false` turns it off.
+   */
+  readonly boundaryRefinement?: boolean | Partial<BoundaryRefinementOptions>;
 }
+
+/** The settings `boundaryRefinement: true` stands for (tuned on 10 GrabCut objects; training README). */
+export const DEFAULT_BOUNDARY_REFINEMENT: BoundaryRefinementOptions = Object.freeze({
+  radiusPx: 4,
+  eps: 1e-3,
+  guide: 'rgb',
+});
 
 /** Merges `input` over its preset and checks every value. Throws {@link InvalidArgumentError}. */
 export function resolvePredictorOptions(input: PredictorOptionsInput = {}): PredictorOptions {
@@ -92,7 +113,34 @@ export function resolvePredictorOptions(input: PredictorOptionsInput = {}): Pred
   checkRange('zoomIn.minCropSizePx', zoom.minCropSizePx, 0, 1e9);
   checkRange('zoomIn.recomputeIouThreshold', zoom.recomputeIouThreshold, 0, 1);
   checkRange('zoomIn.probabilityThreshold', zoom.probabilityThreshold, 0, 1);
-  return Object.freeze({ ...options, zoomIn: Object.freeze(zoom) });
+  const refinement = resolveBoundaryRefinement(input.boundaryRefinement ?? base.boundaryRefinement ?? false);
+  // Left out when off, so options without it read the same as before the option existed.
+  return Object.freeze({
+    ...options,
+    zoomIn: Object.freeze(zoom),
+    ...(refinement === null ? {} : { boundaryRefinement: refinement }),
+  });
+}
+
+function resolveBoundaryRefinement(
+  value: boolean | Partial<BoundaryRefinementOptions>,
+): BoundaryRefinementOptions | null {
+  if (value === false) return null;
+  if (value === true) return DEFAULT_BOUNDARY_REFINEMENT;
+  if (value === null || typeof value !== 'object') {
+    throw new InvalidArgumentError('boundaryRefinement must be a boolean or an object {radiusPx, eps, guide}');
+  }
+  const resolved = { ...DEFAULT_BOUNDARY_REFINEMENT, ...value };
+  if (!Number.isInteger(resolved.radiusPx) || resolved.radiusPx < 1 || resolved.radiusPx > 256) {
+    throw new InvalidArgumentError(`boundaryRefinement.radiusPx must be an integer in [1, 256], got ${String(resolved.radiusPx)}`);
+  }
+  if (typeof resolved.eps !== 'number' || !Number.isFinite(resolved.eps) || resolved.eps <= 0 || resolved.eps > 1) {
+    throw new InvalidArgumentError(`boundaryRefinement.eps must be a number in (0, 1], got ${String(resolved.eps)}`);
+  }
+  if (resolved.guide !== 'rgb' && resolved.guide !== 'gray') {
+    throw new InvalidArgumentError(`boundaryRefinement.guide must be "rgb" or "gray", got ${String(resolved.guide)}`);
+  }
+  return Object.freeze({ radiusPx: resolved.radiusPx, eps: resolved.eps, guide: resolved.guide });
 }
 
 function checkRange(name: string, value: number, min: number, max: number): void {

@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '../errors';
+import type { RgbImage } from '../image/rgb-image';
+import { guidedFilterRgb } from '../mask/guided-filter';
+import type { NetInput, NetOutput, SegmentationModel } from '../model/segmentation-model';
+import { ClickPredictor } from './click-predictor';
+import { DEFAULT_BOUNDARY_REFINEMENT, DEFAULT_PREDICTOR_OPTIONS, resolvePredictorOptions } from './predictor-options';
+import { refineRoiProbabilities } from './refine-probabilities';
+
+/** An image with a vertical edge at column `edge`: dark left, bright right, a little texture. */
+function edgeImage(width: number, height: number, edge: number): RgbImage {
+  const data = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const base = x >= edge ? 200 : 40;
+      const i = (y * width + x) * 3;
+      data[i] = base + ((x * 7 + y * 3) % 9);
+      data[i + 1] = base - ((x + y * 5) % 7);
+      data[i + 2] = base + ((x * 3) % 5);
+    }
+  }
+  return { width, height, data };
+}
+
+describe('boundary refinement options', () => {
+  it('is off in both presets and in the default options; true means the documented defaults', () => {
+    expect(resolvePredictorOptions({ preset: 'parity' }).boundaryRefinement).toBeUndefined();
+    expect(resolvePredictorOptions({ preset: 'interactive' }).boundaryRefinement).toBeUndefined();
+    expect(DEFAULT_PREDICTOR_OPTIONS.boundaryRefinement).toBeUndefined();
+    expect(resolvePredictorOptions({ preset: 'interactive', boundaryRefinement: true }).boundaryRefinement).toEqual(
+      DEFAULT_BOUNDARY_REFINEMENT,
+    );
+    expect(resolvePredictorOptions({ boundaryRefinement: { radiusPx: 6 } }).boundaryRefinement).toEqual({
+      ...DEFAULT_BOUNDARY_REFINEMENT,
+      radiusPx: 6,
+    });
+    expect(resolvePredictorOptions({ boundaryRefinement: false }).boundaryRefinement).toBeUndefined();
+  });
+
+  it('rejects bad values', () => {
+    expect(() => resolvePredictorOptions({ boundaryRefinement: { radiusPx: 0 } })).toThrow(InvalidArgumentError);
+    expect(() => resolvePredictorOptions({ boundaryRefinement: { radiusPx: 2.5 } })).toThrow(InvalidArgumentError);
+    expect(() => resolvePredictorOptions({ boundaryRefinement: { eps: 0 } })).toThrow(InvalidArgumentError);
+    expect(() => resolvePredictorOptions({ boundaryRefinement: { guide: 'lab' as 'rgb' } })).toThrow(InvalidArgumentError);
+    expect(() => resolvePredictorOptions({ boundaryRefinement: 'on' as unknown as boolean })).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('refineRoiProbabilities', () => {
+  it('leaves a settled map (only 0 and 1) as it is', () => {
+    const image = edgeImage(20, 10, 10);
+    const probabilities = new Float32Array(200);
+    for (let i = 0; i < 200; i++) probabilities[i] = i % 20 >= 5 ? 1 : 0;
+    const before = probabilities.slice();
+    refineRoiProbabilities(image, { rowMin: 0, rowMax: 9, colMin: 0, colMax: 19 }, probabilities, DEFAULT_BOUNDARY_REFINEMENT);
+    expect(Array.from(probabilities)).toEqual(Array.from(before));
+  });
+
+  it('is the colour guided filter over the uncertain band grown by 2r + 1, clamped to [0, 1]', () => {
+    // Image 40 x 12; ROI columns 4..35, rows 1..10. Probabilities: a ramp over ROI columns 12..19, settled elsewhere.
+    const image = edgeImage(40, 12, 20);
+    const roi = { rowMin: 1, rowMax: 10, colMin: 4, colMax: 35 };
+    const width = 32;
+    const height = 10;
+    const probabilities = new Float32Array(width * height);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) probabilities[y * width + x] = Math.min(1, Math.max(0, (x - 11) / 9));
+    }
+    const before = probabilities.slice();
+    const options = { radiusPx: 2, eps: 1e-3, guide: 'rgb' as const };
+    refineRoiProbabilities(image, roi, probabilities, options);
+
+    // Uncertain columns 12..19 (values in [0.01, 0.99]), grown by 5: columns 7..24, all rows.
+    const left = 7;
+    const right = 24;
+    const boxWidth = right - left + 1;
+    const n = boxWidth * height;
+    const guide = new Float32Array(3 * n);
+    const input = new Float32Array(n);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < boxWidth; x++) {
+        const pixel = ((roi.rowMin + y) * image.width + roi.colMin + left + x) * 3;
+        for (let c = 0; c < 3; c++) guide[c * n + y * boxWidth + x] = image.data[pixel + c] / 255;
+        input[y * boxWidth + x] = before[y * width + left + x];
+      }
+    }
+    const filtered = new Float32Array(n);
+    guidedFilterRgb(guide, input, boxWidth, height, options, filtered);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const value = probabilities[y * width + x];
+        if (x < left || x > right) {
+          expect(value).toBe(before[y * width + x]);
+        } else {
+          expect(value).toBe(Math.min(1, Math.max(0, filtered[y * boxWidth + x - left])));
+        }
+      }
+    }
+    // And the boundary moved onto the image edge (image column 20 = ROI column 16).
+    const row = 5 * width;
+    expect(probabilities[row + 16] - probabilities[row + 15]).toBeGreaterThan(before[row + 16] - before[row + 15]);
+  });
+});
+
+const S = 32;
+
+/** Logits falling from left to right across the crop: a soft boundary in the middle. */
+class RampModel implements SegmentationModel {
+  readonly metadata = { variant: 'fake', inputSizePx: S, patchSizePx: 16, trainingData: 'none', version: '0', raw: {} };
+  async run(input: NetInput): Promise<NetOutput> {
+    const plane = input.sizePx * input.sizePx;
+    const logits = new Float32Array(input.batchSize * plane);
+    for (let b = 0; b < input.batchSize; b++) {
+      for (let i = 0; i < plane; i++) {
+        const col = i % input.sizePx;
+        logits[b * plane + i] = (b === 0 ? 1 : -1) * (0.4 * (input.sizePx / 2 - col)) + 4 * input.clickMaps[b * 3 * plane + plane + i];
+      }
+    }
+    return { logits };
+  }
+  async close(): Promise<void> {}
+}
+
+describe('ClickPredictor with boundary refinement', () => {
+  it('keeps the refined ROI map as the state, and leaves the predictor without it unchanged', async () => {
+    const image = edgeImage(30, 24, 13);
+    const clicks = [{ xPx: 5, yPx: 12, isPositive: true }];
+    const plain = await ClickPredictor.create(new RampModel(), { preset: 'interactive' });
+    const refined = await ClickPredictor.create(new RampModel(), { preset: 'interactive', boundaryRefinement: true });
+    const a = await plain.predict(image, clicks);
+    const b = await refined.predict(image, clicks);
+    expect(b.roi).toEqual(a.roi);
+    // The ROI is the whole image here (first click): refine the plain map by hand and compare.
+    const expected = Float32Array.from(a.probabilities.data);
+    refineRoiProbabilities(image, a.roi, expected, DEFAULT_BOUNDARY_REFINEMENT);
+    expect(Array.from(b.probabilities.data)).toEqual(Array.from(expected));
+    expect(Array.from(b.probabilities.data)).not.toEqual(Array.from(a.probabilities.data));
+    const mask = b.toMask();
+    expect(mask.data.reduce((sum, v) => sum + v, 0)).toBeGreaterThan(0);
+    await plain.close();
+    await refined.close();
+  });
+});

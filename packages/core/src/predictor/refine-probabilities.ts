@@ -1,0 +1,99 @@
+import type { RgbImage } from '../image/rgb-image';
+import { guidedFilterGray, guidedFilterRgb } from '../mask/guided-filter';
+import type { Roi } from './roi';
+
+/**
+ * Edge-aware refinement of the probability map (interactive preset only; never in `parity`): a guided filter
+ * (He et al.) of the ROI's probabilities, at full image resolution inside the zoom-in crop, with the image as the
+ * guide, before the threshold. The network sees the crop at S x S, so its boundary, resized back to a larger
+ * ROI, follows a staircase of ROI/S pixels; the filter pulls it onto the image's edges.
+ */
+export interface BoundaryRefinementOptions {
+  /** Window radius in full-image pixels. */
+  readonly radiusPx: number;
+  /** Regulariser, for a guide in [0, 1] (smaller follows weaker edges). */
+  readonly eps: number;
+  /** `'rgb'`: the colour guided filter (3 x 3 covariance per window); `'gray'`: luma guide, cheaper. */
+  readonly guide: 'rgb' | 'gray';
+}
+
+/** Probabilities outside `[BAND_LOW, BAND_HIGH]` count as settled: only the box around the others is filtered. */
+const BAND_LOW = 0.01;
+const BAND_HIGH = 0.99;
+
+/**
+ * Refines `probabilities` (the ROI's map, `roiWidth` x `roiHeight`, row-major) in place. Only the bounding box
+ * of the uncertain pixels (probability in [0.01, 0.99]), grown by twice the radius, is filtered: outside it every
+ * window sees a settled map, which the filter leaves as it is (up to the band's 0.01). Results are clamped to
+ * [0, 1].
+ */
+export function refineRoiProbabilities(
+  image: RgbImage,
+  roi: Roi,
+  probabilities: Float32Array,
+  options: BoundaryRefinementOptions,
+): void {
+  const roiWidth = roi.colMax - roi.colMin + 1;
+  const roiHeight = roi.rowMax - roi.rowMin + 1;
+  let top = roiHeight;
+  let bottom = -1;
+  let left = roiWidth;
+  let right = -1;
+  for (let y = 0; y < roiHeight; y++) {
+    const start = y * roiWidth;
+    for (let x = 0; x < roiWidth; x++) {
+      const p = probabilities[start + x];
+      if (p >= BAND_LOW && p <= BAND_HIGH) {
+        if (y < top) top = y;
+        if (y > bottom) bottom = y;
+        if (x < left) left = x;
+        if (x > right) right = x;
+      }
+    }
+  }
+  if (bottom < 0) return;
+  const margin = 2 * options.radiusPx + 1;
+  top = Math.max(0, top - margin);
+  left = Math.max(0, left - margin);
+  bottom = Math.min(roiHeight - 1, bottom + margin);
+  right = Math.min(roiWidth - 1, right + margin);
+  const width = right - left + 1;
+  const height = bottom - top + 1;
+  const n = width * height;
+
+  const input = new Float32Array(n);
+  for (let y = 0; y < height; y++) {
+    const from = (top + y) * roiWidth + left;
+    input.set(probabilities.subarray(from, from + width), y * width);
+  }
+  const data = image.data;
+  const rgb = options.guide === 'rgb';
+  const guide = new Float32Array(rgb ? 3 * n : n);
+  for (let y = 0; y < height; y++) {
+    let pixel = ((roi.rowMin + top + y) * image.width + roi.colMin + left) * 3;
+    let i = y * width;
+    for (let x = 0; x < width; x++, pixel += 3, i++) {
+      const red = data[pixel] / 255;
+      const green = data[pixel + 1] / 255;
+      const blue = data[pixel + 2] / 255;
+      if (rgb) {
+        guide[i] = red;
+        guide[n + i] = green;
+        guide[2 * n + i] = blue;
+      } else {
+        guide[i] = 0.299 * red + 0.587 * green + 0.114 * blue;
+      }
+    }
+  }
+  const output = new Float32Array(n);
+  const params = { radiusPx: options.radiusPx, eps: options.eps };
+  if (rgb) guidedFilterRgb(guide, input, width, height, params, output);
+  else guidedFilterGray(guide, input, width, height, params, output);
+  for (let y = 0; y < height; y++) {
+    const to = (top + y) * roiWidth + left;
+    for (let x = 0; x < width; x++) {
+      const q = output[y * width + x];
+      probabilities[to + x] = q < 0 ? 0 : q > 1 ? 1 : q;
+    }
+  }
+}
