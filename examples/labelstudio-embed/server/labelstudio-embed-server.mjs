@@ -9,6 +9,8 @@
 //                           dist/browser.mjs, as an npm user gets it, and saxes); the SDK and onnxruntime-web stay
 //                           outside, imported from ./core/web.mjs and ./ort/ort.min.mjs (one instance of each)
 //   /core/web.mjs           the built SDK (packages/core/dist/web.mjs) bundled for the browser
+//   /core/web-worker.mjs    the SDK's worker script (packages/core/dist/web-worker.mjs), next to core/web.mjs where
+//                           createWorkerPredictor looks for it: the plugin's model and per-click work run there
 //   /ort/*                  onnxruntime-web's runtime files
 //   /ls/*                   the Label Studio frontend build (node_modules/@heartexlabs/label-studio/build/static)
 //   /models/*, /models/manifest.json, /examples/images/*   as in the browser demo
@@ -18,6 +20,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DemoSetupError } from '../../shared/demo-setup-error.mjs';
+import { CachedBundle, ORT_MODULE_PATH } from '../../shared/browser-bundles.mjs';
 import { createSdkPageRoutes, SDK_PATHS } from '../../shared/sdk-page-routes.mjs';
 import { filesInDirectory, startStaticServer } from '../../shared/static-server.mjs';
 
@@ -27,6 +30,7 @@ const EXAMPLE_DIRECTORY = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const LABEL_STUDIO_EMBED_PATHS = Object.freeze({
   example: EXAMPLE_DIRECTORY,
   pluginBundle: join(SDK_PATHS.repoRoot, 'packages', 'adapters-labelstudio', 'dist', 'browser.mjs'),
+  coreWorkerBundle: join(SDK_PATHS.repoRoot, 'packages', 'core', 'dist', 'web-worker.mjs'),
   labelStudioBuild: join(SDK_PATHS.repoRoot, 'node_modules', '@heartexlabs', 'label-studio', 'build', 'static'),
 });
 
@@ -57,7 +61,11 @@ const LABEL_STUDIO_FILE = /^(js|css)\/[A-Za-z0-9_][A-Za-z0-9_.-]*\.(js|css|map|t
  * @returns {string | undefined}
  */
 export function labelStudioEmbedSetupProblem() {
-  if (!existsSync(SDK_PATHS.coreWebBundle) || !existsSync(LABEL_STUDIO_EMBED_PATHS.pluginBundle)) {
+  if (
+    !existsSync(SDK_PATHS.coreWebBundle) ||
+    !existsSync(LABEL_STUDIO_EMBED_PATHS.coreWorkerBundle) ||
+    !existsSync(LABEL_STUDIO_EMBED_PATHS.pluginBundle)
+  ) {
     return `the SDK or the plugin is not built (${LABEL_STUDIO_EMBED_PATHS.pluginBundle}): run \`npm run build\` at the repository root first`;
   }
   if (!existsSync(join(SDK_PATHS.ortDist, 'ort.min.mjs'))) return `onnxruntime-web is not installed (${SDK_PATHS.ortDist}): run \`npm ci\` first`;
@@ -82,13 +90,17 @@ export async function startLabelStudioEmbedServer(options = {}) {
   if (problem !== undefined) throw new DemoSetupError(problem);
   // The plugin imports @simpleclick/core (and /web): the SDK routes make both the page's one SDK instance.
   const sdkRoutes = await createSdkPageRoutes({ appEntry: join(EXAMPLE_DIRECTORY, 'src', 'main.ts'), modelsDirectory });
+  const workerBundle = new CachedBundle({
+    input: LABEL_STUDIO_EMBED_PATHS.coreWorkerBundle,
+    externals: { 'onnxruntime-web': `.${ORT_MODULE_PATH}` }, // core/web-worker.mjs sits one folder down, as core/web.mjs
+  });
   return startStaticServer({
     host,
     port,
     crossOriginIsolation: true,
     routes: {
       files: filesInDirectory(EXAMPLE_DIRECTORY, EXAMPLE_FILES),
-      generated: sdkRoutes.generated,
+      generated: { ...sdkRoutes.generated, '/core/web-worker.mjs': () => workerBundle.code() },
       folders: [
         ...sdkRoutes.folders,
         { prefix: '/ls/', directory: LABEL_STUDIO_EMBED_PATHS.labelStudioBuild, fileName: LABEL_STUDIO_FILE },

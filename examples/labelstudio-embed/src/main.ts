@@ -1,7 +1,8 @@
 /**
  * The Label Studio embedding example: the Label Studio frontend (window.LabelStudio, loaded by index.html from
  * the @heartexlabs/label-studio 1.4.0 build) with SimpleClick attached as its smart keypoint tool, running in
- * this page. The model is the default of the server's models/ folder, loaded as the browser demo loads it.
+ * this page. The model is the default of the server's models/ folder, loaded as the browser demo loads it, in the
+ * SDK's Web Worker (`?worker=0`: on the page's thread).
  *
  * `window.simpleclickLabelStudio` exposes the parts (for the browser console and the end-to-end test).
  */
@@ -49,23 +50,27 @@ async function start(): Promise<void> {
   if (typeof LabelStudio !== 'function') throw new Error('the Label Studio frontend (ls/js/main.js) did not load');
 
   const manifest = await fetchModelManifest();
-  const modelFile = new URLSearchParams(location.search).get('model') ?? manifest?.default ?? undefined;
+  const query = new URLSearchParams(location.search);
+  const modelFile = query.get('model') ?? manifest?.default ?? undefined;
   if (modelFile === undefined) throw new Error('no model: the server lists no usable model in models/ (add ?model=<file>.onnx)');
+  // The model and every click's work run in the SDK's Web Worker, so Label Studio's page stays responsive;
+  // `?worker=0` runs them on the page's thread instead, to compare (same suggestions, see the README).
+  const useWorker = query.get('worker') !== '0';
   const model = await loadModel(modelFile, {
     backend: 'auto',
     numThreads: undefined,
     useFlip: false,
-    // The plugin drives a ClickPredictor on the page's thread (it has no worker path yet).
-    useWorker: false,
+    useWorker,
     onProgress: (message) => (statusLine.textContent = message),
   });
-  const clickPredictor = model.predictor.clickPredictor;
-  if (clickPredictor === undefined) throw new Error('the model was not loaded on the page thread');
+  const predictor = model.predictor.workerPredictor ?? model.predictor.clickPredictor;
+  if (predictor === undefined) throw new Error('the model loader gave no predictor the plugin can drive');
   const untrained = model.metadata.trained === false;
   (document.getElementById('untrained-banner') as HTMLElement).hidden = !untrained;
   const modelText =
     `${model.file} (${model.metadata.variant}, ${untrained ? 'untrained' : `trained on ${model.metadata.trainingData}`}), ` +
-    `${model.backend.name}${model.backend.name === 'wasm' ? ` with ${model.backend.numThreads} thread(s)` : ''}`;
+    `${model.backend.name}${model.backend.name === 'wasm' ? ` with ${model.backend.numThreads} thread(s)` : ''}, ` +
+    `in the ${model.predictor.runsIn === 'worker' ? "SDK's Web Worker" : "page's thread"}`;
 
   const suggestions: SuggestionEvent[] = [];
   const errors: { code: string; message: string }[] = [];
@@ -89,7 +94,7 @@ async function start(): Promise<void> {
     },
   });
   const plugin = attachSimpleClick(labelStudio, {
-    predictor: clickPredictor,
+    predictor,
     ownsPredictor: true,
     onBusy: (busy) => {
       document.body.dataset.busy = String(busy);

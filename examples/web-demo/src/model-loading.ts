@@ -67,7 +67,11 @@ export interface DemoPredictor {
   createSession(pixels: ImageData, threshold: number): Promise<DemoSession>;
   /** One model run on a small image, so the first click does not pay for compilation. */
   warmUp(): Promise<void>;
-  /** The SDK's predictor itself, for code that drives it directly (the Label Studio plugin); main thread only. */
+  /**
+   * The SDK's predictor itself, for code that drives it directly (the Label Studio plugin takes either):
+   * `workerPredictor` in the worker, `clickPredictor` on the page's thread.
+   */
+  readonly workerPredictor?: WorkerPredictor;
   readonly clickPredictor?: ClickPredictor;
 }
 
@@ -209,6 +213,7 @@ function workerDemoPredictor(predictor: WorkerPredictor): DemoPredictor {
   return {
     runsIn: 'worker',
     options: predictor.options,
+    workerPredictor: predictor,
     // The pixels are copied once (the page keeps them for the next session on this image), never per click.
     createSession: async (pixels, threshold) => fromWorkerSession(await predictor.createSession(pixels, { threshold })),
     warmUp: async () => {

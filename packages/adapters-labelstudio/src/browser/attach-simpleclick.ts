@@ -1,10 +1,13 @@
-import { cleanUpMask, InvalidArgumentError, maskToPolygons, SimpleClickError, type BinaryMask } from '@simpleclick/core';
+import { InvalidArgumentError, SimpleClickError, type BinaryMask } from '@simpleclick/core';
+import { maskToPolygons } from '@simpleclick/core/formats';
+import type { ObjectOutputs, ObjectOutputsRequest } from '@simpleclick/core/web';
 import { parseInteractiveContext, type InteractiveContext } from '../protocol/interactive-context';
 import { parseLabelConfig, type LabelConfig } from '../protocol/label-config';
 import { selectOutputTargets, type OutputTargets } from '../protocol/output-targets';
 import { keypointToClick } from '../protocol/percent-coordinates';
-import { brushRegion, polygonRegions, type LabelStudioRegion as LabelStudioResult } from '../results/label-studio-regions';
+import { brushRegion, polygonRegions, type LabelStudioRegion as LabelStudioResult } from '@simpleclick/core/formats';
 import { resizeMaskNearest } from '../segmentation/resize-mask-nearest';
+import { brushRegionFromRle } from './brush-region-from-rle';
 import { ImageSession } from './image-session';
 import {
   KEYPOINT_REGION_TYPE,
@@ -169,15 +172,22 @@ export class SimpleClickLabelStudioPlugin {
       resultsKey = `${url}|${group.key}`;
       const image = await this.#imageSession(url);
       if (isStale()) return this.#lastResults.get(resultsKey) ?? [];
-      const { width, height } = image.image;
+      const { width, height } = image;
       const clicks = context.keypoints.map((keypoint, index) => keypointToClick(keypoint, width, height, index));
       const synced = await image.syncClicks(group.key, clicks, isStale);
       if (!synced.complete) return this.#lastResults.get(resultsKey) ?? [];
 
-      const mask = this.#cleanedMask(synced.state.mask, synced.state.clicks);
-      const score = meanProbabilityInside(mask, image.probabilities(synced.objectId));
+      // Clean-up, score, RLE and polygons are image-sized work: computed where the session runs (with the SDK's
+      // worker, off the page's thread), and only their small results come back. When Label Studio reports
+      // another natural size than the decoded one (rare), the mask itself comes back to be resized here.
+      const reportedWidth = context.originalWidthPx ?? width;
+      const reportedHeight = context.originalHeightPx ?? height;
+      const sameSize = reportedWidth === width && reportedHeight === height;
+      const outputs = await image.outputs(synced.objectId, this.#outputsRequest(targets, sameSize));
       const regionId = image.regionIdOf(group.key, randomRegionId);
-      const results = this.#regions(resizedToReported(mask, context), targets, context, regionId, score);
+      const results = sameSize
+        ? this.#regionsOf(outputs, targets, context, regionId)
+        : this.#regions(resizeMaskNearest(outputs.mask!, reportedWidth, reportedHeight), targets, context, regionId, outputs.meanProbability ?? 0);
       this.#lastResults.set(resultsKey, results);
       return this.#deliver(task, group, clicks, results, synced.modelRuns, startMs);
     } catch (error) {
@@ -210,10 +220,43 @@ export class SimpleClickLabelStudioPlugin {
     return results;
   }
 
-  #cleanedMask(mask: BinaryMask, clicks: readonly { xPx: number; yPx: number; isPositive: boolean }[]): BinaryMask {
+  /**
+   * What to compute from the object's mask: the clean-up of `postProcessing` (with the object's clicks), the
+   * score, and the RLE and polygons the targets need; or, when the mask must be resized first, the mask.
+   */
+  #outputsRequest(targets: OutputTargets, sameSize: boolean): ObjectOutputsRequest {
     const { keepClickedComponents, fillHolesMaxAreaPx, removeIslandsMaxAreaPx } = this.#options.postProcessing;
-    if (!keepClickedComponents && fillHolesMaxAreaPx === 0 && removeIslandsMaxAreaPx === 0) return mask;
-    return cleanUpMask(mask, { keep: keepClickedComponents ? 'clicked' : 'all', clicks, fillHolesMaxAreaPx, removeIslandsMaxAreaPx });
+    const cleans = keepClickedComponents || fillHolesMaxAreaPx !== 0 || removeIslandsMaxAreaPx !== 0;
+    const { epsilonPx, minAreaPx, maxVertices } = this.#options.polygon;
+    return {
+      ...(cleans ? { cleanUp: { keep: keepClickedComponents ? 'clicked' : 'all', fillHolesMaxAreaPx, removeIslandsMaxAreaPx } } : {}),
+      meanProbability: true,
+      ...(!sameSize
+        ? { mask: true }
+        : {
+            labelStudioBrushRle: targets.brush !== undefined,
+            ...(targets.polygon !== undefined
+              ? { polygons: { epsilonPx, minAreaPx, ...(maxVertices !== undefined ? { maxVerticesPerPolygon: maxVertices } : {}) } }
+              : {}),
+          }),
+    };
+  }
+
+  /** The brush and/or polygon results from the outputs of the mask (the same results as {@link #regions}). */
+  #regionsOf(outputs: ObjectOutputs, targets: OutputTargets, context: InteractiveContext, regionId: string): LabelStudioResult[] {
+    if (outputs.areaPx === 0) return [];
+    const label = context.label ?? (targets.brush ?? targets.polygon)?.labels[0] ?? 'Object';
+    const extras = { score: outputs.meanProbability ?? 0, readonly: false };
+    const results: LabelStudioResult[] = [];
+    if (targets.brush !== undefined) {
+      const names = { fromName: targets.brush.name, toName: targets.image.name, label };
+      results.push(brushRegionFromRle(outputs.labelStudioBrushRle!, outputs.width, outputs.height, names, regionId, extras));
+    }
+    if (targets.polygon !== undefined) {
+      const names = { fromName: targets.polygon.name, toName: targets.image.name, label };
+      results.push(...polygonRegions(outputs.polygons ?? [], outputs.width, outputs.height, names, `${regionId}-`, extras).regions);
+    }
+    return results;
   }
 
   /** The brush and/or polygon results for a mask, built as the ML backend builds them. */
@@ -247,14 +290,21 @@ export class SimpleClickLabelStudioPlugin {
       this.#images.delete(url); // re-inserted below: most recently used
     } else {
       const { loadImage, maxImagePixels, imageRequestInit } = this.#options;
-      const loading =
+      const { predictor } = this.#options;
+      // The caller's pixels stay the caller's (copied once to a worker); the default loader's own RGBA buffer is
+      // moved to the worker, where the alpha is dropped (no image-sized work on the page's thread).
+      session =
         loadImage !== undefined
-          ? loadImage(url).catch((error: unknown) => {
-              if (error instanceof LabelStudioPluginError || error instanceof SimpleClickError) throw error;
-              throw new LabelStudioPluginError('IMAGE_LOAD', `loadImage failed: ${(error as Error)?.message ?? String(error)}`, { cause: error });
-            })
-          : loadBrowserImage(url, { maxImagePixels, ...(imageRequestInit !== undefined ? { requestInit: imageRequestInit } : {}) });
-      session = loading.then((image) => ImageSession.create(this.#options.predictor, image));
+          ? loadImage(url).then(
+              (image) => ImageSession.create(predictor, image, false),
+              (error: unknown) => {
+                if (error instanceof LabelStudioPluginError || error instanceof SimpleClickError) throw error;
+                throw new LabelStudioPluginError('IMAGE_LOAD', `loadImage failed: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+              },
+            )
+          : loadBrowserImage(url, { maxImagePixels, ...(imageRequestInit !== undefined ? { requestInit: imageRequestInit } : {}) }).then((image) =>
+              ImageSession.create(predictor, image, true),
+            );
     }
     this.#images.set(url, session);
     while (this.#images.size > this.#options.maxImages) {
@@ -304,12 +354,17 @@ export class SimpleClickLabelStudioPlugin {
  * Failures (config without the tags, an image that cannot be downloaded, a model error) go to
  * `options.onError` and leave Label Studio as it was; nothing is thrown into the page.
  *
+ * With the SDK's worker (`createWorkerPredictor`, recommended) the model, the per-click processing and the
+ * suggestion's image-sized work (clean-up, score, brush RLE, polygons: `WorkerSession.getObjectOutputs`) run in
+ * a Web Worker; the page's thread receives the small results. A ClickPredictor on the page's thread gives the
+ * same suggestions, with all that work on the page's thread.
+ *
  * ```ts
- * import { ClickPredictor, createWebModel } from '@simpleclick/core/web';
+ * import { createWorkerPredictor } from '@simpleclick/core/web';
  * import { attachSimpleClick } from '@simpleclick/adapters-labelstudio/browser';
  *
  * const labelStudio = new LabelStudio('label-studio', { config, task, interfaces, user });
- * const predictor = await ClickPredictor.create(await createWebModel('/models/simpleclick.onnx'));
+ * const predictor = await createWorkerPredictor('/models/simpleclick.onnx');
  * const plugin = attachSimpleClick(labelStudio, { predictor, onError: (error) => showMessage(error.message) });
  * // ... later
  * await plugin.close();
@@ -346,25 +401,6 @@ function taskImageUrl(taskData: Record<string, unknown> | null | undefined, targ
 function pageBaseUrl(): string | undefined {
   const scope = globalThis as { document?: { baseURI?: string }; location?: { href?: string } };
   return scope.document?.baseURI ?? scope.location?.href;
-}
-
-/** The mask at the natural size Label Studio reported for the image, when that differs from the decoded size. */
-function resizedToReported(mask: BinaryMask, context: InteractiveContext): BinaryMask {
-  const width = context.originalWidthPx ?? mask.width;
-  const height = context.originalHeightPx ?? mask.height;
-  return resizeMaskNearest(mask, width, height);
-}
-
-/** Mean probability over the mask's pixels (0 for an empty mask). */
-function meanProbabilityInside(mask: BinaryMask, probabilities: Float32Array): number {
-  let sum = 0;
-  let count = 0;
-  for (let i = 0; i < mask.data.length; i++) {
-    if (mask.data[i] === 0) continue;
-    sum += probabilities[i];
-    count++;
-  }
-  return count === 0 ? 0 : sum / count;
 }
 
 /** A 10-character random region id, like Label Studio's own (getRandomValues works outside secure contexts too). */

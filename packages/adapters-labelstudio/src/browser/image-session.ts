@@ -1,4 +1,34 @@
-import { SegmentationSession, type Click, type ClickSegmenter, type RgbImage, type SessionState } from '@simpleclick/core';
+import { SegmentationSession, type Click, type ClickSegmenter, type SessionState } from '@simpleclick/core';
+import {
+  computeObjectOutputs,
+  rgbImageFromImageData,
+  type ImageDataLike,
+  type ObjectOutputs,
+  type ObjectOutputsRequest,
+  type RgbImage,
+  type WorkerPredictor,
+  type WorkerSession,
+} from '@simpleclick/core/web';
+
+/** What ImageSession needs of a session, wherever it runs (SegmentationSession here, WorkerSession in the SDK's worker). */
+interface DrivenSession {
+  getState(): SessionState;
+  addClick(click: Click): Promise<SessionState>;
+  undo(): Promise<SessionState>;
+  reset(): Promise<SessionState>;
+  finishObject(): Promise<SessionState>;
+  selectObject(objectId: number): Promise<SessionState>;
+  outputs(objectId: number, request: ObjectOutputsRequest): Promise<ObjectOutputs>;
+  close(): Promise<void>;
+}
+
+/** Task pixels as the plugin gets them: RGB (`RgbImage`, from `options.loadImage`) or RGBA (a canvas's, the default loader). */
+export type TaskPixels = RgbImage | ImageDataLike;
+
+/** Whether the predictor is the SDK's WorkerPredictor (told apart structurally: no `instanceof` across bundles). */
+export function isWorkerPredictor(predictor: ClickSegmenter<unknown> | WorkerPredictor): predictor is WorkerPredictor {
+  return typeof (predictor as Partial<WorkerPredictor>).createSession === 'function' && typeof (predictor as Partial<ClickSegmenter<unknown>>).predict !== 'function';
+}
 
 /** The state of one object after {@link ImageSession.syncClicks}. */
 export interface SyncedObject {
@@ -16,21 +46,35 @@ export interface SyncedObject {
  * {@link syncClicks} brings the object to that list with as few model runs as the session's history allows.
  */
 export class ImageSession {
-  readonly image: RgbImage;
-  readonly #session: SegmentationSession;
+  /** The image's size in pixels. */
+  readonly width: number;
+  readonly height: number;
+  readonly #session: DrivenSession;
   /** Group key -> session object id. */
   readonly #objectIds = new Map<string, number>();
   /** Group key -> the region id the group's suggestions carry (stable, so each new suggestion replaces the last). */
   readonly #regionIds = new Map<string, string>();
 
-  private constructor(image: RgbImage, session: SegmentationSession) {
-    this.image = image;
+  private constructor(width: number, height: number, session: DrivenSession) {
+    this.width = width;
+    this.height = height;
     this.#session = session;
   }
 
-  /** A session on `image` over `predictor` (shared: the session does not close it). */
-  static async create(predictor: ClickSegmenter<unknown>, image: RgbImage): Promise<ImageSession> {
-    return new ImageSession(image, await SegmentationSession.create(predictor, image));
+  /**
+   * A session on `image` over `predictor` (shared: the session does not close it). With the SDK's
+   * WorkerPredictor the session lives in its worker: the pixels cross once (moved when `ownsPixels`, so the
+   * caller's buffer is detached; else copied once), and every click's work, the outputs included, runs there.
+   * On the page's thread an RGBA image is converted to RGB here.
+   */
+  static async create(predictor: ClickSegmenter<unknown> | WorkerPredictor, image: TaskPixels, ownsPixels: boolean): Promise<ImageSession> {
+    const { width, height } = image;
+    if (isWorkerPredictor(predictor)) {
+      const session = await predictor.createSession(image, { transferImage: ownsPixels });
+      return new ImageSession(width, height, workerDriven(session));
+    }
+    const rgb: RgbImage = image.data.length === width * height * 4 ? rgbImageFromImageData(image) : (image as RgbImage);
+    return new ImageSession(width, height, mainThreadDriven(await SegmentationSession.create(predictor, rgb)));
   }
 
   /** The region id of a group's suggestions, made on first use by `makeId`. */
@@ -43,9 +87,12 @@ export class ImageSession {
     return id;
   }
 
-  /** Full-size probabilities of an object (for the score). */
-  probabilities(objectId: number): Float32Array {
-    return this.#session.getProbabilities(objectId).data;
+  /**
+   * An object's per-click outputs (clean-up, area, score, RLE, polygons: see ObjectOutputsRequest), computed by
+   * the SDK's `computeObjectOutputs` where the session runs: in the worker for a WorkerPredictor.
+   */
+  outputs(objectId: number, request: ObjectOutputsRequest): Promise<ObjectOutputs> {
+    return this.#session.outputs(objectId, request);
   }
 
   /**
@@ -107,4 +154,36 @@ function isPrefix(prefix: readonly Click[], clicks: readonly Click[]): boolean {
 
 function sameClick(a: Click, b: Click): boolean {
   return a.xPx === b.xPx && a.yPx === b.yPx && a.isPositive === b.isPositive;
+}
+
+function workerDriven(session: WorkerSession): DrivenSession {
+  return {
+    getState: () => session.getState(),
+    addClick: (click) => session.addClick(click),
+    undo: () => session.undo(),
+    reset: () => session.reset(),
+    finishObject: () => session.finishObject(),
+    selectObject: (objectId) => session.selectObject(objectId),
+    outputs: (objectId, request) => session.getObjectOutputs(objectId, request),
+    close: () => session.close(),
+  };
+}
+
+function mainThreadDriven(session: SegmentationSession): DrivenSession {
+  return {
+    getState: () => session.getState(),
+    addClick: (click) => session.addClick(click),
+    undo: () => session.undo(),
+    reset: () => session.reset(),
+    finishObject: () => session.finishObject(),
+    selectObject: (objectId) => session.selectObject(objectId),
+    outputs: async (objectId, request) => {
+      const state = session.getState();
+      // The current object's mask is the state's (no copy); another object's is built.
+      const mask = objectId === state.currentObjectId ? state.mask : session.getMask(objectId);
+      const clicks = state.objects.find((object) => object.id === objectId)?.clicks ?? [];
+      return computeObjectOutputs({ objectId, mask, clicks, probabilities: () => session.getProbabilities(objectId).data }, request);
+    },
+    close: () => session.close(),
+  };
 }

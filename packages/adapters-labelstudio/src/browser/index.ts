@@ -6,7 +6,7 @@
  */
 export { attachSimpleClick, SimpleClickLabelStudioPlugin } from './attach-simpleclick';
 export { DEFAULT_LABEL_STUDIO_PLUGIN_OPTIONS } from './plugin-options';
-export type { LabelStudioPluginOptions, SuggestionEvent } from './plugin-options';
+export type { LabelStudioPluginOptions, LabelStudioPluginPredictor, SuggestionEvent } from './plugin-options';
 export { LabelStudioPluginError } from './plugin-error';
 export type { LabelStudioPluginErrorCode } from './plugin-error';
 export type {
@@ -20,5 +20,5 @@ export { DEFAULT_POLYGON_OUTPUT_OPTIONS } from '../results/region-output';
 export type { RegionOutput, PolygonOutputOptions } from '../results/region-output';
 export { DEFAULT_MASK_POST_PROCESSING } from '../segmentation/mask-post-processing';
 export type { MaskPostProcessing } from '../segmentation/mask-post-processing';
-export type { LabelStudioRegion, LabelStudioResultType } from '../results/label-studio-regions';
+export type { LabelStudioRegion, LabelStudioResultType } from '@simpleclick/core/formats';
 export { ADAPTER_VERSION } from '../version';

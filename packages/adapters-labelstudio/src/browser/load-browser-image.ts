@@ -1,4 +1,4 @@
-import { rgbImageFromImageData, type RgbImage } from '@simpleclick/core/web';
+import type { ImageDataLike } from '@simpleclick/core/web';
 import { LabelStudioPluginError } from './plugin-error';
 
 /** How {@link loadBrowserImage} downloads and decodes a task image. */
@@ -17,7 +17,7 @@ export interface BrowserImageLoadOptions {
  * @throws LabelStudioPluginError `IMAGE_LOAD` when the download fails or the bytes are not an image the
  *   browser decodes, `IMAGE_TOO_LARGE` above `maxImagePixels`.
  */
-export async function loadBrowserImage(url: string, options: BrowserImageLoadOptions): Promise<RgbImage> {
+export async function loadBrowserImage(url: string, options: BrowserImageLoadOptions): Promise<ImageDataLike> {
   let blob: Blob;
   try {
     const response = await fetch(url, options.requestInit);
@@ -50,7 +50,7 @@ export async function loadBrowserImage(url: string, options: BrowserImageLoadOpt
     }
     const context = createCanvasContext(width, height);
     context.drawImage(bitmap, 0, 0);
-    return rgbImageFromImageData(context.getImageData(0, 0, width, height));
+    return context.getImageData(0, 0, width, height);
   } finally {
     bitmap.close();
   }

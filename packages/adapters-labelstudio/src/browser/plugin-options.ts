@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type ClickSegmenter, type RgbImage } from '@simpleclick/core';
-import type { LabelStudioRegion as LabelStudioResult } from '../results/label-studio-regions';
+import type { WorkerPredictor } from '@simpleclick/core/web';
+import type { LabelStudioRegion as LabelStudioResult } from '@simpleclick/core/formats';
 import { DEFAULT_POLYGON_OUTPUT_OPTIONS, type PolygonOutputOptions, type RegionOutput } from '../results/region-output';
 import { DEFAULT_MASK_POST_PROCESSING, type MaskPostProcessing } from '../segmentation/mask-post-processing';
 import type { LabelStudioPluginError } from './plugin-error';
@@ -21,13 +22,22 @@ export interface SuggestionEvent {
   readonly elapsedMs: number;
 }
 
+/**
+ * What runs the model for the plugin: the SDK's {@link WorkerPredictor} (`await createWorkerPredictor(url)` from
+ * `@simpleclick/core/web`: the model and every click's work in a Web Worker, so Label Studio's page never freezes;
+ * recommended), or a predictor on the page's thread (`await ClickPredictor.create(await createWebModel(url))`, or
+ * any other ClickSegmenter). Both give the same suggestions.
+ */
+export type LabelStudioPluginPredictor = ClickSegmenter<unknown> | WorkerPredictor;
+
 /** Everything {@link attachSimpleClick} accepts. Only `predictor` is required. */
 export interface LabelStudioPluginOptions {
   /**
-   * The SimpleClick predictor, e.g. `await ClickPredictor.create(await createWebModel(url))` from
-   * `@simpleclick/core/web`. Shared by every image; the plugin closes it only with `ownsPredictor`.
+   * The SimpleClick predictor: `await createWorkerPredictor(url)` from `@simpleclick/core/web` (recommended: off
+   * the page's thread), or a ClickPredictor on the page's thread (see {@link LabelStudioPluginPredictor}). Shared
+   * by every image; the plugin closes it only with `ownsPredictor`.
    */
-  readonly predictor: ClickSegmenter<unknown>;
+  readonly predictor: LabelStudioPluginPredictor;
   /** Whether `close()` also closes the predictor (default false). */
   readonly ownsPredictor?: boolean;
   /** Which regions a suggestion holds (default `'auto'`: brush when the config has `<BrushLabels>` for the image, else polygons). */
@@ -66,7 +76,7 @@ export const DEFAULT_LABEL_STUDIO_PLUGIN_OPTIONS = Object.freeze({
 
 /** The options with defaults filled in. */
 export interface ResolvedPluginOptions {
-  readonly predictor: ClickSegmenter<unknown>;
+  readonly predictor: LabelStudioPluginPredictor;
   readonly ownsPredictor: boolean;
   readonly regions: RegionOutput;
   readonly polygon: PolygonOutputOptions;
@@ -89,8 +99,12 @@ export function resolvePluginOptions(options: LabelStudioPluginOptions): Resolve
     throw new InvalidArgumentError('attachSimpleClick needs an options object with a predictor');
   }
   const { predictor } = options;
-  if (typeof predictor !== 'object' || predictor === null || typeof predictor.predict !== 'function') {
-    throw new InvalidArgumentError('options.predictor must be a ClickPredictor (or another ClickSegmenter)');
+  const drivable =
+    typeof predictor === 'object' &&
+    predictor !== null &&
+    (typeof (predictor as ClickSegmenter<unknown>).predict === 'function' || typeof (predictor as WorkerPredictor).createSession === 'function');
+  if (!drivable) {
+    throw new InvalidArgumentError('options.predictor must be a WorkerPredictor (createWorkerPredictor) or a ClickPredictor (or another ClickSegmenter)');
   }
   const defaults = DEFAULT_LABEL_STUDIO_PLUGIN_OPTIONS;
   const regions = options.regions ?? defaults.regions;

@@ -18,3 +18,5 @@ export type { WorkerPredictorOptions, WorkerSessionOptions } from './worker/work
 export { WorkerSession } from './worker/worker-session';
 export type { WorkerPredictionEvent, WorkerSessionEvents } from './worker/worker-session';
 export type { ChannelTransferStats, WorkerTransferStats } from './worker/transfer-stats';
+export { computeObjectOutputs } from './worker/object-outputs';
+export type { ObjectOutputs, ObjectOutputsRequest, ObjectOutputsSource } from './worker/object-outputs';

@@ -9,6 +9,7 @@ import type { LabelMap } from '../../session/label-map';
 import type { SessionState } from '../../session/session-state';
 import { rgbImageFromImageData } from '../image-data';
 import { createWebModel } from '../onnx-web';
+import { computeObjectOutputs, type ObjectOutputsRequest } from './object-outputs';
 import { serializeError } from './serialized-error';
 import { TransferCounter } from './transfer-stats';
 import type { MessageEndpointLike, Transferable } from './worker-like';
@@ -55,6 +56,7 @@ const READS: ReadonlySet<WorkerSessionRead> = new Set<WorkerSessionRead>([
   'getLabelMap',
   'toSnapshot',
   'getHistoryStats',
+  'getObjectOutputs',
 ]);
 
 /**
@@ -211,6 +213,7 @@ export class WorkerHost {
   #read(sessionId: number, method: WorkerSessionRead, args: readonly unknown[]): ReplyValue {
     if (!READS.has(method)) throw new InvalidArgumentError(`not a session read: ${String(method)}`);
     const { session } = this.#requireSession(sessionId);
+    if (method === 'getObjectOutputs') return this.#objectOutputs(session, args);
     const read = session[method] as (...callArgs: unknown[]) => unknown;
     const value = read.apply(session, [...args]);
     // getMask, getProbabilities and getLabelMap return new buffers that nothing here keeps: move them.
@@ -219,6 +222,22 @@ export class WorkerHost {
       transfer.push((value as BinaryMask | FloatMap | LabelMap).data.buffer as ArrayBuffer);
     }
     return { value, transfer };
+  }
+
+  /** An object's per-click outputs (clean-up, score, RLE, polygons), computed here so the page gets small results. */
+  #objectOutputs(session: SegmentationSession, args: readonly unknown[]): ReplyValue {
+    const [requestedId, request] = args as [number | undefined, ObjectOutputsRequest];
+    const state = session.getState();
+    const objectId = requestedId ?? state.currentObjectId;
+    const object = state.objects.find((candidate) => candidate.id === objectId);
+    // getMask throws the session's own error for an unknown id.
+    const mask = session.getMask(objectId);
+    const outputs = computeObjectOutputs(
+      { objectId, mask, clicks: object?.clicks ?? [], probabilities: () => session.getProbabilities(objectId).data },
+      request,
+    );
+    // The mask is a new buffer here (getMask's, or the clean-up's): moved, never copied.
+    return { value: outputs, transfer: outputs.mask !== undefined ? [outputs.mask.data.buffer as ArrayBuffer] : [] };
   }
 
   async #closeSession(sessionId: number): Promise<ReplyValue> {

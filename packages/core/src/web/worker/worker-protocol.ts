@@ -51,7 +51,14 @@ export type WorkerSessionOperation =
   | 'restoreSnapshot';
 
 /** The session methods that read without queueing. */
-export type WorkerSessionRead = 'getMask' | 'getProbabilities' | 'getLabelMap' | 'toSnapshot' | 'getHistoryStats';
+export type WorkerSessionRead =
+  | 'getMask'
+  | 'getProbabilities'
+  | 'getLabelMap'
+  | 'toSnapshot'
+  | 'getHistoryStats'
+  // Not a SegmentationSession method: the worker computes it with computeObjectOutputs (object-outputs.ts).
+  | 'getObjectOutputs';
 
 /** Page -> worker. */
 export type WorkerRequest =

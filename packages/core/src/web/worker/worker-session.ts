@@ -9,6 +9,7 @@ import type { PredictionEvent, SessionChangeEvent, SessionErrorEvent } from '../
 import type { SegmentationSessionOptions } from '../../session/session-options';
 import type { SessionSnapshot } from '../../session/session-snapshot';
 import type { SessionHistoryStats, SessionState } from '../../session/session-state';
+import type { ObjectOutputs, ObjectOutputsRequest } from './object-outputs';
 import { deserializeError } from './serialized-error';
 import type { WorkerRequestBody } from './worker-channel';
 import type { Transferable } from './worker-like';
@@ -233,6 +234,20 @@ export class WorkerSession {
   /** What the session holds for undo and redo. */
   getHistoryStats(): Promise<SessionHistoryStats> {
     return this.#read('getHistoryStats', []);
+  }
+
+  /**
+   * What an annotation tool computes from an object's mask after each click, computed in the worker: the mask
+   * cleaned up (with the object's clicks), its area, the mean probability inside it, Label Studio's brush RLE
+   * and polygons, as `request` asks (see {@link ObjectOutputsRequest}). The answer is small whatever the image
+   * size (the mask itself only when asked for, and then moved): the page's thread does no image-sized work.
+   * A main-thread session gets the same results from `computeObjectOutputs`.
+   * @param objectId - Defaults to the current object. Like the other reads it does not queue behind operations:
+   *   await the click first.
+   * @throws {@link InvalidArgumentError} for an unknown object or bad options; {@link SessionClosedError}.
+   */
+  getObjectOutputs(objectId: number | undefined, request: ObjectOutputsRequest): Promise<ObjectOutputs> {
+    return this.#read('getObjectOutputs', [objectId, request]);
   }
 
   // ----- close -----
