@@ -9,6 +9,9 @@ export default defineConfig({
     alias: [
       { find: /^@simpleclick\/core\/node$/, replacement: fromRoot('./packages/core/src/node/index.ts') },
       { find: /^@simpleclick\/core\/web$/, replacement: fromRoot('./packages/core/src/web/index.ts') },
+      { find: /^@simpleclick\/core\/formats$/, replacement: fromRoot('./packages/core/src/formats/index.ts') },
+      { find: /^@simpleclick\/core\/eval$/, replacement: fromRoot('./packages/core/src/eval/index.ts') },
+      { find: /^@simpleclick\/core\/internal$/, replacement: fromRoot('./packages/core/src/internal/index.ts') },
       { find: /^@simpleclick\/core$/, replacement: fromRoot('./packages/core/src/index.ts') },
       // adapters-labelstudio (also used by the CLI)
       { find: /^@simpleclick\/adapters-labelstudio$/, replacement: fromRoot('./packages/adapters-labelstudio/src/index.ts') },

@@ -6,11 +6,13 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   ClickPredictor,
-  OFFICIAL_IOU_THRESHOLDS,
   createBinaryMask,
   createNodeModel,
-  createPredictorSegmenter,
   decodeImageFile,
+} from '@simpleclick/core/node';
+import {
+  OFFICIAL_IOU_THRESHOLDS,
+  createPredictorSegmenter,
   evaluateDataset,
   findNextClick,
   formatResultsTable,
@@ -21,7 +23,7 @@ import {
   stringifyEvaluationResult,
   type EvalSample,
   type MaskEncoding,
-} from '@simpleclick/core/node';
+} from '@simpleclick/core/eval';
 import { DEFAULT_MODEL_PATH, HAVE_DEFAULT_MODEL, REPO_ROOT } from './support/default-model';
 
 const DATA_ROOT = process.env.SIMPLECLICK_DATA ?? resolve(REPO_ROOT, '../shared/data');

@@ -6,10 +6,9 @@ import {
   ClickPredictor,
   SegmentationSession,
   createNodeModel,
-  decodeCocoRle,
   decodeImageFile,
-  encodeCocoRle,
 } from '@simpleclick/core/node';
+import { decodeCocoRle, encodeCocoRle } from '@simpleclick/core/formats';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const readme = readFileSync(`${repoRoot}README.md`, 'utf8');

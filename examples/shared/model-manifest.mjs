@@ -26,10 +26,9 @@ const MAX_METADATA_READ_BYTES = 200 * 1024 * 1024;
  */
 
 /**
- * @typedef {object} MetadataReaders The SDK functions that read ONNX metadata (passed in: the SDK bundle is
+ * @typedef {object} MetadataReaders The SDK function that reads a model's metadata (passed in: the SDK bundle is
  *   loaded only after checking that it is built).
- * @property {(bytes: Uint8Array) => Record<string, string>} readOnnxMetadataProps
- * @property {(props: Record<string, string>) => { variant: string, inputSizePx: number, trained?: boolean, trainingData: string }} parseModelMetadata
+ * @property {(bytes: Uint8Array) => { variant: string, inputSizePx: number, trained?: boolean, trainingData: string }} readModelMetadata
  */
 
 /**
@@ -38,10 +37,8 @@ const MAX_METADATA_READ_BYTES = 200 * 1024 * 1024;
 export class ModelManifestReader {
   /** @type {string} */
   #directory;
-  /** @type {MetadataReaders['readOnnxMetadataProps']} */
-  #readMetadataProps;
-  /** @type {MetadataReaders['parseModelMetadata']} */
-  #parseMetadata;
+  /** @type {MetadataReaders['readModelMetadata']} */
+  #readMetadata;
   /** @type {Map<string, { key: string, entry: ModelEntry }>} */
   #cache = new Map();
 
@@ -51,8 +48,7 @@ export class ModelManifestReader {
    */
   constructor(directory, core) {
     this.#directory = directory;
-    this.#readMetadataProps = core.readOnnxMetadataProps;
-    this.#parseMetadata = core.parseModelMetadata;
+    this.#readMetadata = core.readModelMetadata;
   }
 
   /** @returns {ModelManifest} */
@@ -100,7 +96,7 @@ export class ModelManifestReader {
       entry.error = 'too large to read its metadata here';
     } else {
       try {
-        const metadata = this.#parseMetadata(this.#readMetadataProps(new Uint8Array(readFileSync(path))));
+        const metadata = this.#readMetadata(new Uint8Array(readFileSync(path)));
         entry.variant = metadata.variant;
         entry.inputSizePx = metadata.inputSizePx;
         entry.trained = metadata.trained ?? null;

@@ -5,7 +5,15 @@ import { rollupPackageConfig } from '../../scripts/rollup-package-config.mjs';
 
 const packageBuild = rollupPackageConfig({
   packageUrl: import.meta.url,
-  entries: { index: 'src/index.ts', node: 'src/node/index.ts', web: 'src/web/index.ts' },
+  entries: {
+    index: 'src/index.ts',
+    node: 'src/node/index.ts',
+    web: 'src/web/index.ts',
+    formats: 'src/formats/index.ts',
+    eval: 'src/eval/index.ts',
+    // Shared by the adapters and the CLI; not semver-stable (src/internal/index.ts).
+    internal: 'src/internal/index.ts',
+  },
   commonJs: true,
   // tsconfig.build.json covers every entry; the tsc -b projects split runtime-agnostic and Node code.
   buildTsconfig: './tsconfig.build.json',

@@ -11,15 +11,14 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { computeIou, type BinaryMask } from '@simpleclick/core';
 import {
-  computeIou,
   decodeCocoRle,
   decodeLabelStudioBrushRle,
   decodeMaskPng,
   rasterizePolygons,
-  type BinaryMask,
   type Polygon,
-} from '@simpleclick/core';
+} from '@simpleclick/core/formats';
 import { objectRgb } from '../../examples/web-demo/src/object-colors';
 import {
   openBrowserFixture,

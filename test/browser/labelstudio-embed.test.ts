@@ -18,12 +18,12 @@ import {
   computeIou,
   createNodeModel,
   decodeImageFile,
-  decodeLabelStudioBrushRle,
   type BinaryMask,
   type Click,
   type ObjectState,
   type RgbImage,
 } from '@simpleclick/core/node';
+import { decodeLabelStudioBrushRle } from '@simpleclick/core/formats';
 import {
   LABEL_STUDIO_EMBED_PATHS,
   labelStudioEmbedSetupProblem,

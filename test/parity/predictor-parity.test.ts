@@ -26,16 +26,18 @@ import {
   computeIou,
   createNodeModel,
   decodeImageFile,
-  evaluateObject,
-  readGroundTruthFile,
   type BinaryMask,
   type Click,
-  type MaskEncoding,
   type ObjectState,
   type PredictionResult,
   type Roi,
-  type Segmenter,
 } from '@simpleclick/core/node';
+import {
+  evaluateObject,
+  readGroundTruthFile,
+  type MaskEncoding,
+  type Segmenter,
+} from '@simpleclick/core/eval';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const FIXTURE_SETS = ['test/fixtures/parity', 'test/fixtures/parity-toy'];

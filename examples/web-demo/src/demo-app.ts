@@ -1,5 +1,5 @@
+import { decodeMaskPng } from '@simpleclick/core/formats';
 import {
-  decodeMaskPng,
   SimpleClickError,
   type BinaryMask,
   type SessionState,

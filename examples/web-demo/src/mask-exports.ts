@@ -4,10 +4,9 @@ import {
   encodeCocoRle,
   encodeLabelStudioBrushRle,
   encodeMaskPng,
-  maskAreaPx,
   maskToPolygons,
-  type BinaryMask,
-} from '@simpleclick/core/web';
+} from '@simpleclick/core/formats';
+import { maskAreaPx, type BinaryMask } from '@simpleclick/core/web';
 
 /** One object's mask, as exported. */
 export interface ObjectMask {

@@ -36,14 +36,6 @@ export type { MaskPostProcessing } from './segmentation/interactive-segmenter';
 export { DEFAULT_BOX_CROP_OPTIONS } from './segmentation/box-crop';
 export type { BoxCropOptions } from './segmentation/box-crop';
 
-// --- results (shared with @simpleclick/cli) ---
-export { brushRegion, polygonRegions, DEFAULT_LABEL_STUDIO_NAMES } from './results/label-studio-regions';
-export type {
-  LabelStudioResultType,
-  LabelStudioNames,
-  LabelStudioRegion,
-  LabelStudioPrediction,
-  RegionExtras,
-} from './results/label-studio-regions';
+// Label Studio regions built from masks (brushRegion, polygonRegions, ...) are in @simpleclick/core/formats.
 
 export { ADAPTER_VERSION } from './version';

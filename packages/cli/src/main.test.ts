@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { encodeRgbPng } from '@simpleclick/core';
+import { encodeRgbPng } from '@simpleclick/core/formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './cli-errors';
 import { REPO_ROOT, runCli, temporaryDirectory, DEFAULT_MODEL_PATH, DEFAULT_MODEL_SIZE_PX } from './test-support/capture-io';

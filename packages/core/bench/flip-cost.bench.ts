@@ -11,7 +11,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { it } from 'vitest';
-import type { OnnxSegmentationModel } from '../src/index';
+import type { OnnxSegmentationModel } from '../src/model/onnx-segmentation-model';
 import { createNodeModel } from '../src/node/index';
 import { createWebModel } from '../src/web/index';
 import { DEFAULT_MODEL_PATH } from '../../../test/support/default-model';

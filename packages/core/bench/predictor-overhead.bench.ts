@@ -41,7 +41,8 @@
 import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { it } from 'vitest';
-import { ClickPredictor, ObjectState, type Click, type PredictorTiming, type RgbImage } from '../src/index';
+import { ClickPredictor, ObjectState, type Click, type RgbImage } from '../src/index';
+import type { PredictorTiming } from '../src/predictor/prediction-result';
 import { ResizedFloatMap } from '../src/image/resized-float-map';
 import type { NetInput, NetOutput, SegmentationModel } from '../src/model/segmentation-model';
 import { createNodeModel } from '../src/node/index';

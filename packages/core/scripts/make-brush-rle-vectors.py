@@ -9,7 +9,7 @@ The argument is a checkout of github.com/HumanSignal/label-studio-converter (the
 itself needs numpy and PIL) or the path of brush.py itself. From a bare mirror, extract the file first, e.g.
     git -C <mirror> show HEAD:label_studio_converter/brush.py > /tmp/lsc/label_studio_converter/brush.py
 Nothing from label-studio-converter is copied into this repository; only its outputs are written, to
-packages/core/src/mask/__fixtures__/brush-rle-vectors.json.
+packages/core/src/formats/__fixtures__/brush-rle-vectors.json.
 
 Each mask is encoded as LS stores it: the W*H*4 RGBA buffer with every channel equal to the pixel's alpha
 (255 for foreground; `mask2rle` repeats the value 4 times). Extra vectors encode RGBA buffers whose colour

@@ -8,7 +8,7 @@ Usage:
 or cocodataset/cocoapi; the script compiles <checkout>/common/maskApi.c with gcc into a temporary shared library
 and calls rleEncode, rleToString, rleFrString, rleDecode, rleArea and rleToBbox through ctypes (pycocotools itself is
 not installable here: no PyPI, no Debian package). Nothing from cocoapi is copied into this repository; only its
-outputs are written, to packages/core/src/mask/__fixtures__/coco-rle-vectors.json.
+outputs are written, to packages/core/src/formats/__fixtures__/coco-rle-vectors.json.
 """
 import ctypes
 import hashlib

@@ -6,7 +6,7 @@ Usage:
 
 The argument is a checkout of github.com/cvat-ai/cvat (the script loads <checkout>/cvat-sdk/cvat_sdk/masks.py by
 path; it needs only numpy) or the path of masks.py itself. Nothing from CVAT is copied into this repository; only
-its outputs are written, to packages/core/src/mask/__fixtures__/cvat-mask-vectors.json.
+its outputs are written, to packages/core/src/formats/__fixtures__/cvat-mask-vectors.json.
 
 For every non-empty mask, `encode_mask` is called with the tight box, with the whole image, and with a fractional
 box (floored/ceiled by encode_mask). Boxes are recorded as cvat-sdk takes them: [x1, y1, x2, y2] with x2, y2

@@ -1,12 +1,10 @@
+import { maskBoundingBox, type BinaryMask, type InclusiveBox } from '@simpleclick/core';
 import {
-  maskBoundingBox,
   maskToPolygons,
   polygonAreaPx,
-  type BinaryMask,
   type CvatInteractorResponse,
-  type InclusiveBox,
   type MaskToPolygonsOptions,
-} from '@simpleclick/core';
+} from '@simpleclick/core/formats';
 
 /**
  * What the interactor answers: CVAT's `{mask, bounds}` (rows of 0/1 covering the inclusive bounds

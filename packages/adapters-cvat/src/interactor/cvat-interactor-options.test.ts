@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ClickPredictor, encodeCvatMaskRle, labelConnectedComponents } from '@simpleclick/core';
+import { ClickPredictor } from '@simpleclick/core';
+// A test's check on the answer's mask, not an SDK function: read from the core's sources, as the tests run.
+import { labelConnectedComponents } from '../../../core/src/mask/connected-components';
+import { encodeCvatMaskRle } from '@simpleclick/core/formats';
 import { ClickEchoModel, frameBase64, maskOfResult, syntheticFrame } from '../test-support/fixtures';
 import { CvatInteractor } from './cvat-interactor';
 import type { CvatInteractorOptions } from './interactor-options';

@@ -1,5 +1,5 @@
+import { ByteLruCache } from '@simpleclick/core/internal';
 import {
-  ByteLruCache,
   ClickPredictor,
   InvalidArgumentError,
   InvalidClickError,

@@ -1,9 +1,5 @@
-import {
-  InvalidArgumentError,
-  type MaskCleanUpOptions,
-  type MaskToPolygonsOptions,
-  type RgbImage,
-} from '@simpleclick/core';
+import { InvalidArgumentError, type MaskCleanUpOptions, type RgbImage } from '@simpleclick/core';
+import { type MaskToPolygonsOptions } from '@simpleclick/core/formats';
 import { REPLAY_ORDERS, type ReplayOrder } from './click-order';
 
 /** Decodes encoded image bytes to RGB, refusing images over `maxPixels` (the default uses sharp). */

@@ -1,6 +1,6 @@
 // Test-only helpers: a synthetic frame as CVAT would send it, a model that counts its runs, a fast fake model.
+import { encodeRgbPng } from '@simpleclick/core/formats';
 import {
-  encodeRgbPng,
   type BinaryMask,
   type ModelMetadata,
   type NetInput,

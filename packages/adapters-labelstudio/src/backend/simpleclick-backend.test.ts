@@ -2,14 +2,11 @@ import {
   ClickPredictor,
   cleanUpMask,
   ModelLoadError,
-  decodeLabelStudioBrushRle,
-  fillHoles,
-  rasterizePolygons,
-  ringFromPercent,
   type BinaryMask,
   type Click,
   type RgbImage,
 } from '@simpleclick/core';
+import { decodeLabelStudioBrushRle, rasterizePolygons, ringFromPercent } from '@simpleclick/core/formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackendError, toBackendError } from '../errors/backend-error';
 import {
@@ -175,7 +172,7 @@ describe('SimpleClickBackend', () => {
       { xPx: 30, yPx: 20, isPositive: true },
       { xPx: 50, yPx: 35, isPositive: true },
     ]);
-    expect(rasterizePolygons(polygons, WIDTH, HEIGHT)).toEqual(fillHoles(expected, { maxAreaPx: Infinity }));
+    expect(rasterizePolygons(polygons, WIDTH, HEIGHT)).toEqual(cleanUpMask(expected, { fillHolesMaxAreaPx: Infinity }));
     await polygonBackend.close();
   });
 

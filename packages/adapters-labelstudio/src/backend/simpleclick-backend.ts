@@ -5,14 +5,13 @@ import {
   ClickPredictor,
   InvalidArgumentError,
   InvalidClickError,
-  maskToPolygons,
   ModelLoadError,
-  parseModelMetadata,
-  readOnnxMetadataProps,
+  readModelMetadata,
   resolvePredictorOptions,
   type ModelMetadata,
   type SegmentationModel,
 } from '@simpleclick/core';
+import { maskToPolygons } from '@simpleclick/core/formats';
 import { createNodeModel } from '@simpleclick/core/node';
 import { badRequest, BackendError } from '../errors/backend-error';
 import { createGuardedHttpGet } from '../images/guarded-http-get';
@@ -28,7 +27,7 @@ import {
   polygonRegions,
   type LabelStudioPrediction,
   type LabelStudioRegion,
-} from '../results/label-studio-regions';
+} from '@simpleclick/core/formats';
 import { DEFAULT_BOX_CROP_OPTIONS } from '../segmentation/box-crop';
 import { DEFAULT_MASK_POST_PROCESSING, InteractiveSegmenter } from '../segmentation/interactive-segmenter';
 import { resizeMaskNearest } from '../segmentation/resize-mask-nearest';
@@ -147,7 +146,7 @@ export class SimpleClickBackend {
       } catch (cause) {
         throw new ModelLoadError(`cannot read the model file "${options.model}": ${(cause as Error).message}`, { cause });
       }
-      metadata = parseModelMetadata(readOnnxMetadataProps(bytes));
+      metadata = readModelMetadata(bytes);
       defaultVersion = basename(options.model).replace(/\.onnx$/i, '');
     }
     return new SimpleClickBackend(options, options.modelVersion ?? defaultVersion, metadata);

@@ -7,12 +7,12 @@
 import { describe, expect, it, vi } from 'vitest';
 import {
   ClickPredictor,
-  decodeLabelStudioBrushRle,
   InvalidArgumentError,
   type BinaryMask,
   type Click,
   type RgbImage,
 } from '@simpleclick/core';
+import { decodeLabelStudioBrushRle } from '@simpleclick/core/formats';
 import { createFakeModel, makeTestImage } from '../test-support/fake-model';
 import { BRUSH_CONFIG, POLYGON_CONFIG } from '../test-support/fake-model';
 import { resizeMaskNearest } from '../segmentation/resize-mask-nearest';

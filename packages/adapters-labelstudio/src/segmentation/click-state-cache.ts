@@ -1,4 +1,5 @@
-import { ByteLruCache, type Click, type ObjectState } from '@simpleclick/core';
+import { ByteLruCache } from '@simpleclick/core/internal';
+import { type Click, type ObjectState } from '@simpleclick/core';
 
 /** Fixed overhead counted per cached state (object, key, ROI). */
 const STATE_OVERHEAD_BYTES = 512;

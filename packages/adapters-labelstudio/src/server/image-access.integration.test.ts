@@ -1,4 +1,5 @@
-import { decodeLabelStudioBrushRle, type Click } from '@simpleclick/core';
+import { decodeLabelStudioBrushRle } from '@simpleclick/core/formats';
+import { type Click } from '@simpleclick/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeJwt, startFakeLabelStudio, type FakeLabelStudio } from '../test-support/fake-label-studio';
 import { createFakeModel, keypointRegion, makeTestImage, predictBody } from '../test-support/fake-model';

@@ -1,4 +1,5 @@
-import { ClickPredictor, decodeLabelStudioBrushRle, type BinaryMask, type Click, type RgbImage } from '@simpleclick/core';
+import { ClickPredictor, type BinaryMask, type Click, type RgbImage } from '@simpleclick/core';
+import { decodeLabelStudioBrushRle } from '@simpleclick/core/formats';
 import { createNodeModel, decodeImageBytes } from '@simpleclick/core/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LabelStudioAuth } from '../images/label-studio-auth';

@@ -1,4 +1,5 @@
-import { decodeLabelStudioBrushRle, type BinaryMask, type Click } from '@simpleclick/core';
+import { decodeLabelStudioBrushRle } from '@simpleclick/core/formats';
+import { type BinaryMask, type Click } from '@simpleclick/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeLabelStudio, type FakeLabelStudio } from '../test-support/fake-label-studio';
 import { createFakeModel, keypointRegion, makeTestImage } from '../test-support/fake-model';

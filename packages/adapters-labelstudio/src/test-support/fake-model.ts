@@ -2,7 +2,8 @@
 // and where the previous mask was on, negative inside negative disks: the mask grows click by click and depends on
 // the state, so replaying clicks and reusing states can be compared exactly. A 4 x 4 blob in the crop's top-left
 // corner is always on: a component no click is on (for the clean-up options).
-import { encodeRgbPng, type ModelMetadata, type NetInput, type NetOutput, type RgbImage, type SegmentationModel } from '@simpleclick/core';
+import { encodeRgbPng } from '@simpleclick/core/formats';
+import { type ModelMetadata, type NetInput, type NetOutput, type RgbImage, type SegmentationModel } from '@simpleclick/core';
 
 export const FAKE_MODEL_SIZE_PX = 64;
 

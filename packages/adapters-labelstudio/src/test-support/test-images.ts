@@ -1,6 +1,7 @@
 // Test-only: encoded test images (PNG, EXIF-rotated JPEG, corrupt bytes, a PNG whose header declares a huge size).
 import { crc32 } from 'node:zlib';
-import { encodeRgbPng, type RgbImage } from '@simpleclick/core';
+import { encodeRgbPng } from '@simpleclick/core/formats';
+import { type RgbImage } from '@simpleclick/core';
 
 // The embedded default model; tests that need it skip with NO_MODEL_MESSAGE when it is absent.
 export { REPO_ROOT, DEFAULT_MODEL_PATH, HAVE_DEFAULT_MODEL, NO_MODEL_MESSAGE, UNTRAINED_TOY_MODEL_PATH } from '../../../../test/support/default-model';

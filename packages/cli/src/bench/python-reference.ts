@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BinaryMask, Click, RgbImage } from '@simpleclick/core';
-import { writeFileAtomic } from '@simpleclick/core/node';
+import { writeFileAtomic } from '@simpleclick/core/internal';
 import { CommandError } from '../cli-errors';
 
 /** What the PyTorch reference bench (python/simpleclick/bench.py) reports. */

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { encodeRgbPng } from '@simpleclick/core';
+import { encodeRgbPng } from '@simpleclick/core/formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { benchClicks, createSyntheticImage } from '../bench/synthetic-image';
 import { predictorTimings, timingStats } from '../bench/timing-stats';

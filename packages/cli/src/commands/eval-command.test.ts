@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeMaskPng, encodeMaskPng, encodeRgbPng, parseEvaluationResultJson, type EvaluationResult } from '@simpleclick/core';
+import { decodeMaskPng, encodeMaskPng, encodeRgbPng } from '@simpleclick/core/formats';
+import { parseEvaluationResultJson, type EvaluationResult } from '@simpleclick/core/eval';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from '../cli-errors';
 import { detectLayout, limitDataset } from '../datasets/open-eval-dataset';

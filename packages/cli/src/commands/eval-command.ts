@@ -9,8 +9,8 @@ import {
   stringifyEvaluationResult,
   type EvaluationResult,
   type ObjectResult,
-  type PredictorPreset,
-} from '@simpleclick/core';
+} from '@simpleclick/core/eval';
+import { type PredictorPreset } from '@simpleclick/core';
 import { DEFAULT_DECODE_IMAGE_OPTIONS } from '@simpleclick/core/node';
 import { Command, Option } from 'commander';
 import type { CliIo } from '../cli-io';

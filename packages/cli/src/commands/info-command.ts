@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
-import { MODEL_METADATA_KEYS, parseModelMetadata, readOnnxMetadataProps, SimpleClickError } from '@simpleclick/core';
-import { checkWeightsSha256, createNodeModel, readRegularFile, type WeightsChecksum } from '@simpleclick/core/node';
+import { MODEL_METADATA_KEYS, parseModelMetadata, readOnnxMetadataProps } from '@simpleclick/core/internal';
+import { SimpleClickError } from '@simpleclick/core';
+import { checkWeightsSha256, createNodeModel, type WeightsChecksum } from '@simpleclick/core/node';
+import { readRegularFile } from '@simpleclick/core/internal';
 import { Command } from 'commander';
 import { CommandError } from '../cli-errors';
 import type { CliIo } from '../cli-io';

@@ -1,14 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cleanUpMask, type BinaryMask } from '@simpleclick/core';
 import {
-  cleanUpMask,
   decodeCocoRle,
   decodeLabelStudioBrushRle,
   decodeMaskPng,
   encodeRgbPng,
   rasterizePolygons,
-  type BinaryMask,
-} from '@simpleclick/core';
+} from '@simpleclick/core/formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_OK } from '../cli-errors';
 import { runCli, temporaryDirectory, DEFAULT_MODEL_NAME, DEFAULT_MODEL_PATH, DEFAULT_MODEL_SIZE_PX, UNTRAINED_TOY_MODEL_PATH } from '../test-support/capture-io';

@@ -8,6 +8,7 @@ import {
   type PredictionResult,
   type PredictorPreset,
 } from '@simpleclick/core';
+import { DEFAULT_LABEL_STUDIO_NAMES, type LabelStudioResultType } from '@simpleclick/core/formats';
 import { DEFAULT_DECODE_IMAGE_OPTIONS, decodeImageFile } from '@simpleclick/core/node';
 import { Command, Option } from 'commander';
 import { CommandError, UsageError } from '../cli-errors';
@@ -19,7 +20,6 @@ import { checkOutputIsNotInput } from '../options/check-output-path';
 import { collectClick } from '../options/parse-click';
 import { areaPx, integerAtLeast, numberInRange, pixelLimit } from '../options/parse-number';
 import { withPixelLimitHint } from '../options/pixel-limit-hint';
-import { DEFAULT_LABEL_STUDIO_NAMES, type LabelStudioResultType } from '@simpleclick/adapters-labelstudio';
 import { encodeMaskOutput, isTextFormat, MASK_FORMATS, usesPolygons, type MaskFormat } from '../output/mask-output';
 import { writeResult } from './write-output';
 

@@ -6,7 +6,8 @@
 import { execFileSync } from 'node:child_process';
 import { linkSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeMaskPng, encodeRgbPng, MODEL_METADATA_KEYS } from '@simpleclick/core';
+import { decodeMaskPng, encodeRgbPng } from '@simpleclick/core/formats';
+import { MODEL_METADATA_KEYS } from '@simpleclick/core/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from '../cli-errors';
 import { runCli, temporaryDirectory } from '../test-support/capture-io';

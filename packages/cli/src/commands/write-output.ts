@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { writeFileAtomic } from '@simpleclick/core/node';
+import { writeFileAtomic } from '@simpleclick/core/internal';
 import { CommandError } from '../cli-errors';
 import type { CliIo } from '../cli-io';
 

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { readOnnxInitializerData, readOnnxMetadataProps } from '@simpleclick/core';
+import { readOnnxInitializerData, readOnnxMetadataProps } from '@simpleclick/core/internal';
 import { weightsSha256 } from '@simpleclick/core/node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from '../cli-errors';

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import type { EvalDataset, EvalSample } from '@simpleclick/core';
+import type { EvalDataset, EvalSample } from '@simpleclick/core/eval';
 import {
   openBerkeleyDataset,
   openCocoMvalDataset,
@@ -8,8 +8,8 @@ import {
   openGrabCutDataset,
   openImageFolderDataset,
   openSsTemDataset,
-  type DecodeImageOptions,
-} from '@simpleclick/core/node';
+} from '@simpleclick/core/eval';
+import { type DecodeImageOptions } from '@simpleclick/core/node';
 import { CommandError } from '../cli-errors';
 
 /** Folder layouts `simpleclick eval --layout` reads (the loaders of @simpleclick/core/node). */

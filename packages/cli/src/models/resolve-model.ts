@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { parseModelMetadata, readOnnxMetadataProps } from '@simpleclick/core/internal';
-import { type ModelMetadata } from '@simpleclick/core';
+import { readModelMetadata as readOnnxModelMetadata, type ModelMetadata } from '@simpleclick/core';
 import { readRegularFile } from '@simpleclick/core/internal';
 import { DEFAULT_MODEL_FILE_NAME, MODEL_DIRECTORY, defaultModelPath } from '@simpleclick/model-default';
 import { CommandError } from '../cli-errors';
@@ -95,7 +94,7 @@ async function readModelMetadata(path: string): Promise<ModelMetadata> {
   } catch (cause) {
     throw new CommandError(`cannot read the model file ${path}: ${(cause as Error).message}`, { cause });
   }
-  return parseModelMetadata(readOnnxMetadataProps(bytes));
+  return readOnnxModelMetadata(bytes);
 }
 
 async function isFile(path: string): Promise<boolean> {

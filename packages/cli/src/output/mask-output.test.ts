@@ -2,13 +2,12 @@ import {
   decodeCocoRle,
   decodeLabelStudioBrushRle,
   decodeMaskPng,
-  fillHoles,
   polygonVertexCount,
   rasterizePolygons,
   ringFromPercent,
-  type BinaryMask,
   type Polygon,
-} from '@simpleclick/core';
+} from '@simpleclick/core/formats';
+import { cleanUpMask, type BinaryMask } from '@simpleclick/core';
 import { describe, expect, it } from 'vitest';
 import { encodeMaskOutput, type PolygonDocument } from './mask-output';
 
@@ -117,7 +116,7 @@ describe('encodeMaskOutput: every format decodes back to the mask', () => {
       }
       return { outer: ringFromPercent(region.value.points, 16, 12), holes: [] };
     });
-    expect(rasterizePolygons(polygons, 16, 12)).toEqual(fillHoles(mask, { maxAreaPx: Infinity }));
+    expect(rasterizePolygons(polygons, 16, 12)).toEqual(cleanUpMask(mask, { fillHolesMaxAreaPx: Infinity }));
   });
 
   it('cvat: rows of 0/255 over the inclusive bounds [x1, y1, x2, y2]', () => {

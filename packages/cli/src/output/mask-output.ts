@@ -1,20 +1,18 @@
-import {
-  encodeCocoRle,
-  encodeMaskPng,
-  maskToPolygons,
-  toCvatInteractorResponse,
-  type BinaryMask,
-  type CvatInteractorResponse,
-  type Polygon,
-} from '@simpleclick/core';
+import type { BinaryMask } from '@simpleclick/core';
 import {
   brushRegion,
   DEFAULT_LABEL_STUDIO_NAMES,
+  encodeCocoRle,
+  encodeMaskPng,
+  maskToPolygons,
   polygonRegions,
+  toCvatInteractorResponse,
+  type CvatInteractorResponse,
   type LabelStudioNames,
   type LabelStudioPrediction,
   type LabelStudioResultType,
-} from '@simpleclick/adapters-labelstudio';
+  type Polygon,
+} from '@simpleclick/core/formats';
 
 /** The formats `simpleclick segment --format` writes. */
 export const MASK_FORMATS = ['png', 'polygon', 'coco', 'labelstudio', 'cvat'] as const;

@@ -1,6 +1,6 @@
 import type { Click } from '../clicks/click';
 import type { BinaryMask } from '../mask/binary-mask';
-import { assertMaskSize } from './check-masks';
+import { assertMaskSize } from '../mask/assert-mask';
 import { findNextClick } from './next-click';
 
 /**

@@ -4,7 +4,7 @@ import { createBinaryMask, type BinaryMask } from '../mask/binary-mask';
 import type { Roi } from '../predictor/roi';
 import { ClickSimulator } from './click-simulator';
 import type { EvalSample } from './eval-sample';
-import { computeIou } from './iou';
+import { computeIou } from '../mask/iou';
 import {
   OFFICIAL_EARLY_STOP_IOU,
   OFFICIAL_IOU_THRESHOLDS,

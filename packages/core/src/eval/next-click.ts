@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../errors';
 import type { Click } from '../clicks/click';
 import type { BinaryMask } from '../mask/binary-mask';
-import { assertMaskSize } from './check-masks';
+import { assertMaskSize } from '../mask/assert-mask';
 import { euclideanDistanceTransform } from './distance-transform';
 
 /** Inputs of {@link findNextClick}; all masks have the ground truth's size. */

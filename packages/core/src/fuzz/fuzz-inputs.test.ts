@@ -6,7 +6,7 @@
  * reproducible and short (a few seconds on a small machine); FUZZ_SEED picks another seed to explore.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeRgbPng } from '../eval/plot/encode-rgb-png';
+import { encodeRgbPng } from '../formats/rgb-png';
 import { SimpleClickError } from '../errors';
 import type { RgbImage } from '../image/rgb-image';
 import { decodeImageBytes } from '../node/decode-image';

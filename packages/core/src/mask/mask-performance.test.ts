@@ -4,19 +4,19 @@
  */
 import { describe, expect, it } from 'vitest';
 import { cleanUpMask } from './clean-up-mask';
-import { decodeCocoRle, encodeCocoRle } from './coco-rle';
+import { decodeCocoRle, encodeCocoRle } from '../formats/coco-rle';
 import { labelConnectedComponents } from './connected-components';
-import { toCvatInteractorResponse } from './cvat-interactor-response';
-import { decodeCvatMaskRle, encodeCvatMaskRle } from './cvat-mask-rle';
+import { toCvatInteractorResponse } from '../formats/cvat-interactor-response';
+import { decodeCvatMaskRle, encodeCvatMaskRle } from '../formats/cvat-mask-rle';
 import { fillHoles } from './fill-holes';
 import { keepClickedComponents } from './keep-components';
-import { decodeLabelStudioBrushRle, encodeLabelStudioBrushRle } from './label-studio-brush-rle';
-import { encodeMaskPng, encodeProbabilityPng } from './mask-png';
-import { rasterizePolygons } from './rasterize-polygons';
+import { decodeLabelStudioBrushRle, encodeLabelStudioBrushRle } from '../formats/label-studio-brush-rle';
+import { encodeMaskPng, encodeProbabilityPng } from '../formats/mask-png';
+import { rasterizePolygons } from '../formats/rasterize-polygons';
 import { removeIslands } from './remove-islands';
-import { simplifyPolygon } from './simplify-polygon';
+import { simplifyPolygon } from '../formats/simplify-polygon';
 import { thresholdProbabilities } from './threshold-probabilities';
-import { traceMaskPolygons } from './trace-mask-polygons';
+import { traceMaskPolygons } from '../formats/trace-mask-polygons';
 import { seededRandom } from '../test-support/seeded-random';
 
 const WIDTH = 1920;

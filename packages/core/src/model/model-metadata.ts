@@ -1,4 +1,5 @@
 import { ModelContractError } from '../errors';
+import { readOnnxMetadataProps } from './onnx-metadata-props';
 import type { ModelMetadata } from './segmentation-model';
 
 /** The `metadata_props` keys of the SimpleClick ONNX contract (docs/model-contract.md, metadata). */
@@ -87,4 +88,15 @@ export function parseModelMetadata(props: Readonly<Record<string, string>>): Mod
     ...(weightsDtype !== undefined ? { weightsDtype: weightsDtype as 'float32' | 'float16' } : {}),
     raw: Object.freeze({ ...props }),
   });
+}
+
+/**
+ * The SimpleClick metadata of an ONNX file, read from its bytes without loading the model (the variant, input
+ * size and training data a model declares, e.g. to pick a model before creating a session).
+ *
+ * @throws ModelLoadError when the bytes are not an ONNX (protobuf) file; ModelContractError when the metadata
+ *   is missing or invalid (see {@link ModelMetadata}).
+ */
+export function readModelMetadata(onnxBytes: Uint8Array): ModelMetadata {
+  return parseModelMetadata(readOnnxMetadataProps(onnxBytes));
 }

@@ -2,7 +2,7 @@
 // on real clicks with the default model, and no image-sized buffer allocated per click.
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Click } from '../clicks/click';
-import { computeIou } from '../eval/iou';
+import { computeIou } from '../mask/iou';
 import type { RgbImage } from '../image/rgb-image';
 import type { BinaryMask } from '../mask/binary-mask';
 import type { NetInput, NetOutput, SegmentationModel } from '../model/segmentation-model';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Click } from '../clicks/click';
 import { ClickSimulator } from '../eval/click-simulator';
-import { computeIou } from '../eval/iou';
+import { computeIou } from '../mask/iou';
 import type { RgbImage } from '../image/rgb-image';
 import type { BinaryMask } from '../mask/binary-mask';
 import type { NetInput, NetOutput, SegmentationModel } from '../model/segmentation-model';

@@ -2,7 +2,7 @@ import type { Click } from '../clicks/click';
 import { InvalidFormatError } from '../errors';
 import type { BinaryMask } from '../mask/binary-mask';
 import { MAX_OBJECT_ID } from './label-map';
-import { decodeCocoRle, encodeCocoRle, type CocoRle } from '../mask/coco-rle';
+import { decodeCocoRle, encodeCocoRle, type CocoRle } from '../formats/coco-rle';
 
 /** Value of {@link SessionSnapshot.format}. */
 export const SESSION_SNAPSHOT_FORMAT = 'simpleclick.session';

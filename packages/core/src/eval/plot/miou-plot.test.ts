@@ -1,6 +1,7 @@
 import { decode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
-import { encodeRgbPng, renderMiouPlotPng } from './encode-rgb-png';
+import { encodeRgbPng } from '../../formats/rgb-png';
+import { renderMiouPlotPng } from './encode-rgb-png';
 import { CURVE_COLORS, renderMiouPlot } from './miou-plot';
 import { GLYPH_HEIGHT, GLYPH_WIDTH, fontHasGlyph, glyphBitmap } from './bitmap-font';
 

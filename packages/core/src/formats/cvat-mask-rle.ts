@@ -1,8 +1,8 @@
 import { InvalidArgumentError, InvalidFormatError } from '../errors';
-import { assertBinaryMask } from './assert-mask';
-import type { BinaryMask } from './binary-mask';
-import type { InclusiveBox } from './mask-bounding-box';
-import { maskBoundingBox } from './mask-bounding-box';
+import { assertBinaryMask } from '../mask/assert-mask';
+import type { BinaryMask } from '../mask/binary-mask';
+import type { InclusiveBox } from '../mask/mask-bounding-box';
+import { maskBoundingBox } from '../mask/mask-bounding-box';
 
 /**
  * Encodes a mask as CVAT's mask shape `points`, as cvat-sdk's `encode_mask`: the mask is cropped to `box`,

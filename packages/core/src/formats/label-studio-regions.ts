@@ -1,8 +1,11 @@
-import { encodeLabelStudioBrushRle, polygonToPercent, type BinaryMask, type Polygon } from '@simpleclick/core';
+import type { BinaryMask } from '../mask/binary-mask';
+import { encodeLabelStudioBrushRle } from './label-studio-brush-rle';
+import type { Polygon } from './polygon';
+import { polygonToPercent } from './polygon-percent';
 
 /*
- * Label Studio results ("regions") built from a mask: shared by the ML backend and the `simpleclick segment
- * --format labelstudio` command of @simpleclick/cli.
+ * Label Studio results ("regions") built from a mask: shared by the ML backend and plugin of
+ * @simpleclick/adapters-labelstudio and the `simpleclick segment --format labelstudio` command of @simpleclick/cli.
  */
 
 /** How the mask becomes a Label Studio region. */

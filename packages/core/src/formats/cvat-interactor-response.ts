@@ -1,8 +1,8 @@
-import { assertBinaryMask } from './assert-mask';
-import type { BinaryMask } from './binary-mask';
+import { assertBinaryMask } from '../mask/assert-mask';
+import type { BinaryMask } from '../mask/binary-mask';
 import { assertBoxInside } from './cvat-mask-rle';
-import type { InclusiveBox } from './mask-bounding-box';
-import { maskBoundingBox } from './mask-bounding-box';
+import type { InclusiveBox } from '../mask/mask-bounding-box';
+import { maskBoundingBox } from '../mask/mask-bounding-box';
 
 /**
  * The body a CVAT interactor (nuclio function) answers with: `mask` holds the rows of the crop, 0 or 255 per

@@ -1,8 +1,8 @@
 import { convertIndexedToRgb, decode as decodePng, encode as encodePng } from 'fast-png';
 import { InvalidArgumentError, InvalidFormatError } from '../errors';
 import type { FloatMap } from '../image/float-map';
-import { assertBinaryMask, assertFloatMap } from './assert-mask';
-import type { BinaryMask } from './binary-mask';
+import { assertBinaryMask, assertFloatMap } from '../mask/assert-mask';
+import type { BinaryMask } from '../mask/binary-mask';
 
 /*
  * PNG through fast-png (image-js project): pure TypeScript with fflate for zlib, so it runs unchanged in Node and

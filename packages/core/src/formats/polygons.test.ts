@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, InvalidFormatError } from '../errors';
-import { labelConnectedComponents } from './connected-components';
+import { labelConnectedComponents } from '../mask/connected-components';
 import type { Polygon, Ring } from './polygon';
 import { polygonAreaPx, polygonVertexCount, ringSignedAreaPx, ringToFlat } from './polygon';
 import { polygonToPercent, ringFromPercent, ringToPercent } from './polygon-percent';

@@ -1,5 +1,5 @@
-import type { BinaryMask } from '../mask/binary-mask';
-import { assertMaskSize } from './check-masks';
+import type { BinaryMask } from './binary-mask';
+import { assertMaskSize } from './assert-mask';
 
 /**
  * Intersection over union of a prediction with the ground truth, ignored pixels excluded from both counts

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { decodeBinary, encodeBinary } from '@thi.ng/rle-pack';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, InvalidFormatError, InvalidMaskError } from '../errors';
-import type { BinaryMask } from './binary-mask';
+import type { BinaryMask } from '../mask/binary-mask';
 import { decodeLabelStudioBrushRle, encodeLabelStudioBrushRle } from './label-studio-brush-rle';
 import vectors from './__fixtures__/brush-rle-vectors.json';
 import type { FixtureMaskDescription } from '../test-support/test-masks';

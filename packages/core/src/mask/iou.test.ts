@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createBinaryMask } from '../mask/binary-mask';
+import { createBinaryMask } from './binary-mask';
 import { computeIou } from './iou';
 import { maskFromRows } from '../test-support/test-masks';
 

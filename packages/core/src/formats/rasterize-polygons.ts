@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors';
-import type { BinaryMask } from './binary-mask';
+import type { BinaryMask } from '../mask/binary-mask';
 import type { Polygon } from './polygon';
 import { assertPolygon } from './polygon';
 

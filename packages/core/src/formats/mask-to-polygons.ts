@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../errors';
-import type { BinaryMask } from './binary-mask';
-import { DEFAULT_CONNECTIVITY } from './connected-components';
-import type { Connectivity } from './connected-components';
+import type { BinaryMask } from '../mask/binary-mask';
+import { DEFAULT_CONNECTIVITY } from '../mask/connected-components';
+import type { Connectivity } from '../mask/connected-components';
 import type { Polygon } from './polygon';
 import { polygonAreaPx } from './polygon';
 import { assertSimplifyPolygonOptions, simplifyPolygon } from './simplify-polygon';

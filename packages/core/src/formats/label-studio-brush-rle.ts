@@ -1,8 +1,8 @@
 import { BitOutputStream } from '@thi.ng/bitstream/output';
 import { decodeBinary } from '@thi.ng/rle-pack/binary';
 import { InvalidArgumentError, InvalidFormatError, InvalidMaskError } from '../errors';
-import { assertBinaryMask } from './assert-mask';
-import type { BinaryMask } from './binary-mask';
+import { assertBinaryMask } from '../mask/assert-mask';
+import type { BinaryMask } from '../mask/binary-mask';
 
 /*
  * Label Studio's brush RLE is @thi.ng/rle-pack's binary format applied to the image's RGBA bytes (W*H*4 values,

@@ -1,6 +1,6 @@
 import { InvalidFormatError } from '../errors';
-import { assertBinaryMask } from './assert-mask';
-import type { BinaryMask } from './binary-mask';
+import { assertBinaryMask } from '../mask/assert-mask';
+import type { BinaryMask } from '../mask/binary-mask';
 
 /**
  * COCO run-length encoding of a mask, as pycocotools writes it (`mask.encode`) in the `segmentation` of an

@@ -1,7 +1,7 @@
-import { assertBinaryMask } from './assert-mask';
-import type { BinaryMask } from './binary-mask';
-import { DEFAULT_CONNECTIVITY, assertConnectivity, labelRuns, runLabelAt } from './connected-components';
-import type { Connectivity } from './connected-components';
+import { assertBinaryMask } from '../mask/assert-mask';
+import type { BinaryMask } from '../mask/binary-mask';
+import { DEFAULT_CONNECTIVITY, assertConnectivity, labelRuns, runLabelAt } from '../mask/connected-components';
+import type { Connectivity } from '../mask/connected-components';
 import type { Polygon, Ring } from './polygon';
 
 /** Options of {@link traceMaskPolygons}. */
