@@ -92,7 +92,7 @@ describe('simpleclick segment: unusable inputs exit 1 with a one-line error', ()
     [['segment', 'notes.txt', '-c', '1,1'], /^error: .*notes\.txt: unknown image format/],
     [['segment', 'small.png', '-c', '40,10'], /^error: --click 40,10 is outside the 40 x 30 image \(x must be in \[0, 40\), y in \[0, 30\)\)$/],
     [['segment', 'small.png', '-c', '5,5', '-c', '3,-1,neg'], /^error: --click 3,-1,neg is outside the 40 x 30 image/],
-    [['segment', 'small.png', '-c', '5,5', '--model', 'models/nope.onnx'], /^error: model file not found: models\/nope\.onnx \(embedded models in .*simpleclick-xtiny-narrow-finetuned-320\.onnx/],
+    [['segment', 'small.png', '-c', '5,5', '--model', 'models/nope.onnx'], /^error: model file not found: models\/nope\.onnx \(embedded models in .*simpleclick-xtiny-narrow-finetuned-320-fp16\.onnx\)/],
     [['segment', 'small.png', '-c', '5,5', '--model', 'fake.onnx'], /^error: .*(protobuf|metadata|ONNX)/i],
   ])('%j', async (argv, message) => {
     const { status, lines, stdout } = await failing(argv);
