@@ -12,7 +12,6 @@ import {
 } from '@simpleclick/core/node';
 import {
   OFFICIAL_IOU_THRESHOLDS,
-  createPredictorSegmenter,
   evaluateDataset,
   findNextClick,
   formatResultsTable,
@@ -47,7 +46,7 @@ describe.skipIf(!hasData || !HAVE_DEFAULT_MODEL)('evaluation on GrabCut with the
     const predictor = await ClickPredictor.create(model, { preset: 'parity' });
     try {
       const dataset = await openDataset('GrabCut', DATA_ROOT);
-      const result = await evaluateDataset(firstSamples(dataset, 1), createPredictorSegmenter(predictor), {
+      const result = await evaluateDataset(firstSamples(dataset, 1), predictor, {
         datasetName: dataset.name,
         maxClicks: 2,
         earlyStop: false,
@@ -108,7 +107,8 @@ describe.skipIf(!hasData || !existsSync(PARITY_MANIFEST))('evaluation loop vs th
         const { gt, ignore } = await readGroundTruthFile(resolve(DATA_ROOT, object.mask), MASK_ENCODINGS[object.dataset]);
         samples.push({ id: object.id, image, gt, ...(ignore ? { ignore } : {}) });
       }
-      const result = await evaluateDataset(samples, createPredictorSegmenter(predictor, { maskThreshold: manifest.predictor.threshold }), {
+      const result = await evaluateDataset(samples, predictor, {
+        maskThreshold: manifest.predictor.threshold,
         maxClicks: manifest.protocol.maxClicks,
         earlyStop: manifest.protocol.earlyStop,
         iouThresholds: manifest.protocol.iouThresholds ?? OFFICIAL_IOU_THRESHOLDS,

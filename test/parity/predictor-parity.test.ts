@@ -28,6 +28,7 @@ import {
   decodeImageFile,
   type BinaryMask,
   type Click,
+  type ClickSegmenter,
   type ObjectState,
   type PredictionResult,
   type Roi,
@@ -36,7 +37,6 @@ import {
   evaluateObject,
   readGroundTruthFile,
   type MaskEncoding,
-  type Segmenter,
 } from '@simpleclick/core/eval';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -127,28 +127,27 @@ describe.skipIf(skipReason !== undefined)(`predictor parity with the Python refe
       const { gt, ignore } = await readGroundTruthFile(join(DATA_ROOT, object.mask), encoding);
       expect([image.width, image.height]).toEqual([object.width, object.height]);
 
-      // A segmenter that records every prediction, so the loop can be checked click by click.
+      // The predictor, recording every prediction, so the loop can be checked click by click.
       const results: PredictionResult[] = [];
-      const segmenter: Segmenter = {
-        beginObject: () => {
-          let state: ObjectState | undefined;
-          return {
-            async predict(clicks: readonly Click[]) {
-              const result = await predictor.predict(image, clicks, state);
-              state = result.state;
-              results.push(result);
-              return { mask: result.toMask(manifest.predictor.threshold), roi: result.roi };
-            },
-          };
+      const segmenter: ClickSegmenter<ObjectState> = {
+        async predict(received, clicks: readonly Click[], state) {
+          const result = await predictor.predict(received, clicks, state);
+          results.push(result);
+          return result;
         },
       };
-      const simulated = await evaluateObject({ id: object.id, image, gt, ...(ignore ? { ignore } : {}) }, segmenter, {
-        maxClicks: manifest.protocol.maxClicks,
-        earlyStop: manifest.protocol.earlyStop,
-        earlyStopIou: 0.9,
-        minClicks: 1,
-        iouThresholds: manifest.protocol.iouThresholds,
-      });
+      const simulated = await evaluateObject(
+        { id: object.id, image, gt, ...(ignore ? { ignore } : {}) },
+        segmenter,
+        {
+          maxClicks: manifest.protocol.maxClicks,
+          earlyStop: manifest.protocol.earlyStop,
+          earlyStopIou: 0.9,
+          minClicks: 1,
+          iouThresholds: manifest.protocol.iouThresholds,
+        },
+        manifest.predictor.threshold,
+      );
 
       const clickCount = Math.min(simulated.clicks.length, object.clicks.length);
       for (let k = 0; k < clickCount; k++) {

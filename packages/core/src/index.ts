@@ -14,7 +14,7 @@ export type { RgbImage } from './image/rgb-image';
 export { createRgbImage } from './image/rgb-image';
 export { cropRgbImage } from './image/crop';
 export type { FloatMap } from './image/float-map';
-export type { Roi } from './predictor/roi';
+export type { Roi } from './image/roi';
 
 // --- clicks ---
 export type { Click } from './clicks/click';
@@ -28,11 +28,11 @@ export type { OnnxSegmentationModel } from './model/onnx-segmentation-model';
 
 // --- predictor ---
 export { ClickPredictor } from './predictor/click-predictor';
-export { ObjectState, DEFAULT_MASK_THRESHOLD } from './predictor/object-state';
+export { ObjectState } from './predictor/object-state';
 export type { PredictionResult } from './predictor/prediction-result';
 export { DEFAULT_PREDICTOR_OPTIONS, resolvePredictorOptions } from './predictor/predictor-options';
 export type { PredictorOptions, PredictorOptionsInput, PredictorPreset } from './predictor/predictor-options';
-export type { ClickSegmenter, ClickSegmenterResult } from './session/click-segmenter';
+export type { ClickSegmenter, ClickSegmenterResult } from './predictor/click-segmenter';
 
 // --- session ---
 export { SegmentationSession } from './session/segmentation-session';
@@ -59,11 +59,10 @@ export type { SessionSnapshot } from './session/session-snapshot';
 // --- masks ---
 export type { BinaryMask } from './mask/binary-mask';
 export { createBinaryMask } from './mask/binary-mask';
-export { thresholdProbabilities } from './mask/threshold-probabilities';
+export { thresholdProbabilities, DEFAULT_MASK_THRESHOLD } from './mask/threshold-probabilities';
 export type { ThresholdOptions } from './mask/threshold-probabilities';
 export { cleanUpMask, DEFAULT_MASK_CLEAN_UP_OPTIONS } from './mask/clean-up-mask';
 export type { MaskCleanUpOptions, KeepComponents } from './mask/clean-up-mask';
 export type { Connectivity } from './mask/connected-components';
 export { maskBoundingBox, maskAreaPx } from './mask/mask-bounding-box';
-export type { InclusiveBox } from './mask/mask-bounding-box';
 export { computeIou } from './mask/iou';

@@ -1,4 +1,4 @@
-import { maskBoundingBox, type BinaryMask, type InclusiveBox } from '@simpleclick/core';
+import { maskBoundingBox, type BinaryMask, type Roi } from '@simpleclick/core';
 import {
   maskToPolygons,
   polygonAreaPx,
@@ -41,7 +41,7 @@ export function buildCvatResult(
   if (box === null) {
     const xPx = Math.min(mask.width - 1, Math.max(0, Math.floor(emptyAt.xPx)));
     const yPx = Math.min(mask.height - 1, Math.max(0, Math.floor(emptyAt.yPx)));
-    const response = croppedResponse(mask, { xMinPx: xPx, yMinPx: yPx, xMaxPx: xPx, yMaxPx: yPx });
+    const response = croppedResponse(mask, { colMin: xPx, rowMin: yPx, colMax: xPx, rowMax: yPx });
     return options.includePolygon ? { ...response, points: [] } : response;
   }
   const response = croppedResponse(mask, box);
@@ -54,33 +54,33 @@ export function buildCvatResult(
  * with `mask2Rle(mask.flat())`, which only compares neighbouring values, so 0/1 is read exactly as 0/255 is, in
  * half the JSON where the object is (`1,` instead of `255,`); it places the crop with `bounds`.
  */
-function croppedResponse(mask: BinaryMask, box: InclusiveBox): CvatInteractorResponse {
-  const { xMinPx, yMinPx, xMaxPx, yMaxPx } = box;
+function croppedResponse(mask: BinaryMask, box: Roi): CvatInteractorResponse {
+  const { colMin, rowMin, colMax, rowMax } = box;
   const rows: number[][] = [];
-  for (let y = yMinPx; y <= yMaxPx; y++) {
-    const row = new Array<number>(xMaxPx - xMinPx + 1);
-    for (let x = 0, i = y * mask.width + xMinPx; x < row.length; x++, i++) row[x] = mask.data[i] !== 0 ? 1 : 0;
+  for (let y = rowMin; y <= rowMax; y++) {
+    const row = new Array<number>(colMax - colMin + 1);
+    for (let x = 0, i = y * mask.width + colMin; x < row.length; x++, i++) row[x] = mask.data[i] !== 0 ? 1 : 0;
     rows.push(row);
   }
-  return { mask: rows, bounds: [xMinPx, yMinPx, xMaxPx, yMaxPx] };
+  return { mask: rows, bounds: [colMin, rowMin, colMax, rowMax] };
 }
 
 /** Outer ring of the largest polygon of the mask inside `box` (traced on the crop only), in image pixels. */
 function largestOuterRing(
   mask: BinaryMask,
-  box: InclusiveBox,
+  box: Roi,
   polygonOptions: Partial<MaskToPolygonsOptions>,
 ): [number, number][] {
-  const width = box.xMaxPx - box.xMinPx + 1;
-  const height = box.yMaxPx - box.yMinPx + 1;
+  const width = box.colMax - box.colMin + 1;
+  const height = box.rowMax - box.rowMin + 1;
   const data = new Uint8Array(width * height);
   for (let y = 0; y < height; y++) {
-    const from = (box.yMinPx + y) * mask.width + box.xMinPx;
+    const from = (box.rowMin + y) * mask.width + box.colMin;
     data.set(mask.data.subarray(from, from + width), y * width);
   }
   const polygons = maskToPolygons({ width, height, data }, polygonOptions);
   let best = polygons[0];
   for (const polygon of polygons) if (polygonAreaPx(polygon) > polygonAreaPx(best)) best = polygon;
   if (best === undefined) return [];
-  return best.outer.map(([xPx, yPx]) => [xPx + box.xMinPx, yPx + box.yMinPx]);
+  return best.outer.map(([xPx, yPx]) => [xPx + box.colMin, yPx + box.rowMin]);
 }

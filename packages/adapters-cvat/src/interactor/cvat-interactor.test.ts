@@ -95,20 +95,20 @@ describe.skipIf(!HAVE_DEFAULT_MODEL)('CvatInteractor with the default model', ()
     expect(interaction).toMatchObject({ kind: 'replayed', modelRuns: 1, reusedClicks: 0, imageCacheHit: false });
     const { result } = interaction;
     const box = maskBoundingBox(expected)!;
-    expect(result.bounds).toEqual([box.xMinPx, box.yMinPx, box.xMaxPx, box.yMaxPx]);
-    expect(result.mask).toHaveLength(box.yMaxPx - box.yMinPx + 1);
+    expect(result.bounds).toEqual([box.colMin, box.rowMin, box.colMax, box.rowMax]);
+    expect(result.mask).toHaveLength(box.rowMax - box.rowMin + 1);
     for (const row of result.mask) {
-      expect(row).toHaveLength(box.xMaxPx - box.xMinPx + 1);
+      expect(row).toHaveLength(box.colMax - box.colMin + 1);
       expect(row.every((v) => v === 0 || v === 1)).toBe(true);
     }
     expect(maskOfResult(result, image.width, image.height).data).toEqual(expected.data);
     // The outline runs along pixel edges of the mask's box.
     expect(result.points!.length).toBeGreaterThanOrEqual(4);
     for (const [x, y] of result.points!) {
-      expect(x).toBeGreaterThanOrEqual(box.xMinPx);
-      expect(x).toBeLessThanOrEqual(box.xMaxPx + 1);
-      expect(y).toBeGreaterThanOrEqual(box.yMinPx);
-      expect(y).toBeLessThanOrEqual(box.yMaxPx + 1);
+      expect(x).toBeGreaterThanOrEqual(box.colMin);
+      expect(x).toBeLessThanOrEqual(box.colMax + 1);
+      expect(y).toBeGreaterThanOrEqual(box.rowMin);
+      expect(y).toBeLessThanOrEqual(box.rowMax + 1);
     }
   });
 

@@ -120,12 +120,12 @@ function wholeImage(width: number, height: number): Roi {
 function meanProbabilityInside(mask: BinaryMask, state: ObjectState): number {
   const box = maskBoundingBox(mask);
   if (box === null) return 0;
-  const area = (box.xMaxPx - box.xMinPx + 1) * (box.yMaxPx - box.yMinPx + 1);
+  const area = (box.colMax - box.colMin + 1) * (box.rowMax - box.rowMin + 1);
   const step = Math.max(1, Math.floor(Math.sqrt(area / MAX_SCORE_SAMPLES)));
   let sum = 0;
   let count = 0;
-  for (let y = box.yMinPx; y <= box.yMaxPx; y += step) {
-    for (let x = box.xMinPx; x <= box.xMaxPx; x += step) {
+  for (let y = box.rowMin; y <= box.rowMax; y += step) {
+    for (let x = box.colMin; x <= box.colMax; x += step) {
       if (mask.data[y * mask.width + x] === 0) continue;
       sum += state.probabilityAt(x, y);
       count++;

@@ -1,6 +1,5 @@
 import { basename } from 'node:path';
 import {
-  createPredictorSegmenter,
   evaluateDataset,
   formatResultsTable,
   miouCurveOf,
@@ -118,7 +117,8 @@ async function runEval(args: EvalArgs, io: CliIo): Promise<EvaluationResult> {
   const startMs = performance.now();
   let result: EvaluationResult;
   try {
-    result = await evaluateDataset(dataset, createPredictorSegmenter(loaded.predictor, { maskThreshold: loaded.predictor.options.maskThreshold }), {
+    result = await evaluateDataset(dataset, loaded.predictor, {
+      maskThreshold: loaded.predictor.options.maskThreshold,
       maxClicks: args.maxClicks,
       earlyStop: args.earlyStop,
       datasetName: dataset.name,

@@ -4,7 +4,6 @@ import { createNodeModel } from '../node/onnx-node';
 import { ClickPredictor } from '../predictor/click-predictor';
 import { tinyGraphPath } from '../../test-support/tiny-graph';
 import { evaluateObject } from './evaluate';
-import { createPredictorSegmenter } from './predictor-segmenter';
 
 describe('evaluateObject on an object without pixels', () => {
   it('records empty masks for the simulator\'s negative clicks instead of failing', async () => {
@@ -17,7 +16,7 @@ describe('evaluateObject on an object without pixels', () => {
         image: { width, height, data: new Uint8Array(width * height * 3).fill(90) },
         gt: { width, height, data: new Uint8Array(width * height) },
       };
-      const result = await evaluateObject(sample, createPredictorSegmenter(predictor), {
+      const result = await evaluateObject(sample, predictor, {
         maxClicks: 3,
         minClicks: 1,
         earlyStop: false,

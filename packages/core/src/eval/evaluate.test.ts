@@ -4,7 +4,7 @@ import { createRgbImage, type RgbImage } from '../image/rgb-image';
 import { createBinaryMask, type BinaryMask } from '../mask/binary-mask';
 import type { EvalSample } from './eval-sample';
 import { evaluateDataset } from './evaluate';
-import type { Segmenter } from './segmenter';
+import { maskSegmenter } from './test-support/mask-segmenter';
 import { rectangleMask } from '../test-support/test-masks';
 
 const WIDTH = 40;
@@ -18,27 +18,14 @@ function union(...masks: BinaryMask[]): BinaryMask {
 }
 
 /** Oracle: predicts the union of the ground-truth parts that contain a positive click; ignores negatives. */
-function partsOracle(parts: BinaryMask[]): Segmenter & { log: string[] } {
-  const log: string[] = [];
-  return {
-    log,
-    beginObject(received) {
-      expect(received).toBe(image);
-      log.push('begin');
-      return {
-        predict(clicks: readonly Click[]) {
-          log.push(`predict ${clicks.length}`);
-          const hit = parts.filter((part) =>
-            clicks.some((click) => click.isPositive && part.data[click.yPx * part.width + click.xPx] === 1),
-          );
-          return { mask: hit.length > 0 ? union(...hit) : createBinaryMask(WIDTH, HEIGHT) };
-        },
-        end() {
-          log.push('end');
-        },
-      };
-    },
-  };
+function partsOracle(parts: BinaryMask[]) {
+  return maskSegmenter((received, clicks: readonly Click[]) => {
+    expect(received).toBe(image);
+    const hit = parts.filter((part) =>
+      clicks.some((click) => click.isPositive && part.data[click.yPx * part.width + click.xPx] === 1),
+    );
+    return { mask: hit.length > 0 ? union(...hit) : createBinaryMask(WIDTH, HEIGHT) };
+  });
 }
 
 // Three separate squares: 9 x 9 (81 px), 5 x 5 (25 px), 3 x 3 (9 px); 115 px in all.
@@ -59,7 +46,8 @@ describe('evaluateDataset', () => {
     ]);
     expect(object.ious).toEqual([81 / 115, 106 / 115]);
     expect(object.noc).toEqual([2, 2, 2]);
-    expect(segmenter.log).toEqual(['begin', 'predict 1', 'predict 2', 'end']);
+    // A fresh object starts without a state; the next click gets the state the first one returned.
+    expect(segmenter.previousStates).toEqual([undefined, 1]);
     expect(result.datasetName).toBe('toy');
     expect(result.summary.clickCount).toBe(2);
     expect(result.summary.nocMean).toEqual([2, 2, 2]);
@@ -82,7 +70,7 @@ describe('evaluateDataset', () => {
     // The prediction misses 3 of the 20 rows of a 20 x 20 square: IoU = 340/400 = 0.85 whatever the clicks.
     const gt = rectangleMask(WIDTH, HEIGHT, { xMin: 5, xMax: 24, yMin: 5, yMax: 24 });
     const stuck = rectangleMask(WIDTH, HEIGHT, { xMin: 5, xMax: 24, yMin: 5, yMax: 21 });
-    const segmenter: Segmenter = { beginObject: () => ({ predict: () => ({ mask: stuck }) }) };
+    const segmenter = maskSegmenter(() => ({ mask: stuck }));
     const result = await evaluateDataset([{ id: 'toy/stuck', image, gt }], segmenter);
     expect(result.objects[0].ious).toEqual(new Array(20).fill(0.85));
     expect(result.objects[0].noc).toEqual([1, 1, 20]);
@@ -120,6 +108,7 @@ describe('evaluateDataset', () => {
     const result = await evaluateDataset(samples(), segmenter, { now: () => clockMs });
     expect(result.summary.objectCount).toBe(2);
     expect(result.summary.clickCount).toBe(4);
+    expect(segmenter.previousStates).toEqual([undefined, 1, undefined, 1]);
     expect(result.summary.elapsedSeconds).toBe(1);
     expect(result.summary.secondsPerClick).toBe(0.25);
     expect(result.datasetName).toBe('dataset');
@@ -128,6 +117,9 @@ describe('evaluateDataset', () => {
   it('rejects bad options, an empty dataset and masks that do not fit the image', async () => {
     const segmenter = partsOracle([big]);
     await expect(evaluateDataset([threeSquares], segmenter, { maxClicks: 0 })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
+    await expect(evaluateDataset([threeSquares], segmenter, { maskThreshold: 1.5 })).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
     });
     await expect(evaluateDataset([], segmenter)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });

@@ -1,10 +1,14 @@
 import type { Click } from '../clicks/click';
+import { nowMs } from '../clock';
 import { InvalidArgumentError, InvalidMaskError } from '../errors';
+import type { RgbImage } from '../image/rgb-image';
+import type { Roi } from '../image/roi';
 import { createBinaryMask, type BinaryMask } from '../mask/binary-mask';
-import type { Roi } from '../predictor/roi';
+import { computeIou } from '../mask/iou';
+import { DEFAULT_MASK_THRESHOLD, thresholdProbabilities } from '../mask/threshold-probabilities';
+import type { ClickSegmenter, ClickSegmenterResult } from '../predictor/click-segmenter';
 import { ClickSimulator } from './click-simulator';
 import type { EvalSample } from './eval-sample';
-import { computeIou } from '../mask/iou';
 import {
   OFFICIAL_EARLY_STOP_IOU,
   OFFICIAL_IOU_THRESHOLDS,
@@ -14,7 +18,6 @@ import {
   summarizeNoc,
   type NocSummary,
 } from './noc';
-import type { Segmenter } from './segmenter';
 
 /** Options of {@link evaluateDataset}. */
 export interface EvaluationOptions {
@@ -31,6 +34,11 @@ export interface EvaluationOptions {
   readonly minClicks: number;
   /** Thresholds of the NoC / NoF columns (official: 0.8, 0.8500000000000001, 0.9000000000000001). */
   readonly iouThresholds: readonly number[];
+  /**
+   * Mask = probability > maskThreshold, compared in float32 (official `pred_thr`: {@link DEFAULT_MASK_THRESHOLD}).
+   * Pass the predictor's own (`predictor.options.maskThreshold`) to evaluate what its users see.
+   */
+  readonly maskThreshold: number;
   /** Name for the table and the plot; defaults to the dataset's `name`, else `dataset`. */
   readonly datasetName?: string;
   /** Clock in milliseconds; defaults to `performance.now()` where it exists, else `Date.now()`. */
@@ -46,6 +54,7 @@ export const DEFAULT_EVALUATION_OPTIONS: EvaluationOptions = Object.freeze({
   earlyStopIou: OFFICIAL_EARLY_STOP_IOU,
   minClicks: 1,
   iouThresholds: OFFICIAL_IOU_THRESHOLDS,
+  maskThreshold: DEFAULT_MASK_THRESHOLD,
 });
 
 /** The protocol a result was produced with (recorded in the results JSON). */
@@ -99,19 +108,30 @@ export interface EvaluationResult {
 
 /**
  * The official automatic evaluation (RITM/SimpleClick `evaluate_dataset`): for every sample, start the segmenter
- * on a fresh object, let the {@link ClickSimulator} click on the errors of the previous prediction (empty before the
+ * on a fresh object (no previous state), let the {@link ClickSimulator} click on the errors of the previous prediction (empty before the
  * first click), record the IoU after each click, stop at `maxClicks` or (early stop) at the target IoU; then compute
  * NoC / NoF per threshold, SPC and the mIoU-per-click curve.
  *
  * Samples are consumed one at a time, so a lazy dataset's image loading counts in the elapsed time, as in the
  * official loop.
  *
+ * The segmenter is any {@link ClickSegmenter} (the SDK's `ClickPredictor`, or a fake): after each click it is
+ * called with all clicks so far and the state it returned for the previous one; its probabilities are thresholded
+ * at `maskThreshold` (through the result's `toMask` when it has one, as ClickPredictor's does), and the ROI of each
+ * click is recorded when the result reports one (`roi`).
+ *
+ * @example
+ * ```ts
+ * const predictor = await ClickPredictor.create(await createNodeModel(modelPath), { preset: 'parity' });
+ * const result = await evaluateDataset(await openDataset('GrabCut', dataRoot), predictor);
+ * console.log(formatResultsTable(result));
+ * ```
  * @throws InvalidArgumentError for bad options or an empty dataset; InvalidMaskError when a sample's masks or a
  *   prediction do not match the image size. Errors thrown by the segmenter propagate.
  */
-export async function evaluateDataset(
+export async function evaluateDataset<TState>(
   samples: AsyncIterable<EvalSample> | Iterable<EvalSample>,
-  segmenter: Segmenter,
+  segmenter: ClickSegmenter<TState>,
   options: Partial<EvaluationOptions> = {},
 ): Promise<EvaluationResult> {
   const resolved: EvaluationOptions = { ...DEFAULT_EVALUATION_OPTIONS, ...options };
@@ -124,12 +144,12 @@ export async function evaluateDataset(
     iouThresholds: [...resolved.iouThresholds],
   };
   const datasetName = resolved.datasetName ?? nameOf(samples) ?? 'dataset';
-  const now = resolved.now ?? defaultClock();
+  const now = resolved.now ?? nowMs;
 
   const objects: ObjectResult[] = [];
   const startMs = now();
   for await (const sample of samples) {
-    const result = await evaluateObject(sample, segmenter, protocol);
+    const result = await evaluateObject(sample, segmenter, protocol, resolved.maskThreshold);
     objects.push(result);
     resolved.onObject?.(result, objects.length - 1);
   }
@@ -149,12 +169,18 @@ export async function evaluateDataset(
   return { datasetName, protocol, objects, summary };
 }
 
-/** Clicks one object until the protocol stops; see {@link evaluateDataset}. */
-export async function evaluateObject(
+/**
+ * Clicks one object until the protocol stops; see {@link evaluateDataset}.
+ *
+ * @throws InvalidArgumentError for a `maskThreshold` outside [0, 1].
+ */
+export async function evaluateObject<TState>(
   sample: EvalSample,
-  segmenter: Segmenter,
+  segmenter: ClickSegmenter<TState>,
   protocol: EvaluationProtocol = DEFAULT_EVALUATION_OPTIONS,
+  maskThreshold: number = DEFAULT_MASK_THRESHOLD,
 ): Promise<ObjectResult> {
+  validateMaskThreshold(maskThreshold);
   const { image, gt, ignore } = sample;
   if (gt.width !== image.width || gt.height !== image.height) {
     throw new InvalidMaskError(
@@ -162,22 +188,19 @@ export async function evaluateObject(
     );
   }
   const simulator = ClickSimulator.create(gt, ignore);
-  const objectSegmenter = await segmenter.beginObject(image);
+  let state: TState | undefined;
   let prediction: BinaryMask = createBinaryMask(gt.width, gt.height);
   const ious: number[] = [];
   const rois: Roi[] = [];
-  try {
-    for (let clickIndex = 0; clickIndex < protocol.maxClicks; clickIndex++) {
-      simulator.addNextClick(prediction);
-      const output = await objectSegmenter.predict(simulator.clicks);
-      prediction = output.mask;
-      if (output.roi) rois.push(output.roi);
-      const iou = computeIou(gt, prediction, ignore);
-      ious.push(iou);
-      if (protocol.earlyStop && iou >= protocol.earlyStopIou && clickIndex + 1 >= protocol.minClicks) break;
-    }
-  } finally {
-    await objectSegmenter.end?.();
+  for (let clickIndex = 0; clickIndex < protocol.maxClicks; clickIndex++) {
+    simulator.addNextClick(prediction);
+    const output = await predictMask(segmenter, image, simulator.clicks, state, maskThreshold);
+    state = output.state;
+    prediction = output.mask;
+    if (output.roi) rois.push(output.roi);
+    const iou = computeIou(gt, prediction, ignore);
+    ious.push(iou);
+    if (protocol.earlyStop && iou >= protocol.earlyStopIou && clickIndex + 1 >= protocol.minClicks) break;
   }
   return {
     id: sample.id,
@@ -192,8 +215,43 @@ export async function evaluateObject(
   };
 }
 
+/** A result that may carry more than {@link ClickSegmenterResult} (the SDK's ClickPredictor adds both). */
+type RicherResult<TState> = ClickSegmenterResult<TState> & {
+  readonly roi?: Roi;
+  toMask?(threshold?: number): BinaryMask;
+};
+
+/** The segmenter's mask after `clicks` and the state to pass with the next click. */
+async function predictMask<TState>(
+  segmenter: ClickSegmenter<TState>,
+  image: RgbImage,
+  clicks: readonly Click[],
+  state: TState | undefined,
+  maskThreshold: number,
+): Promise<{ mask: BinaryMask; roi?: Roi; state: TState | undefined }> {
+  // An object with no pixel to click (empty ground truth, or all of it ignored) gets only negative clicks from
+  // the simulator. The SDK refuses those (NoPositiveClickError: no object chosen); its answer to "nothing chosen"
+  // is the empty mask, so the evaluation records that instead of stopping.
+  if (state === undefined && !clicks.some((click) => click.isPositive)) {
+    return { mask: createBinaryMask(image.width, image.height), state };
+  }
+  const result = (await segmenter.predict(image, clicks, state)) as RicherResult<TState>;
+  const mask =
+    typeof result.toMask === 'function'
+      ? result.toMask(maskThreshold)
+      : thresholdProbabilities(result.probabilities, { threshold: maskThreshold });
+  return result.roi ? { mask, roi: result.roi, state: result.state } : { mask, state: result.state };
+}
+
+function validateMaskThreshold(maskThreshold: number): void {
+  if (!(maskThreshold >= 0 && maskThreshold <= 1)) {
+    throw new InvalidArgumentError(`maskThreshold must be in [0, 1], got ${maskThreshold}`);
+  }
+}
+
 function validateOptions(options: EvaluationOptions): void {
   const { maxClicks, minClicks, earlyStopIou, iouThresholds } = options;
+  validateMaskThreshold(options.maskThreshold);
   if (!Number.isInteger(maxClicks) || maxClicks < 1) {
     throw new InvalidArgumentError(`maxClicks must be a positive integer, got ${maxClicks}`);
   }
@@ -209,10 +267,4 @@ function validateOptions(options: EvaluationOptions): void {
 function nameOf(samples: unknown): string | undefined {
   const name = (samples as { name?: unknown }).name;
   return typeof name === 'string' && name.length > 0 ? name : undefined;
-}
-
-function defaultClock(): () => number {
-  // `performance` is a global in Node and browsers but not in the ES library typings this folder compiles with.
-  const performanceLike = (globalThis as { performance?: { now(): number } }).performance;
-  return performanceLike ? () => performanceLike.now() : () => Date.now();
 }

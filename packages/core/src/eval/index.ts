@@ -22,9 +22,6 @@ export type { NocSummary } from './noc';
 
 // --- the evaluation ---
 export type { EvalSample, EvalDataset } from './eval-sample';
-export type { Segmenter, ObjectSegmenter, ObjectPrediction } from './segmenter';
-export { createPredictorSegmenter, DEFAULT_PREDICTOR_SEGMENTER_OPTIONS } from './predictor-segmenter';
-export type { PredictorSegmenterOptions } from './predictor-segmenter';
 export { evaluateDataset, evaluateObject, DEFAULT_EVALUATION_OPTIONS } from './evaluate';
 export type {
   EvaluationOptions,

@@ -7,6 +7,7 @@ import { centerLikePython, formatFixedLikePython, formatTimedeltaLikePython } fr
 import { evaluationResultToJson, parseEvaluationResultJson, stringifyEvaluationResult } from './results-json';
 import { formatMiouPerClick, formatResultsTable } from './results-table';
 import { rectangleMask } from '../test-support/test-masks';
+import { maskSegmenter } from './test-support/mask-segmenter';
 
 /** A result with chosen summary numbers (the table only reads the summary and the protocol). */
 function resultWith(datasetName: string, summary: Partial<EvaluationResult['summary']>): EvaluationResult {
@@ -101,7 +102,7 @@ describe('results JSON', () => {
         { id: 'toy/a', image, gt, imageSource: 'toy/a.png' },
         { id: 'toy/empty', image: otherImage, gt: empty }, // empty gt and prediction: IoU 0/0 = NaN
       ],
-      { beginObject: (received) => ({ predict: () => ({ mask: received === image ? gt : empty, roi }) }) },
+      maskSegmenter((received) => ({ mask: received === image ? gt : empty, roi })),
       { datasetName: 'toy', maxClicks: 3 },
     );
     const json = evaluationResultToJson(result, { model: 'oracle' });

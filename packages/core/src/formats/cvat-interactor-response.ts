@@ -1,7 +1,7 @@
 import { assertBinaryMask } from '../mask/assert-mask';
 import type { BinaryMask } from '../mask/binary-mask';
 import { assertBoxInside } from './cvat-mask-rle';
-import type { InclusiveBox } from '../mask/mask-bounding-box';
+import type { Roi } from '../image/roi';
 import { maskBoundingBox } from '../mask/mask-bounding-box';
 
 /**
@@ -18,17 +18,17 @@ export interface CvatInteractorResponse {
  * Builds the {@link CvatInteractorResponse} for a mask, cropped to `box` (default: the mask's tight bounding
  * box). Returns `null` for an empty mask without `box`: the caller decides what an empty answer looks like.
  */
-export function toCvatInteractorResponse(mask: BinaryMask, box?: InclusiveBox): CvatInteractorResponse | null {
+export function toCvatInteractorResponse(mask: BinaryMask, box?: Roi): CvatInteractorResponse | null {
   assertBinaryMask(mask);
   const crop = box ?? maskBoundingBox(mask);
   if (crop === null) return null;
   assertBoxInside(crop, mask.width, mask.height);
-  const { xMinPx, yMinPx, xMaxPx, yMaxPx } = crop;
+  const { colMin, rowMin, colMax, rowMax } = crop;
   const rows: number[][] = [];
-  const row = new Uint8Array(xMaxPx - xMinPx + 1);
-  for (let y = yMinPx; y <= yMaxPx; y++) {
-    for (let x = 0, i = y * mask.width + xMinPx; x < row.length; x++, i++) row[x] = mask.data[i] !== 0 ? 255 : 0;
+  const row = new Uint8Array(colMax - colMin + 1);
+  for (let y = rowMin; y <= rowMax; y++) {
+    for (let x = 0, i = y * mask.width + colMin; x < row.length; x++, i++) row[x] = mask.data[i] !== 0 ? 255 : 0;
     rows.push(Array.from(row));
   }
-  return { mask: rows, bounds: [xMinPx, yMinPx, xMaxPx, yMaxPx] };
+  return { mask: rows, bounds: [colMin, rowMin, colMax, rowMax] };
 }

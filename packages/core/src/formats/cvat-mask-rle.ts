@@ -1,7 +1,7 @@
 import { InvalidArgumentError, InvalidFormatError } from '../errors';
 import { assertBinaryMask } from '../mask/assert-mask';
 import type { BinaryMask } from '../mask/binary-mask';
-import type { InclusiveBox } from '../mask/mask-bounding-box';
+import type { Roi } from '../image/roi';
 import { maskBoundingBox } from '../mask/mask-bounding-box';
 
 /**
@@ -12,18 +12,18 @@ import { maskBoundingBox } from '../mask/mask-bounding-box';
  * @param box inclusive crop box in image pixels; default the mask's tight bounding box.
  * @returns the points, or `null` for an empty mask without `box` (CVAT has no empty mask shape).
  */
-export function encodeCvatMaskRle(mask: BinaryMask, box?: InclusiveBox): number[] | null {
+export function encodeCvatMaskRle(mask: BinaryMask, box?: Roi): number[] | null {
   assertBinaryMask(mask);
   const crop = box ?? maskBoundingBox(mask);
   if (crop === null) return null;
   assertBoxInside(crop, mask.width, mask.height);
-  const { xMinPx, yMinPx, xMaxPx, yMaxPx } = crop;
+  const { colMin, rowMin, colMax, rowMax } = crop;
   const { width, data } = mask;
   const points: number[] = [];
   let value = 0;
   let run = 0;
-  for (let y = yMinPx; y <= yMaxPx; y++) {
-    for (let i = y * width + xMinPx, end = y * width + xMaxPx; i <= end; i++) {
+  for (let y = rowMin; y <= rowMax; y++) {
+    for (let i = y * width + colMin, end = y * width + colMax; i <= end; i++) {
       const pixel = data[i] !== 0 ? 1 : 0;
       if (pixel !== value) {
         points.push(run);
@@ -33,7 +33,7 @@ export function encodeCvatMaskRle(mask: BinaryMask, box?: InclusiveBox): number[
       run++;
     }
   }
-  points.push(run, xMinPx, yMinPx, xMaxPx, yMaxPx);
+  points.push(run, colMin, rowMin, colMax, rowMax);
   return points;
 }
 
@@ -55,14 +55,14 @@ export function decodeCvatMaskRle(points: readonly number[], width: number, heig
     }
   });
   const n = points.length;
-  const box: InclusiveBox = { xMinPx: points[n - 4], yMinPx: points[n - 3], xMaxPx: points[n - 2], yMaxPx: points[n - 1] };
+  const box: Roi = { colMin: points[n - 4], rowMin: points[n - 3], colMax: points[n - 2], rowMax: points[n - 1] };
   try {
     assertBoxInside(box, width, height);
   } catch (error) {
     throw new InvalidFormatError((error as Error).message, { cause: error });
   }
-  const boxWidth = box.xMaxPx - box.xMinPx + 1;
-  const boxArea = boxWidth * (box.yMaxPx - box.yMinPx + 1);
+  const boxWidth = box.colMax - box.colMin + 1;
+  const boxArea = boxWidth * (box.rowMax - box.rowMin + 1);
   let total = 0;
   for (let i = 0; i < n - 4; i++) total += points[i];
   if (total !== boxArea) {
@@ -75,7 +75,7 @@ export function decodeCvatMaskRle(points: readonly number[], width: number, heig
     if ((i & 1) === 1) {
       for (let p = position; p < end; p++) {
         const row = Math.floor(p / boxWidth);
-        data[(box.yMinPx + row) * width + box.xMinPx + (p - row * boxWidth)] = 1;
+        data[(box.rowMin + row) * width + box.colMin + (p - row * boxWidth)] = 1;
       }
     }
     position = end;
@@ -84,19 +84,19 @@ export function decodeCvatMaskRle(points: readonly number[], width: number, heig
 }
 
 /** Throws {@link InvalidArgumentError} unless the inclusive box has integer bounds inside the image. */
-export function assertBoxInside(box: InclusiveBox, width: number, height: number): void {
-  const { xMinPx, yMinPx, xMaxPx, yMaxPx } = box;
+export function assertBoxInside(box: Roi, width: number, height: number): void {
+  const { colMin, rowMin, colMax, rowMax } = box;
   const ok =
-    [xMinPx, yMinPx, xMaxPx, yMaxPx].every(Number.isInteger) &&
-    xMinPx >= 0 &&
-    yMinPx >= 0 &&
-    xMinPx <= xMaxPx &&
-    yMinPx <= yMaxPx &&
-    xMaxPx < width &&
-    yMaxPx < height;
+    [colMin, rowMin, colMax, rowMax].every(Number.isInteger) &&
+    colMin >= 0 &&
+    rowMin >= 0 &&
+    colMin <= colMax &&
+    rowMin <= rowMax &&
+    colMax < width &&
+    rowMax < height;
   if (!ok) {
     throw new InvalidArgumentError(
-      `box [${xMinPx}, ${yMinPx}, ${xMaxPx}, ${yMaxPx}] (inclusive) is not inside the ${width} x ${height} image`,
+      `box [${colMin}, ${rowMin}, ${colMax}, ${rowMax}] (inclusive) is not inside the ${width} x ${height} image`,
     );
   }
 }

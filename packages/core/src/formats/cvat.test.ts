@@ -13,15 +13,15 @@ describe('CVAT mask RLE against cvat-sdk encode_mask (generated vectors)', () =>
       const mask = fixtureMask(vector as FixtureMaskDescription);
       for (const encoding of vector.encodings) {
         const n = encoding.points.length;
-        const [xMinPx, yMinPx, xMaxPx, yMaxPx] = encoding.points.slice(n - 4);
-        const box = encoding.box === 'tight' ? undefined : { xMinPx, yMinPx, xMaxPx, yMaxPx };
+        const [colMin, rowMin, colMax, rowMax] = encoding.points.slice(n - 4);
+        const box = encoding.box === 'tight' ? undefined : { colMin, rowMin, colMax, rowMax };
         expect(encodeCvatMaskRle(mask, box), encoding.box).toEqual(encoding.points);
         // Decoding the crop gives the mask restricted to the box.
         const decoded = decodeCvatMaskRle(encoding.points, vector.width, vector.height);
         const expected = mask.data.map((v, i) => {
           const x = i % vector.width;
           const y = Math.floor(i / vector.width);
-          return x >= xMinPx && x <= xMaxPx && y >= yMinPx && y <= yMaxPx ? v : 0;
+          return x >= colMin && x <= colMax && y >= rowMin && y <= rowMax ? v : 0;
         });
         expect(firstDifference(decoded.data, expected)).toBe(-1);
       }
@@ -34,7 +34,7 @@ describe('CVAT mask RLE', () => {
     const mask = maskFromRows(['0000', '0110', '0100']);
     expect(encodeCvatMaskRle(mask)).toEqual([0, 3, 1, 1, 1, 2, 2]); // crop rows [1,1], [1,0]: runs 0, 3, 1
     expect(encodeCvatMaskRle(maskFromRows(['000']))).toBeNull();
-    expect(encodeCvatMaskRle(maskFromRows(['000']), { xMinPx: 0, yMinPx: 0, xMaxPx: 2, yMaxPx: 0 })).toEqual([3, 0, 0, 2, 0]);
+    expect(encodeCvatMaskRle(maskFromRows(['000']), { colMin: 0, rowMin: 0, colMax: 2, rowMax: 0 })).toEqual([3, 0, 0, 2, 0]);
   });
 
   it('round-trips random masks', () => {
@@ -55,7 +55,7 @@ describe('CVAT mask RLE', () => {
     expect(() => decodeCvatMaskRle([0.5, 0.5, 0, 0, 0, 0], 4, 4)).toThrow(InvalidFormatError);
     expect(() => decodeCvatMaskRle([1, 0, 0, 0, 0], 0, 4)).toThrow(InvalidArgumentError);
     const mask = maskFromRows(['01']);
-    expect(() => encodeCvatMaskRle(mask, { xMinPx: 0, yMinPx: 0, xMaxPx: 2, yMaxPx: 0 })).toThrow(InvalidArgumentError);
+    expect(() => encodeCvatMaskRle(mask, { colMin: 0, rowMin: 0, colMax: 2, rowMax: 0 })).toThrow(InvalidArgumentError);
   });
 });
 
@@ -64,7 +64,7 @@ describe('toCvatInteractorResponse', () => {
     const mask = maskFromRows(['00000', '00110', '00100', '00000']);
     expect(toCvatInteractorResponse(mask)).toEqual({ mask: [[255, 255], [255, 0]], bounds: [2, 1, 3, 2] });
     expect(toCvatInteractorResponse(maskFromRows(['00']))).toBeNull();
-    const box = { xMinPx: 1, yMinPx: 0, xMaxPx: 2, yMaxPx: 1 };
+    const box = { colMin: 1, rowMin: 0, colMax: 2, rowMax: 1 };
     expect(toCvatInteractorResponse(mask, box)).toEqual({ mask: [[0, 0], [0, 255]], bounds: [1, 0, 2, 1] });
   });
 });

@@ -44,7 +44,7 @@ describe('maskBoundingBox', () => {
       const mask = randomMask(random, 1 + Math.floor(random() * 16), 1 + Math.floor(random() * 16), random() * 0.2);
       const plain = plainBox(mask.data, mask.width, mask.height, 0);
       expect(maskBoundingBox(mask)).toEqual(
-        plain === null ? null : { xMinPx: plain.colMin, yMinPx: plain.rowMin, xMaxPx: plain.colMax, yMaxPx: plain.rowMax },
+        plain === null ? null : { colMin: plain.colMin, rowMin: plain.rowMin, colMax: plain.colMax, rowMax: plain.rowMax },
       );
     }
   });

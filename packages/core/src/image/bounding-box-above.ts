@@ -1,4 +1,4 @@
-import type { Roi } from '../predictor/roi';
+import type { Roi } from './roi';
 
 /**
  * Inclusive bounding box of the pixels of a row-major `width` x `height` raster whose value is above `limit`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Roi } from '../predictor/roi';
+import type { Roi } from './roi';
 import { composeAxisTaps } from './composed-axis-taps';
 import { resampleSeparable, SeparableScratch } from './resample-separable';
 import { computeLinearAxisWeights, planeWindow, resizeBilinearWindow } from './resize-bilinear';

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors';
-import type { Roi } from '../predictor/roi';
+import type { Roi } from './roi';
 import type { LinearAxisWeights } from './resize-bilinear';
 import type { RgbImage } from './rgb-image';
 

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors';
-import type { Roi } from '../predictor/roi';
+import type { Roi } from './roi';
 import { BYTE_TO_UNIT_FLOAT } from './byte-to-unit-float';
 import { fmaFloat32 } from './float32-fma';
 import { computeLinearAxisWeights, type LinearAxisWeights } from './resize-bilinear';

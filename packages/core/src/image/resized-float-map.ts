@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors';
-import type { Roi } from '../predictor/roi';
+import type { Roi } from './roi';
 import type { FloatMap } from './float-map';
 import { selectAxisEntries } from './linear-axis-subsets';
 import {

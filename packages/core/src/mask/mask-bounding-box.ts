@@ -1,20 +1,12 @@
 import { boundingBoxAbove } from '../image/bounding-box-above';
+import type { Roi } from '../image/roi';
 import { assertBinaryMask } from './assert-mask';
 import type { BinaryMask } from './binary-mask';
 
-/** A box in full-image pixels with inclusive bounds: columns `xMinPx..xMaxPx`, rows `yMinPx..yMaxPx`. */
-export interface InclusiveBox {
-  readonly xMinPx: number;
-  readonly yMinPx: number;
-  readonly xMaxPx: number;
-  readonly yMaxPx: number;
-}
-
 /** The tight inclusive bounding box of the foreground (non-zero) pixels, or `null` for an empty mask. */
-export function maskBoundingBox(mask: BinaryMask): InclusiveBox | null {
+export function maskBoundingBox(mask: BinaryMask): Roi | null {
   assertBinaryMask(mask);
-  const box = boundingBoxAbove(mask.data, mask.width, mask.height, 0);
-  return box === null ? null : { xMinPx: box.colMin, yMinPx: box.rowMin, xMaxPx: box.colMax, yMaxPx: box.rowMax };
+  return boundingBoxAbove(mask.data, mask.width, mask.height, 0);
 }
 
 /** Number of foreground (non-zero) pixels. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, InvalidMaskError } from '../errors';
-import { DEFAULT_THRESHOLD_OPTIONS, thresholdProbabilities } from './threshold-probabilities';
+import { DEFAULT_MASK_THRESHOLD, thresholdProbabilities } from './threshold-probabilities';
 
 describe('thresholdProbabilities', () => {
   it('uses a strict > against the float32 threshold 0.49 by default', () => {
@@ -8,7 +8,7 @@ describe('thresholdProbabilities', () => {
     const justAbove = new Float32Array([t32 + 1e-7])[0];
     const values = new Float32Array([0, 0.2, t32, justAbove, 0.5, 1, NaN, -1, 2]);
     const mask = thresholdProbabilities({ width: 9, height: 1, data: values });
-    expect(DEFAULT_THRESHOLD_OPTIONS.threshold).toBe(0.49);
+    expect(DEFAULT_MASK_THRESHOLD).toBe(0.49);
     expect(justAbove).toBeGreaterThan(t32);
     expect(Array.from(mask.data)).toEqual([0, 0, 0, 1, 1, 1, 0, 0, 1]);
   });

@@ -12,8 +12,12 @@ export interface ThresholdOptions {
   readonly threshold: number;
 }
 
-/** The official SimpleClick evaluation threshold (`pred_thr=0.49`). */
-export const DEFAULT_THRESHOLD_OPTIONS: Readonly<ThresholdOptions> = Object.freeze({ threshold: 0.49 });
+/**
+ * The official mask threshold (`pred_thr=0.49` of the SimpleClick evaluation): a pixel is object when its
+ * probability is above float32(0.49). The one default of every threshold in the SDK: the parity preset's
+ * `maskThreshold`, sessions, {@link ObjectState.toMask}, the evaluation and {@link thresholdProbabilities}.
+ */
+export const DEFAULT_MASK_THRESHOLD = 0.49;
 
 /**
  * Thresholds a probability map into a {@link BinaryMask}: `1` where `p > threshold`, else `0` (NaN gives `0`).
@@ -27,7 +31,7 @@ export function thresholdProbabilities(
   options: Partial<ThresholdOptions> = {},
 ): BinaryMask {
   assertFloatMap(probabilities);
-  const threshold = options.threshold ?? DEFAULT_THRESHOLD_OPTIONS.threshold;
+  const threshold = options.threshold ?? DEFAULT_MASK_THRESHOLD;
   if (typeof threshold !== 'number' || !Number.isFinite(threshold)) {
     throw new InvalidArgumentError(`threshold must be a finite number, got ${String(threshold)}`);
   }

@@ -17,7 +17,7 @@ import { createNodeModel } from '../node/onnx-node';
 import { maxAbsDifference, tinyGraphLogits, tinyGraphPath } from '../../test-support/tiny-graph';
 import { ClickPredictor } from './click-predictor';
 import type { ObjectState } from './object-state';
-import type { Roi } from './roi';
+import type { Roi } from '../image/roi';
 import { candidateRoi, selectRoi } from './zoom-in';
 
 const S = 32;

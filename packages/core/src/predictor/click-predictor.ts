@@ -25,14 +25,14 @@ import { resizeBilinearSampled } from '../image/resize-sampled';
 import type { RgbImage } from '../image/rgb-image';
 import type { BinaryMask } from '../mask/binary-mask';
 import type { SegmentationModel } from '../model/segmentation-model';
-import type { ClickSegmenter } from '../session/click-segmenter';
-import { nowMs } from './clock';
+import type { ClickSegmenter } from './click-segmenter';
+import { nowMs } from '../clock';
 import { mapClicksToNet, mirrorNetClicks } from './net-click-mapping';
 import { ObjectState } from './object-state';
 import { LazyProbabilityMap, type PredictionResult } from './prediction-result';
 import { resolvePredictorOptions, type PredictorOptions, type PredictorOptionsInput } from './predictor-options';
 import { refineRoiProbabilities } from './refine-probabilities';
-import type { Roi } from './roi';
+import type { Roi } from '../image/roi';
 import { tableSigmoid } from './table-sigmoid';
 import { candidateRoi, selectRoi, wholeImageRoi } from './zoom-in';
 

@@ -1,6 +1,6 @@
 import type { Click } from '../clicks/click';
 import type { NetClick } from '../clicks/click-maps';
-import type { Roi } from './roi';
+import type { Roi } from '../image/roi';
 
 /**
  * Maps image clicks into the S x S network crop of `roi` as the official zoom-in does:

@@ -6,7 +6,7 @@ import type { FloatMap } from '../image/float-map';
 import { planeWindow, resizeFloatMap } from '../image/resize-bilinear';
 import { resizeBilinearSampled } from '../image/resize-sampled';
 import { ObjectState } from './object-state';
-import type { Roi } from './roi';
+import type { Roi } from '../image/roi';
 
 describe('ObjectState', () => {
   it('starts empty: no ROI, no region, zero everywhere', () => {

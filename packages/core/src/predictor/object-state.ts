@@ -4,11 +4,9 @@ import type { FloatMap } from '../image/float-map';
 import { planeWindow, type FloatPlaneWindow } from '../image/resize-bilinear';
 import { ResizedFloatMap } from '../image/resized-float-map';
 import type { BinaryMask } from '../mask/binary-mask';
+import { DEFAULT_MASK_THRESHOLD } from '../mask/threshold-probabilities';
 import { clearReusedMask, recordBox, recordSpan } from './reused-mask';
-import type { Roi } from './roi';
-
-/** The official mask threshold: a pixel is object when its probability is above float32(0.49). */
-export const DEFAULT_MASK_THRESHOLD = 0.49;
+import type { Roi } from '../image/roi';
 
 /**
  * Everything the predictor remembers about one object between clicks (official: `prev_prediction` and the

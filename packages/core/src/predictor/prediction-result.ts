@@ -2,7 +2,7 @@ import type { FloatMap } from '../image/float-map';
 import { LazyFloatMap } from '../image/lazy-float-map';
 import type { BinaryMask } from '../mask/binary-mask';
 import type { ObjectState } from './object-state';
-import type { Roi } from './roi';
+import type { Roi } from '../image/roi';
 
 /** Where the time of one {@link ClickPredictor.predict} call went, in milliseconds. */
 export interface PredictorTiming {

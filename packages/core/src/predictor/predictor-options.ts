@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../errors';
 import { CLICK_DISK_RADIUS_PX } from '../clicks/click-maps';
+import { DEFAULT_MASK_THRESHOLD } from '../mask/threshold-probabilities';
 import type { BoundaryRefinementOptions } from './refine-probabilities';
 import { DEFAULT_ZOOM_IN_OPTIONS, type ZoomInOptions } from './zoom-in';
 
@@ -46,7 +47,7 @@ export type PredictorPreset = 'parity' | 'interactive';
  */
 export const PARITY_PREDICTOR_OPTIONS: PredictorOptions = Object.freeze({
   useFlip: true,
-  maskThreshold: 0.49,
+  maskThreshold: DEFAULT_MASK_THRESHOLD,
   clickRadiusPx: CLICK_DISK_RADIUS_PX,
   zoomIn: DEFAULT_ZOOM_IN_OPTIONS,
   exactArithmetic: true,

@@ -1,6 +1,6 @@
 import type { RgbImage } from '../image/rgb-image';
 import { guidedFilterGray, guidedFilterRgb } from '../mask/guided-filter';
-import type { Roi } from './roi';
+import type { Roi } from '../image/roi';
 
 /**
  * Edge-aware refinement of the probability map (interactive preset only; never in `parity`): a guided filter

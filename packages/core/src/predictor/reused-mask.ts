@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../errors';
 import type { BinaryMask } from '../mask/binary-mask';
-import type { Roi } from './roi';
+import type { Roi } from '../image/roi';
 
 /**
  * What `ObjectState.toMask(threshold, into)` last wrote into a mask buffer, so that the next call clears only

@@ -1,5 +1,5 @@
 import type { Click } from '../clicks/click';
-import type { Roi } from './roi';
+import type { Roi } from '../image/roi';
 import { roundHalfEven } from './round-half-even';
 
 /**

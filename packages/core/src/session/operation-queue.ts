@@ -1,4 +1,4 @@
-import { nowMs } from './clock';
+import { nowMs } from '../clock';
 
 /** One operation waiting in or running from an {@link OperationQueue}. */
 export interface QueuedOperation<TKind extends string, TResult> {

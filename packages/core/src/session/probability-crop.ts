@@ -1,8 +1,8 @@
 import type { FloatMap } from '../image/float-map';
 import { ResizedFloatMap } from '../image/resized-float-map';
 import type { BinaryMask } from '../mask/binary-mask';
-import type { Roi } from '../predictor/roi';
-import type { StateWithProbabilityRegion } from './click-segmenter';
+import type { Roi } from '../image/roi';
+import type { StateWithProbabilityRegion } from '../predictor/click-segmenter';
 
 /**
  * Object probabilities stored as a box outside which they are 0: the non-zero bounding box, or the ROI of

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors';
+import { DEFAULT_MASK_THRESHOLD } from '../mask/threshold-probabilities';
 
 /** Which object a label-map pixel shows where objects overlap. */
 export type LabelMapOverlap = 'later-on-top' | 'earlier-on-top';
@@ -38,7 +39,7 @@ export interface SegmentationSessionOptions {
 
 /** The defaults of {@link SegmentationSessionOptions}. */
 export const DEFAULT_SEGMENTATION_SESSION_OPTIONS: SegmentationSessionOptions = Object.freeze({
-  threshold: 0.49,
+  threshold: DEFAULT_MASK_THRESHOLD,
   maxUndoSteps: 100,
   maxUndoStepsOfInactiveObjects: 10,
   labelMapOverlap: 'later-on-top',

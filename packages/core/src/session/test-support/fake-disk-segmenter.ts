@@ -10,7 +10,7 @@
 import type { Click } from '../../clicks/click';
 import type { FloatMap } from '../../image/float-map';
 import type { RgbImage } from '../../image/rgb-image';
-import type { ClickSegmenter, ClickSegmenterResult } from '../click-segmenter';
+import type { ClickSegmenter, ClickSegmenterResult } from '../../predictor/click-segmenter';
 
 /** The fake's immutable state: an id to check which state the session passed back, and the base map. */
 export interface FakeDiskState {

@@ -2,12 +2,13 @@ import type { Click } from '../clicks/click';
 import type { FloatMap } from '../image/float-map';
 import type { ResizedFloatMap } from '../image/resized-float-map';
 import type { RgbImage } from '../image/rgb-image';
-import type { Roi } from '../predictor/roi';
+import type { Roi } from '../image/roi';
 
 /**
- * What a {@link SegmentationSession} needs from a per-click predictor: the narrow interface the session is
- * written against, so that it can run with the SDK's ClickPredictor or with any other segmenter (a fake with
- * known outputs in tests, a remote model behind an HTTP call).
+ * The SDK's one "predict from clicks" contract: what a {@link SegmentationSession} and the NoC evaluation
+ * (`evaluateDataset` of `@simpleclick/core/eval`) need from a per-click predictor, so that both run with the SDK's
+ * ClickPredictor or with any other segmenter (a fake with known outputs in tests, a remote model behind an HTTP
+ * call).
  *
  * States are opaque to the session and must be immutable: the session keeps old states for undo and passes
  * them back to {@link ClickSegmenter.predict} later, so a segmenter must never change a state it returned.

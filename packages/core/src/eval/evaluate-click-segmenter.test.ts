@@ -4,9 +4,8 @@ import { createFloatMap, type FloatMap } from '../image/float-map';
 import { createRgbImage, type RgbImage } from '../image/rgb-image';
 import type { SegmentationModel, NetInput } from '../model/segmentation-model';
 import { ClickPredictor } from '../predictor/click-predictor';
-import type { ClickSegmenter } from '../session/click-segmenter';
+import type { ClickSegmenter } from '../predictor/click-segmenter';
 import { evaluateDataset } from './evaluate';
-import { createPredictorSegmenter } from './predictor-segmenter';
 
 const WIDTH = 100;
 const HEIGHT = 80;
@@ -29,28 +28,33 @@ class RecordingSegmenter implements ClickSegmenter<{ id: number }> {
   }
 }
 
-describe('createPredictorSegmenter', () => {
+// The evaluation drives any ClickSegmenter: per object from an empty state, threading the states it returns.
+describe('evaluateDataset with a ClickSegmenter', () => {
   it('starts each object from an empty state, threads the returned state and thresholds strictly in float32', async () => {
     const fake = new RecordingSegmenter();
-    const segmenter = createPredictorSegmenter(fake);
-    const first = segmenter.beginObject(image) as Awaited<ReturnType<typeof segmenter.beginObject>>;
-    const clicks: Click[] = [{ xPx: 10, yPx: 10, isPositive: true }];
-    const a = await first.predict(clicks);
-    clicks.push({ xPx: 50, yPx: 40, isPositive: true });
-    const b = await first.predict(clicks);
-    const second = await segmenter.beginObject(image);
-    await second.predict([{ xPx: 5, yPx: 5, isPositive: true }]);
-    expect(fake.previousStates).toEqual([undefined, { id: 1 }, undefined]);
-    expect(a.mask.data.reduce((sum, v) => sum + v, 0)).toBe(9);
-    expect(b.mask.data[40 * WIDTH + 50]).toBe(1);
-    expect(b.mask.data[10 * WIDTH + 10]).toBe(0);
-    expect(a.roi).toBeUndefined();
+    // Ground truth: the 3 x 3 box the fake predicts at the first click (the centre of the box); everything else is
+    // exactly at the threshold, so only a strict float32 comparison gives IoU 1.
+    const gt = { width: WIDTH, height: HEIGHT, data: new Uint8Array(WIDTH * HEIGHT) };
+    for (let y = 9; y <= 11; y++) for (let x = 9; x <= 11; x++) gt.data[y * WIDTH + x] = 1;
+    const result = await evaluateDataset(
+      [
+        { id: 'a', image, gt },
+        { id: 'b', image, gt },
+      ],
+      fake,
+      { maxClicks: 2, earlyStop: false },
+    );
+    expect(fake.previousStates).toEqual([undefined, { id: 1 }, undefined, { id: 3 }]);
+    expect(result.objects[0].clicks[0]).toEqual({ xPx: 10, yPx: 10, isPositive: true });
+    expect(result.objects[0].ious[0]).toBe(1);
+    expect(result.objects[0].rois).toBeUndefined();
   });
 
-  it('rejects a threshold outside [0, 1]', () => {
-    expect(() => createPredictorSegmenter(new RecordingSegmenter(), { maskThreshold: 1.5 })).toThrow(
-      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
-    );
+  it('rejects a threshold outside [0, 1]', async () => {
+    const gt = { width: WIDTH, height: HEIGHT, data: new Uint8Array(WIDTH * HEIGHT).fill(1) };
+    await expect(evaluateDataset([{ id: 'a', image, gt }], new RecordingSegmenter(), { maskThreshold: 1.5 })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
   });
 
   it("drives the SDK's ClickPredictor end to end (fake model: object = positive click disks), recording ROIs", async () => {
@@ -76,7 +80,7 @@ describe('createPredictorSegmenter', () => {
     // Ground truth: a disk of radius 12 around (40, 30).
     const gtMask = { width: WIDTH, height: HEIGHT, data: new Uint8Array(WIDTH * HEIGHT) };
     for (let y = 0; y < HEIGHT; y++) for (let x = 0; x < WIDTH; x++) gtMask.data[y * WIDTH + x] = (x - 40) ** 2 + (y - 30) ** 2 <= 144 ? 1 : 0;
-    const result = await evaluateDataset([{ id: 'toy/disk', image, gt: gtMask }], createPredictorSegmenter(predictor), {
+    const result = await evaluateDataset([{ id: 'toy/disk', image, gt: gtMask }], predictor, {
       maxClicks: 4,
       earlyStop: false,
     });
