@@ -1,10 +1,12 @@
 // The rollup build every workspace package shares (each package's rollup.config.mjs calls it with its entries):
 // ESM bundles dist/<entry>.mjs (and CommonJS dist/<entry>.cjs where asked), bundled type declarations
-// dist/<entry>.d.ts, and a shebang on the executable. The package's dependencies and peer dependencies (and their
-// subpaths) and Node built-ins stay external: npm installs them for the package's users.
+// dist/<entry>.d.ts (and dist/<entry>.d.cts beside each .cjs: under "type": "module" a .d.ts describes an ES module,
+// so CommonJS consumers need declarations of their own), and a shebang on the executable. The package's
+// dependencies and peer dependencies (and their subpaths) and Node built-ins stay external: npm installs them for
+// the package's users.
 import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 
 /**
  * @param {object} options
@@ -13,7 +15,8 @@ import { readFileSync } from 'node:fs';
  *   the package folder), e.g. `{ cli: 'src/bin.ts', index: 'src/index.ts' }`.
  * @param {string} [options.executable] - The entry that is the package's `bin`: it alone gets `#!/usr/bin/env node`.
  * @param {Record<string, string>} [options.typeEntries] - The entries that get a bundled `.d.ts` (default: all).
- * @param {boolean} [options.commonJs] - Also write CommonJS bundles (`.cjs`) beside the ESM ones.
+ * @param {boolean} [options.commonJs] - Also write CommonJS bundles (`.cjs`) and their declarations (`.d.cts`)
+ *   beside the ESM ones.
  * @param {string} [options.buildTsconfig] - A tsconfig written for this build (emits JavaScript to dist). Without
  *   it, the package's tsconfig.json (a `tsc -b` project that emits declarations only) is used with its emit
  *   options overridden.
@@ -21,6 +24,9 @@ import { readFileSync } from 'node:fs';
  */
 export function rollupPackageConfig({ packageUrl, entries, executable, typeEntries = entries, commonJs = false, buildTsconfig }) {
   const pkg = JSON.parse(readFileSync(new URL('./package.json', packageUrl), 'utf8'));
+  // Every build starts from an empty dist/ (when the config is loaded, before any bundle is written): rollup never
+  // deletes, and the hash-named chunks of earlier builds would otherwise pile up there and ship in the tarball.
+  rmSync(new URL('./dist/', packageUrl), { recursive: true, force: true });
   const dependencyNames = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})];
   const external = (id) =>
     id.startsWith('node:') || dependencyNames.some((name) => id === name || id.startsWith(`${name}/`));
@@ -47,6 +53,10 @@ export function rollupPackageConfig({ packageUrl, entries, executable, typeEntri
     ...(executable !== undefined ? { banner: (chunk) => (chunk.name === executable ? '#!/usr/bin/env node' : '') } : {}),
   };
   const cjs = { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', exports: 'named' };
+  // Declarations are ES syntax in both; the .d.cts files import each other as './x.cjs' (rollup names imports after
+  // the output files), which TypeScript resolves to './x.d.cts'.
+  const dtsEsm = { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts', chunkFileNames: 'chunks/[name]-[hash].d.ts' };
+  const dtsCjs = { dir: 'dist', format: 'es', entryFileNames: '[name].d.cts', chunkFileNames: 'chunks/[name]-[hash].d.cts' };
 
   return [
     {
@@ -59,7 +69,7 @@ export function rollupPackageConfig({ packageUrl, entries, executable, typeEntri
       input: typeEntries,
       external,
       plugins: [dts(dtsOptions)],
-      output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts', chunkFileNames: 'chunks/[name]-[hash].d.ts' },
+      output: commonJs ? [dtsEsm, dtsCjs] : dtsEsm,
     },
   ];
 }

@@ -1,7 +1,8 @@
 // The packages as a stranger gets them: `npm pack` every workspace package, install the tarballs into an empty
 // folder outside the repository (their third-party dependencies come from the npm registry, or npm's cache), and
 // run from there, on the default model of @simpleclick/model-default, with nothing of the checkout:
-//   1. the README's "SDK in ten lines", as written (its ```ts block, run as a module);
+//   1. the README's "SDK in ten lines", as written (its ```ts block, run as a module), and `require()` of core's
+//      CommonJS entries;
 //   2. `simpleclick segment` (the CLI's bin);
 //   3. `simpleclick-labelstudio` (the Label Studio ML backend): GET /health and a POST /predict with one click;
 //   4. `simpleclick-cvat` (the CVAT interactor service): GET /health and a POST / with one click.
@@ -80,6 +81,19 @@ try {
   const exampleOutput = execFileSync(process.execPath, ['readme-example.mjs'], { cwd: app, env, encoding: 'utf8', timeout: 120_000 });
   if (!/^revision 1: /m.test(exampleOutput) || !/counts/.test(exampleOutput)) fail(`the README example printed:\n${exampleOutput}`);
   step('README example: ran');
+
+  // 3b. CommonJS consumers: core's .cjs entries and the model package's require entry.
+  writeFileSync(
+    join(app, 'require-check.cjs'),
+    `const { ClickPredictor } = require('@simpleclick/core/node');
+const { encodeCocoRle } = require('@simpleclick/core/formats');
+const { defaultModelPath } = require('@simpleclick/model-default');
+if (typeof ClickPredictor.create !== 'function' || typeof encodeCocoRle !== 'function') throw new Error('core entries incomplete');
+require('node:fs').accessSync(defaultModelPath());
+`,
+  );
+  execFileSync(process.execPath, ['require-check.cjs'], { cwd: app, env, stdio: 'inherit', timeout: 60_000 });
+  step('require(): @simpleclick/core/node, /formats and @simpleclick/model-default load');
 
   // 4. The CLI's segment, on the default model.
   const bin = (name) => join(app, 'node_modules/.bin', name);
