@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidClickError } from '../errors';
 import type { Click } from './click';
-import { validateClicks } from './validate-clicks';
+import { checkedClick, checkedClicks } from './validate-clicks';
 
-describe('validateClicks', () => {
+describe('checkedClicks', () => {
   it('accepts clicks inside the image, fractional ones too', () => {
     expect(() =>
-      validateClicks(
+      checkedClicks(
         [
           { xPx: 0, yPx: 0, isPositive: true },
           { xPx: 9.99, yPx: 4.5, isPositive: false },
@@ -26,13 +26,25 @@ describe('validateClicks', () => {
     [{ xPx: 1, yPx: 1, isPositive: 1 as unknown as boolean }, /isPositive/],
     [{ xPx: '1' as unknown as number, yPx: 1, isPositive: true }, /non-finite/],
   ])('rejects %o', (click, message) => {
-    expect(() => validateClicks([{ xPx: 1, yPx: 1, isPositive: true }, click as Click], 10, 5)).toThrow(InvalidClickError);
-    expect(() => validateClicks([click as Click], 10, 5)).toThrow(message);
+    expect(() => checkedClicks([{ xPx: 1, yPx: 1, isPositive: true }, click as Click], 10, 5)).toThrow(InvalidClickError);
+    expect(() => checkedClicks([click as Click], 10, 5)).toThrow(message);
   });
 
   it('names the bad click', () => {
-    expect(() => validateClicks([{ xPx: 1, yPx: 1, isPositive: true }, { xPx: 1, yPx: 99, isPositive: true }], 10, 5)).toThrow(
+    expect(() => checkedClicks([{ xPx: 1, yPx: 1, isPositive: true }, { xPx: 1, yPx: 99, isPositive: true }], 10, 5)).toThrow(
       /click 1/,
     );
+  });
+
+  it('returns frozen copies, and a checked click as it is for the same image size (one check, one copy)', () => {
+    const original: Click = { xPx: 1, yPx: 2, isPositive: true };
+    const [copy] = checkedClicks([original], 10, 5);
+    expect(copy).toEqual(original);
+    expect(copy).not.toBe(original);
+    expect(Object.isFrozen(copy)).toBe(true);
+    expect(checkedClick(copy, 10, 5)).toBe(copy);
+    expect(checkedClicks([copy], 10, 5)[0]).toBe(copy);
+    // Another image size checks it again.
+    expect(() => checkedClick(copy, 2, 2)).toThrow(/outside/);
   });
 });

@@ -2,22 +2,37 @@ import { InvalidClickError } from '../errors';
 import type { Click } from './click';
 
 /**
- * Checks every click before anything uses it: coordinates must be finite numbers inside the image
- * (`0 <= xPx < widthPx`, `0 <= yPx < heightPx`; fractional values are allowed) and `isPositive` a boolean.
- * Throws {@link InvalidClickError} naming the first bad click; changes nothing.
+ * Frozen clicks this module made, with the image size they were checked against. A click checked once (by a
+ * session) is neither checked nor copied again on its way to the model (by the predictor): one check and one copy
+ * per click, wherever it enters the SDK.
  */
-export function validateClicks(clicks: readonly Click[], widthPx: number, heightPx: number): void {
+const checkedSizes = new WeakMap<Click, { readonly widthPx: number; readonly heightPx: number }>();
+
+/**
+ * Checks every click before anything uses it (see {@link checkedClick}) and returns them as frozen copies (the
+ * same objects for clicks already checked against this image size). Throws {@link InvalidClickError} naming the
+ * first bad click; changes nothing.
+ */
+export function checkedClicks(clicks: readonly Click[], widthPx: number, heightPx: number): readonly Click[] {
   if (!Array.isArray(clicks)) {
     throw new InvalidClickError('clicks must be an array of {xPx, yPx, isPositive}');
   }
-  clicks.forEach((click, index) => validateClick(click, widthPx, heightPx, index));
+  return Object.freeze(clicks.map((click: Click, index) => checkedClick(click, widthPx, heightPx, index)));
 }
 
-/** Checks one click (see {@link validateClicks}); `index` only names it in the error message. */
-function validateClick(click: Click, widthPx: number, heightPx: number, index = 0): void {
+/**
+ * Checks one click: coordinates must be finite numbers inside the image (`0 <= xPx < widthPx`,
+ * `0 <= yPx < heightPx`; fractional values are allowed) and `isPositive` a boolean. Returns a frozen copy, so a
+ * caller changing its object later cannot change what the SDK keeps; a click this function returned for the same
+ * image size is returned as it is. `index` only names the click in the error message. Throws
+ * {@link InvalidClickError}.
+ */
+export function checkedClick(click: Click, widthPx: number, heightPx: number, index = 0): Click {
   if (click === null || typeof click !== 'object') {
-    throw new InvalidClickError(`click ${index} is not an object`);
+    throw new InvalidClickError(`click ${index} is not an object {xPx, yPx, isPositive}`);
   }
+  const size = checkedSizes.get(click);
+  if (size !== undefined && size.widthPx === widthPx && size.heightPx === heightPx) return click;
   const { xPx, yPx, isPositive } = click;
   if (typeof xPx !== 'number' || typeof yPx !== 'number' || !Number.isFinite(xPx) || !Number.isFinite(yPx)) {
     throw new InvalidClickError(`click ${index} has a non-finite coordinate (xPx=${String(xPx)}, yPx=${String(yPx)})`);
@@ -30,4 +45,7 @@ function validateClick(click: Click, widthPx: number, heightPx: number, index = 
       `click ${index} at (xPx=${xPx}, yPx=${yPx}) is outside the ${widthPx} x ${heightPx} image`,
     );
   }
+  const copy = Object.freeze({ xPx, yPx, isPositive });
+  checkedSizes.set(copy, { widthPx, heightPx });
+  return copy;
 }

@@ -1,6 +1,6 @@
 import type { Click } from '../clicks/click';
 import { drawClickDisks } from '../clicks/click-maps';
-import { validateClicks } from '../clicks/validate-clicks';
+import { checkedClicks } from '../clicks/validate-clicks';
 import {
   InvalidArgumentError,
   InvalidClickError,
@@ -145,13 +145,13 @@ export class ClickPredictor implements ClickSegmenter<ObjectState> {
     try {
       this.#assertOpen();
       checkImage(image);
-      validateClicks(clicks, image.width, image.height);
-      if (clicks.length === 0) throw new InvalidClickError('predict needs at least one click');
+      // Checked and snapshot in one pass (the caller may change its array while the call waits in the queue);
+      // clicks a session checked already come through as they are.
+      const clickList = checkedClicks(clicks, image.width, image.height);
+      if (clickList.length === 0) throw new InvalidClickError('predict needs at least one click');
       const state = previousState ?? ObjectState.empty(image.width, image.height);
       this.#checkState(state, image);
-      if (state.isEmpty && !clicks.some((click) => click.isPositive)) throw new NoPositiveClickError();
-      // Snapshot the clicks: the caller may change its array while the call waits in the queue.
-      const clickList = clicks.map(({ xPx, yPx, isPositive }) => ({ xPx, yPx, isPositive }));
+      if (state.isEmpty && !clickList.some((click) => click.isPositive)) throw new NoPositiveClickError();
       return this.#enqueue(() => this.#predict(image, clickList, state));
     } catch (error) {
       return Promise.reject(error);

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
 import type { Click } from '../clicks/click';
+import { checkedClick } from '../clicks/validate-clicks';
 import {
   InvalidArgumentError,
   InvalidImageError,
@@ -25,7 +26,7 @@ import {
   type ProbabilityCrop,
 } from './probability-crop';
 import type { PredictionTiming, SegmentationSessionEvents } from './session-events';
-import { checkedClick, probabilitiesFromMask } from './session-input';
+import { probabilitiesFromMask } from './session-input';
 import { resolveSessionOptions, validateThreshold, type SegmentationSessionOptions } from './session-options';
 import {
   decodeSessionSnapshot,

@@ -1,28 +1,6 @@
-import type { Click } from '../clicks/click';
-import { InvalidClickError, InvalidMaskError } from '../errors';
+import { InvalidMaskError } from '../errors';
 import type { FloatMap } from '../image/float-map';
 import type { BinaryMask } from '../mask/binary-mask';
-
-/**
- * Checks a click against the image and returns a frozen copy (so a caller mutating its object later cannot
- * change the session's history). Throws {@link InvalidClickError}.
- */
-export function checkedClick(click: Click, width: number, height: number): Click {
-  if (typeof click !== 'object' || click === null) {
-    throw new InvalidClickError(`a click must be an object {xPx, yPx, isPositive}, got ${String(click)}`);
-  }
-  const { xPx, yPx, isPositive } = click;
-  if (typeof xPx !== 'number' || typeof yPx !== 'number' || !Number.isFinite(xPx) || !Number.isFinite(yPx)) {
-    throw new InvalidClickError(`click coordinates must be finite numbers, got xPx=${String(xPx)}, yPx=${String(yPx)}`);
-  }
-  if (xPx < 0 || xPx >= width || yPx < 0 || yPx >= height) {
-    throw new InvalidClickError(`click (xPx=${xPx}, yPx=${yPx}) lies outside the ${width} x ${height} image`);
-  }
-  if (typeof isPositive !== 'boolean') {
-    throw new InvalidClickError(`click isPositive must be a boolean, got ${String(isPositive)}`);
-  }
-  return Object.freeze({ xPx, yPx, isPositive });
-}
 
 /**
  * Turns an imported mask into previous probabilities for the model: a {@link BinaryMask} becomes 1.0 where a
