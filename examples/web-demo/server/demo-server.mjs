@@ -37,6 +37,8 @@ export const DEMO_PATHS = Object.freeze({
  * @property {boolean} [crossOriginIsolation] Send COOP/COEP (default true). false shows what happens without:
  *   onnxruntime-web then runs one WebAssembly thread.
  * @property {string} [modelsDirectory] Default: the repository's models/ folder.
+ * @property {string} [appEntry] The page's TypeScript entry served as /app.mjs. Default: this folder's src/main.ts.
+ *   Another copy of the demo's sources (an earlier version) lets a benchmark compare two versions in one run.
  */
 
 /** Defaults of {@link DemoServerOptions}. */
@@ -45,6 +47,7 @@ export const DEFAULT_DEMO_SERVER_OPTIONS = Object.freeze({
   port: 8177,
   crossOriginIsolation: true,
   modelsDirectory: DEMO_PATHS.models,
+  appEntry: join(DEMO_DIRECTORY, 'src', 'main.ts'),
 });
 
 /** @typedef {import('../../shared/static-server.mjs').StaticServer} DemoServer */
@@ -64,7 +67,7 @@ const DEMO_FILES = Object.freeze({
  * @throws {DemoSetupError} when `npm run build` has not run or onnxruntime-web is not installed.
  */
 export async function startDemoServer(options = {}) {
-  const { host, port, crossOriginIsolation, modelsDirectory } = { ...DEFAULT_DEMO_SERVER_OPTIONS, ...options };
+  const { host, port, crossOriginIsolation, modelsDirectory, appEntry } = { ...DEFAULT_DEMO_SERVER_OPTIONS, ...options };
   if (!existsSync(DEMO_PATHS.coreWebBundle) || !existsSync(DEMO_PATHS.coreIndexBundle)) {
     throw new DemoSetupError(
       `the SDK is not built (${DEMO_PATHS.coreWebBundle} is missing): run \`npm run build\` at the repository root first`,
@@ -73,7 +76,7 @@ export async function startDemoServer(options = {}) {
   if (!existsSync(join(DEMO_PATHS.ortDist, 'ort.min.mjs'))) {
     throw new DemoSetupError(`onnxruntime-web is not installed (${DEMO_PATHS.ortDist}): run \`npm ci\` first`);
   }
-  const sdkRoutes = await createSdkPageRoutes({ appEntry: join(DEMO_DIRECTORY, 'src', 'main.ts'), modelsDirectory });
+  const sdkRoutes = await createSdkPageRoutes({ appEntry, modelsDirectory });
   const generated = { ...sdkRoutes.generated };
   if (existsSync(DEMO_PATHS.coreWorkerBundle)) {
     const workerBundle = new CachedBundle({

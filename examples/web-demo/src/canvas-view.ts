@@ -1,5 +1,5 @@
 import type { LabelMap, SessionObjectSummary } from '@simpleclick/core/web';
-import { MaskOverlay } from './mask-overlay';
+import { displayCanvasSize, MaskOverlay } from './mask-overlay';
 /** Click marker radius in screen pixels, whatever the image's size and zoom. */
 const MARKER_RADIUS_SCREEN_PX = 8;
 
@@ -9,6 +9,16 @@ const SVG_NS = 'http://www.w3.org/2000/svg';
 const MAX_DISPLAY_SCALE = 4;
 /** Space kept below the image for the status line, in screen pixels. */
 const SPACE_BELOW_IMAGE_PX = 90;
+/**
+ * Most pixels of the image and mask canvases: the screen's (in device pixels), within 1 to 4 megapixels; a larger
+ * image is shown scaled down, as it would be on screen anyway. At image resolution a 12-megapixel photo made every
+ * click repaint and composite 48 MB canvases on the page's thread: hundreds of milliseconds per click on the
+ * development VM. The screen, not the layout, sets it, so that a drawing does not change with the window.
+ */
+function maxCanvasPixels(): number {
+  const ratio = window.devicePixelRatio || 1;
+  return Math.min(4_000_000, Math.max(1_000_000, Math.round(screen.width * screen.height * ratio * ratio)));
+}
 
 /** The page elements of the image stage (index.html). */
 export interface StageElements {
@@ -22,8 +32,9 @@ export interface StageElements {
 }
 
 /**
- * The image with the objects' masks and clicks on top: three layers of the same size (image canvas, mask canvas
- * at image resolution, an SVG for the click markers so they keep their size when the image is scaled to fit).
+ * The image with the objects' masks and clicks on top: three layers of the same displayed size (image canvas and
+ * mask canvas at the image's resolution up to the screen's pixels ({@link maxCanvasPixels}), scaled down beyond; an SVG in image
+ * pixels for the click markers, so they keep their size when the image is scaled to fit).
  */
 export class CanvasView {
   readonly #elements: StageElements;
@@ -31,6 +42,8 @@ export class CanvasView {
   #widthPx = 0;
   #heightPx = 0;
   #lastClicks: { objects: readonly SessionObjectSummary[]; currentObjectId: number } | undefined;
+  /** Images shown so far: a scaled copy that arrives after a newer image was shown is dropped. */
+  #shownImages = 0;
 
   constructor(elements: StageElements) {
     this.#elements = elements;
@@ -42,27 +55,39 @@ export class CanvasView {
     window.addEventListener('resize', () => this.#fitToContainer());
   }
 
-  /** Shows a new image and clears masks and clicks. */
-  showImage(bitmap: ImageBitmap): void {
+  /**
+   * Shows a new image and clears masks and clicks. A large image is drawn from a scaled copy made by
+   * `createImageBitmap` (asynchronously, not by a drawImage of 12 megapixels on the page's thread); the promise
+   * resolves once it is drawn.
+   */
+  async showImage(bitmap: ImageBitmap): Promise<void> {
     const { imageCanvas, maskCanvas, clickLayer } = this.#elements;
+    const shown = ++this.#shownImages;
     this.#widthPx = bitmap.width;
     this.#heightPx = bitmap.height;
+    const size = displayCanvasSize(bitmap.width, bitmap.height, maxCanvasPixels());
     for (const canvas of [imageCanvas, maskCanvas]) {
-      canvas.width = bitmap.width;
-      canvas.height = bitmap.height;
+      canvas.width = size.width;
+      canvas.height = size.height;
     }
-    imageCanvas.getContext('2d')!.drawImage(bitmap, 0, 0);
-    maskCanvas.getContext('2d')!.clearRect(0, 0, bitmap.width, bitmap.height);
+    maskCanvas.getContext('2d')!.clearRect(0, 0, size.width, size.height);
     this.#overlay.reset();
     clickLayer.setAttribute('viewBox', `0 0 ${bitmap.width} ${bitmap.height}`);
     clickLayer.replaceChildren();
     this.#lastClicks = undefined;
     this.#fitToContainer();
+    if (size.width === bitmap.width && size.height === bitmap.height) {
+      imageCanvas.getContext('2d')!.drawImage(bitmap, 0, 0);
+      return;
+    }
+    const scaled = await createImageBitmap(bitmap, { resizeWidth: size.width, resizeHeight: size.height, resizeQuality: 'high' });
+    if (shown === this.#shownImages) imageCanvas.getContext('2d')!.drawImage(scaled, 0, 0);
+    scaled.close();
   }
 
   /** Draws every object of the label map in its colour, the current object more opaque (only what changed). */
-  drawMasks(labelMap: LabelMap, currentObjectId: number): void {
-    this.#overlay.draw(labelMap, currentObjectId);
+  drawMasks(labelMap: LabelMap, currentObjectId: number): Promise<void> {
+    return this.#overlay.draw(labelMap, currentObjectId);
   }
 
   /** Draws the click markers: the current object's in full, the other objects' faded. */

@@ -1,12 +1,15 @@
-import type {
-  BinaryMask,
-  LabelMap,
-  SegmentationSession,
-  SessionChangeEvent,
-  SessionErrorEvent,
-  SessionState,
-  WorkerPredictionEvent,
-  WorkerSession,
+import {
+  computeObjectOutputs,
+  type BinaryMask,
+  type LabelMap,
+  type ObjectOutputs,
+  type ObjectOutputsRequest,
+  type SegmentationSession,
+  type SessionChangeEvent,
+  type SessionErrorEvent,
+  type SessionState,
+  type WorkerPredictionEvent,
+  type WorkerSession,
 } from '@simpleclick/core/web';
 
 /**
@@ -32,6 +35,8 @@ export interface DemoSession {
   getState(): SessionState;
   getMask(objectId?: number): Promise<BinaryMask>;
   getLabelMap(): Promise<LabelMap>;
+  /** Per-object results computed where the session runs (the area, without image-sized work here). */
+  getObjectOutputs(objectId: number | undefined, request: ObjectOutputsRequest): Promise<ObjectOutputs>;
   close(): Promise<void>;
 }
 
@@ -62,6 +67,13 @@ export function mainThreadSession(session: SegmentationSession): DemoSession {
     getState: () => session.getState(),
     getMask: async (objectId) => session.getMask(objectId),
     getLabelMap: async () => session.getLabelMap(),
+    getObjectOutputs: async (objectId, request) => {
+      const state = session.getState();
+      const id = objectId ?? state.currentObjectId;
+      const clicks = state.objects.find((object) => object.id === id)?.clicks ?? [];
+      const mask = id === state.currentObjectId ? state.mask : session.getMask(id);
+      return computeObjectOutputs({ objectId: id, mask, clicks, probabilities: () => session.getProbabilities(id).data }, request);
+    },
     close: () => session.close(),
   };
 }

@@ -18,7 +18,8 @@
  *
  * Images: the task's image as it is (examples/images/fruit.png, 640 x 480, 0.3 MP) and scaled to 4000 x 3000
  * (12 MP JPEG, served in its place through playwright's request routing). Environment: SIMPLECLICK_BENCH_CLICKS
- * (default 8), SIMPLECLICK_BENCH_MODES (default `main,worker`), SIMPLECLICK_BENCH_IMAGES (default `0.3,12`).
+ * (default 8), SIMPLECLICK_BENCH_MODES (default `main,worker`), SIMPLECLICK_BENCH_IMAGES (default `0.3,12`),
+ * SIMPLECLICK_BENCH_PROFILE=1 (a CPU profile of the page's thread over the clicks: its top functions by self time).
  */
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +33,7 @@ import {
 } from '../../../examples/labelstudio-embed/server/labelstudio-embed-server.mjs';
 import { CHROMIUM_FLAGS, launchChromium, type LaunchedBrowser } from '../../../test/browser/support/chromium';
 import { BROWSER_SUITE_SKIP_REASON, REPO_ROOT } from '../../../test/browser/support/browser-suite';
+import { startPageProfile } from './page-profile';
 import {
   openEmbedPage,
   pickSmartTool,
@@ -44,6 +46,7 @@ type Mode = 'main' | 'worker';
 const CLICKS = Number(process.env.SIMPLECLICK_BENCH_CLICKS ?? 8);
 const MODES = (process.env.SIMPLECLICK_BENCH_MODES ?? 'main,worker').split(',') as Mode[];
 const IMAGES = (process.env.SIMPLECLICK_BENCH_IMAGES ?? '0.3,12').split(',');
+const PROFILE = process.env.SIMPLECLICK_BENCH_PROFILE === '1';
 
 const SKIP_REASON = BROWSER_SUITE_SKIP_REASON ?? labelStudioEmbedSetupProblem();
 
@@ -72,8 +75,11 @@ interface ModeRun {
   readonly plugin: { count: number; longestMs: number; blockingMs: number };
   readonly click: { count: number; longestMs: number; blockingMs: number };
   readonly runsIn: string;
+  /** With SIMPLECLICK_BENCH_PROFILE=1: where the page's thread spent its time over the clicks. */
+  readonly profile?: string;
   readonly error?: string;
 }
+
 
 function summarise(tasks: readonly LongTask[], windows: readonly [number, number][]) {
   const during = tasks.filter((task) => windows.some(([start, end]) => task.start < end && task.start + task.duration > start));
@@ -131,6 +137,7 @@ describe.skipIf(SKIP_REASON !== undefined)('browser benchmark: the Label Studio 
       };
     });
     await pickSmartTool(page);
+    const profiler = PROFILE ? await startPageProfile(page) : undefined;
     const clickWindows: [number, number][] = [];
     // Two keypoint groups in turn would need two labels; one group refined click by click, as an annotator does.
     for (let k = 0; k < CLICKS; k++) {
@@ -140,6 +147,7 @@ describe.skipIf(SKIP_REASON !== undefined)('browser benchmark: the Label Studio 
       clickWindows.push([start, 0]);
       await new Promise((resolve) => setTimeout(resolve, 300)); // Label Studio draws the suggestion
     }
+    const profile = await profiler?.stop();
     const snapshot = await readEmbedPage(page);
     const delivered = await page.evaluate(() => (window as unknown as { __delivered: number[] }).__delivered);
     const tasks = await page.evaluate(() => (window as unknown as { __longTasks: LongTask[] }).__longTasks);
@@ -153,6 +161,7 @@ describe.skipIf(SKIP_REASON !== undefined)('browser benchmark: the Label Studio 
       plugin: summarise(tasks, pluginWindows),
       click: summarise(tasks, clicks),
       runsIn: snapshot.runsIn,
+      ...(profile !== undefined ? { profile } : {}),
       ...(snapshot.errors.length > 0 ? { error: snapshot.errors.map((error) => error.code).join(', ') } : {}),
     };
   }
@@ -205,6 +214,7 @@ describe.skipIf(SKIP_REASON !== undefined)('browser benchmark: the Label Studio 
           `${ms(run.plugin.blockingMs)} | ${ms(percentile(run.clickMs, 50))} | ${run.click.count} | ${ms(run.click.longestMs)} | ${ms(run.click.blockingMs)} |`,
       );
     }
+    for (const run of runs) if (run.profile !== undefined) lines.push('', `Page thread, ${run.image}, ${run.mode}: ${run.profile}`);
     console.info(`\n${lines.join('\n')}\n`);
   });
 });
