@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
 import { InvalidArgumentError, type PredictorPreset } from '@simpleclick/core';
 import { defaultModelPath } from '@simpleclick/model-default';
+import { Command } from 'commander';
 import type { ReplayOrder } from '../interactor/click-order';
 import { interactorSettingsFromEnv } from '../nuclio/env-settings';
 import { DEFAULT_SERVICE_PORT } from '../service-port';
@@ -76,64 +76,81 @@ Environment (defaults for the options above; a bad value is a startup error):
  * @throws InvalidArgumentError with a message for the user (unknown option, no model and no default, bad number).
  */
 export function parseCliArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): CliCommand {
-  let values: Record<string, string | boolean | undefined>;
+  // commander, as the simpleclick command: one argument parser for the repository's three executables. It only
+  // reads the flags here; USAGE is the help text and every value is checked below.
+  const program = new Command('simpleclick-cvat')
+    .exitOverride()
+    .configureOutput({ writeOut: () => {}, writeErr: () => {} })
+    .helpOption(false)
+    .allowExcessArguments(true)
+    .option('--model <file>')
+    .option('--port <n>')
+    .option('--host <address>')
+    .option('--socket <path>')
+    .option('--preset <name>')
+    .option('--threads <n>')
+    .option('--replay-order <name>')
+    .option('--max-body-mb <n>')
+    .option('--max-pixels <n>')
+    .option('--no-polygon')
+    .option('--quiet')
+    .option('--stop-with-stdin')
+    .option('-h, --help')
+    .option('--version');
   try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        model: { type: 'string' },
-        port: { type: 'string' },
-        host: { type: 'string' },
-        socket: { type: 'string' },
-        preset: { type: 'string' },
-        threads: { type: 'string' },
-        'replay-order': { type: 'string' },
-        'max-body-mb': { type: 'string' },
-        'max-pixels': { type: 'string' },
-        'no-polygon': { type: 'boolean' },
-        quiet: { type: 'boolean' },
-        'stop-with-stdin': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean' },
-      },
-    }));
+    program.parse([...argv], { from: 'user' });
   } catch (cause) {
-    throw new InvalidArgumentError((cause as Error).message, { cause });
+    throw new InvalidArgumentError((cause as Error).message.replace(/^error: /, ''), { cause });
   }
+  if (program.args.length > 0) throw new InvalidArgumentError(`unexpected positional argument "${program.args[0]}"`);
+  const values = program.opts<{
+    model?: string;
+    port?: string;
+    host?: string;
+    socket?: string;
+    preset?: string;
+    threads?: string;
+    replayOrder?: string;
+    maxBodyMb?: string;
+    maxPixels?: string;
+    polygon: boolean;
+    quiet?: boolean;
+    stopWithStdin?: boolean;
+    help?: boolean;
+    version?: boolean;
+  }>();
   if (values.help) return { kind: 'help' };
   if (values.version) return { kind: 'version' };
 
-  const modelPath = (values.model as string | undefined) ?? (env.SIMPLECLICK_MODEL || defaultModel());
+  const modelPath = values.model ?? (env.SIMPLECLICK_MODEL || defaultModel());
   if (modelPath === '') throw new InvalidArgumentError('--model must name a file');
   // The SIMPLECLICK_* settings are checked here, before anything loads: a bad value stops the start.
   const fromEnv = interactorSettingsFromEnv(env).options;
   const envThreads = fromEnv.model?.intraOpNumThreads;
   const envInteractor = fromEnv.interactor ?? {};
-  const socketPath = values.socket as string | undefined;
+  const socketPath = values.socket;
   if (socketPath !== undefined && (socketPath === '' || values.port !== undefined || values.host !== undefined)) {
     throw new InvalidArgumentError('--socket PATH takes the place of --host and --port');
   }
-  const preset = (values.preset as string | undefined) ?? fromEnv.predictor?.preset ?? DEFAULT_SERVE_SETTINGS.preset;
+  const preset = values.preset ?? fromEnv.predictor?.preset ?? DEFAULT_SERVE_SETTINGS.preset;
   if (preset !== 'interactive' && preset !== 'parity') {
     throw new InvalidArgumentError(`--preset must be interactive or parity, got "${preset}"`);
   }
   const replayOrder =
-    (values['replay-order'] as string | undefined) ?? envInteractor.replayOrder ?? DEFAULT_SERVE_SETTINGS.replayOrder;
+    values.replayOrder ?? envInteractor.replayOrder ?? DEFAULT_SERVE_SETTINGS.replayOrder;
   if (replayOrder !== 'interleave' && replayOrder !== 'positives-first') {
     throw new InvalidArgumentError(`--replay-order must be interleave or positives-first, got "${replayOrder}"`);
   }
   const port = integerOption(values.port, '--port', 0, 65535) ?? DEFAULT_SERVE_SETTINGS.port;
   const threads = integerOption(values.threads, '--threads', 1, 1024) ?? envThreads;
-  const maxBodyMb = numberOption(values['max-body-mb'], '--max-body-mb') ?? DEFAULT_SERVE_SETTINGS.maxBodyMb;
-  const maxPixels = integerOption(values['max-pixels'], '--max-pixels', 1, Number.MAX_SAFE_INTEGER) ?? envInteractor.maxPixels;
+  const maxBodyMb = numberOption(values.maxBodyMb, '--max-body-mb') ?? DEFAULT_SERVE_SETTINGS.maxBodyMb;
+  const maxPixels = integerOption(values.maxPixels, '--max-pixels', 1, Number.MAX_SAFE_INTEGER) ?? envInteractor.maxPixels;
   return {
     kind: 'serve',
     settings: {
       modelPath,
       port,
-      host: (values.host as string | undefined) ?? DEFAULT_SERVE_SETTINGS.host,
+      host: values.host ?? DEFAULT_SERVE_SETTINGS.host,
       ...(socketPath === undefined ? {} : { socketPath }),
       ...(envInteractor.maxImageCacheBytes === undefined ? {} : { imageCacheBytes: envInteractor.maxImageCacheBytes }),
       ...(envInteractor.maxStateCacheBytes === undefined ? {} : { stateCacheBytes: envInteractor.maxStateCacheBytes }),
@@ -143,9 +160,9 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
       replayOrder,
       maxBodyBytes: Math.floor(maxBodyMb * 1024 * 1024),
       ...(maxPixels === undefined ? {} : { maxPixels }),
-      includePolygon: values['no-polygon'] !== true,
+      includePolygon: values.polygon,
       quiet: values.quiet === true,
-      stopWithStdin: values['stop-with-stdin'] === true,
+      stopWithStdin: values.stopWithStdin === true,
     },
   };
 }

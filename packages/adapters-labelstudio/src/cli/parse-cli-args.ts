@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
 import type { PredictorPreset } from '@simpleclick/core';
 import { defaultModelPath } from '@simpleclick/model-default';
+import { Command } from 'commander';
 import type { RegionOutput } from '../backend/backend-options';
 import { parseBasicAuthPair } from '../server/basic-auth';
 import type { ServeOptions } from '../server/serve';
@@ -72,48 +72,81 @@ usage: simpleclick-labelstudio [--model FILE.onnx] [options]
  * @throws UsageError for unknown options, values that do not parse, no model (no `--model` and no default).
  */
 export function parseCliArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): CliCommand {
-  let values;
+  // commander, as the simpleclick command: one argument parser for the repository's three executables. It only
+  // reads the flags here; USAGE is the help text and every value is checked below.
+  const program = new Command('simpleclick-labelstudio')
+    .exitOverride()
+    .configureOutput({ writeOut: () => {}, writeErr: () => {} })
+    .helpOption(false)
+    .allowExcessArguments(true)
+    .option('-m, --model <value>')
+    .option('-p, --port <value>')
+    .option('--host <value>')
+    .option('--ls-url <value>')
+    .option('--ls-api-key <value>')
+    .option('--ls-access-token <value>')
+    .option('--local-files-root <value>')
+    .option('--basic-auth <value>')
+    .option('--allow-hosts <value>')
+    .option('--shutdown-grace <value>')
+    .option('--regions <value>')
+    .option('--max-vertices <value>')
+    .option('--polygon-epsilon <value>')
+    .option('--keep-clicked-components')
+    .option('--fill-holes <value>')
+    .option('--remove-islands <value>')
+    .option('--preset <value>')
+    .option('--threshold <value>')
+    .option('--threads <value>')
+    .option('--device <value>')
+    .option('--max-image-pixels <value>')
+    .option('--image-timeout <value>')
+    .option('--max-image-mb <value>')
+    .option('--image-cache-mb <value>')
+    .option('--state-cache-mb <value>')
+    .option('--model-version <value>')
+    .option('--no-preload')
+    .option('-q, --quiet')
+    .option('-h, --help')
+    .option('--version');
   try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        model: { type: 'string', short: 'm' },
-        port: { type: 'string', short: 'p' },
-        host: { type: 'string' },
-        'ls-url': { type: 'string' },
-        'ls-api-key': { type: 'string' },
-        'ls-access-token': { type: 'string' },
-        'local-files-root': { type: 'string' },
-        'basic-auth': { type: 'string' },
-        'allow-hosts': { type: 'string' },
-        'shutdown-grace': { type: 'string' },
-        regions: { type: 'string' },
-        'max-vertices': { type: 'string' },
-        'polygon-epsilon': { type: 'string' },
-        'keep-clicked-components': { type: 'boolean' },
-        'fill-holes': { type: 'string' },
-        'remove-islands': { type: 'string' },
-        preset: { type: 'string' },
-        threshold: { type: 'string' },
-        threads: { type: 'string' },
-        device: { type: 'string' },
-        'max-image-pixels': { type: 'string' },
-        'image-timeout': { type: 'string' },
-        'max-image-mb': { type: 'string' },
-        'image-cache-mb': { type: 'string' },
-        'state-cache-mb': { type: 'string' },
-        'model-version': { type: 'string' },
-        'no-preload': { type: 'boolean' },
-        quiet: { type: 'boolean', short: 'q' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean' },
-      },
-    }));
+    program.parse([...argv], { from: 'user' });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError((error as Error).message.replace(/^error: /, ''));
   }
+  if (program.args.length > 0) throw new UsageError(`unexpected positional argument "${program.args[0]}"`);
+  const values = program.opts<{
+    model?: string;
+    port?: string;
+    host?: string;
+    lsUrl?: string;
+    lsApiKey?: string;
+    lsAccessToken?: string;
+    localFilesRoot?: string;
+    basicAuth?: string;
+    allowHosts?: string;
+    shutdownGrace?: string;
+    regions?: string;
+    maxVertices?: string;
+    polygonEpsilon?: string;
+    keepClickedComponents?: boolean;
+    fillHoles?: string;
+    removeIslands?: string;
+    preset?: string;
+    threshold?: string;
+    threads?: string;
+    device?: string;
+    maxImagePixels?: string;
+    imageTimeout?: string;
+    maxImageMb?: string;
+    imageCacheMb?: string;
+    stateCacheMb?: string;
+    modelVersion?: string;
+    preload: boolean;
+    quiet?: boolean;
+    help?: boolean;
+    version?: boolean;
+  }>();
   if (values.help) return { kind: 'help' };
   if (values.version) return { kind: 'version' };
 
@@ -127,7 +160,7 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
   if (preset !== 'interactive' && preset !== 'parity') throw new UsageError(`--preset must be interactive or parity, got "${preset}"`);
 
   const basicAuthText =
-    values['basic-auth'] ??
+    values.basicAuth ??
     (nonEmpty(env.BASIC_AUTH_USER) !== undefined && nonEmpty(env.BASIC_AUTH_PASS) !== undefined
       ? `${env.BASIC_AUTH_USER}:${env.BASIC_AUTH_PASS}`
       : undefined);
@@ -140,12 +173,12 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
     }
   }
 
-  const lsUrl = values['ls-url'] ?? nonEmpty(env.LABEL_STUDIO_URL) ?? nonEmpty(env.LABEL_STUDIO_HOST);
-  const personalAccessToken = values['ls-access-token'];
+  const lsUrl = values.lsUrl ?? nonEmpty(env.LABEL_STUDIO_URL) ?? nonEmpty(env.LABEL_STUDIO_HOST);
+  const personalAccessToken = values.lsAccessToken;
   const apiKey =
-    values['ls-api-key'] ??
+    values.lsApiKey ??
     (personalAccessToken === undefined ? (nonEmpty(env.LABEL_STUDIO_API_KEY) ?? nonEmpty(env.LABEL_STUDIO_ACCESS_TOKEN)) : undefined);
-  if (values['ls-api-key'] !== undefined && personalAccessToken !== undefined) {
+  if (values.lsApiKey !== undefined && personalAccessToken !== undefined) {
     throw new UsageError('give --ls-api-key or --ls-access-token, not both');
   }
   if ((apiKey !== undefined || personalAccessToken !== undefined) && lsUrl === undefined) {
@@ -159,23 +192,23 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
     ...(threads !== undefined ? { intraOpNumThreads: threads } : {}),
     ...(device === 'cuda' ? { executionProviders: ['cuda', 'cpu'], fallbackToCpu: true } : {}),
   };
-  const maxVertices = optionalInteger(values['max-vertices'], '--max-vertices', 3);
-  const polygonEpsilon = optionalNumber(values['polygon-epsilon'], '--polygon-epsilon', 0);
+  const maxVertices = optionalInteger(values.maxVertices, '--max-vertices', 3);
+  const polygonEpsilon = optionalNumber(values.polygonEpsilon, '--polygon-epsilon', 0);
   const threshold = optionalNumber(values.threshold, '--threshold', 0, 1);
-  const fillHoles = optionalArea(values['fill-holes'], '--fill-holes');
-  const removeIslands = optionalArea(values['remove-islands'], '--remove-islands');
-  const maxImagePixels = optionalInteger(values['max-image-pixels'], '--max-image-pixels', 1);
-  const imageTimeoutS = optionalNumber(values['image-timeout'], '--image-timeout', 0.001);
-  const maxImageMb = optionalNumber(values['max-image-mb'], '--max-image-mb', 0.001);
-  const imageCacheMb = optionalNumber(values['image-cache-mb'], '--image-cache-mb', 0);
-  const stateCacheMb = optionalNumber(values['state-cache-mb'], '--state-cache-mb', 0);
-  const localFilesRoot = values['local-files-root'] ?? nonEmpty(env.LOCAL_FILES_DOCUMENT_ROOT);
-  const allowHostsText = values['allow-hosts'] ?? nonEmpty(env.SIMPLECLICK_ALLOWED_HOSTS);
+  const fillHoles = optionalArea(values.fillHoles, '--fill-holes');
+  const removeIslands = optionalArea(values.removeIslands, '--remove-islands');
+  const maxImagePixels = optionalInteger(values.maxImagePixels, '--max-image-pixels', 1);
+  const imageTimeoutS = optionalNumber(values.imageTimeout, '--image-timeout', 0.001);
+  const maxImageMb = optionalNumber(values.maxImageMb, '--max-image-mb', 0.001);
+  const imageCacheMb = optionalNumber(values.imageCacheMb, '--image-cache-mb', 0);
+  const stateCacheMb = optionalNumber(values.stateCacheMb, '--state-cache-mb', 0);
+  const localFilesRoot = values.localFilesRoot ?? nonEmpty(env.LOCAL_FILES_DOCUMENT_ROOT);
+  const allowHostsText = values.allowHosts ?? nonEmpty(env.SIMPLECLICK_ALLOWED_HOSTS);
   const allowedHosts = allowHostsText
     ?.split(',')
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '');
-  const shutdownGraceS = optionalNumber(values['shutdown-grace'], '--shutdown-grace', 0);
+  const shutdownGraceS = optionalNumber(values.shutdownGrace, '--shutdown-grace', 0);
   const mib = 1024 * 1024;
 
   const options: Omit<ServeOptions, 'log'> = {
@@ -197,7 +230,7 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
       ...(polygonEpsilon !== undefined ? { epsilonPx: polygonEpsilon } : {}),
     },
     postProcessing: {
-      keepClickedComponents: values['keep-clicked-components'] === true,
+      keepClickedComponents: values.keepClickedComponents === true,
       ...(fillHoles !== undefined ? { fillHolesMaxAreaPx: fillHoles } : {}),
       ...(removeIslands !== undefined ? { removeIslandsMaxAreaPx: removeIslands } : {}),
     },
@@ -214,8 +247,8 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
       : {}),
     ...(imageCacheMb !== undefined ? { imageCacheBytes: Math.round(imageCacheMb * mib) } : {}),
     ...(stateCacheMb !== undefined ? { stateCacheBytes: Math.round(stateCacheMb * mib) } : {}),
-    ...(values['model-version'] !== undefined ? { modelVersion: values['model-version'] } : {}),
-    preloadModel: values['no-preload'] !== true,
+    ...(values.modelVersion !== undefined ? { modelVersion: values.modelVersion } : {}),
+    preloadModel: values.preload,
   };
   return { kind: 'serve', options, quiet: values.quiet === true };
 }
