@@ -78,16 +78,20 @@ export interface PredictorOptionsInput {
   readonly zoomIn?: Partial<ZoomInOptions>;
   readonly exactArithmetic?: boolean;
   /**
-   * Boundary refinement: `true` turns it on with {@link DEFAULT_BOUNDARY_REFINEMENT}, an object on with those
+   * Boundary refinement: `true` turns it on with `DEFAULT_BOUNDARY_REFINEMENT`, an object on with those
    * values overridden, `false` turns it off.
    */
   readonly boundaryRefinement?: boolean | Partial<BoundaryRefinementOptions>;
 }
 
-/** The settings `boundaryRefinement: true` stands for (tuned on 10 GrabCut objects; training README). */
+/**
+ * The settings `boundaryRefinement: true` stands for: colour guide, radius 12 px, eps 1e-4, the best of 28
+ * settings on the tuning split (the first 10 GrabCut objects, interactive preset; python/simpleclick/training/
+ * README.md, "Resolution and boundary refinement").
+ */
 export const DEFAULT_BOUNDARY_REFINEMENT: BoundaryRefinementOptions = Object.freeze({
-  radiusPx: 4,
-  eps: 1e-3,
+  radiusPx: 12,
+  eps: 1e-4,
   guide: 'rgb',
 });
 
