@@ -10,7 +10,7 @@
  * const model = await createNodeModel(defaultModelPath());
  * ```
  *
- * @packageDocumentation
+ * @module @simpleclick/model-default
  */
 
 /** File name of the default model: `simpleclick-xtiny-narrow-finetuned-320-fp16.onnx` (fp16 weights, about 6.7 MB). */

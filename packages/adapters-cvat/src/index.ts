@@ -3,7 +3,7 @@
  * request (frame as base64, positive and negative points) into CVAT's answer (cropped mask, bounds, outline),
  * defined by the request alone (CVAT sends no click order; per-frame caches only save work); an HTTP service carries
  * it, which the nuclio function (Python runtime, nuclio/main.py) starts in its container.
- * @packageDocumentation
+ * @module @simpleclick/adapters-cvat
  */
 
 // --- interactor ---

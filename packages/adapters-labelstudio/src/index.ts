@@ -2,7 +2,7 @@
  * @simpleclick/adapters-labelstudio: SimpleClick as a smart click tool in Label Studio. A Label Studio ML backend
  * (`serve`, the `simpleclick-labelstudio` command) that turns interactive keypoints and boxes into brush or
  * polygon regions, plus the Label Studio result builders the SDK's CLI shares.
- * @packageDocumentation
+ * @module @simpleclick/adapters-labelstudio
  */
 
 // --- server ---

@@ -1,7 +1,7 @@
 /**
  * @simpleclick/cli: the `simpleclick` command. The executable is `dist/cli.mjs`; this entry exposes {@link main}
  * for running the command in-process (tests, scripts).
- * @packageDocumentation
+ * @module @simpleclick/cli
  */
 export { main } from './main';
 export type { CliIo, OutputSink } from './cli-io';

@@ -3,7 +3,7 @@
  * keep objects and undo history, clicks, and masks (threshold, clean-up, bounding box, IoU). Runtime-agnostic:
  * no Node or DOM imports here. Runtimes: `@simpleclick/core/node` and `@simpleclick/core/web` (each re-exports
  * this entry). Mask formats: `@simpleclick/core/formats`; the NoC evaluation: `@simpleclick/core/eval`.
- * @packageDocumentation
+ * @module @simpleclick/core
  */
 
 // --- errors ---

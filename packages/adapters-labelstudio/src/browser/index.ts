@@ -2,7 +2,7 @@
  * @simpleclick/adapters-labelstudio/browser: SimpleClick inside a page that embeds the Label Studio frontend
  * (npm @heartexlabs/label-studio 1.4.0): the smart keypoint tool runs the model in the annotator's browser and
  * the masks come back as suggestions, with no ML backend. Browser only (fetch, createImageBitmap, canvas).
- * @packageDocumentation
+ * @module @simpleclick/adapters-labelstudio/browser
  */
 export { attachSimpleClick, SimpleClickLabelStudioPlugin } from './attach-simpleclick';
 export { DEFAULT_LABEL_STUDIO_PLUGIN_OPTIONS } from './plugin-options';

@@ -1,7 +1,7 @@
 /**
  * @simpleclick/core/formats: masks to and from the formats annotation tools and datasets use: COCO RLE, Label
  * Studio brush RLE and regions, CVAT mask RLE and interactor responses, polygons, PNG. Runtime-agnostic.
- * @packageDocumentation
+ * @module @simpleclick/core/formats
  */
 
 // --- COCO RLE ---

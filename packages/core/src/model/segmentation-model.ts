@@ -23,7 +23,7 @@ export interface ModelMetadata {
   readonly trainingData: string;
   /** Model version string. */
   readonly version: string;
-  /** `simpleclick.format_version` ("1"); set by {@link parseModelMetadata}. */
+  /** `simpleclick.format_version` ("1"); set by `parseModelMetadata`. */
   readonly formatVersion?: string;
   /** Whether the weights are trained (`simpleclick.trained`), when the file says. */
   readonly trained?: boolean;

@@ -2,7 +2,7 @@
  * @simpleclick/core/node: everything in `@simpleclick/core`, plus the Node.js runtime: models on
  * onnxruntime-node and images decoded from files or bytes (sharp). The NoC evaluation's dataset loaders are in
  * `@simpleclick/core/eval`.
- * @packageDocumentation
+ * @module @simpleclick/core/node
  */
 export * from '../index';
 

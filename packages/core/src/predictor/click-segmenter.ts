@@ -64,7 +64,7 @@ export interface ClickSegmenterResult<TState = unknown> {
   /**
    * Object probabilities at full image size, values in [0, 1]. The session copies what it keeps. It reads
    * `probabilities.data` only when the state does not expose its probabilities
-   * ({@link StateWithProbabilityRegion}), so a segmenter may build `data` lazily (ClickPredictor does).
+   * (`StateWithProbabilityRegion`), so a segmenter may build `data` lazily (ClickPredictor does).
    */
   readonly probabilities: FloatMap;
 }

@@ -1,6 +1,6 @@
 /**
  * @simpleclick/core/web: browser runtime (onnxruntime-web with WebGPU and WASM, images from ImageData).
- * @packageDocumentation
+ * @module @simpleclick/core/web
  */
 export * from '../index';
 

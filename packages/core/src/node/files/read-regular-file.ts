@@ -1,10 +1,10 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 
-/** Why {@link readRegularFile} refused or failed. */
+/** Why `readRegularFile` refused or failed. */
 export type RegularFileProblem = 'unreadable' | 'not-regular' | 'too-large';
 
-/** What {@link readRegularFile} throws; callers turn it into their own typed error (image, model...). */
+/** What `readRegularFile` throws; callers turn it into their own typed error (image, model...). */
 export class RegularFileReadError extends Error {
   /** What went wrong. */
   readonly problem: RegularFileProblem;
