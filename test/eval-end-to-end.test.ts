@@ -18,11 +18,13 @@ import {
   openDataset,
   parseEvaluationResultJson,
   readGroundTruthFile,
-  renderMiouPlotPng,
   stringifyEvaluationResult,
   type EvalSample,
   type MaskEncoding,
 } from '@simpleclick/core/eval';
+// The plot is the CLI's (SVG, and PNG through sharp).
+import { renderMiouPlotSvg } from '../packages/cli/src/plot/miou-plot';
+import { svgToPng } from '../packages/cli/src/plot/svg-to-png';
 import { DEFAULT_MODEL_PATH, HAVE_DEFAULT_MODEL, REPO_ROOT } from './support/default-model';
 
 const DATA_ROOT = process.env.SIMPLECLICK_DATA ?? resolve(REPO_ROOT, '../shared/data');
@@ -63,7 +65,8 @@ describe.skipIf(!hasData || !HAVE_DEFAULT_MODEL)('evaluation on GrabCut with the
       expect(result.summary.secondsPerClick).toBeGreaterThan(0);
       expect(formatResultsTable(result)).toContain('|    NoBRS    |  GrabCut  |');
       expect(parseEvaluationResultJson(stringifyEvaluationResult(result)).objects[0].clicks).toEqual(object.clicks);
-      expect(renderMiouPlotPng([{ label: 'xtiny untrained', meanIouPerClick: result.summary.meanIouPerClick }]).length).toBeGreaterThan(1000);
+      const plotSvg = renderMiouPlotSvg([{ label: 'xtiny untrained', meanIouPerClick: result.summary.meanIouPerClick }]);
+      expect((await svgToPng(plotSvg)).length).toBeGreaterThan(1000);
     } finally {
       await predictor.close();
     }

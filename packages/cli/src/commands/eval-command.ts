@@ -2,9 +2,7 @@ import { basename } from 'node:path';
 import {
   evaluateDataset,
   formatResultsTable,
-  miouCurveOf,
   OFFICIAL_MAX_CLICKS,
-  renderMiouPlotPng,
   stringifyEvaluationResult,
   type EvaluationResult,
   type ObjectResult,
@@ -25,6 +23,8 @@ import { describeModel, loadPredictor } from '../models/load-predictor';
 import { resolveModel } from '../models/resolve-model';
 import { integerAtLeast, pixelLimit } from '../options/parse-number';
 import { withPixelLimitHint } from '../options/pixel-limit-hint';
+import { miouCurveOf, renderMiouPlotSvg } from '../plot/miou-plot';
+import { svgToPng } from '../plot/svg-to-png';
 import { ProgressBar } from '../progress/progress-bar';
 import { writeResult } from './write-output';
 
@@ -68,7 +68,7 @@ export function addEvalCommand(program: Command, io: CliIo, argv: readonly strin
     .option('--max-clicks <n>', 'clicks per object at most', integerAtLeast(1), OFFICIAL_MAX_CLICKS)
     .option('--no-early-stop', 'click all --max-clicks times on every object (needed for full mIoU curves)')
     .option('-o, --out <results.json>', 'write per-object results (clicks, IoU per click, NoC) as JSON')
-    .option('--plot <curve.png>', 'draw the mIoU-per-click curve as a PNG')
+    .option('--plot <file>', 'draw the mIoU-per-click curve: an SVG when <file> ends in .svg, else a PNG')
     .option('--limit <n>', 'evaluate only the first <n> objects', integerAtLeast(1))
     .option('--threads <n>', 'onnxruntime threads (default: all cores)', integerAtLeast(1))
     .option('--no-progress', 'no progress bar on stderr')
@@ -159,8 +159,8 @@ async function runEval(args: EvalArgs, io: CliIo): Promise<EvaluationResult> {
     }
     // The title must fit the image at the plot's text size; the model goes in the legend.
     const curveLabel = `${basename(model.path).replace(/\.onnx$/i, '')} (${args.preset})`;
-    const png = renderMiouPlotPng([miouCurveOf(result, curveLabel)], { title: `${result.datasetName}: mIoU per click` });
-    await writeResult(png, args.plot, io);
+    const svg = renderMiouPlotSvg([miouCurveOf(result, curveLabel)], { title: `${result.datasetName}: mIoU per click` });
+    await writeResult(/\.svg$/i.test(args.plot) ? svg : await svgToPng(svg), args.plot, io);
     io.stderr.write(`wrote the mIoU-per-click plot to ${args.plot}\n`);
   }
   return result;

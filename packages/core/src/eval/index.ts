@@ -42,9 +42,6 @@ export {
   EVALUATION_RESULTS_VERSION,
 } from './results-json';
 export type { EvaluationResultsJson, ObjectResultJson, EvaluationRunInfo } from './results-json';
-export { renderMiouPlot, miouCurveOf, DEFAULT_MIOU_PLOT_OPTIONS } from './plot/miou-plot';
-export type { MiouCurve, MiouPlotOptions } from './plot/miou-plot';
-export { renderMiouPlotPng } from './plot/encode-rgb-png';
 
 // --- datasets (Node.js: read from disk) ---
 export type { DatasetOptions } from '../node/datasets/dataset-options';
