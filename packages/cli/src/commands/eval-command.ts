@@ -21,6 +21,7 @@ import {
 } from '../datasets/open-eval-dataset';
 import { describeModel, loadPredictor } from '../models/load-predictor';
 import { resolveModel } from '../models/resolve-model';
+import { parseBoundaryRefinement, type BoundaryRefinementArg } from '../options/parse-boundary-refinement';
 import { integerAtLeast, pixelLimit } from '../options/parse-number';
 import { withPixelLimitHint } from '../options/pixel-limit-hint';
 import { miouCurveOf, renderMiouPlotSvg } from '../plot/miou-plot';
@@ -46,6 +47,8 @@ export interface EvalArgs {
   readonly commandLine: string;
   /** Largest image accepted, in pixels (Infinity: no limit). */
   readonly maxPixels?: number;
+  /** Boundary refinement of the probabilities (default: the preset's). */
+  readonly boundaryRefinement?: BoundaryRefinementArg;
 }
 
 /** Clicks at which the summary reports mIoU. */
@@ -71,6 +74,11 @@ export function addEvalCommand(program: Command, io: CliIo, argv: readonly strin
     .option('--plot <file>', 'draw the mIoU-per-click curve: an SVG when <file> ends in .svg, else a PNG')
     .option('--limit <n>', 'evaluate only the first <n> objects', integerAtLeast(1))
     .option('--threads <n>', 'onnxruntime threads (default: all cores)', integerAtLeast(1))
+    .option(
+      '--boundary-refinement <spec>',
+      'guided-filter refinement of the probabilities inside the zoom-in crop: on, off, or r=<px>,eps=<x>,guide=rgb|gray (default: the preset\'s, off)',
+      parseBoundaryRefinement,
+    )
     .option('--no-progress', 'no progress bar on stderr')
     .option(
       '--max-pixels <n>',
@@ -93,6 +101,7 @@ export function addEvalCommand(program: Command, io: CliIo, argv: readonly strin
           progress: options.progress as boolean,
           commandLine: ['simpleclick', ...argv].join(' '),
           maxPixels: options.maxPixels as number | undefined,
+          boundaryRefinement: options.boundaryRefinement as BoundaryRefinementArg | undefined,
         },
         io,
       );
@@ -106,10 +115,12 @@ async function runEval(args: EvalArgs, io: CliIo): Promise<EvaluationResult> {
   const decode = args.maxPixels === undefined ? {} : { maxPixels: args.maxPixels };
   const dataset = limitDataset(await openEvalDataset(directory, layout, decode), args.limit);
   const model = await resolveModel(args.model, io.cwd, io.env);
-  const loaded = await loadPredictor(model, { preset: args.preset, threads: args.threads }, io.stderr);
+  const overrides = args.boundaryRefinement === undefined ? {} : { boundaryRefinement: args.boundaryRefinement };
+  const loaded = await loadPredictor(model, { preset: args.preset, threads: args.threads, overrides }, io.stderr);
   io.stderr.write(
     `eval: ${dataset.name} (${layout} layout, ${dataset.count} objects), ${model.displayName} (${describeModel(loaded.metadata)}), ` +
-      `${args.preset} preset, max ${args.maxClicks} clicks${args.earlyStop ? ', early stop at IoU 0.90' : ', no early stop'}\n`,
+      `${args.preset} preset${describeRefinement(loaded.predictor.options.boundaryRefinement)}, max ${args.maxClicks} clicks` +
+      `${args.earlyStop ? ', early stop at IoU 0.90' : ', no early stop'}\n`,
   );
 
   const progress = args.progress ? new ProgressBar(io.stderr, { interactive: io.stderrIsTerminal, label: dataset.name }) : undefined;
@@ -164,6 +175,11 @@ async function runEval(args: EvalArgs, io: CliIo): Promise<EvaluationResult> {
     io.stderr.write(`wrote the mIoU-per-click plot to ${args.plot}\n`);
   }
   return result;
+}
+
+/** `, boundary refinement r=12 eps=0.0001 rgb`, or nothing when it is off. */
+function describeRefinement(refinement: { radiusPx: number; eps: number; guide: string } | undefined): string {
+  return refinement === undefined ? '' : `, boundary refinement r=${refinement.radiusPx} eps=${refinement.eps} ${refinement.guide}`;
 }
 
 /** `mean NoC@90 1.84` over the objects finished so far (the last threshold of the protocol). */

@@ -1,0 +1,17 @@
+import { InvalidArgumentError } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { parseBoundaryRefinement } from './parse-boundary-refinement';
+
+describe('parseBoundaryRefinement', () => {
+  it('reads on, off and key=value lists', () => {
+    expect(parseBoundaryRefinement('on')).toBe(true);
+    expect(parseBoundaryRefinement(' OFF ')).toBe(false);
+    expect(parseBoundaryRefinement('r=12,eps=1e-4,guide=rgb')).toEqual({ radiusPx: 12, eps: 1e-4, guide: 'rgb' });
+    expect(parseBoundaryRefinement('radius=3')).toEqual({ radiusPx: 3 });
+    expect(parseBoundaryRefinement('guide=gray, eps=0.01')).toEqual({ guide: 'gray', eps: 0.01 });
+  });
+
+  it.each(['', 'yes', 'r=', 'r=1.5', 'eps=-1', 'eps=x', 'guide=lab', 'size=3', 'r=3=4'])('rejects %j', (text) => {
+    expect(() => parseBoundaryRefinement(text)).toThrow(InvalidArgumentError);
+  });
+});
