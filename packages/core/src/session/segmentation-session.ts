@@ -1,47 +1,33 @@
-import { EventEmitter } from 'eventemitter3';
 import type { Click } from '../clicks/click';
 import { checkedClick } from '../clicks/validate-clicks';
-import {
-  InvalidArgumentError,
-  InvalidImageError,
-  ModelContractError,
-  NoPositiveClickError,
-  SessionClosedError,
-} from '../errors';
+import { nowMs } from '../clock';
+import { InvalidArgumentError, InvalidImageError, NoPositiveClickError, SessionClosedError } from '../errors';
 import type { FloatMap } from '../image/float-map';
-import { LazyFloatMap } from '../image/lazy-float-map';
 import { createRgbImage, type RgbImage } from '../image/rgb-image';
 import type { BinaryMask } from '../mask/binary-mask';
 import type { ClickSegmenter, ClickSegmenterResult } from '../predictor/click-segmenter';
-import { nowMs } from '../clock';
-import { buildLabelMap, MAX_OBJECT_ID, type LabelMap, type LabelMapOptions } from './label-map';
-import { ObjectHistory, type HistoryEntry } from './object-history';
+import { buildLabelMap, type LabelMap, type LabelMapOptions } from './label-map';
+import type { HistoryEntry } from './object-history';
+import { EMPTY_ENTRY, ObjectRegistry, type RestoredObject } from './object-registry';
 import { OperationQueue } from './operation-queue';
+import { expandCrop, thresholdCrop, type ProbabilityCrop } from './probability-crop';
 import {
-  cropNonZero,
-  cropSharedFromState,
-  cropValueCount,
-  expandCrop,
-  thresholdCrop,
-  type ProbabilityCrop,
-} from './probability-crop';
-import type { PredictionTiming, SegmentationSessionEvents } from './session-events';
+  probabilitiesOfResult,
+  probabilitiesOfState,
+  requireStateFromProbabilities,
+} from './segmenter-outputs';
+import { SessionEmitter, type OperationClock } from './session-emitter';
+import type { SegmentationSessionEvents } from './session-events';
 import { probabilitiesFromMask } from './session-input';
 import { resolveSessionOptions, validateThreshold, type SegmentationSessionOptions } from './session-options';
-import {
-  decodeSessionSnapshot,
-  encodeSnapshotMask,
-  SESSION_SNAPSHOT_FORMAT,
-  SESSION_SNAPSHOT_VERSION,
-  type DecodedSnapshotObject,
-  type SessionSnapshot,
-} from './session-snapshot';
+import { decodeSessionSnapshot, type SessionSnapshot } from './session-snapshot';
 import type {
   SessionHistoryStats,
   SessionObjectSummary,
   SessionOperationKind,
   SessionState,
 } from './session-state';
+import { rebuildSnapshotObjects, snapshotOf } from './snapshot-objects';
 
 /** Options of {@link SegmentationSession.restoreSnapshot}. */
 export interface RestoreSnapshotOptions {
@@ -53,33 +39,8 @@ export interface RestoreSnapshotOptions {
   readonly replayClicks?: boolean;
 }
 
-/** The state every new object starts from, unless it starts from an imported mask. */
-const EMPTY_ENTRY: HistoryEntry = Object.freeze({
-  clicks: Object.freeze([]) as readonly Click[],
-  segmenterState: undefined,
-  probabilities: undefined,
-});
-
 /** What a closed session holds instead of its image: 3 bytes, so the real pixels can be garbage collected. */
 const RELEASED_IMAGE: RgbImage = Object.freeze({ width: 1, height: 1, data: new Uint8Array(3) });
-
-/** One object of the session. */
-interface SessionObjectRecord {
-  readonly id: number;
-  /** What `reset()` returns to: empty, or the imported mask. Kept even when the history is trimmed. */
-  readonly origin: HistoryEntry;
-  readonly startedFromMask: boolean;
-  readonly history: ObjectHistory;
-  /** Whether any operation changed it since it was created (a never-edited empty object is a placeholder). */
-  edited: boolean;
-}
-
-/** When an operation started waiting and running, for {@link PredictionTiming}. */
-interface OperationClock {
-  readonly enqueuedAtMs: number;
-  readonly startedAtMs: number;
-  readonly predictMs: number;
-}
 
 /** `options` without the keys whose value is `undefined` (so they do not override defaults when spread). */
 function stripUndefined<T extends object>(options: T | undefined): Partial<T> {
@@ -121,6 +82,10 @@ function isClickSegmenter(value: unknown): value is ClickSegmenter<unknown> {
  * Ownership: the session owns the predictor only with `ownsPredictor: true`; then `close()` closes it (and a
  * ClickPredictor closes the model it was created over).
  *
+ * The class orchestrates: its queue is an OperationQueue, its objects an ObjectRegistry, its events a
+ * SessionEmitter; what it keeps of the segmenter's outputs comes from segmenter-outputs.ts, and snapshots are
+ * built and restored by snapshot-objects.ts.
+ *
  * ```ts
  * const predictor = await ClickPredictor.create(await createNodeModel('models/simpleclick-xtiny-narrow-finetuned-320.onnx'));
  * const session = await SegmentationSession.create(predictor, image, { ownsPredictor: true });
@@ -144,11 +109,9 @@ export class SegmentationSession {
   private readonly segmenter: ClickSegmenter<unknown>;
   /** The image; replaced by {@link RELEASED_IMAGE} once closed, so the session no longer keeps its pixels. */
   private openImage: RgbImage;
-  private readonly emitter = new EventEmitter<SegmentationSessionEvents>();
+  private readonly emitter = new SessionEmitter(() => this.revisionNumber);
   private readonly queue = new OperationQueue<SessionOperationKind, SessionState>();
-  private objects: SessionObjectRecord[] = [];
-  private current: SessionObjectRecord;
-  private nextObjectId = 1;
+  private readonly registry: ObjectRegistry;
   private threshold: number;
   private revisionNumber = 0;
   private cachedState: SessionState | undefined;
@@ -159,7 +122,7 @@ export class SegmentationSession {
     this.openImage = image;
     this.options = options;
     this.threshold = options.threshold;
-    this.current = this.createObject(EMPTY_ENTRY, false);
+    this.registry = new ObjectRegistry(options);
   }
 
   /**
@@ -206,7 +169,7 @@ export class SegmentationSession {
     event: K,
     listener: (...args: SegmentationSessionEvents[K]) => void,
   ): this {
-    this.emitter.on(event, listener as never);
+    this.emitter.on(event, listener);
     return this;
   }
 
@@ -215,7 +178,7 @@ export class SegmentationSession {
     event: K,
     listener: (...args: SegmentationSessionEvents[K]) => void,
   ): this {
-    this.emitter.once(event, listener as never);
+    this.emitter.once(event, listener);
     return this;
   }
 
@@ -224,7 +187,7 @@ export class SegmentationSession {
     event: K,
     listener?: (...args: SegmentationSessionEvents[K]) => void,
   ): this {
-    this.emitter.off(event, listener as never);
+    this.emitter.off(event, listener);
     return this;
   }
 
@@ -269,7 +232,7 @@ export class SegmentationSession {
     this.throwIfClosed();
     const newClick = checkedClick(click, this.openImage.width, this.openImage.height);
     return this.enqueue('click', async (clock) => {
-      const object = this.current;
+      const object = this.registry.current;
       const before = object.history.current;
       const clicks = Object.freeze([...before.clicks, newClick]);
       const predictStartMs = nowMs();
@@ -281,10 +244,10 @@ export class SegmentationSession {
           throw new NoPositiveClickError();
         }
         result = await this.segmenter.predict(this.openImage, clicks, before.segmenterState);
-        probabilities = this.probabilitiesOfResult(result);
+        probabilities = probabilitiesOfResult(result, this.openImage.width, this.openImage.height);
       } catch (error) {
         this.throwIfClosedDuringRun();
-        this.emitSafely('error', { revision: this.revisionNumber, operation: 'click', error, click: newClick });
+        this.emitter.emit('error', { revision: this.revisionNumber, operation: 'click', error, click: newClick });
         throw error;
       }
       this.throwIfClosedDuringRun();
@@ -308,7 +271,7 @@ export class SegmentationSession {
       }
     }
     return this.enqueue('undo', async (clock) => {
-      if (!this.current.history.undo()) return this.stateNow();
+      if (!this.registry.current.history.undo()) return this.stateNow();
       return this.commit('undo', clock, true);
     });
   }
@@ -317,7 +280,7 @@ export class SegmentationSession {
   async redo(): Promise<SessionState> {
     this.throwIfClosed();
     return this.enqueue('redo', async (clock) => {
-      if (!this.current.history.redo()) return this.stateNow();
+      if (!this.registry.current.history.redo()) return this.stateNow();
       return this.commit('redo', clock, true);
     });
   }
@@ -329,7 +292,7 @@ export class SegmentationSession {
   async reset(): Promise<SessionState> {
     this.throwIfClosed();
     return this.enqueue('reset', async (clock) => {
-      const object = this.current;
+      const object = this.registry.current;
       if (object.history.current === object.origin) return this.stateNow();
       object.history.push(object.origin);
       object.edited = true;
@@ -346,8 +309,8 @@ export class SegmentationSession {
   async finishObject(): Promise<SessionState> {
     this.throwIfClosed();
     return this.enqueue('finish-object', async (clock) => {
-      if (this.isPlaceholder(this.current)) return this.stateNow();
-      this.startObject(EMPTY_ENTRY, false);
+      if (this.registry.isPlaceholder(this.registry.current)) return this.stateNow();
+      this.registry.start(EMPTY_ENTRY, false);
       return this.commit('finish-object', clock, true);
     });
   }
@@ -359,12 +322,11 @@ export class SegmentationSession {
    */
   async selectObject(objectId: number): Promise<SessionState> {
     this.throwIfClosed();
-    this.checkObjectIdArgument(objectId);
+    ObjectRegistry.checkId(objectId);
     return this.enqueue('select-object', async (clock) => {
-      const target = this.findObject(objectId);
-      if (target === this.current) return this.stateNow();
-      this.leaveCurrent();
-      this.current = target;
+      const target = this.registry.find(objectId);
+      if (target === this.registry.current) return this.stateNow();
+      this.registry.select(target);
       return this.commit('select-object', clock, true);
     });
   }
@@ -375,15 +337,9 @@ export class SegmentationSession {
    */
   async deleteObject(objectId: number): Promise<SessionState> {
     this.throwIfClosed();
-    this.checkObjectIdArgument(objectId);
+    ObjectRegistry.checkId(objectId);
     return this.enqueue('delete-object', async (clock) => {
-      const target = this.findObject(objectId);
-      const wasCurrent = target === this.current;
-      if (wasCurrent) {
-        // Leaving drops the deleted object if it was a placeholder; the filter below drops it otherwise.
-        this.startObject(EMPTY_ENTRY, false);
-      }
-      this.objects = this.objects.filter((object) => object !== target);
+      const wasCurrent = this.registry.delete(this.registry.find(objectId));
       return this.commit('delete-object', clock, wasCurrent);
     });
   }
@@ -398,22 +354,22 @@ export class SegmentationSession {
    */
   async importMask(mask: BinaryMask | FloatMap): Promise<SessionState> {
     this.throwIfClosed();
-    const stateFromProbabilities = this.requireStateFromProbabilities('importMask');
+    const stateFromProbabilities = requireStateFromProbabilities(this.segmenter, 'importMask');
     const probabilities = probabilitiesFromMask(mask, this.openImage.width, this.openImage.height);
     return this.enqueue('import-mask', async (clock) => {
       let segmenterState: unknown;
       try {
         segmenterState = stateFromProbabilities(this.openImage, probabilities);
       } catch (error) {
-        this.emitSafely('error', { revision: this.revisionNumber, operation: 'import-mask', error });
+        this.emitter.emit('error', { revision: this.revisionNumber, operation: 'import-mask', error });
         throw error;
       }
       const origin: HistoryEntry = Object.freeze({
         clicks: EMPTY_ENTRY.clicks,
         segmenterState,
-        probabilities: this.probabilitiesOfState(segmenterState, probabilities),
+        probabilities: probabilitiesOfState(segmenterState, probabilities, this.openImage.width, this.openImage.height),
       });
-      this.startObject(origin, true);
+      this.registry.start(origin, true);
       return this.commit('import-mask', clock, true);
     });
   }
@@ -453,7 +409,7 @@ export class SegmentationSession {
    */
   getMask(objectId?: number): BinaryMask {
     this.throwIfClosed();
-    const object = objectId === undefined ? this.current : this.findObject(objectId);
+    const object = objectId === undefined ? this.registry.current : this.registry.find(objectId);
     return thresholdCrop(object.history.current.probabilities, this.openImage.width, this.openImage.height, this.threshold);
   }
 
@@ -464,7 +420,7 @@ export class SegmentationSession {
    */
   getProbabilities(objectId?: number): FloatMap {
     this.throwIfClosed();
-    const object = objectId === undefined ? this.current : this.findObject(objectId);
+    const object = objectId === undefined ? this.registry.current : this.registry.find(objectId);
     return expandCrop(object.history.current.probabilities, this.openImage.width, this.openImage.height);
   }
 
@@ -475,7 +431,7 @@ export class SegmentationSession {
    */
   getLabelMap(options?: LabelMapOptions): LabelMap {
     this.throwIfClosed();
-    const layers = this.objects.map((object) => ({ id: object.id, probabilities: object.history.current.probabilities }));
+    const layers = this.registry.objects.map((object) => ({ id: object.id, probabilities: object.history.current.probabilities }));
     return buildLabelMap(
       this.openImage.width,
       this.openImage.height,
@@ -494,22 +450,7 @@ export class SegmentationSession {
   toSnapshot(): SessionSnapshot {
     this.throwIfClosed();
     const { width, height } = this.openImage;
-    return {
-      format: SESSION_SNAPSHOT_FORMAT,
-      version: SESSION_SNAPSHOT_VERSION,
-      width,
-      height,
-      threshold: this.threshold,
-      currentObjectId: this.current.id,
-      objects: this.objects.map((object) => {
-        const entry = object.history.current;
-        const mask = encodeSnapshotMask(thresholdCrop(entry.probabilities, width, height, this.threshold));
-        const clicks = entry.clicks.map(({ xPx, yPx, isPositive }) => ({ xPx, yPx, isPositive }));
-        if (!object.startedFromMask) return { id: object.id, clicks, mask };
-        const startMask = encodeSnapshotMask(thresholdCrop(object.origin.probabilities, width, height, this.threshold));
-        return { id: object.id, clicks, mask, startMask };
-      }),
-    };
+    return snapshotOf(this.registry.objects, this.registry.current.id, width, height, this.threshold);
   }
 
   /**
@@ -524,39 +465,25 @@ export class SegmentationSession {
     const decoded = decodeSessionSnapshot(snapshot, this.openImage.width, this.openImage.height);
     const replayClicks = options.replayClicks ?? false;
     const needsMaskStart = !replayClicks || decoded.objects.some((object) => object.startMask !== undefined);
-    const stateFromProbabilities = needsMaskStart ? this.requireStateFromProbabilities('restoreSnapshot') : undefined;
+    const stateFromProbabilities = needsMaskStart ? requireStateFromProbabilities(this.segmenter, 'restoreSnapshot') : undefined;
     return this.enqueue('restore', async (clock) => {
       const predictStartMs = nowMs();
-      const rebuilt: { object: DecodedSnapshotObject; origin: HistoryEntry; entry: HistoryEntry }[] = [];
+      let rebuilt: RestoredObject[];
       try {
-        for (const object of decoded.objects) {
-          const origin =
-            object.startMask === undefined ? EMPTY_ENTRY : this.entryFromMask(object.startMask, [], stateFromProbabilities!);
-          const entry = replayClicks
-            ? await this.replay(origin, object.clicks)
-            : this.entryFromMask(object.mask, object.clicks, stateFromProbabilities!);
-          rebuilt.push({ object, origin, entry });
-        }
+        rebuilt = await rebuildSnapshotObjects(decoded, {
+          segmenter: this.segmenter,
+          image: this.openImage,
+          replayClicks,
+          stateFromProbabilities,
+        });
       } catch (error) {
         this.throwIfClosedDuringRun();
-        this.emitSafely('error', { revision: this.revisionNumber, operation: 'restore', error });
+        this.emitter.emit('error', { revision: this.revisionNumber, operation: 'restore', error });
         throw error;
       }
       this.throwIfClosedDuringRun();
       // Everything rebuilt: only now replace the session's objects, so a failure above changes nothing.
-      this.objects = [];
-      for (const { object, origin, entry } of rebuilt) {
-        const record: SessionObjectRecord = {
-          id: object.id,
-          origin,
-          startedFromMask: object.startMask !== undefined,
-          history: new ObjectHistory(entry, this.options.maxUndoSteps),
-          edited: object.clicks.length > 0 || entry.probabilities !== undefined,
-        };
-        this.objects.push(record);
-        if (object.id === decoded.currentObjectId) this.current = record;
-      }
-      this.nextObjectId = Math.max(...decoded.objects.map((object) => object.id)) + 1;
+      this.registry.replaceAll(rebuilt, decoded.currentObjectId);
       this.threshold = decoded.threshold;
       return this.commit('restore', { ...clock, predictMs: replayClicks ? nowMs() - predictStartMs : 0 }, true);
     });
@@ -568,16 +495,7 @@ export class SegmentationSession {
    */
   getHistoryStats(): SessionHistoryStats {
     this.throwIfClosed();
-    const entries = new Set<HistoryEntry>();
-    for (const object of this.objects) {
-      entries.add(object.origin);
-      for (const entry of object.history.retained) entries.add(entry);
-    }
-    const crops = new Set<ProbabilityCrop>();
-    for (const entry of entries) if (entry.probabilities !== undefined) crops.add(entry.probabilities);
-    let retainedProbabilityValues = 0;
-    for (const crop of crops) retainedProbabilityValues += cropValueCount(crop);
-    return { objectCount: this.objects.length, retainedStates: entries.size, retainedProbabilityValues };
+    return this.registry.historyStats();
   }
 
   // ----- close -----
@@ -607,11 +525,10 @@ export class SegmentationSession {
     } finally {
       // Release every state and the image now, not when the caller drops its reference to the session: a
       // server that keeps closed sessions in a map for a while must not keep their memory too.
-      this.objects = [];
-      this.current = this.createReleasedObject();
+      this.registry.release();
       this.cachedState = undefined;
       this.openImage = RELEASED_IMAGE;
-      this.emitSafely('closed');
+      this.emitter.emit('closed');
       this.emitter.removeAllListeners();
     }
   }
@@ -653,154 +570,21 @@ export class SegmentationSession {
     }
   }
 
-  /**
-   * What the session keeps of a prediction: the region the segmenter's state exposes (shared), else a copy of
-   * the non-zero box of the full-size map. Throws {@link ModelContractError} for a malformed result.
-   */
-  private probabilitiesOfResult(result: ClickSegmenterResult<unknown>): ProbabilityCrop | undefined {
-    if (typeof result !== 'object' || result === null) {
-      throw new ModelContractError('the predictor must resolve with {state, probabilities}');
-    }
-    const { width, height } = this.openImage;
-    const shared = cropSharedFromState(result.state, width, height);
-    if (shared !== undefined) return shared.crop; // result.probabilities is not touched (it may be lazy)
-    const { probabilities } = result;
-    if (
-      typeof probabilities !== 'object' ||
-      probabilities === null ||
-      probabilities.width !== width ||
-      probabilities.height !== height ||
-      !(probabilities.data instanceof Float32Array) ||
-      probabilities.data.length !== width * height
-    ) {
-      throw new ModelContractError(
-        `the predictor must resolve with {state, probabilities} where probabilities is a ${width} x ${height} FloatMap`,
-      );
-    }
-    return cropNonZero(probabilities);
-  }
-
-  /** The probabilities of a state made from `probabilities`: shared from the state when it exposes them. */
-  private probabilitiesOfState(segmenterState: unknown, probabilities: FloatMap): ProbabilityCrop | undefined {
-    const shared = cropSharedFromState(segmenterState, this.openImage.width, this.openImage.height);
-    return shared !== undefined ? shared.crop : cropNonZero(probabilities);
-  }
-
-  private requireStateFromProbabilities(
-    method: string,
-  ): (image: RgbImage, probabilities: FloatMap) => unknown {
-    const { segmenter } = this;
-    if (typeof segmenter.stateFromProbabilities !== 'function') {
-      throw new InvalidArgumentError(
-        `${method} needs a predictor that can start from a mask (stateFromProbabilities); this one cannot`,
-      );
-    }
-    return (image, probabilities) => segmenter.stateFromProbabilities!(image, probabilities);
-  }
-
-  private entryFromMask(
-    mask: BinaryMask,
-    clicks: readonly Click[],
-    stateFromProbabilities: (image: RgbImage, probabilities: FloatMap) => unknown,
-  ): HistoryEntry {
-    const probabilities = probabilitiesFromMask(mask, this.openImage.width, this.openImage.height);
-    const segmenterState = stateFromProbabilities(this.openImage, probabilities);
-    return Object.freeze({
-      clicks,
-      segmenterState,
-      probabilities: this.probabilitiesOfState(segmenterState, probabilities),
-    });
-  }
-
-  private async replay(origin: HistoryEntry, clicks: readonly Click[]): Promise<HistoryEntry> {
-    let entry = origin;
-    for (let count = 1; count <= clicks.length; count++) {
-      const prefix = Object.freeze(clicks.slice(0, count));
-      const result = await this.segmenter.predict(this.openImage, prefix, entry.segmenterState);
-      entry = Object.freeze({
-        clicks: prefix,
-        segmenterState: result.state,
-        probabilities: this.probabilitiesOfResult(result),
-      });
-    }
-    return entry;
-  }
-
-  private checkObjectIdArgument(objectId: number): void {
-    if (!Number.isInteger(objectId) || objectId < 1) {
-      throw new InvalidArgumentError(`object ids are integers from 1, got ${String(objectId)}`);
-    }
-  }
-
-  private findObject(objectId: number): SessionObjectRecord {
-    const found = this.objects.find((object) => object.id === objectId);
-    if (found === undefined) throw new InvalidArgumentError(`the session has no object with id ${String(objectId)}`);
-    return found;
-  }
-
-  /** An empty object that is in no list: what `current` points to after close. */
-  private createReleasedObject(): SessionObjectRecord {
-    return { id: 0, origin: EMPTY_ENTRY, startedFromMask: false, history: new ObjectHistory(EMPTY_ENTRY, 0), edited: false };
-  }
-
-  /** Appends a new object; the caller makes it current. */
-  private createObject(origin: HistoryEntry, startedFromMask: boolean): SessionObjectRecord {
-    const record: SessionObjectRecord = {
-      id: this.nextObjectId++,
-      origin,
-      startedFromMask,
-      history: new ObjectHistory(origin, this.options.maxUndoSteps),
-      edited: false,
-    };
-    this.objects.push(record);
-    return record;
-  }
-
-  /** Leaves the current object and makes a new one current. Checks the id supply before changing anything. */
-  private startObject(origin: HistoryEntry, startedFromMask: boolean): void {
-    const releasesId = this.isPlaceholder(this.current) && this.current.id === this.nextObjectId - 1;
-    if (!releasesId && this.nextObjectId > MAX_OBJECT_ID) {
-      throw new InvalidArgumentError(`a session holds object ids up to ${MAX_OBJECT_ID}; no id is left`);
-    }
-    this.leaveCurrent();
-    this.current = this.createObject(origin, startedFromMask);
-  }
-
-  private isPlaceholder(object: SessionObjectRecord): boolean {
-    return !object.edited && !object.startedFromMask;
-  }
-
-  /** A placeholder's id goes back to the pool when it was the last one given, so ids stay 1..n in normal use. */
-  private releasePlaceholderId(object: SessionObjectRecord): void {
-    if (this.isPlaceholder(object) && object.id === this.nextObjectId - 1) this.nextObjectId -= 1;
-  }
-
-  /** The current object stops being edited: a placeholder is dropped, any other object's history trimmed. */
-  private leaveCurrent(): void {
-    const leaving = this.current;
-    if (this.isPlaceholder(leaving)) {
-      this.objects = this.objects.filter((object) => object !== leaving);
-      this.releasePlaceholderId(leaving);
-    } else {
-      const keep = this.options.maxUndoStepsOfInactiveObjects;
-      leaving.history.trim(keep, keep);
-    }
-  }
-
   private stateNow(): SessionState {
     if (this.cachedState !== undefined && this.cachedState.revision === this.revisionNumber) return this.cachedState;
-    const entry = this.current.history.current;
-    const objects: SessionObjectSummary[] = this.objects.map((object) =>
+    const { current } = this.registry;
+    const entry = current.history.current;
+    const objects: SessionObjectSummary[] = this.registry.objects.map((object) =>
       Object.freeze({ id: object.id, clicks: object.history.current.clicks, startedFromMask: object.startedFromMask }),
     );
     const state: SessionState = Object.freeze({
       revision: this.revisionNumber,
-      currentObjectId: this.current.id,
+      currentObjectId: current.id,
       clicks: entry.clicks,
       mask: thresholdCrop(entry.probabilities, this.openImage.width, this.openImage.height, this.threshold),
       threshold: this.threshold,
-      canUndo: this.current.history.undoSteps > 0,
-      canRedo: this.current.history.redoSteps > 0,
+      canUndo: current.history.undoSteps > 0,
+      canRedo: current.history.redoSteps > 0,
       objects: Object.freeze(objects),
     });
     this.cachedState = state;
@@ -811,45 +595,10 @@ export class SegmentationSession {
   private commit(cause: SessionOperationKind, clock: OperationClock, currentMaskChanged: boolean): SessionState {
     this.revisionNumber += 1;
     const state = this.stateNow();
-    if (currentMaskChanged && this.emitter.listenerCount('prediction') > 0) {
-      const timing: PredictionTiming = {
-        queuedMs: clock.startedAtMs - clock.enqueuedAtMs,
-        predictMs: clock.predictMs,
-        totalMs: nowMs() - clock.enqueuedAtMs,
-      };
-      const crop = this.current.history.current.probabilities;
-      const { width, height } = this.openImage;
-      this.emitSafely('prediction', {
-        revision: state.revision,
-        cause,
-        objectId: state.currentObjectId,
-        mask: state.mask,
-        // Built on first read of `data` only: a listener that draws the mask never pays for a full-size map.
-        probabilities: new LazyFloatMap(width, height, () => expandCrop(crop, width, height).data),
-        clicks: state.clicks,
-        threshold: state.threshold,
-        timing,
-      });
-    }
-    this.emitSafely('change', { revision: state.revision, cause, state });
+    const { width, height } = this.openImage;
+    const crop = this.registry.current.history.current.probabilities;
+    this.emitter.emitChange({ cause, clock, state, currentMaskChanged, crop, width, height });
     return state;
-  }
-
-  /** Emits without letting a throwing listener break the queue; its exception goes to `error` listeners. */
-  private emitSafely<K extends keyof SegmentationSessionEvents>(
-    event: K,
-    ...args: SegmentationSessionEvents[K]
-  ): void {
-    try {
-      (this.emitter.emit as (event: K, ...rest: SegmentationSessionEvents[K]) => boolean)(event, ...args);
-    } catch (error) {
-      if (event === 'error') return; // A throwing error listener has nowhere left to report to.
-      try {
-        this.emitter.emit('error', { revision: this.revisionNumber, operation: 'listener', error });
-      } catch {
-        // Same: nowhere left to report.
-      }
-    }
   }
 }
 
