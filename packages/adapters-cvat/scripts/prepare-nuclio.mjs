@@ -2,7 +2,8 @@
 //   npm run nuclio:prepare -w @simpleclick/adapters-cvat -- --model models/NAME.onnx [--out DIR]
 // (paths relative to where the command is typed; default DIR packages/adapters-cvat/build/nuclio-function). The
 // folder holds function.yaml, function-gpu.yaml, main.py (the Python handler) and install.sh (from nuclio/), the
-// @simpleclick/core and @simpleclick/adapters-cvat packages packed by `npm pack`, a package.json that installs them
+// @simpleclick/core, @simpleclick/model-default and @simpleclick/adapters-cvat packages packed by `npm pack`, a
+// package.json that installs them
 // (the function's build runs install.sh, which runs `npm install` on it), and the model as model.onnx: the image
 // then holds everything it needs. Needs the built packages: run `npm run build` at the repository root first.
 import { execFileSync } from 'node:child_process';
@@ -50,7 +51,10 @@ mkdirSync(join(outDir, 'vendor'), { recursive: true });
 const packed = JSON.parse(
   execFileSync(
     'npm',
-    ['pack', '--json', '--pack-destination', join(outDir, 'vendor'), '-w', '@simpleclick/core', '-w', '@simpleclick/adapters-cvat'],
+    [
+      'pack', '--json', '--pack-destination', join(outDir, 'vendor'),
+      '-w', '@simpleclick/core', '-w', '@simpleclick/model-default', '-w', '@simpleclick/adapters-cvat',
+    ],
     { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
   ),
 );
@@ -68,6 +72,8 @@ const functionPackage = {
   dependencies: {
     '@simpleclick/adapters-cvat': tarballOf('@simpleclick/adapters-cvat'),
     '@simpleclick/core': tarballOf('@simpleclick/core'),
+    // A dependency of the adapter (its default model); not on the registry either, so it comes from vendor/ too.
+    '@simpleclick/model-default': tarballOf('@simpleclick/model-default'),
   },
 };
 writeFileSync(join(outDir, 'package.json'), `${JSON.stringify(functionPackage, null, 2)}\n`);

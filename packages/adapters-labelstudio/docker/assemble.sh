@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Copies the built ML backend and what it needs at run time into DEST, a folder that runs on its own:
 #   DEST/node_modules/   the production dependency tree of @simpleclick/adapters-labelstudio as npm resolved it
-#                        (npm ls), the two workspace packages reduced to package.json + dist, onnxruntime-node's
-#                        binaries reduced to this platform's
+#                        (npm ls), the workspace packages (@simpleclick/*) reduced to what they publish (package.json
+#                        and its "files"), onnxruntime-node's binaries reduced to this platform's
 #   DEST/models/         the model (and its model card, when there is one)
 #   DEST/start.sh        the start command; DEST/healthcheck.mjs the container health check
 # Run from the repository root after `npm ci && npm run build`:
@@ -28,11 +28,14 @@ npm ls --workspace "$package_dir" --omit=dev --all --parseable 2>/dev/null | sed
     target="$dest/$module"
     case "$module" in
       node_modules/@simpleclick/*)
-        # Workspace links: only what the package publishes.
+        # Workspace links: only what the package publishes (package.json and its "files").
         source="$(readlink -f "$module")"
         mkdir -p "$target"
         cp "$source/package.json" "$target/"
-        cp -R "$source/dist" "$target/dist"
+        node -e 'for (const f of require(process.argv[1]).files ?? []) console.log(f)' "$source/package.json" |
+          while read -r published; do
+            if [ -e "$source/$published" ]; then cp -R "$source/$published" "$target/$published"; fi
+          done
         ;;
       node_modules/onnxruntime-node)
         mkdir -p "$target/bin/napi-v6/$platform"
