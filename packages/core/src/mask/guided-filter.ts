@@ -7,7 +7,8 @@
  *
  * Windows are cut at the image border (a mean is over the pixels of the window inside the image, as in the
  * authors' reference code, which divides by the box filter of ones). Every mean is an O(N) box filter: a
- * running sum along rows, then along columns, accumulated in float64.
+ * running sum along rows, then along columns, accumulated in float64; planes are float32 (one element type in
+ * the hot loops, half the memory traffic of float64).
  */
 
 /** Guided-filter parameters. */
@@ -20,17 +21,17 @@ export interface GuidedFilterParams {
 
 /**
  * Box mean with windows cut at the border: `out[y, x]` = mean of `source` over rows `[y-r, y+r]` and columns
- * `[x-r, x+r]` inside the `width` x `height` plane. `rowScratch` needs `width + 1` and `columnSums` `width * height`
- * float64 slots; `out` may be `source`.
+ * `[x-r, x+r]` inside the `width` x `height` plane. `rowScratch` needs `width + 1` float64 slots and `columnSums`
+ * `width * height` float32 ones (window sums of one row, from float64 prefix sums); `out` may be `source`.
  */
 export function boxMean(
-  source: ArrayLike<number>,
+  source: Float32Array,
   width: number,
   height: number,
   radiusPx: number,
-  out: Float32Array | Float64Array,
+  out: Float32Array,
   rowScratch: Float64Array = new Float64Array(width + 1),
-  columnSums: Float64Array = new Float64Array(width * height),
+  columnSums: Float32Array = new Float32Array(width * height),
 ): void {
   const r = radiusPx;
   // Pass 1: per row, prefix sums, then the window sum of each column position (cut at the row's ends).
@@ -48,22 +49,56 @@ export function boxMean(
       columnSums[rowStart + x] = rowScratch[hi] - rowScratch[lo];
     }
   }
-  // Pass 2: down each column a running window sum (add the row entering, drop the row leaving), divided by the
-  // window's pixel count inside the plane.
-  for (let x = 0; x < width; x++) {
-    const colCount = (x + r + 1 < width ? x + r + 1 : width) - (x - r > 0 ? x - r : 0);
-    let sum = 0;
-    const firstEnd = r < height - 1 ? r : height - 1;
-    for (let y = 0; y <= firstEnd; y++) sum += columnSums[y * width + x];
-    for (let y = 0; y < height; y++) {
-      const hi = y + r < height - 1 ? y + r : height - 1;
-      const lo = y - r > 0 ? y - r : 0;
-      out[y * width + x] = sum / (colCount * (hi - lo + 1));
-      const entering = y + r + 1;
-      if (entering < height) sum += columnSums[entering * width + x];
-      const leaving = y - r;
-      if (leaving >= 0) sum -= columnSums[leaving * width + x];
+  // Pass 2: row by row, a running window sum per column (add the row entering, drop the row leaving), divided
+  // by the window's pixel count inside the plane. Row-major order keeps the memory access sequential.
+  const sums = rowScratch; // width slots reused as the per-column running sums
+  sums.fill(0);
+  const firstEnd = r < height - 1 ? r : height - 1;
+  for (let y = 0; y <= firstEnd; y++) {
+    const rowStart = y * width;
+    for (let x = 0; x < width; x++) sums[x] += columnSums[rowStart + x];
+  }
+  for (let y = 0; y < height; y++) {
+    const hi = y + r < height - 1 ? y + r : height - 1;
+    const lo = y - r > 0 ? y - r : 0;
+    const rows = hi - lo + 1;
+    const rowStart = y * width;
+    for (let x = 0; x < width; x++) {
+      const colCount = (x + r + 1 < width ? x + r + 1 : width) - (x - r > 0 ? x - r : 0);
+      out[rowStart + x] = sums[x] / (colCount * rows);
     }
+    const entering = y + r + 1;
+    if (entering < height) {
+      const from = entering * width;
+      for (let x = 0; x < width; x++) sums[x] += columnSums[from + x];
+    }
+    const leaving = y - r;
+    if (leaving >= 0) {
+      const from = leaving * width;
+      for (let x = 0; x < width; x++) sums[x] -= columnSums[from + x];
+    }
+  }
+}
+
+/** Scratch of one filtering: the row and column sums of the box filter, and new float32 planes. */
+class Planes {
+  readonly row: Float64Array;
+  readonly columns: Float32Array;
+  constructor(
+    readonly width: number,
+    readonly height: number,
+    readonly radiusPx: number,
+  ) {
+    this.row = new Float64Array(width + 1);
+    this.columns = new Float32Array(width * height);
+  }
+  plane(): Float32Array {
+    return new Float32Array(this.width * this.height);
+  }
+  /** Box mean of `source` into `out` (a new plane when left out). */
+  mean(source: Float32Array, out: Float32Array = this.plane()): Float32Array {
+    boxMean(source, this.width, this.height, this.radiusPx, out, this.row, this.columns);
+    return out;
   }
 }
 
@@ -72,8 +107,8 @@ export function boxMean(
  * result goes to `out` (may be `input`).
  */
 export function guidedFilterGray(
-  guide: ArrayLike<number>,
-  input: ArrayLike<number>,
+  guide: Float32Array,
+  input: Float32Array,
   width: number,
   height: number,
   params: GuidedFilterParams,
@@ -81,33 +116,28 @@ export function guidedFilterGray(
 ): void {
   checkParams(width, height, params, guide.length, input.length, out.length);
   const n = width * height;
-  const r = params.radiusPx;
   const eps = params.eps;
-  const row = new Float64Array(width + 1);
-  const columns = new Float64Array(n);
-  const meanI = new Float64Array(n);
-  const meanP = new Float64Array(n);
-  const meanII = new Float64Array(n);
-  const meanIP = new Float64Array(n);
-  const product = new Float64Array(n);
-  boxMean(guide, width, height, r, meanI, row, columns);
-  boxMean(input, width, height, r, meanP, row, columns);
+  const planes = new Planes(width, height, params.radiusPx);
+  const meanI = planes.mean(guide);
+  const meanP = planes.mean(input);
+  const product = planes.plane();
   for (let i = 0; i < n; i++) product[i] = guide[i] * guide[i];
-  boxMean(product, width, height, r, meanII, row, columns);
+  const meanII = planes.mean(product);
   for (let i = 0; i < n; i++) product[i] = guide[i] * input[i];
-  boxMean(product, width, height, r, meanIP, row, columns);
+  const meanIP = planes.mean(product);
   // a and b of each window, written over meanII and meanIP.
   const a = meanII;
   const b = meanIP;
   for (let i = 0; i < n; i++) {
-    const variance = meanII[i] - meanI[i] * meanI[i];
-    const covariance = meanIP[i] - meanI[i] * meanP[i];
+    const mi = meanI[i];
+    const variance = meanII[i] - mi * mi;
+    const covariance = meanIP[i] - mi * meanP[i];
     const ai = covariance / (variance + eps);
     a[i] = ai;
-    b[i] = meanP[i] - ai * meanI[i];
+    b[i] = meanP[i] - ai * mi;
   }
-  boxMean(a, width, height, r, meanI, row, columns);
-  boxMean(b, width, height, r, meanP, row, columns);
+  planes.mean(a, meanI);
+  planes.mean(b, meanP);
   for (let i = 0; i < n; i++) out[i] = meanI[i] * guide[i] + meanP[i];
 }
 
@@ -117,8 +147,8 @@ export function guidedFilterGray(
  * (`[3, height, width]`); `input` and `out` are one plane each (`out` may be `input`).
  */
 export function guidedFilterRgb(
-  guide: ArrayLike<number>,
-  input: ArrayLike<number>,
+  guide: Float32Array,
+  input: Float32Array,
   width: number,
   height: number,
   params: GuidedFilterParams,
@@ -126,27 +156,20 @@ export function guidedFilterRgb(
 ): void {
   const n = width * height;
   checkParams(width, height, params, guide.length / 3, input.length, out.length);
-  const r = params.radiusPx;
   const eps = params.eps;
-  const row = new Float64Array(width + 1);
-  const columns = new Float64Array(n);
-  const mean = (source: ArrayLike<number>): Float64Array => {
-    const result = new Float64Array(n);
-    boxMean(source, width, height, r, result, row, columns);
-    return result;
-  };
-  const red = planeOf(guide, 0, n);
-  const green = planeOf(guide, 1, n);
-  const blue = planeOf(guide, 2, n);
-  const product = new Float64Array(n);
-  const meanOfProduct = (x: ArrayLike<number>, y: ArrayLike<number>): Float64Array => {
+  const planes = new Planes(width, height, params.radiusPx);
+  const red = guide.subarray(0, n);
+  const green = guide.subarray(n, 2 * n);
+  const blue = guide.subarray(2 * n, 3 * n);
+  const product = planes.plane();
+  const meanOfProduct = (x: Float32Array, y: Float32Array): Float32Array => {
     for (let i = 0; i < n; i++) product[i] = x[i] * y[i];
-    return mean(product);
+    return planes.mean(product);
   };
-  const mR = mean(red);
-  const mG = mean(green);
-  const mB = mean(blue);
-  const mP = mean(input);
+  const mR = planes.mean(red);
+  const mG = planes.mean(green);
+  const mB = planes.mean(blue);
+  const mP = planes.mean(input);
   const mRP = meanOfProduct(red, input);
   const mGP = meanOfProduct(green, input);
   const mBP = meanOfProduct(blue, input);
@@ -187,19 +210,12 @@ export function guidedFilterRgb(
     mBP[i] = ab;
     mP[i] = mp - ar * mr - ag * mg - ab * mb;
   }
-  const meanAr = mean(mRP);
-  const meanAg = mean(mGP);
-  const meanAb = mean(mBP);
-  const meanB = mean(mP);
+  // The means of a and b, into planes no longer needed.
+  const meanAr = planes.mean(mRP, mRR);
+  const meanAg = planes.mean(mGP, mRG);
+  const meanAb = planes.mean(mBP, mRB);
+  const meanB = planes.mean(mP, mGG);
   for (let i = 0; i < n; i++) out[i] = meanAr[i] * red[i] + meanAg[i] * green[i] + meanAb[i] * blue[i] + meanB[i];
-}
-
-function planeOf(planes: ArrayLike<number>, index: number, n: number): ArrayLike<number> {
-  if (ArrayBuffer.isView(planes)) {
-    const typed = planes as unknown as Float32Array;
-    return typed.subarray(index * n, (index + 1) * n);
-  }
-  return Array.prototype.slice.call(planes, index * n, (index + 1) * n) as number[];
 }
 
 function checkParams(width: number, height: number, params: GuidedFilterParams, guidePlane: number, input: number, out: number): void {
