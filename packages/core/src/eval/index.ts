@@ -2,7 +2,7 @@
  * @simpleclick/core/eval: the NoC evaluation of the SimpleClick paper: benchmark datasets read from disk,
  * the official next-click rule, the evaluation loop and its results (JSON and table). Node.js: the dataset
  * loaders read files (`node:fs`, sharp). Mask IoU (`computeIou`) is in `@simpleclick/core`.
- * @packageDocumentation
+ * @module @simpleclick/core/eval
  */
 
 // --- protocol: next click, NoC ---
