@@ -15,7 +15,7 @@ import {
   type LabelStudioLike,
   type LabelStudioRegion,
 } from './label-studio-frontend';
-import { loadBrowserImage } from './load-browser-image';
+import { decodeBrowserImage } from './load-browser-image';
 import { LabelStudioPluginError, toPluginError } from './plugin-error';
 import { resolvePluginOptions, type LabelStudioPluginOptions, type ResolvedPluginOptions } from './plugin-options';
 
@@ -291,8 +291,8 @@ export class SimpleClickLabelStudioPlugin {
     } else {
       const { loadImage, maxImagePixels, imageRequestInit } = this.#options;
       const { predictor } = this.#options;
-      // The caller's pixels stay the caller's (copied once to a worker); the default loader's own RGBA buffer is
-      // moved to the worker, where the alpha is dropped (no image-sized work on the page's thread).
+      // The caller's pixels stay the caller's (copied once to a worker); the default loader's decoded bitmap is
+      // moved to the worker and read there (no image-sized work on the page's thread).
       session =
         loadImage !== undefined
           ? loadImage(url).then(
@@ -302,8 +302,8 @@ export class SimpleClickLabelStudioPlugin {
                 throw new LabelStudioPluginError('IMAGE_LOAD', `loadImage failed: ${(error as Error)?.message ?? String(error)}`, { cause: error });
               },
             )
-          : loadBrowserImage(url, { maxImagePixels, ...(imageRequestInit !== undefined ? { requestInit: imageRequestInit } : {}) }).then((image) =>
-              ImageSession.create(predictor, image, true),
+          : decodeBrowserImage(url, { maxImagePixels, ...(imageRequestInit !== undefined ? { requestInit: imageRequestInit } : {}) }).then((bitmap) =>
+              ImageSession.create(predictor, bitmap, true),
             );
     }
     this.#images.set(url, session);

@@ -9,6 +9,7 @@ import {
   type WorkerPredictor,
   type WorkerSession,
 } from '@simpleclick/core/web';
+import { readBitmapPixels } from './load-browser-image';
 
 /** What ImageSession needs of a session, wherever it runs (SegmentationSession here, WorkerSession in the SDK's worker). */
 interface DrivenSession {
@@ -62,17 +63,25 @@ export class ImageSession {
   }
 
   /**
-   * A session on `image` over `predictor` (shared: the session does not close it). With the SDK's
-   * WorkerPredictor the session lives in its worker: the pixels cross once (moved when `ownsPixels`, so the
-   * caller's buffer is detached; else copied once), and every click's work, the outputs included, runs there.
-   * On the page's thread an RGBA image is converted to RGB here.
+   * A session on `source` over `predictor` (shared: the session does not close it). With the SDK's
+   * WorkerPredictor the session lives in its worker: a decoded bitmap is moved there and read there; pixels cross
+   * once (moved when `ownsPixels`, so the caller's buffer is detached; else copied once); every click's work, the
+   * outputs included, runs there. On the page's thread a bitmap is read and an RGBA image converted to RGB here.
    */
-  static async create(predictor: ClickSegmenter<unknown> | WorkerPredictor, image: TaskPixels, ownsPixels: boolean): Promise<ImageSession> {
-    const { width, height } = image;
+  static async create(
+    predictor: ClickSegmenter<unknown> | WorkerPredictor,
+    source: TaskPixels | ImageBitmap,
+    ownsPixels: boolean,
+  ): Promise<ImageSession> {
+    const { width, height } = source;
+    const bitmap = 'data' in source ? undefined : source;
     if (isWorkerPredictor(predictor)) {
-      const session = await predictor.createSession(image, { transferImage: ownsPixels });
+      // A decoded bitmap goes to the worker as it is (moved) where the worker can read it: the page reads no pixel.
+      const image = bitmap === undefined ? (source as TaskPixels) : typeof OffscreenCanvas === 'function' ? bitmap : readBitmapPixels(bitmap);
+      const session = await predictor.createSession(image, { transferImage: ownsPixels || bitmap !== undefined });
       return new ImageSession(width, height, workerDriven(session));
     }
+    const image = bitmap === undefined ? (source as TaskPixels) : readBitmapPixels(bitmap);
     const rgb: RgbImage = image.data.length === width * height * 4 ? rgbImageFromImageData(image) : (image as RgbImage);
     return new ImageSession(width, height, mainThreadDriven(await SegmentationSession.create(predictor, rgb)));
   }

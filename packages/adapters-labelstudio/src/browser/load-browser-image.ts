@@ -10,14 +10,15 @@ export interface BrowserImageLoadOptions {
 }
 
 /**
- * Downloads an image and decodes it to RGB as the browser displays it: EXIF orientation applied (Label Studio's
- * `<img>` shows it so, and its percent coordinates refer to that), no colour-space conversion and no alpha
- * premultiplication, so the pixels are the file's own, as the ML backend decodes them.
+ * Downloads an image and decodes it as the browser displays it: EXIF orientation applied (Label Studio's `<img>`
+ * shows it so, and its percent coordinates refer to that), no colour-space conversion and no alpha
+ * premultiplication, so the pixels are the file's own, as the ML backend decodes them. The decoded bitmap is not
+ * read here: the SDK's worker reads it itself (see {@link readBitmapPixels} for the page's thread).
  *
  * @throws LabelStudioPluginError `IMAGE_LOAD` when the download fails or the bytes are not an image the
  *   browser decodes, `IMAGE_TOO_LARGE` above `maxImagePixels`.
  */
-export async function loadBrowserImage(url: string, options: BrowserImageLoadOptions): Promise<ImageDataLike> {
+export async function decodeBrowserImage(url: string, options: BrowserImageLoadOptions): Promise<ImageBitmap> {
   let blob: Blob;
   try {
     const response = await fetch(url, options.requestInit);
@@ -40,20 +41,35 @@ export async function loadBrowserImage(url: string, options: BrowserImageLoadOpt
       cause: error,
     });
   }
+  const { width, height } = bitmap;
+  if (width * height > options.maxImagePixels) {
+    bitmap.close();
+    throw new LabelStudioPluginError(
+      'IMAGE_TOO_LARGE',
+      `the task image is ${width} x ${height} pixels, more than the limit of ${options.maxImagePixels}`,
+    );
+  }
+  return bitmap;
+}
+
+/**
+ * The RGBA pixels of a decoded image, read on this thread (drawImage into a canvas, getImageData: image-sized
+ * work), and the bitmap closed. The session drops the alpha.
+ */
+export function readBitmapPixels(bitmap: ImageBitmap): ImageDataLike {
   try {
     const { width, height } = bitmap;
-    if (width * height > options.maxImagePixels) {
-      throw new LabelStudioPluginError(
-        'IMAGE_TOO_LARGE',
-        `the task image is ${width} x ${height} pixels, more than the limit of ${options.maxImagePixels}`,
-      );
-    }
     const context = createCanvasContext(width, height);
     context.drawImage(bitmap, 0, 0);
     return context.getImageData(0, 0, width, height);
   } finally {
     bitmap.close();
   }
+}
+
+/** {@link decodeBrowserImage} then {@link readBitmapPixels}: the image's RGBA pixels, read on this thread. */
+export async function loadBrowserImage(url: string, options: BrowserImageLoadOptions): Promise<ImageDataLike> {
+  return readBitmapPixels(await decodeBrowserImage(url, options));
 }
 
 /** A 2D context to read pixels back from: an OffscreenCanvas where there is one, else a detached canvas. */

@@ -18,5 +18,6 @@ export type { WorkerPredictorOptions, WorkerSessionOptions } from './worker/work
 export { WorkerSession } from './worker/worker-session';
 export type { WorkerPredictionEvent, WorkerSessionEvents } from './worker/worker-session';
 export type { ChannelTransferStats, WorkerTransferStats } from './worker/transfer-stats';
+export type { ImageBitmapLike } from './worker/worker-like';
 export { computeObjectOutputs } from './worker/object-outputs';
 export type { ObjectOutputs, ObjectOutputsRequest, ObjectOutputsSource } from './worker/object-outputs';

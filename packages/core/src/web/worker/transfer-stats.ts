@@ -40,16 +40,18 @@ export class TransferCounter {
 
   /** Posts `message` through `post` and records what it moved and copied. */
   post(message: unknown, transfer: Transferable[], post: (message: unknown, transfer: Transferable[]) => void): void {
-    const moving = new Set<ArrayBuffer>(transfer);
+    const moving = new Set<Transferable>(transfer);
     let transferred = 0;
-    for (const buffer of moving) transferred += buffer.byteLength;
+    // An ImageBitmap counts as its RGBA bytes; once moved its size reads 0 here, as a detached buffer's length.
+    const sizeOf = (item: Transferable) => (item instanceof ArrayBuffer ? item.byteLength : item.width * item.height * 4);
+    for (const item of moving) transferred += sizeOf(item);
     const copied = copiedBytesOf(message, moving, 0);
     post(message, [...moving]);
     this.#messages += 1;
     this.#transferredBytes += transferred;
     this.#copiedBytes += copied;
     this.#largestCopiedBytes = Math.max(this.#largestCopiedBytes, copied);
-    for (const buffer of moving) if (buffer.byteLength !== 0) this.#notDetached += 1;
+    for (const item of moving) if (sizeOf(item) !== 0) this.#notDetached += 1;
   }
 
   /** The counts so far. */
@@ -64,7 +66,7 @@ export class TransferCounter {
   }
 }
 
-function copiedBytesOf(value: unknown, moving: ReadonlySet<ArrayBuffer>, depth: number): number {
+function copiedBytesOf(value: unknown, moving: ReadonlySet<Transferable>, depth: number): number {
   if (typeof value !== 'object' || value === null || depth > MAX_WALK_DEPTH) return 0;
   if (value instanceof ArrayBuffer) return moving.has(value) ? 0 : value.byteLength;
   if (ArrayBuffer.isView(value)) return moving.has(value.buffer as ArrayBuffer) ? 0 : value.byteLength;

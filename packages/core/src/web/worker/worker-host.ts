@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-web';
-import { InvalidArgumentError, SessionClosedError } from '../../errors';
+import { InvalidArgumentError, InvalidImageError, SessionClosedError } from '../../errors';
 import type { FloatMap } from '../../image/float-map';
 import type { RgbImage } from '../../image/rgb-image';
 import type { BinaryMask } from '../../mask/binary-mask';
@@ -7,12 +7,12 @@ import { ClickPredictor } from '../../predictor/click-predictor';
 import { SegmentationSession } from '../../session/segmentation-session';
 import type { LabelMap } from '../../session/label-map';
 import type { SessionState } from '../../session/session-state';
-import { rgbImageFromImageData } from '../image-data';
+import { rgbImageFromImageData, type ImageDataLike } from '../image-data';
 import { createWebModel } from '../onnx-web';
 import { computeObjectOutputs, type ObjectOutputsRequest } from './object-outputs';
 import { serializeError } from './serialized-error';
 import { TransferCounter } from './transfer-stats';
-import type { MessageEndpointLike, Transferable } from './worker-like';
+import type { ImageBitmapLike, MessageEndpointLike, Transferable } from './worker-like';
 import {
   WORKER_PROTOCOL_VERSION,
   type WireImage,
@@ -161,9 +161,11 @@ export class WorkerHost {
   async #createSession(wire: WireImage, options: Record<string, unknown>): Promise<ReplyValue> {
     const predictor = this.#requirePredictor();
     const image: RgbImage =
-      wire.channels === 4
-        ? rgbImageFromImageData({ width: wire.width, height: wire.height, data: wire.data })
-        : { width: wire.width, height: wire.height, data: new Uint8Array(wire.data.buffer, wire.data.byteOffset, wire.data.length) };
+      'bitmap' in wire
+        ? rgbImageFromImageData(readBitmap(wire.bitmap))
+        : wire.channels === 4
+          ? rgbImageFromImageData({ width: wire.width, height: wire.height, data: wire.data })
+          : { width: wire.width, height: wire.height, data: new Uint8Array(wire.data.buffer, wire.data.byteOffset, wire.data.length) };
     // The worker's sessions share its one predictor; the page owns the worker as a whole.
     const session = await SegmentationSession.create(predictor, image, { ...options, ownsPredictor: false });
     const sessionId = this.#nextSessionId++;
@@ -286,5 +288,31 @@ export class WorkerHost {
 
   #post(message: WorkerReply | WorkerEventMessage, transfer: Transferable[]): void {
     this.#counter.post(message, transfer, (data, list) => this.#endpoint.postMessage(data, list));
+  }
+}
+
+/** The parts of OffscreenCanvas read here (typed structurally: the core compiles without the DOM library). */
+interface OffscreenCanvasLike {
+  getContext(
+    kind: '2d',
+    options: { willReadFrequently: boolean },
+  ): { drawImage(image: ImageBitmapLike, x: number, y: number): void; getImageData(x: number, y: number, w: number, h: number): ImageDataLike } | null;
+}
+
+/**
+ * The RGBA pixels of a bitmap moved from the page, read here as the page would read them (drawImage into a 2D
+ * canvas, getImageData), then the bitmap is closed.
+ * @throws {@link InvalidImageError} without OffscreenCanvas in this worker (use ImageData there instead).
+ */
+function readBitmap(bitmap: ImageBitmapLike): ImageDataLike {
+  try {
+    const Canvas = (globalThis as { OffscreenCanvas?: new (width: number, height: number) => OffscreenCanvasLike }).OffscreenCanvas;
+    if (Canvas === undefined) throw new InvalidImageError('this worker has no OffscreenCanvas to read an ImageBitmap: pass ImageData instead');
+    const context = new Canvas(bitmap.width, bitmap.height).getContext('2d', { willReadFrequently: true });
+    if (context === null) throw new InvalidImageError('this worker gives no 2D OffscreenCanvas to read an ImageBitmap: pass ImageData instead');
+    context.drawImage(bitmap, 0, 0);
+    return context.getImageData(0, 0, bitmap.width, bitmap.height);
+  } finally {
+    bitmap.close();
   }
 }

@@ -33,7 +33,17 @@ export interface WorkerLike extends MessageEndpointLike {
 export type WorkerConstructorLike = new (url: string | URL, options: { type: 'module'; name?: string }) => WorkerLike;
 
 /**
- * What can be moved (not copied) to another thread. Only ArrayBuffers are moved by the SDK; the alias keeps the
- * signatures readable without the DOM library's `Transferable`.
+ * A decoded image as the browser's `ImageBitmap` (typed structurally, for the same reason): what
+ * `createImageBitmap` gives. Moving one to the worker moves the decoded pixels without reading them on the page.
  */
-export type Transferable = ArrayBuffer;
+export interface ImageBitmapLike {
+  readonly width: number;
+  readonly height: number;
+  close(): void;
+}
+
+/**
+ * What can be moved (not copied) to another thread: ArrayBuffers, and an ImageBitmap that a session starts from.
+ * The alias keeps the signatures readable without the DOM library's `Transferable`.
+ */
+export type Transferable = ArrayBuffer | ImageBitmapLike;

@@ -7,7 +7,7 @@ import type { ImageDataLike } from '../image-data';
 import type { WebModelOptions } from '../onnx-web';
 import type { WorkerTransferStats, ChannelTransferStats } from './transfer-stats';
 import { WorkerChannel } from './worker-channel';
-import type { Transferable, WorkerConstructorLike } from './worker-like';
+import type { ImageBitmapLike, Transferable, WorkerConstructorLike } from './worker-like';
 import { WORKER_PROTOCOL_VERSION, type WireImage, type WorkerEventMessage, type WorkerModelInfo } from './worker-protocol';
 import { WorkerSession, type CreatedWorkerSession } from './worker-session';
 
@@ -130,11 +130,15 @@ export class WorkerPredictor {
   }
 
   /**
-   * A session on `image`, living in the worker: RGB (`RgbImage`) or RGBA (`ImageData`, e.g. straight from
-   * `getImageData`: the alpha is dropped in the worker, off the page's thread).
-   * @throws {@link InvalidImageError} (a buffer of neither size), the errors of `SegmentationSession.create`.
+   * A session on `image`, living in the worker: RGB (`RgbImage`), RGBA (`ImageData`, e.g. straight from
+   * `getImageData`: the alpha is dropped in the worker, off the page's thread), or a decoded `ImageBitmap` (from
+   * `createImageBitmap`), which is moved to the worker (closed on this side whatever `transferImage` says) and read
+   * there in an OffscreenCanvas, so the page never reads the pixels at all. Decode the bitmap with
+   * `premultiplyAlpha: 'none'` (and `colorSpaceConversion: 'none'` for the file's own values), as for getImageData.
+   * @throws {@link InvalidImageError} (a buffer of neither size, a closed bitmap, no OffscreenCanvas in the
+   *   worker), the errors of `SegmentationSession.create`.
    */
-  async createSession(image: RgbImage | ImageDataLike, options: WorkerSessionOptions = {}): Promise<WorkerSession> {
+  async createSession(image: RgbImage | ImageDataLike | ImageBitmapLike, options: WorkerSessionOptions = {}): Promise<WorkerSession> {
     if (this.isClosed) throw new SessionClosedError('the predictor is closed');
     const { transferImage = false, ownsPredictor = false, ...sessionOptions } = options;
     const { image: wire, transfer } = wireImage(image, transferImage);
@@ -213,7 +217,7 @@ export function createWorkerPredictor(
  */
 export async function createWorkerSession(
   model: string | URL | Uint8Array | ArrayBuffer,
-  image: RgbImage | ImageDataLike,
+  image: RgbImage | ImageDataLike | ImageBitmapLike,
   options: WorkerPredictorOptions & { readonly session?: WorkerSessionOptions } = {},
 ): Promise<WorkerSession> {
   const { session: sessionOptions, ...predictorOptions } = options;
@@ -242,12 +246,18 @@ function modelSource(model: string | URL | Uint8Array | ArrayBuffer): { source: 
   throw new InvalidArgumentError('model must be a URL or the bytes of the ONNX file');
 }
 
-function wireImage(image: RgbImage | ImageDataLike, transferImage: boolean): { image: WireImage; transfer: Transferable[] } {
-  if (typeof image !== 'object' || image === null) throw new InvalidImageError(`image must be an RgbImage or ImageData, got ${String(image)}`);
-  const { width, height, data } = image;
+function wireImage(image: RgbImage | ImageDataLike | ImageBitmapLike, transferImage: boolean): { image: WireImage; transfer: Transferable[] } {
+  if (typeof image !== 'object' || image === null) throw new InvalidImageError(`image must be an RgbImage, ImageData or ImageBitmap, got ${String(image)}`);
+  const { width, height } = image;
   if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
+    // A bitmap reads 0 x 0 once closed or moved.
     throw new InvalidImageError(`image size must be positive integers, got ${width} x ${height}`);
   }
+  if (!('data' in image) && typeof (image as ImageBitmapLike).close === 'function') {
+    const bitmap = image as ImageBitmapLike;
+    return { image: { width, height, bitmap }, transfer: [bitmap] };
+  }
+  const { data } = image as RgbImage | ImageDataLike;
   if (!(data instanceof Uint8Array || data instanceof Uint8ClampedArray)) throw new InvalidImageError('image data must be a Uint8Array or Uint8ClampedArray');
   const channels = data.length === width * height * 3 ? 3 : data.length === width * height * 4 ? 4 : undefined;
   if (channels === undefined) {

@@ -17,6 +17,7 @@ import type { SegmentationSessionOptions } from '../../session/session-options';
 import type { SessionOperationKind, SessionState } from '../../session/session-state';
 import type { BinaryMask } from '../../mask/binary-mask';
 import type { SerializedError } from './serialized-error';
+import type { ImageBitmapLike } from './worker-like';
 
 /** Version of this protocol: the page refuses a worker script built from another version of the SDK. */
 export const WORKER_PROTOCOL_VERSION = 1;
@@ -29,13 +30,18 @@ export interface WireModelOptions {
   readonly fetchInit?: { readonly credentials?: 'omit' | 'same-origin' | 'include'; readonly headers?: Record<string, string> };
 }
 
-/** Pixels to start a session on: RGB as the SDK keeps it, or RGBA as a canvas gives it (converted in the worker). */
-export interface WireImage {
-  readonly width: number;
-  readonly height: number;
-  readonly channels: 3 | 4;
-  readonly data: Uint8Array | Uint8ClampedArray;
-}
+/**
+ * Pixels to start a session on: RGB as the SDK keeps it, or RGBA as a canvas gives it (converted in the worker),
+ * or a decoded image (`ImageBitmap`) whose pixels the worker reads itself.
+ */
+export type WireImage =
+  | {
+      readonly width: number;
+      readonly height: number;
+      readonly channels: 3 | 4;
+      readonly data: Uint8Array | Uint8ClampedArray;
+    }
+  | { readonly width: number; readonly height: number; readonly bitmap: ImageBitmapLike };
 
 /** The session methods that queue an operation and resolve with a {@link SessionState}. */
 export type WorkerSessionOperation =

@@ -140,6 +140,61 @@ describe.skipIf(SKIP_REASON !== undefined)('browser: SDK worker', BROWSER_TEST_O
     expect(fixture.pageErrors).toEqual([]);
   });
 
+  it('starts a session from a moved ImageBitmap (read in the worker) with the masks of its ImageData, and computes object outputs there', async () => {
+    const result = await fixture.page.evaluate(async (modelUrl) => {
+      const sdk = (window as unknown as { simpleclick: Sdk }).simpleclick;
+      const blob = await (await fetch('examples/images/fruit.png')).blob();
+      const decode = () => createImageBitmap(blob, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
+      const forPixels = await decode();
+      const context = new OffscreenCanvas(forPixels.width, forPixels.height).getContext('2d', { willReadFrequently: true })!;
+      context.drawImage(forPixels, 0, 0);
+      const imageData = context.getImageData(0, 0, forPixels.width, forPixels.height);
+      const predictor = await sdk.createWorkerPredictor(modelUrl, { executionProviders: ['wasm'], numThreads: 2 });
+      const bitmap = await decode();
+      const before = await predictor.getTransferStats();
+      const fromBitmap = await predictor.createSession(bitmap);
+      const bitmapSizeAfter = [bitmap.width, bitmap.height];
+      const afterBitmap = await predictor.getTransferStats();
+      const fromPixels = await predictor.createSession(imageData);
+      const clicks = [
+        { xPx: 300, yPx: 270, isPositive: true },
+        { xPx: 535, yPx: 275, isPositive: false },
+      ];
+      const same: boolean[] = [];
+      for (const click of clicks) {
+        const a = await fromBitmap.addClick(click);
+        const b = await fromPixels.addClick(click);
+        same.push(a.mask.data.length === b.mask.data.length && a.mask.data.every((value, i) => value === b.mask.data[i]));
+      }
+      const request = { cleanUp: { keep: 'clicked' as const, fillHolesMaxAreaPx: 100 }, meanProbability: true, labelStudioBrushRle: true, polygons: { epsilonPx: 1 }, mask: true };
+      const inWorker = await fromBitmap.getObjectOutputs(undefined, request);
+      const state = fromBitmap.getState();
+      const probabilities = await fromBitmap.getProbabilities();
+      const onPage = sdk.computeObjectOutputs(
+        { objectId: state.currentObjectId, mask: state.mask, clicks: state.clicks, probabilities: () => probabilities.data },
+        request,
+      );
+      await predictor.close();
+      return {
+        same,
+        bitmapSizeAfter,
+        bitmapBytes: afterBitmap.toWorker.transferredBytes - before.toWorker.transferredBytes,
+        copiedBytes: afterBitmap.toWorker.copiedBytes - before.toWorker.copiedBytes,
+        pixels: imageData.width * imageData.height,
+        outputsEqual: JSON.stringify({ ...inWorker, mask: Array.from(inWorker.mask!.data) }) === JSON.stringify({ ...onPage, mask: Array.from(onPage.mask!.data) }),
+        areaPx: inWorker.areaPx,
+      };
+    }, `models/${XTINY_FILE}`);
+    expect(result.same).toEqual([true, true]);
+    // The bitmap was moved (it reads 0 x 0 here since), counted as its RGBA bytes, and nothing was copied.
+    expect(result.bitmapSizeAfter).toEqual([0, 0]);
+    expect(result.bitmapBytes).toBe(result.pixels * 4);
+    expect(result.copiedBytes).toBe(0);
+    expect(result.areaPx).toBeGreaterThan(0);
+    expect(result.outputsEqual).toBe(true);
+    expect(fixture.pageErrors).toEqual([]);
+  });
+
   it('moves every image-sized array: per click one mask crosses, moved, and nothing image-sized is copied', async () => {
     const result = await fixture.page.evaluate(async (modelUrl) => {
       const sdk = (window as unknown as { simpleclick: Sdk }).simpleclick;
