@@ -200,7 +200,7 @@ export class DemoApp {
     this.#lastRun = undefined;
     if (previous !== undefined) await previous.close();
     const threshold = Number(this.#page.thresholdSlider.value);
-    const session = await model.predictor.createSession(image.pixels, threshold);
+    const session = await model.predictor.createSession(image, threshold);
     this.#session = session;
     this.#sessionCount += 1;
     this.#page.body.dataset.session = String(this.#sessionCount);

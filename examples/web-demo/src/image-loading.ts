@@ -5,12 +5,15 @@ export interface LoadedImage {
   readonly width: number;
   readonly height: number;
   /**
-   * RGBA pixels as the canvas gives them, for the model's session: the SDK's worker drops the alpha itself, off
-   * the page's thread (a 12-megapixel RGB conversion here would be a long task).
+   * The decoded image, for drawing and for the model's session: the SDK's worker gets a copy of it (moved) and reads
+   * its pixels itself, off the page's thread (reading 12 megapixels here would be a long task).
    */
-  readonly pixels: ImageData;
-  /** The same pixels for drawing. */
   readonly bitmap: ImageBitmap;
+  /**
+   * RGBA pixels as a canvas gives them, read on the page's thread on first use (the main-thread session of
+   * `?worker=0` needs them), then kept.
+   */
+  readPixels(): ImageData;
 }
 
 /** The example image shipped with the repository (drawn by examples/scripts/make-example-image.mjs). */
@@ -37,12 +40,17 @@ export async function loadImageFromBlob(blob: Blob, name: string): Promise<Loade
     bitmap.close();
     throw new Error(`"${name}" is ${width} x ${height}; the demo takes up to ${MAX_IMAGE_PIXELS / 1e6} megapixels`);
   }
-  const canvas = new OffscreenCanvas(width, height);
-  const context = canvas.getContext('2d', { willReadFrequently: true });
-  if (context === null) throw new Error('no 2D canvas context');
-  context.drawImage(bitmap, 0, 0);
-  const pixels = context.getImageData(0, 0, width, height, { colorSpace: 'srgb' });
-  return { name, width, height, pixels, bitmap };
+  let pixels: ImageData | undefined;
+  const readPixels = () => {
+    if (pixels === undefined) {
+      const context = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true });
+      if (context === null) throw new Error('no 2D canvas context');
+      context.drawImage(bitmap, 0, 0);
+      pixels = context.getImageData(0, 0, width, height, { colorSpace: 'srgb' });
+    }
+    return pixels;
+  };
+  return { name, width, height, bitmap, readPixels };
 }
 
 /** Fetches and decodes an image of the server. */

@@ -11,6 +11,7 @@ import {
 import * as ort from 'onnxruntime-web';
 import type { BackendChoice } from './demo-config';
 import { fromWorkerSession, mainThreadSession, type DemoSession } from './demo-session';
+import type { LoadedImage } from './image-loading';
 
 /** One model of the server's models/manifest.json (see examples/shared/model-manifest.mjs). */
 export interface ModelManifestEntry {
@@ -63,8 +64,11 @@ export interface DemoPredictor {
   /** Where the model and the per-click work run. */
   readonly runsIn: 'worker' | 'main thread';
   readonly options: PredictorOptions;
-  /** A session on an image (RGBA pixels from a canvas; the worker drops the alpha off the page's thread). */
-  createSession(pixels: ImageData, threshold: number): Promise<DemoSession>;
+  /**
+   * A session on an image: in the worker from a copy of its decoded bitmap (moved; the worker reads the pixels),
+   * on the page's thread from its pixels.
+   */
+  createSession(image: LoadedImage, threshold: number): Promise<DemoSession>;
   /** One model run on a small image, so the first click does not pay for compilation. */
   warmUp(): Promise<void>;
   /**
@@ -214,8 +218,10 @@ function workerDemoPredictor(predictor: WorkerPredictor): DemoPredictor {
     runsIn: 'worker',
     options: predictor.options,
     workerPredictor: predictor,
-    // The pixels are copied once (the page keeps them for the next session on this image), never per click.
-    createSession: async (pixels, threshold) => fromWorkerSession(await predictor.createSession(pixels, { threshold })),
+    // A copy of the decoded bitmap is moved to the worker, which reads its pixels there (the page keeps the bitmap
+    // to draw it and for the next session on this image); nothing image-sized crosses per click.
+    createSession: async (image, threshold) =>
+      fromWorkerSession(await predictor.createSession(await createImageBitmap(image.bitmap, { premultiplyAlpha: 'none' }), { threshold })),
     warmUp: async () => {
       await predictor.warmUp();
     },
@@ -227,8 +233,8 @@ function mainThreadDemoPredictor(predictor: ClickPredictor): DemoPredictor {
     runsIn: 'main thread',
     options: predictor.options,
     clickPredictor: predictor,
-    createSession: async (pixels, threshold) =>
-      mainThreadSession(await SegmentationSession.create(predictor, rgbImageFromImageData(pixels), { threshold })),
+    createSession: async (image, threshold) =>
+      mainThreadSession(await SegmentationSession.create(predictor, rgbImageFromImageData(image.readPixels()), { threshold })),
     warmUp: async () => {
       const size = 64;
       const image = { width: size, height: size, data: new Uint8Array(size * size * 3).fill(128) };
