@@ -1,7 +1,7 @@
 import type { ImageDataLike } from '@simpleclick/core/web';
 import { LabelStudioPluginError } from './plugin-error';
 
-/** How {@link loadBrowserImage} downloads and decodes a task image. */
+/** How {@link decodeBrowserImage} downloads and decodes a task image. */
 export interface BrowserImageLoadOptions {
   /** `fetch` options (e.g. `credentials: 'include'` for images behind the page's login). */
   readonly requestInit?: RequestInit;
@@ -65,11 +65,6 @@ export function readBitmapPixels(bitmap: ImageBitmap): ImageDataLike {
   } finally {
     bitmap.close();
   }
-}
-
-/** {@link decodeBrowserImage} then {@link readBitmapPixels}: the image's RGBA pixels, read on this thread. */
-export async function loadBrowserImage(url: string, options: BrowserImageLoadOptions): Promise<ImageDataLike> {
-  return readBitmapPixels(await decodeBrowserImage(url, options));
 }
 
 /** A 2D context to read pixels back from: an OffscreenCanvas where there is one, else a detached canvas. */
