@@ -5,7 +5,9 @@
  * onnxruntime-node (CPU EP) and on onnxruntime-web's WASM backend inside Node. Prints numbers, asserts nothing;
  * not part of `npm test`. From the repository root:
  *
- *     npx vitest run --config packages/core/bench/vitest.config.ts model-variants
+ *     npx vitest run --config packages/core/bench/vitest.config.ts bench/model-variants
+ *
+ * (`model-variants` alone also matches browser-model-variants.bench.ts, the same comparison in chromium.)
  *
  * Environment:
  * - SIMPLECLICK_BENCH_MODELS: `label=path,label=path,...`, the first one the baseline every ratio divides by.
