@@ -23,7 +23,7 @@ interface DrivenSession {
   close(): Promise<void>;
 }
 
-/** Task pixels as the plugin gets them: RGB (`RgbImage`, from `options.loadImage`) or RGBA (a canvas's, the default loader). */
+/** Task pixels as the plugin may get them: RGB (`RgbImage`, from `options.loadImage`) or RGBA (a canvas's `ImageData`). */
 export type TaskPixels = RgbImage | ImageDataLike;
 
 /** Whether the predictor is the SDK's WorkerPredictor (told apart structurally: no `instanceof` across bundles). */
@@ -42,9 +42,10 @@ export interface SyncedObject {
 }
 
 /**
- * One task image: its {@link SegmentationSession} and which session object each group of smart keypoints
- * (one per annotation, image and label) is. Label Studio sends the whole click list of a group every time;
- * {@link syncClicks} brings the object to that list with as few model runs as the session's history allows.
+ * One task image: its session (a SegmentationSession, or a WorkerSession in the SDK's worker) and which session
+ * object each group of smart keypoints (one per annotation, image and label) is. Label Studio sends the whole
+ * click list of a group every time; {@link syncClicks} brings the object to that list with as few model runs as
+ * the session's history allows.
  */
 export class ImageSession {
   /** The image's size in pixels. */
