@@ -1,5 +1,6 @@
 /**
- * @simpleclick/core/web: browser runtime (onnxruntime-web with WebGPU and WASM, images from ImageData).
+ * @simpleclick/core/web: everything in `@simpleclick/core`, plus the browser runtime (onnxruntime-web with WebGPU
+ * and WASM, images from ImageData, the SDK's Web Worker).
  * @module @simpleclick/core/web
  */
 export * from '../index';
