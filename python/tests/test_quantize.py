@@ -185,3 +185,11 @@ def test_default_model_in_onnxruntime_node(tmp_path, mode):
     assert verify["max_abs_logit_diff"] < 0.05 * verify["max_abs_logit"]
     assert verify["mask_iou"] > 0.97
     assert props(onnx.load(str(out), load_external_data=False))["simpleclick.input_size"] == str(DEFAULT_MODEL_SIZE_PX)
+
+
+def test_cli_help_lists_the_modes(capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["quantize", "--help"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert all(mode in out for mode in MODES) and "--exclude" in out
