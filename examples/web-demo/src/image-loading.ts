@@ -21,7 +21,7 @@ export const EXAMPLE_IMAGE_URL = 'examples/images/fruit.png';
 /** Its ground-truth mask (fruit and leaf), for study mode. */
 export const EXAMPLE_GROUND_TRUTH_URL = 'examples/images/fruit-mask.png';
 
-/** Above this many pixels the demo refuses an image (each click's full-size mask would be slow to draw). */
+/** Above this many pixels the demo refuses an image (the session keeps image-sized masks and label maps per object). */
 const MAX_IMAGE_PIXELS = 40_000_000;
 
 /**
