@@ -55,3 +55,35 @@ def test_ledger_entry_compares_with_the_model_it_started_from_and_the_card_lists
     assert "| parent | scratch |" in table and "| child | `parent.onnx` |" in table
     card = card_for({"batch_size": 8}, tmp_path)
     assert "Every training run" not in card  # only with runs given
+
+
+def test_a_continuation_keeping_its_parents_name_is_compared_with_the_shipped_run_and_both_stay_in_the_ledger():
+    from simpleclick.training.finish import ledger_entry
+    shipped = {"model": "m", "run": "a/final.pth", "start": "scratch", "recipe": "r", "cpu_hours": 1.0, "samples": 1,
+               "noc90_before": None, "noc90_after": {"GrabCut": 7.0}, "shipped": True}
+    failed = dict(shipped, run="b/final.pth", noc90_after={"GrabCut": 9.0}, shipped=False)
+    report = {"datasets": {"GrabCut": {"nocMean": {"0.85": 5.0, "0.9": 6.5}}}}
+    entry = ledger_entry("m", {"init_weights": "/repo/models/m.onnx"}, 2.0, 50, report,
+                         {"runs": [shipped, failed]}, "c/last.pth")
+    assert entry["noc90_before"] == {"GrabCut": 7.0}  # the shipped run, not the later one that failed
+    assert entry["run"] == "c/last.pth" and entry["model"] == "m"
+
+
+def test_the_card_ends_with_the_marker_and_carries_the_shipped_cards_kept_sections(tmp_path):
+    from simpleclick.training.finish import KEPT_SECTIONS_MARKER, kept_sections
+    shipped_card = tmp_path / "old.md"
+    shipped_card.write_text("# old\n\n## Evaluation\nold numbers\n" + KEPT_SECTIONS_MARKER
+                            + "\n\n## Faster variants\nint8 measured\n")
+    assert kept_sections(str(shipped_card)) == "## Faster variants\nint8 measured"
+    assert kept_sections(str(tmp_path / "missing.md")) == ""
+    card = card_for({"batch_size": 8}, tmp_path)
+    assert card.rstrip().endswith(KEPT_SECTIONS_MARKER)
+    assert "../shared" not in card
+
+
+def test_the_card_gives_the_sdk_interactive_numbers_when_they_were_measured(tmp_path):
+    from simpleclick.training.finish import sdk_rows
+    summary = {"iouThresholds": [0.8, 0.8500000000000001, 0.9000000000000001], "nocMean": [4.0, 5.16, 7.0],
+               "nof": [0, 0, 4], "meanIouPerClick": [0.471, 0.6, 0.7527, 0.8, 0.8597], "secondsPerClick": 0.048}
+    rows = sdk_rows([("GrabCut", "off", summary)])
+    assert rows[-1] == "| GrabCut | off | 5.16 | 7.00 | 4 | 47.1 | 75.3 | 86.0 | 0.048 |"
