@@ -1,7 +1,8 @@
 /**
  * What the interactive preset's boundary refinement (guided filter inside the zoom-in crop) costs per click:
  * replays the clicks of an evaluation run (the objects of a `simpleclick eval -o results.json` file) with two
- * interactive predictors, without and with `boundaryRefinement: true`, click by click in alternation (same load).
+ * interactive predictors and more, without and with `boundaryRefinement: true` (and with its fast variants,
+ * `subsample` 2, 3...: SIMPLECLICK_BENCH_SUBSAMPLES, default `1,2`), click by click in alternation (same load).
  * Each predictor carries its own states, so both see the same clicks on their own masks. Prints the mean and
  * median wall time per click and of its part after the model (`post`: sigmoid, resize back to the ROI, the
  * refinement), and the mean process CPU time per click (`cpu`: the model included; with one onnxruntime thread it
@@ -13,7 +14,8 @@
  *
  * Environment: SIMPLECLICK_BENCH_RESULTS (required; the image paths in it are relative to SIMPLECLICK_DATA),
  * SIMPLECLICK_BENCH_MODEL (default models/simpleclick-xtiny-narrow-finetuned-320.onnx),
- * SIMPLECLICK_BENCH_OBJECTS (objects replayed, default 20), SIMPLECLICK_BENCH_THREADS (onnxruntime threads, default 1).
+ * SIMPLECLICK_BENCH_OBJECTS (objects replayed, default 20), SIMPLECLICK_BENCH_THREADS (onnxruntime threads, default 1),
+ * SIMPLECLICK_BENCH_SUBSAMPLES (comma-separated subsampling factors of the refined predictors, default `1,2`).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -30,6 +32,7 @@ const DATA = process.env.SIMPLECLICK_DATA ?? '';
 const MODEL_PATH = process.env.SIMPLECLICK_BENCH_MODEL ?? DEFAULT_MODEL_PATH;
 const OBJECTS = Number(process.env.SIMPLECLICK_BENCH_OBJECTS ?? 20);
 const THREADS = Number(process.env.SIMPLECLICK_BENCH_THREADS ?? 1);
+const SUBSAMPLES = (process.env.SIMPLECLICK_BENCH_SUBSAMPLES ?? '1,2').split(',').map(Number);
 
 interface Sample {
   totalMs: number;
@@ -50,19 +53,21 @@ it.skipIf(RESULTS === undefined || !existsSync(MODEL_PATH))('boundary refinement
     objects: { id: string; imageSource: string; clicks: Click[] }[];
   };
   const objects = results.objects.slice(0, OBJECTS);
-  const make = async (refine: boolean) =>
+  const make = async (refine: boolean | { subsample: number }) =>
     ClickPredictor.create(await createNodeModel(MODEL_PATH, { intraOpNumThreads: THREADS }), {
       preset: 'interactive',
       boundaryRefinement: refine,
     });
-  const predictors = [await make(false), await make(true)];
-  const samples: Sample[][] = [[], []];
+  const labels = ['off', ...SUBSAMPLES.map((s) => `on, s=${s}`)];
+  const predictors = [await make(false)];
+  for (const subsample of SUBSAMPLES) predictors.push(await make({ subsample }));
+  const samples: Sample[][] = predictors.map(() => []);
   const loadBefore = loadavg()[0];
   for (const object of objects) {
     const image = await decodeImageFile(join(DATA, object.imageSource));
-    const states: (ObjectState | undefined)[] = [undefined, undefined];
+    const states: (ObjectState | undefined)[] = predictors.map(() => undefined);
     for (let k = 1; k <= object.clicks.length; k++) {
-      for (const which of [0, 1]) {
+      for (let which = 0; which < predictors.length; which++) {
         const cpuStart = process.cpuUsage();
         const result = await predictors[which].predict(image, object.clicks.slice(0, k), states[which]);
         const cpu = process.cpuUsage(cpuStart);
@@ -92,8 +97,7 @@ it.skipIf(RESULTS === undefined || !existsSync(MODEL_PATH))('boundary refinement
         `${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${THREADS} onnxruntime thread(s)`,
       `load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after; ms per click`,
       `${'refinement'.padEnd(14)}${'mean'.padStart(10)}${'median'.padStart(10)}${'post mean'.padStart(10)}${'post med'.padStart(10)}${'cpu mean'.padStart(10)}`,
-      row('off', samples[0]),
-      row('on (true)', samples[1]),
+      ...samples.map((list, which) => row(labels[which], list)),
     ].join('\n'),
   );
 });

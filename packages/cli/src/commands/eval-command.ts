@@ -76,7 +76,7 @@ export function addEvalCommand(program: Command, io: CliIo, argv: readonly strin
     .option('--threads <n>', 'onnxruntime threads (default: all cores)', integerAtLeast(1))
     .option(
       '--boundary-refinement <spec>',
-      'guided-filter refinement of the probabilities inside the zoom-in crop: on, off, or r=<px>,eps=<x>,guide=rgb|gray (default: the preset\'s, off)',
+      'guided-filter refinement of the probabilities inside the zoom-in crop: on, off, or r=<px>,eps=<x>,guide=rgb|gray,s=<subsampling> (default: the preset\'s, off)',
       parseBoundaryRefinement,
     )
     .option('--no-progress', 'no progress bar on stderr')
@@ -177,9 +177,12 @@ async function runEval(args: EvalArgs, io: CliIo): Promise<EvaluationResult> {
   return result;
 }
 
-/** `, boundary refinement r=12 eps=0.0001 rgb`, or nothing when it is off. */
-function describeRefinement(refinement: { radiusPx: number; eps: number; guide: string } | undefined): string {
-  return refinement === undefined ? '' : `, boundary refinement r=${refinement.radiusPx} eps=${refinement.eps} ${refinement.guide}`;
+/** `, boundary refinement r=12 eps=0.0001 rgb s=1`, or nothing when it is off. */
+function describeRefinement(
+  refinement: { radiusPx: number; eps: number; guide: string; subsample?: number } | undefined,
+): string {
+  if (refinement === undefined) return '';
+  return `, boundary refinement r=${refinement.radiusPx} eps=${refinement.eps} ${refinement.guide} s=${refinement.subsample ?? 1}`;
 }
 
 /** `mean NoC@90 1.84` over the objects finished so far (the last threshold of the protocol). */

@@ -8,10 +8,11 @@ describe('parseBoundaryRefinement', () => {
     expect(parseBoundaryRefinement(' OFF ')).toBe(false);
     expect(parseBoundaryRefinement('r=12,eps=1e-4,guide=rgb')).toEqual({ radiusPx: 12, eps: 1e-4, guide: 'rgb' });
     expect(parseBoundaryRefinement('radius=3')).toEqual({ radiusPx: 3 });
+    expect(parseBoundaryRefinement('s=2')).toEqual({ subsample: 2 });
     expect(parseBoundaryRefinement('guide=gray, eps=0.01')).toEqual({ guide: 'gray', eps: 0.01 });
   });
 
-  it.each(['', 'yes', 'r=', 'r=1.5', 'eps=-1', 'eps=x', 'guide=lab', 'size=3', 'r=3=4'])('rejects %j', (text) => {
+  it.each(['', 'yes', 'r=', 'r=1.5', 'eps=-1', 'eps=x', 'guide=lab', 's=1.5', 'size=3', 'r=3=4'])('rejects %j', (text) => {
     expect(() => parseBoundaryRefinement(text)).toThrow(InvalidArgumentError);
   });
 });

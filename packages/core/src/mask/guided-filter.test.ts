@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boxMean, guidedFilterGray, guidedFilterRgb } from './guided-filter';
+import { boxMean, fastGuidedFilterRgb, guidedFilterGray, guidedFilterRgb } from './guided-filter';
 
 /** Seeded uniform numbers in [0, 1) (a small LCG: the test needs no quality, only repeatability). */
 function randomPlane(n: number, seed: number): Float32Array {
@@ -72,6 +72,71 @@ function solve3(m: number[][], v: number[]): number[] {
     z[r] = s / rows[r][r];
   }
   return z;
+}
+
+/** Per pixel, the mean over the windows covering it of the colour filter's a (3 values) and b: direct sums. */
+function naiveRgbCoefficients(guide: Float32Array, p: Float32Array, width: number, height: number, r: number, eps: number): number[][] {
+  const n = width * height;
+  const channel = (c: number, i: number) => guide[c * n + i];
+  const fits: { a: number[]; b: number }[] = [];
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const w = windowOf(y, x, r, width, height);
+      const mu = [0, 1, 2].map((c) => mean(w, (i) => channel(c, i)));
+      const mp = mean(w, (i) => p[i]);
+      const sigma = [0, 1, 2].map((c) =>
+        [0, 1, 2].map((d) => mean(w, (i) => (channel(c, i) - mu[c]) * (channel(d, i) - mu[d])) + (c === d ? eps : 0)),
+      );
+      const a = solve3(sigma, [0, 1, 2].map((c) => mean(w, (i) => (channel(c, i) - mu[c]) * (p[i] - mp))));
+      fits.push({ a, b: mp - a[0] * mu[0] - a[1] * mu[1] - a[2] * mu[2] });
+    }
+  }
+  const result: number[][] = [];
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const w = windowOf(y, x, r, width, height);
+      result.push([0, 1, 2].map((c) => mean(w, (k) => fits[k].a[c])).concat([mean(w, (k) => fits[k].b)]));
+    }
+  }
+  return result;
+}
+
+/** He and Sun's fast filter written out: block means, coefficients at low resolution, bilinear back, applied. */
+function naiveFastGuidedFilterRgb(guide: Float32Array, p: Float32Array, width: number, height: number, r: number, eps: number, s: number): number[] {
+  const n = width * height;
+  const lw = Math.ceil(width / s);
+  const lh = Math.ceil(height / s);
+  const lowGuide = new Float32Array(3 * lw * lh);
+  const lowP = new Float32Array(lw * lh);
+  for (let by = 0; by < lh; by++) {
+    for (let bx = 0; bx < lw; bx++) {
+      const cells: number[] = [];
+      for (let y = by * s; y < Math.min(height, (by + 1) * s); y++) for (let x = bx * s; x < Math.min(width, (bx + 1) * s); x++) cells.push(y * width + x);
+      for (let c = 0; c < 3; c++) lowGuide[c * lw * lh + by * lw + bx] = mean(cells, (i) => guide[c * n + i]);
+      lowP[by * lw + bx] = mean(cells, (i) => p[i]);
+    }
+  }
+  const coefficients = naiveRgbCoefficients(lowGuide, lowP, lw, lh, Math.max(1, Math.round(r / s)), eps);
+  const at = (x: number, last: number) => Math.min(last, Math.max(0, (x + 0.5) / s - 0.5));
+  const q: number[] = [];
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const py = at(y, lh - 1);
+      const px = at(x, lw - 1);
+      const y0 = Math.floor(py);
+      const x0 = Math.floor(px);
+      const y1 = Math.min(y0 + 1, lh - 1);
+      const x1 = Math.min(x0 + 1, lw - 1);
+      const fy = py - y0;
+      const fx = px - x0;
+      const value = (k: number) =>
+        (1 - fy) * ((1 - fx) * coefficients[y0 * lw + x0][k] + fx * coefficients[y0 * lw + x1][k]) +
+        fy * ((1 - fx) * coefficients[y1 * lw + x0][k] + fx * coefficients[y1 * lw + x1][k]);
+      const i = y * width + x;
+      q.push(value(0) * guide[i] + value(1) * guide[n + i] + value(2) * guide[2 * n + i] + value(3));
+    }
+  }
+  return q;
 }
 
 function naiveGuidedFilterRgb(guide: Float32Array, p: Float32Array, width: number, height: number, r: number, eps: number): number[] {
@@ -213,5 +278,39 @@ describe('guidedFilterRgb', () => {
     guidedFilterRgb(guide, p, width, height, { radiusPx: 2, eps: 3e-3 }, rgb);
     guidedFilterGray(gray, p, width, height, { radiusPx: 2, eps: 1e-3 }, single);
     expectClose(rgb, single, 1e-5);
+  });
+});
+
+describe('fastGuidedFilterRgb', () => {
+  it('is the full filter for subsample 1', () => {
+    const n = 9 * 7;
+    const guide = randomPlane(3 * n, 21);
+    const p = randomPlane(n, 22);
+    const full = new Float32Array(n);
+    const fast = new Float32Array(n);
+    guidedFilterRgb(guide, p, 9, 7, { radiusPx: 2, eps: 1e-3 }, full);
+    fastGuidedFilterRgb(guide, p, 9, 7, { radiusPx: 2, eps: 1e-3 }, 1, fast);
+    expect(Array.from(fast)).toEqual(Array.from(full));
+  });
+
+  it('matches He and Sun\'s fast guided filter written out, sizes not multiples of the subsampling included', () => {
+    for (const [width, height, r, eps, s] of [
+      [12, 10, 4, 1e-3, 2],
+      [13, 11, 6, 1e-4, 3],
+      [9, 14, 2, 1e-2, 4],
+    ] as const) {
+      const n = width * height;
+      const guide = randomPlane(3 * n, 31 + width);
+      const p = randomPlane(n, 41 + height);
+      const out = new Float32Array(n);
+      fastGuidedFilterRgb(guide, p, width, height, { radiusPx: r, eps }, s, out);
+      expectClose(out, naiveFastGuidedFilterRgb(guide, p, width, height, r, eps, s), 2e-4);
+    }
+  });
+
+  it('rejects a bad subsampling', () => {
+    const plane = new Float32Array(4);
+    expect(() => fastGuidedFilterRgb(new Float32Array(12), plane, 2, 2, { radiusPx: 1, eps: 1e-3 }, 0, plane)).toThrow(RangeError);
+    expect(() => fastGuidedFilterRgb(new Float32Array(12), plane, 2, 2, { radiusPx: 1, eps: 1e-3 }, 1.5, plane)).toThrow(RangeError);
   });
 });

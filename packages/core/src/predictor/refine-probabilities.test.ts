@@ -42,6 +42,9 @@ describe('boundary refinement options', () => {
     expect(() => resolvePredictorOptions({ boundaryRefinement: { radiusPx: 2.5 } })).toThrow(InvalidArgumentError);
     expect(() => resolvePredictorOptions({ boundaryRefinement: { eps: 0 } })).toThrow(InvalidArgumentError);
     expect(() => resolvePredictorOptions({ boundaryRefinement: { guide: 'lab' as 'rgb' } })).toThrow(InvalidArgumentError);
+    expect(() => resolvePredictorOptions({ boundaryRefinement: { subsample: 0 } })).toThrow(InvalidArgumentError);
+    expect(() => resolvePredictorOptions({ boundaryRefinement: { subsample: 9 } })).toThrow(InvalidArgumentError);
+    expect(resolvePredictorOptions({ boundaryRefinement: { subsample: 2 } }).boundaryRefinement?.subsample).toBe(2);
     expect(() => resolvePredictorOptions({ boundaryRefinement: 'on' as unknown as boolean })).toThrow(InvalidArgumentError);
   });
 });

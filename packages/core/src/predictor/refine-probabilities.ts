@@ -1,5 +1,5 @@
 import type { RgbImage } from '../image/rgb-image';
-import { guidedFilterGray, guidedFilterRgb } from '../mask/guided-filter';
+import { fastGuidedFilterRgb, guidedFilterGray } from '../mask/guided-filter';
 import type { Roi } from '../image/roi';
 
 /**
@@ -15,6 +15,12 @@ export interface BoundaryRefinementOptions {
   readonly eps: number;
   /** `'rgb'`: the colour guided filter (3 x 3 covariance per window); `'gray'`: luma guide, cheaper. */
   readonly guide: 'rgb' | 'gray';
+  /**
+   * Colour guide only: fit the filter's coefficients on `subsample` x `subsample` block means (radius divided
+   * likewise) and resize them back, He and Sun's fast guided filter: about `subsample`^2 less work. 1 (or left
+   * out): the full-resolution filter.
+   */
+  readonly subsample?: number;
 }
 
 /** Probabilities outside `[BAND_LOW, BAND_HIGH]` count as settled: only the box around the others is filtered. */
@@ -87,7 +93,7 @@ export function refineRoiProbabilities(
   }
   const output = new Float32Array(n);
   const params = { radiusPx: options.radiusPx, eps: options.eps };
-  if (rgb) guidedFilterRgb(guide, input, width, height, params, output);
+  if (rgb) fastGuidedFilterRgb(guide, input, width, height, params, options.subsample ?? 1, output);
   else guidedFilterGray(guide, input, width, height, params, output);
   for (let y = 0; y < height; y++) {
     const to = (top + y) * roiWidth + left;
