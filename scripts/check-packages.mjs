@@ -26,6 +26,7 @@ const bin = (name) => join(REPO_ROOT, 'node_modules/.bin', name);
 const failures = [];
 for (const { name, profile, excludeEntrypoints = [] } of PACKAGES) {
   const folder = join(REPO_ROOT, 'packages', name);
+  /** @type {[string, string[]][]} */
   const checks = [
     ['attw', [bin('attw'), '--pack', folder, '--profile', profile, '--format', 'table-flipped', ...(excludeEntrypoints.length > 0 ? ['--exclude-entrypoints', ...excludeEntrypoints] : [])]],
     ['publint', [bin('publint'), '--strict', folder]],

@@ -133,6 +133,7 @@ writeScene(
 
 // The eval example: one object per image, masks named like the images (the `folder` layout).
 const shapes = join(examplesDirectory, 'datasets/shapes');
+/** @type {[string, Parameters<typeof writeScene>[4]][]} */
 const scenes = [
   ['01-fruit', [shadow(165, 186, 75, 17), fruit(150, 135, 55)]],
   ['02-box', [shadow(170, 190, 80, 15), box(105, 95, 225, 190, true)]],

@@ -59,7 +59,15 @@ export async function runServeCommand(command, args = process.argv.slice(2)) {
     console.log(`${command.title}: ${server.url}`);
     if (!crossOriginIsolation) console.log('COOP/COEP headers off: onnxruntime-web will run one WebAssembly thread.');
     console.log('Ctrl+C stops the server.');
-    const stop = () => server.close().then(() => process.exit(0));
+    const stop = () => {
+      server.close().then(
+        () => process.exit(0),
+        (error) => {
+          console.error(error);
+          process.exit(1);
+        },
+      );
+    };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   } catch (error) {

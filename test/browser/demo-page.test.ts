@@ -198,7 +198,7 @@ describe.skipIf(XTINY_SUITE_SKIP_REASON !== undefined)('browser: demo page end t
     // The mask PNG export is the session's mask, and what the canvas shows.
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-png')]);
     expect(download.suggestedFilename()).toBe('fruit-object1-mask.png');
-    const exported = decodeMaskPng(new Uint8Array(readFileSync((await download.path())!)));
+    const exported = decodeMaskPng(new Uint8Array(readFileSync((await download.path()))));
     const current = await sessionMask(page);
     expect(sameMask(exported, current)).toBe(true);
     expect(exported.data.reduce((sum, value) => sum + value, 0)).toBe(afterThird.count);
@@ -257,7 +257,7 @@ describe.skipIf(XTINY_SUITE_SKIP_REASON !== undefined)('browser: demo page end t
     const download = async (button: string) => {
       const startMs = performance.now();
       const [file] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
-      const json = JSON.parse(readFileSync((await file.path())!, 'utf8'));
+      const json = JSON.parse(readFileSync((await file.path()), 'utf8'));
       timings.push(`${button} ${Math.round(performance.now() - startMs)} ms`);
       return { name: file.suggestedFilename(), json };
     };
@@ -301,7 +301,7 @@ describe.skipIf(XTINY_SUITE_SKIP_REASON !== undefined)('browser: demo page end t
     expect(await page.locator('#study-rows tr').count()).toBe(1);
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#study-export')]);
-    const log = JSON.parse(readFileSync((await download.path())!, 'utf8'));
+    const log = JSON.parse(readFileSync((await download.path()), 'utf8'));
     expect(log.format).toBe('simpleclick-study-log');
     expect(log.image).toEqual({ name: 'fruit.png', width: IMAGE_WIDTH, height: IMAGE_HEIGHT });
     expect(log.context).toMatchObject({ model: XTINY_FILE, backend: 'wasm', numThreads: 2, trained: true });

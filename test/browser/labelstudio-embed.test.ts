@@ -162,7 +162,9 @@ async function waitForAnswers(page: Page, count: number, consoleLines: readonly 
       { timeout: 60_000 },
     );
   } catch (error) {
-    throw new Error(`no answer ${count} from the plugin: ${String(error)}\n${await describePage(page, consoleLines)}`);
+    throw new Error(`no answer ${count} from the plugin: ${String(error)}\n${await describePage(page, consoleLines)}`, {
+      cause: error,
+    });
   }
 }
 

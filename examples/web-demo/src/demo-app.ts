@@ -66,6 +66,7 @@ export class DemoApp {
 
   /** What tests and the browser console can look at (`window.simpleclickDemo`). */
   get debug() {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the returned object's getters have their own `this`.
     const app = this;
     return {
       get session() {

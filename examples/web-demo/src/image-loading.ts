@@ -33,7 +33,7 @@ export async function loadImageFromBlob(blob: Blob, name: string): Promise<Loade
   try {
     bitmap = await createImageBitmap(blob, { imageOrientation: 'from-image', premultiplyAlpha: 'none' });
   } catch (error) {
-    throw new Error(`cannot decode "${name}" as an image (${(error as Error).message})`);
+    throw new Error(`cannot decode "${name}" as an image (${(error as Error).message})`, { cause: error });
   }
   const { width, height } = bitmap;
   if (width * height > MAX_IMAGE_PIXELS) {

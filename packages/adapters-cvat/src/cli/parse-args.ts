@@ -37,8 +37,8 @@ export interface ServeSettings {
 const DEFAULT_SERVE_SETTINGS = Object.freeze({
   port: DEFAULT_SERVICE_PORT,
   host: '127.0.0.1',
-  preset: 'interactive' as PredictorPreset,
-  replayOrder: 'interleave' as ReplayOrder,
+  preset: 'interactive',
+  replayOrder: 'interleave',
   maxBodyMb: 64,
 });
 
@@ -171,7 +171,7 @@ function integerOption(value: unknown, name: string, min: number, max: number): 
   if (value === undefined) return undefined;
   const parsed = Number(value);
   if (typeof value !== 'string' || !/^\d+$/.test(value) || parsed < min || parsed > max) {
-    throw new InvalidArgumentError(`${name} must be an integer in [${min}, ${max}], got "${String(value)}"`);
+    throw new InvalidArgumentError(`${name} must be an integer in [${min}, ${max}], got ${JSON.stringify(value)}`);
   }
   return parsed;
 }
@@ -180,7 +180,7 @@ function numberOption(value: unknown, name: string): number | undefined {
   if (value === undefined) return undefined;
   const parsed = Number(value);
   if (typeof value !== 'string' || value.trim() === '' || !Number.isFinite(parsed) || parsed <= 0) {
-    throw new InvalidArgumentError(`${name} must be a number > 0, got "${String(value)}"`);
+    throw new InvalidArgumentError(`${name} must be a number > 0, got ${JSON.stringify(value)}`);
   }
   return parsed;
 }

@@ -71,7 +71,7 @@ describe('HTTP service', () => {
   });
 
   it('answers malformed requests with 400/404/405 and a JSON error, and keeps serving', async () => {
-    const cases: [string, RequestInit, number, string][] = [
+    const cases: [string, { method: string; body?: string }, number, string][] = [
       ['/', { method: 'POST', body: '{"image": ' }, 400, 'INVALID_FORMAT'],
       ['/', { method: 'POST', body: '' }, 400, 'INVALID_FORMAT'],
       ['/', { method: 'POST', body: '[1, 2]' }, 400, 'INVALID_FORMAT'],
@@ -82,7 +82,7 @@ describe('HTTP service', () => {
     ];
     for (const [path, init, status, code] of cases) {
       const response = await fetch(`${service.url}${path}`, init);
-      expect(response.status, `${init.method} ${path} ${String(init.body).slice(0, 30)}`).toBe(status);
+      expect(response.status, `${init.method} ${path} ${(init.body ?? '').slice(0, 30)}`).toBe(status);
       expect(((await response.json()) as { error: { code: string } }).error.code).toBe(code);
     }
     const after = await fetch(`${service.url}/`, { method: 'POST', body: body([[30, 30]]) });

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InvalidArgumentError, InvalidFormatError } from '@simpleclick/core';
-import { describeError, errorAnswer, type ErrorBody } from '../error-response';
+import { describeError, errorAnswer } from '../error-response';
 import type { CvatInteractor } from '../interactor/cvat-interactor';
 import { ClientDisconnectedError, readBody, RequestBodyTooLargeError } from './read-body';
 import { healthBody } from '../health';
@@ -223,7 +223,7 @@ function parseJson(bytes: Buffer): unknown {
   }
 }
 
-function sendJson(response: ServerResponse, status: number, body: unknown | ErrorBody): void {
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   response.statusCode = status;
   response.setHeader('content-type', 'application/json; charset=utf-8');

@@ -1,5 +1,4 @@
-import { InvalidArgumentError, type PredictorPreset } from '@simpleclick/core';
-import type { ReplayOrder } from '../interactor/click-order';
+import { InvalidArgumentError } from '@simpleclick/core';
 import type { CvatInteractorFromFileOptions } from '../interactor/create-interactor-from-file';
 
 /** Where the nuclio build recipe puts the model (function.yaml sets SIMPLECLICK_MODEL to it too). */
@@ -69,10 +68,10 @@ export function interactorSettingsFromEnv(env: Readonly<Record<string, string | 
   return {
     modelPath: read(names.model) ?? DEFAULT_NUCLIO_MODEL_PATH,
     options: {
-      predictor: preset === undefined ? undefined : { preset: preset as PredictorPreset },
+      predictor: preset === undefined ? undefined : { preset },
       model,
       interactor: {
-        replayOrder: replayOrder as ReplayOrder | undefined,
+        replayOrder,
         maxPixels: number(names.maxPixels, true, 1),
         maxImageCacheBytes: imageCacheMb === undefined ? undefined : imageCacheMb * 1024 * 1024,
         maxStateCacheBytes: stateCacheMb === undefined ? undefined : stateCacheMb * 1024 * 1024,

@@ -68,6 +68,7 @@ export type BackendLog = (level: 'info' | 'warn' | 'error', message: string) => 
 
 /** Defaults of the optional {@link BackendOptions}. */
 export const DEFAULT_BACKEND_OPTIONS = Object.freeze({
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- widens the literal Object.freeze infers, in the public type.
   regions: 'auto' as RegionOutput,
   polygon: DEFAULT_POLYGON_OUTPUT_OPTIONS,
   maxImagePixels: 40_000_000,

@@ -10,6 +10,7 @@ import {
   InvalidArgumentError,
   type BinaryMask,
   type Click,
+  type ObjectState,
   type RgbImage,
 } from '@simpleclick/core';
 import { decodeLabelStudioBrushRle } from '@simpleclick/core/formats';
@@ -28,7 +29,7 @@ const IMAGE_URL = 'https://images.example.test/task-7.png';
 /** The mask ClickPredictor gives for `clicks` run one after the other from scratch. */
 async function expectedMask(clicks: readonly Click[], image: RgbImage): Promise<BinaryMask> {
   const predictor = await ClickPredictor.create(createFakeModel());
-  let state;
+  let state: ObjectState | undefined;
   for (let count = 1; count <= clicks.length; count++) state = (await predictor.predict(image, clicks.slice(0, count), state)).state;
   await predictor.close();
   return state!.toMask();
@@ -292,7 +293,7 @@ describe('attachSimpleClick (browser plugin) with a stand-in Label Studio fronte
     frontend.click(25, 50);
     await frontend.settled();
     const before = suggestedBrush(frontend);
-    const run = model.run;
+    const run = model.run.bind(model);
     model.run = async () => {
       throw new Error('out of memory');
     };

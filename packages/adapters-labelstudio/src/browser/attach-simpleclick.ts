@@ -64,7 +64,7 @@ export class SimpleClickLabelStudioPlugin {
     this.#labelStudio = labelStudio;
     this.#options = options;
     this.#listener = (region, group) => this.#onRegionFinishedDrawing(region, group);
-    labelStudio.on(REGION_FINISHED_DRAWING, this.#listener as (...args: never[]) => unknown);
+    labelStudio.on(REGION_FINISHED_DRAWING, this.#listener);
   }
 
   /** Whether the plugin still listens to Label Studio. */
@@ -76,7 +76,7 @@ export class SimpleClickLabelStudioPlugin {
   detach(): void {
     if (!this.#attached) return;
     this.#attached = false;
-    this.#labelStudio.off(REGION_FINISHED_DRAWING, this.#listener as (...args: never[]) => unknown);
+    this.#labelStudio.off(REGION_FINISHED_DRAWING, this.#listener);
   }
 
   /**
@@ -103,7 +103,8 @@ export class SimpleClickLabelStudioPlugin {
     // Never throw into Label Studio: everything is reported through onError.
     try {
       if (!this.#attached) return;
-      const regions = Array.isArray(group) ? group : [];
+      // `satisfies unknown`: Array.isArray(x) itself would narrow a readonly T[] to any[] (its declared guard).
+      const regions = Array.isArray(group satisfies unknown) ? group : [];
       // After a deletion `region` is a destroyed node (Label Studio fires the event from beforeDestroy, later):
       // reading it gives stale values and mobx-state-tree warnings. The group's regions are alive; `region` is
       // read only when the group is empty (the group's last keypoint was deleted).

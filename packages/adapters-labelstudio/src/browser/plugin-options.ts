@@ -66,6 +66,7 @@ export interface LabelStudioPluginOptions {
 /** Defaults of the optional {@link LabelStudioPluginOptions}. */
 export const DEFAULT_LABEL_STUDIO_PLUGIN_OPTIONS = Object.freeze({
   ownsPredictor: false,
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- widens the literal Object.freeze infers, in the public type.
   regions: 'auto' as RegionOutput,
   polygon: DEFAULT_POLYGON_OUTPUT_OPTIONS,
   postProcessing: DEFAULT_MASK_POST_PROCESSING,

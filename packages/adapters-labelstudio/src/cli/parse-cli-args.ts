@@ -1,4 +1,3 @@
-import type { PredictorPreset } from '@simpleclick/core';
 import { defaultModelPath } from '@simpleclick/model-default';
 import { Command } from 'commander';
 import type { RegionOutput } from '../backend/backend-options';
@@ -234,7 +233,7 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
       ...(fillHoles !== undefined ? { fillHolesMaxAreaPx: fillHoles } : {}),
       ...(removeIslands !== undefined ? { removeIslandsMaxAreaPx: removeIslands } : {}),
     },
-    predictor: { preset: preset as PredictorPreset, ...(threshold !== undefined ? { maskThreshold: threshold } : {}) },
+    predictor: { preset, ...(threshold !== undefined ? { maskThreshold: threshold } : {}) },
     ...(Object.keys(runtime).length > 0 ? { runtime } : {}),
     ...(maxImagePixels !== undefined ? { maxImagePixels } : {}),
     ...(imageTimeoutS !== undefined || maxImageMb !== undefined

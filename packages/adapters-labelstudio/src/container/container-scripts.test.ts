@@ -39,7 +39,8 @@ async function start(appDir: string, env: Record<string, string>): Promise<Start
       const match = /listening on http:\/\/0\.0\.0\.0:(\d+)/.exec(stderr);
       if (match !== null) resolve(Number(match[1]));
     });
-    exited.then((code) => reject(new Error(`start.sh exited (${code}) before listening:\n${stderr}`)));
+    // `void`: `exited` never rejects (it resolves with the exit code).
+    void exited.then((code) => reject(new Error(`start.sh exited (${code}) before listening:\n${stderr}`)));
   });
   return { child, port, stderr: () => stderr, exited };
 }

@@ -55,7 +55,7 @@ describe('fetchImageBytes: destinations', () => {
       'http://169.254.169.254/latest/meta-data/',
       'http://no-such-host.test/a.png',
     ];
-    const answers = [];
+    const answers: { status: number; code: string; message: string }[] = [];
     for (const target of targets) {
       const error = await fetchImageBytes(new URL(target), { auth, httpGet }).catch((caught: unknown) => caught);
       answers.push(error as { status: number; code: string; message: string });

@@ -66,6 +66,7 @@ export async function fetchImageBytes(
   let url = startUrl;
   let retriedAuth = false;
   let redirectedByLabelStudio = false;
+  // eslint-disable-next-line no-useless-assignment -- read by the catch below when the first hop throws before it is set.
   let trusted = false;
   try {
     for (let hop = 0; ; hop++) {

@@ -49,6 +49,7 @@ export const DEFAULT_SERVE_OPTIONS = Object.freeze({
   host: '127.0.0.1',
   preloadModel: true,
   shutdownGraceMs: 10_000,
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- widens the literal Object.freeze infers, in the public type.
   timeouts: Object.freeze({ requestMs: 120_000, headersMs: 30_000, keepAliveMs: 65_000 }) as ServerTimeouts,
 });
 

@@ -60,7 +60,6 @@ export async function startFakeLabelStudio(options: FakeLabelStudioOptions): Pro
   const issued: string[] = [];
   const valid = new Set<string>();
   const lifetimeS = options.accessLifetimeS ?? 300;
-  let other: Server | undefined;
   let otherUrl = '';
 
   const authorized = (request: IncomingMessage): boolean => {
@@ -76,7 +75,8 @@ export async function startFakeLabelStudio(options: FakeLabelStudioOptions): Pro
     requests.push({ host: 'label-studio', method: request.method ?? '', url, authorization: request.headers.authorization });
     const parsed = new URL(url, 'http://fake');
     if (request.method === 'POST' && parsed.pathname === '/api/token/refresh/') {
-      readBody(request).then((body) => {
+      // `void`: readBody never rejects, and the callback answers the request on every path.
+      void readBody(request).then((body) => {
         let refresh: unknown;
         try {
           refresh = (JSON.parse(body) as { refresh?: unknown }).refresh;
@@ -133,7 +133,7 @@ export async function startFakeLabelStudio(options: FakeLabelStudioOptions): Pro
     response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': file.length }).end(file);
   });
 
-  other = createServer((request: IncomingMessage, response: ServerResponse) => {
+  const other = createServer((request: IncomingMessage, response: ServerResponse) => {
     const url = request.url ?? '/';
     requests.push({ host: 'other', method: request.method ?? '', url, authorization: request.headers.authorization });
     const parsedOther = new URL(url, 'http://fake');
@@ -166,7 +166,7 @@ export async function startFakeLabelStudio(options: FakeLabelStudioOptions): Pro
     issuedAccessTokens: issued,
     revokeAccessTokens: () => valid.clear(),
     close: async () => {
-      await Promise.all([close(labelStudio), close(other as Server)]);
+      await Promise.all([close(labelStudio), close(other)]);
     },
   };
 }

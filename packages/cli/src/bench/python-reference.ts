@@ -72,7 +72,7 @@ export async function runPythonReference(
     const stdout = await runProcess(options.python, args, options.toolchainDirectory, options.timeoutSeconds);
     let parsed: Omit<PythonBenchReport, 'finalMask'>;
     try {
-      parsed = JSON.parse(stdout.trim().split('\n').pop() ?? '');
+      parsed = JSON.parse(stdout.trim().split('\n').pop() ?? '') as Omit<PythonBenchReport, 'finalMask'>;
     } catch (cause) {
       throw new CommandError(`the PyTorch reference printed no JSON result: ${stdout.slice(-200)}`, { cause });
     }

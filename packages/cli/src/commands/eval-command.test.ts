@@ -45,11 +45,11 @@ describe('simpleclick eval', () => {
     expect(stdout).toMatch(/^Eval results for model: simpleclick-xtiny-narrow-finetuned-320\.onnx$/m);
     expect(stdout).toMatch(/\|\s+BRS Type\s+\|\s+Dataset\s+\|\s+NoC@80%\s+\|\s+NoC@85%\s+\|\s+NoC@90%\s+\|\s+>=2@85%\s+\|\s+>=2@90%\s+\|\s+SPC,s\s+\|\s+Time\s+\|/);
     expect(stdout).toMatch(/\|\s+NoBRS\s+\|\s+tiny\s+\|/);
-    expect(stdout).toMatch(/^mIoU@1=\d+\.\d\d%  mIoU@3=n\/a  mIoU@5=n\/a  \(n\/a: only 2 clicks per object\)$/m);
+    expect(stdout).toMatch(/^mIoU@1=\d+\.\d\d% {2}mIoU@3=n\/a {2}mIoU@5=n\/a {2}\(n\/a: only 2 clicks per object\)$/m);
 
     const stderr = io.stderrText();
     expect(stderr).toMatch(/eval: tiny \(folder layout, 2 objects\)/);
-    expect(stderr).toMatch(/tiny \[#+\]  2\/2  mean NoC@90 \d\.\d\d .*done/);
+    expect(stderr).toMatch(/tiny \[#+\] {2}2\/2 {2}mean NoC@90 \d\.\d\d .*done/);
 
     const result = parseEvaluationResultJson(readFileSync(join(folder.path, 'results.json'), 'utf8'));
     expect(result.objects.map((object) => object.id)).toEqual(['tiny/img0', 'tiny/img1']);

@@ -419,6 +419,7 @@ function trainingDataFromName(fileName: string): string | undefined {
 
 /** Python's str.strip() (ASCII and Unicode whitespace). */
 function pyStrip(text: string): string {
+  // eslint-disable-next-line no-control-regex -- \x1c-\x1f are the separators Python's str.strip() removes too.
   return text.replace(/^[\s\x1c-\x1f\x85]+|[\s\x1c-\x1f\x85]+$/g, '');
 }
 

@@ -55,7 +55,7 @@ describe('simpleclick convert: the checkpoint written by the official code', () 
     expect(large.length).toBeLessThan(tensors.length);
     expect(data.equals(Buffer.concat(large))).toBe(true);
     const kept = readOnnxInitializerData(model).tensorBytes;
-    expect(kept.filter((t) => t !== null).map((t) => Buffer.from(t as Uint8Array).toString('hex'))).toEqual(
+    expect(kept.filter((t) => t !== null).map((t) => Buffer.from(t).toString('hex'))).toEqual(
       tensors.filter((t) => t.length < 991).map((t) => Buffer.from(t).toString('hex')),
     );
     const props = readOnnxMetadataProps(model);

@@ -114,7 +114,7 @@ export class TensorRef {
   }
 }
 
-export type PickleKey = string | number | bigint | boolean | null | PickleValue;
+export type PickleKey = PickleValue;
 export type PickleValue =
   | null
   | boolean

@@ -83,7 +83,8 @@ export function parseEvaluationResultJson(text: string): EvaluationResult {
     );
   }
   const { protocol, summary, objects, datasetName } = candidate;
-  if (!protocol || !summary || !Array.isArray(objects) || typeof datasetName !== 'string') {
+  // `satisfies unknown`: Array.isArray(x) itself would narrow a readonly T[] to any[] (its declared guard).
+  if (!protocol || !summary || !objects || !Array.isArray(objects satisfies unknown) || typeof datasetName !== 'string') {
     throw new InvalidFormatError('results document lacks protocol, summary, objects or datasetName');
   }
   const thresholdKeys = protocol.iouThresholds.map((threshold) => String(threshold));

@@ -46,7 +46,8 @@ export function decodeCvatMaskRle(points: readonly number[], width: number, heig
   if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
     throw new InvalidArgumentError(`image size must be positive integers, got ${width} x ${height}`);
   }
-  if (!Array.isArray(points) || points.length < 5) {
+  // `satisfies unknown`: Array.isArray(x) itself would narrow a readonly T[] to any[] (its declared guard).
+  if (!Array.isArray(points satisfies unknown) || points.length < 5) {
     throw new InvalidFormatError('CVAT mask points must be runs followed by [left, top, right, bottom]');
   }
   points.forEach((value, i) => {

@@ -50,7 +50,7 @@ export function polygonVertexCount(polygon: Polygon): number {
 
 /** A ring as a flat list `[x0, y0, x1, y1, ...]` (the COCO polygon layout). */
 export function ringToFlat(ring: readonly (readonly [number, number])[]): number[] {
-  const flat: number[] = new Array(ring.length * 2);
+  const flat = new Array<number>(ring.length * 2);
   for (let i = 0; i < ring.length; i++) {
     flat[2 * i] = ring[i][0];
     flat[2 * i + 1] = ring[i][1];

@@ -35,7 +35,8 @@ export function rasterizePolygons(
   if (fillRule !== 'evenodd' && fillRule !== 'nonzero') {
     throw new InvalidArgumentError(`fillRule must be 'evenodd' or 'nonzero', got ${String(fillRule)}`);
   }
-  if (!Array.isArray(polygons)) throw new InvalidArgumentError('polygons must be an array');
+  // `satisfies unknown`: Array.isArray(x) itself would narrow a readonly T[] to any[] (its declared guard).
+  if (!Array.isArray(polygons satisfies unknown)) throw new InvalidArgumentError('polygons must be an array');
   polygons.forEach((polygon, k) => assertPolygon(polygon, `polygons[${k}]`));
 
   // Non-horizontal edges that cross at least one row centre: x at the first centre, slope, direction, rows.

@@ -59,8 +59,8 @@ export function traceMaskPolygons(mask: BinaryMask, options: Partial<TracePolygo
   }
 
   const components = labelRuns(mask, connectivity, true);
-  const outerByLabel: (Ring | undefined)[] = new Array(components.count + 1);
-  const holesByLabel: Ring[][] = new Array(components.count + 1);
+  const outerByLabel = new Array<Ring | undefined>(components.count + 1);
+  const holesByLabel = new Array<Ring[]>(components.count + 1);
   const remaining = edges.slice();
   const turnAtSaddle = connectivity === 8 ? 3 : 1; // +3 mod 4 turns left, +1 turns right
 

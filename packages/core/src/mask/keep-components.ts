@@ -53,7 +53,8 @@ export function keepClickedComponents(
   if (fallback !== 'largest' && fallback !== 'all' && fallback !== 'none') {
     throw new InvalidArgumentError(`fallback must be 'largest', 'all' or 'none', got ${String(fallback)}`);
   }
-  if (!Array.isArray(clicks)) throw new InvalidArgumentError('clicks must be an array');
+  // `satisfies unknown`: Array.isArray(x) itself would narrow a readonly T[] to any[] (its declared guard).
+  if (!Array.isArray(clicks satisfies unknown)) throw new InvalidArgumentError('clicks must be an array');
   assertBinaryMask(mask);
   const clickIndices = clicks.map((click) => clickPixelIndex(click, mask.width, mask.height));
   const components = labelRuns(mask, connectivity, true);

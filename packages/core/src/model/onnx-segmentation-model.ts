@@ -156,7 +156,7 @@ export class OnnxSegmentationModel implements SegmentationModel {
     } finally {
       image.dispose();
       clickMaps.dispose();
-      if (results !== undefined) for (const value of Object.values(results)) (value as Tensor).dispose();
+      if (results !== undefined) for (const value of Object.values(results)) (value).dispose();
     }
   }
 

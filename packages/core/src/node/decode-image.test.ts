@@ -16,8 +16,8 @@ describe('decodeImageFile vs OpenCV on small files of every supported kind', () 
     it(`${name} decodes to cv2.imread's pixels (BGR -> RGB)`, async () => {
       expect(expected, `cv2 ${smallFiles.opencv} could not read ${name}`).not.toBeNull();
       const image = await decodeImageFile(resolve(FIXTURES, name));
-      expect([image.width, image.height]).toEqual([expected!.width, expected!.height]);
-      expect(Array.from(image.data)).toEqual(expected!.rgb);
+      expect([image.width, image.height]).toEqual([expected.width, expected.height]);
+      expect(Array.from(image.data)).toEqual(expected.rgb);
     });
   }
 });

@@ -52,13 +52,13 @@ describe('ClickPredictor and only negative clicks', () => {
 describe('ClickPredictor releases what it keeps of an image', () => {
   async function predictorThatSaw(release: 'close' | 'releaseImage') {
     const predictor = await ClickPredictor.create(new CountingModel());
-    let image: RgbImage | undefined = makeImage(400, 300);
+    const image = makeImage(400, 300);
     const pixels = new WeakRef(image.data);
     await predictor.prepareImage(image);
     await predictor.predict(image, [{ xPx: 200, yPx: 150, isPositive: true }]);
     if (release === 'close') await predictor.close();
     else predictor.releaseImage(image);
-    image = undefined;
+    // Nothing here keeps `image` once this function returns: the WeakRef is all that is left of its pixels.
     return { predictor, pixels };
   }
 

@@ -1,4 +1,3 @@
-import type { Click } from '../clicks/click';
 import { InvalidArgumentError } from '../errors';
 import { MAX_OBJECT_ID } from './label-map';
 import { ObjectHistory, type HistoryEntry } from './object-history';
@@ -7,7 +6,7 @@ import type { SessionHistoryStats } from './session-state';
 
 /** The state every new object starts from, unless it starts from an imported mask. */
 export const EMPTY_ENTRY: HistoryEntry = Object.freeze({
-  clicks: Object.freeze([]) as readonly Click[],
+  clicks: Object.freeze([]),
   segmenterState: undefined,
   probabilities: undefined,
 });

@@ -1,7 +1,7 @@
 import { nowMs } from '../clock';
 
 /** One operation waiting in or running from an {@link OperationQueue}. */
-export interface QueuedOperation<TKind extends string, TResult> {
+export interface QueuedOperation<TKind extends string> {
   /** What the operation does (used to find a click an undo may cancel). */
   readonly kind: TKind;
   /** When it was enqueued, from {@link nowMs}. */
@@ -10,7 +10,7 @@ export interface QueuedOperation<TKind extends string, TResult> {
   readonly cancelled: boolean;
 }
 
-interface OperationRecord<TKind extends string, TResult> extends QueuedOperation<TKind, TResult> {
+interface OperationRecord<TKind extends string, TResult> extends QueuedOperation<TKind> {
   cancelled: boolean;
   readonly run: (startedAtMs: number, enqueuedAtMs: number) => Promise<TResult>;
   readonly resultIfCancelled: () => TResult;
@@ -81,7 +81,7 @@ export class OperationQueue<TKind extends string, TResult> {
   }
 
   /** The most recently enqueued operation that has not started and is not cancelled. */
-  lastWaiting(): QueuedOperation<TKind, TResult> | undefined {
+  lastWaiting(): QueuedOperation<TKind> | undefined {
     for (let i = this.waiting.length - 1; i >= 0; i--) {
       if (!this.waiting[i].cancelled) return this.waiting[i];
     }
@@ -89,7 +89,7 @@ export class OperationQueue<TKind extends string, TResult> {
   }
 
   /** Marks a waiting operation cancelled. Returns false if it already started or settled. */
-  cancel(operation: QueuedOperation<TKind, TResult>): boolean {
+  cancel(operation: QueuedOperation<TKind>): boolean {
     const record = this.waiting.find((candidate) => candidate === operation);
     if (record === undefined) return false;
     record.cancelled = true;

@@ -157,7 +157,7 @@ export class SegmentationSession {
     const predictorThreshold = (predictor as { options?: { maskThreshold?: unknown } }).options?.maskThreshold;
     const inherited = typeof predictorThreshold === 'number' ? { threshold: predictorThreshold } : {};
     const resolved = resolveSessionOptions({ ...inherited, ...stripUndefined(options) });
-    const session = new SegmentationSession(predictor as ClickSegmenter<unknown>, checkedImage, resolved);
+    const session = new SegmentationSession(predictor, checkedImage, resolved);
     await session.prepareImage();
     return session;
   }

@@ -40,15 +40,15 @@ export class SessionEmitter {
   }
 
   on<K extends keyof SegmentationSessionEvents>(event: K, listener: (...args: SegmentationSessionEvents[K]) => void): void {
-    this.#emitter.on(event, listener as never);
+    this.#emitter.on(event, listener);
   }
 
   once<K extends keyof SegmentationSessionEvents>(event: K, listener: (...args: SegmentationSessionEvents[K]) => void): void {
-    this.#emitter.once(event, listener as never);
+    this.#emitter.once(event, listener);
   }
 
   off<K extends keyof SegmentationSessionEvents>(event: K, listener?: (...args: SegmentationSessionEvents[K]) => void): void {
-    this.#emitter.off(event, listener as never);
+    this.#emitter.off(event, listener);
   }
 
   removeAllListeners(): void {

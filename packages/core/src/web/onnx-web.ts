@@ -47,7 +47,7 @@ export interface RequestInitLike {
 
 /** The defaults of {@link createWebModel}. */
 export const DEFAULT_WEB_MODEL_OPTIONS = Object.freeze({
-  executionProviders: Object.freeze(['webgpu', 'wasm']) as readonly string[],
+  executionProviders: Object.freeze<readonly string[]>(['webgpu', 'wasm']),
 });
 
 interface FetchResponseLike {

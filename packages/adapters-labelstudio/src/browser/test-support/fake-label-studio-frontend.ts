@@ -33,6 +33,7 @@ export class FakeLabelStudioFrontend implements LabelStudioLike {
     readonly naturalWidthPx: number,
     readonly naturalHeightPx: number,
   ) {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the store's methods below have their own `this`.
     const frontend = this;
     this.store = {
       config,

@@ -26,7 +26,7 @@ export async function listImageFiles(
 
 /** Throws {@link DatasetError} unless `folder` is an existing directory. */
 export async function requireDirectory(folder: string, hint = ''): Promise<void> {
-  let isDirectory = false;
+  let isDirectory: boolean;
   try {
     isDirectory = (await stat(folder)).isDirectory();
   } catch {

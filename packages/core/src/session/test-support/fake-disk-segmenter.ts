@@ -43,7 +43,7 @@ export interface FakeDiskSegmenterOptions {
 }
 
 function sleep(ms: number): Promise<void> {
-  const setTimer = (globalThis as unknown as { setTimeout(callback: () => void, ms: number): unknown }).setTimeout;
+  const setTimer = (globalThis as unknown as { setTimeout: (callback: () => void, ms: number) => unknown }).setTimeout;
   return new Promise((resolve) => setTimer(resolve, ms));
 }
 

@@ -53,13 +53,13 @@ export class WorkerChannel {
     if (this.#stopped !== undefined) return Promise.reject(this.#stopped);
     const id = this.#nextId++;
     return new Promise<T>((resolve, reject) => {
-      this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.#pending.set(id, { resolve, reject });
       try {
         this.#counter.post({ ...body, id }, transfer, (message, list) => this.#worker.postMessage(message, list));
       } catch (error) {
         // A value that cannot be cloned (a function in the options): nothing was sent.
         this.#pending.delete(id);
-        reject(error as Error);
+        reject(error);
       }
     });
   }

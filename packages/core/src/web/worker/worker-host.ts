@@ -206,6 +206,7 @@ export class WorkerHost {
   async #operation(sessionId: number, method: WorkerSessionOperation, args: readonly unknown[]): Promise<ReplyValue> {
     if (!OPERATIONS.has(method)) throw new InvalidArgumentError(`not a session operation: ${String(method)}`);
     const hosted = this.#requireSession(sessionId);
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- applied to its own session on the next line.
     const call = hosted.session[method] as (...callArgs: unknown[]) => Promise<SessionState>;
     const state = await call.apply(hosted.session, [...args]);
     const transfer: Transferable[] = [];
@@ -216,6 +217,7 @@ export class WorkerHost {
     if (!READS.has(method)) throw new InvalidArgumentError(`not a session read: ${String(method)}`);
     const { session } = this.#requireSession(sessionId);
     if (method === 'getObjectOutputs') return this.#objectOutputs(session, args);
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- applied to its own session on the next line.
     const read = session[method] as (...callArgs: unknown[]) => unknown;
     const value = read.apply(session, [...args]);
     // getMask, getProbabilities and getLabelMap return new buffers that nothing here keeps: move them.

@@ -240,7 +240,7 @@ function modelSource(model: string | URL | Uint8Array | ArrayBuffer): { source: 
   if (typeof model === 'string' || model instanceof URL) return { source: resolveAgainstPage(model), transfer: [] };
   if (model instanceof ArrayBuffer || model instanceof Uint8Array) {
     // A copy, moved: the caller keeps its bytes, and the model crosses once.
-    const copy = model instanceof ArrayBuffer ? model.slice(0) : (model.slice().buffer as ArrayBuffer);
+    const copy = model instanceof ArrayBuffer ? model.slice(0) : (model.slice().buffer);
     return { source: copy, transfer: [copy] };
   }
   throw new InvalidArgumentError('model must be a URL or the bytes of the ONNX file');
@@ -253,8 +253,8 @@ function wireImage(image: RgbImage | ImageDataLike | ImageBitmapLike, transferIm
     // A bitmap reads 0 x 0 once closed or moved.
     throw new InvalidImageError(`image size must be positive integers, got ${width} x ${height}`);
   }
-  if (!('data' in image) && typeof (image as ImageBitmapLike).close === 'function') {
-    const bitmap = image as ImageBitmapLike;
+  if (!('data' in image) && typeof (image).close === 'function') {
+    const bitmap = image;
     return { image: { width, height, bitmap }, transfer: [bitmap] };
   }
   const { data } = image as RgbImage | ImageDataLike;

@@ -99,7 +99,7 @@ describe.skipIf(SKIP_REASON !== undefined)('browser: SDK worker', BROWSER_TEST_O
       const mainSession = await sdk.SegmentationSession.create(predictor, rgb);
       const main: string[] = [];
       for (const step of steps) {
-        const state = await step(mainSession as never);
+        const state = await step(mainSession);
         main.push(`${state.revision}:${hashOf(state.mask.data)}:${floatHash(mainSession.getProbabilities().data)}`);
       }
       const mainLabels = hashOf(mainSession.getLabelMap().data);
@@ -117,7 +117,7 @@ describe.skipIf(SKIP_REASON !== undefined)('browser: SDK worker', BROWSER_TEST_O
         lastEventMask = event.mask;
       });
       for (const step of steps) {
-        const state = await step(session as never);
+        const state = await step(session);
         sharedMask &&= state.mask === lastEventMask && session.getState() === state;
         worker.push(`${state.revision}:${hashOf(state.mask.data)}:${floatHash((await session.getProbabilities()).data)}`);
       }

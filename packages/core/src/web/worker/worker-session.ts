@@ -114,19 +114,19 @@ export class WorkerSession {
 
   /** Adds a listener. See {@link WorkerSessionEvents}. */
   on<K extends keyof WorkerSessionEvents>(event: K, listener: (...args: WorkerSessionEvents[K]) => void): this {
-    this.#emitter.on(event, listener as never);
+    this.#emitter.on(event, listener);
     return this;
   }
 
   /** Adds a listener called at most once. */
   once<K extends keyof WorkerSessionEvents>(event: K, listener: (...args: WorkerSessionEvents[K]) => void): this {
-    this.#emitter.once(event, listener as never);
+    this.#emitter.once(event, listener);
     return this;
   }
 
   /** Removes a listener (all listeners of `event` when `listener` is left out). */
   off<K extends keyof WorkerSessionEvents>(event: K, listener?: (...args: WorkerSessionEvents[K]) => void): this {
-    this.#emitter.off(event, listener as never);
+    this.#emitter.off(event, listener);
     return this;
   }
 
