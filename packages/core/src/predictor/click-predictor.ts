@@ -369,7 +369,9 @@ export class ClickPredictor implements ClickSegmenter<ObjectState> {
     const toProbabilities = (target: Float32Array) =>
       exact ? logitsToProbabilities(logits, target, size, useFlip) : tableSigmoid(logits, target, plane, size, useFlip ? plane : null);
     // Boundary refinement works on the ROI-size map at full image resolution, so it always builds that map.
-    const refinement = this.options.boundaryRefinement;
+    const configured = this.options.boundaryRefinement;
+    const refinement =
+      configured && roiWidth * roiHeight <= (configured.maxRoiPixels ?? Number.POSITIVE_INFINITY) ? configured : undefined;
     if (roiWidth * roiHeight > plane && !(exact && this.#internal.eagerRoiProbabilities) && !refinement) {
       const probabilities = new Float32Array(plane); // owned by the state from now on
       toProbabilities(probabilities);

@@ -27,6 +27,7 @@ describe('boundary refinement options', () => {
     expect(resolvePredictorOptions({ preset: 'parity' }).boundaryRefinement).toBeUndefined();
     expect(resolvePredictorOptions({ preset: 'interactive' }).boundaryRefinement).toBeUndefined();
     expect(DEFAULT_PREDICTOR_OPTIONS.boundaryRefinement).toBeUndefined();
+    expect(resolvePredictorOptions({ preset: 'interactive', boundaryRefinement: false }).boundaryRefinement).toBeUndefined();
     expect(resolvePredictorOptions({ preset: 'interactive', boundaryRefinement: true }).boundaryRefinement).toEqual(
       DEFAULT_BOUNDARY_REFINEMENT,
     );
@@ -43,6 +44,8 @@ describe('boundary refinement options', () => {
     expect(() => resolvePredictorOptions({ boundaryRefinement: { eps: 0 } })).toThrow(InvalidArgumentError);
     expect(() => resolvePredictorOptions({ boundaryRefinement: { guide: 'lab' as 'rgb' } })).toThrow(InvalidArgumentError);
     expect(() => resolvePredictorOptions({ boundaryRefinement: { subsample: 0 } })).toThrow(InvalidArgumentError);
+    expect(() => resolvePredictorOptions({ boundaryRefinement: { maxRoiPixels: 0 } })).toThrow(InvalidArgumentError);
+    expect(() => resolvePredictorOptions({ boundaryRefinement: { maxRoiPixels: NaN } })).toThrow(InvalidArgumentError);
     expect(() => resolvePredictorOptions({ boundaryRefinement: { subsample: 9 } })).toThrow(InvalidArgumentError);
     expect(resolvePredictorOptions({ boundaryRefinement: { subsample: 2 } }).boundaryRefinement?.subsample).toBe(2);
     expect(() => resolvePredictorOptions({ boundaryRefinement: 'on' as unknown as boolean })).toThrow(InvalidArgumentError);
@@ -128,7 +131,7 @@ describe('ClickPredictor with boundary refinement', () => {
   it('keeps the refined ROI map as the state, and leaves the predictor without it unchanged', async () => {
     const image = edgeImage(30, 24, 13);
     const clicks = [{ xPx: 5, yPx: 12, isPositive: true }];
-    const plain = await ClickPredictor.create(new RampModel(), { preset: 'interactive' });
+    const plain = await ClickPredictor.create(new RampModel(), { preset: 'interactive', boundaryRefinement: false });
     const refined = await ClickPredictor.create(new RampModel(), { preset: 'interactive', boundaryRefinement: true });
     const a = await plain.predict(image, clicks);
     const b = await refined.predict(image, clicks);
@@ -142,5 +145,17 @@ describe('ClickPredictor with boundary refinement', () => {
     expect(mask.data.reduce((sum, v) => sum + v, 0)).toBeGreaterThan(0);
     await plain.close();
     await refined.close();
+  });
+
+  it('leaves a ROI above maxRoiPixels unrefined', async () => {
+    const image = edgeImage(30, 24, 13);
+    const clicks = [{ xPx: 5, yPx: 12, isPositive: true }];
+    const plain = await ClickPredictor.create(new RampModel(), { preset: 'interactive', boundaryRefinement: false });
+    const capped = await ClickPredictor.create(new RampModel(), { boundaryRefinement: { maxRoiPixels: 30 * 24 - 1 } });
+    const atCap = await ClickPredictor.create(new RampModel(), { boundaryRefinement: { maxRoiPixels: 30 * 24 } });
+    const a = await plain.predict(image, clicks);
+    expect(Array.from((await capped.predict(image, clicks)).probabilities.data)).toEqual(Array.from(a.probabilities.data));
+    expect(Array.from((await atCap.predict(image, clicks)).probabilities.data)).not.toEqual(Array.from(a.probabilities.data));
+    await Promise.all([plain.close(), capped.close(), atCap.close()]);
   });
 });

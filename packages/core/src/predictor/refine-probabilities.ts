@@ -21,6 +21,12 @@ export interface BoundaryRefinementOptions {
    * out): the full-resolution filter.
    */
   readonly subsample?: number;
+  /**
+   * Largest zoom-in ROI refined, in pixels (left out: no limit). A refined state is kept at ROI size (4 bytes a
+   * pixel, in every undo step), where an unrefined one is at most S x S, and the filter's time grows with the
+   * ROI: a bigger ROI is left unrefined.
+   */
+  readonly maxRoiPixels?: number;
 }
 
 /** Probabilities outside `[BAND_LOW, BAND_HIGH]` count as settled: only the box around the others is filtered. */
