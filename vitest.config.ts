@@ -14,7 +14,10 @@ export default defineConfig({
       { find: /^@simpleclick\/core\/internal$/, replacement: fromRoot('./packages/core/src/internal/index.ts') },
       { find: /^@simpleclick\/core$/, replacement: fromRoot('./packages/core/src/index.ts') },
       // adapters-labelstudio (also used by the CLI)
-      { find: /^@simpleclick\/adapters-labelstudio$/, replacement: fromRoot('./packages/adapters-labelstudio/src/index.ts') },
+      {
+        find: /^@simpleclick\/adapters-labelstudio$/,
+        replacement: fromRoot('./packages/adapters-labelstudio/src/index.ts'),
+      },
     ],
   },
   test: {

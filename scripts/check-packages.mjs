@@ -28,12 +28,28 @@ for (const { name, profile, excludeEntrypoints = [] } of PACKAGES) {
   const folder = join(REPO_ROOT, 'packages', name);
   /** @type {[string, string[]][]} */
   const checks = [
-    ['attw', [bin('attw'), '--pack', folder, '--profile', profile, '--format', 'table-flipped', ...(excludeEntrypoints.length > 0 ? ['--exclude-entrypoints', ...excludeEntrypoints] : [])]],
+    [
+      'attw',
+      [
+        bin('attw'),
+        '--pack',
+        folder,
+        '--profile',
+        profile,
+        '--format',
+        'table-flipped',
+        ...(excludeEntrypoints.length > 0 ? ['--exclude-entrypoints', ...excludeEntrypoints] : []),
+      ],
+    ],
     ['publint', [bin('publint'), '--strict', folder]],
   ];
   for (const [tool, [command, ...args]] of checks) {
     console.log(`\n== ${tool}: packages/${name}`);
-    const result = spawnSync(command, args, { cwd: folder, stdio: 'inherit', env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' } });
+    const result = spawnSync(command, args, {
+      cwd: folder,
+      stdio: 'inherit',
+      env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+    });
     if (result.status !== 0) failures.push(`${tool} packages/${name} (exit ${result.status ?? result.signal})`);
   }
 }

@@ -22,7 +22,14 @@ import { readFileSync, rmSync } from 'node:fs';
  *   options overridden.
  * @returns {import('rollup').RollupOptions[]}
  */
-export function rollupPackageConfig({ packageUrl, entries, executable, typeEntries = entries, commonJs = false, buildTsconfig }) {
+export function rollupPackageConfig({
+  packageUrl,
+  entries,
+  executable,
+  typeEntries = entries,
+  commonJs = false,
+  buildTsconfig,
+}) {
   const pkg = JSON.parse(readFileSync(new URL('./package.json', packageUrl), 'utf8'));
   // Every build starts from an empty dist/ (when the config is loaded, before any bundle is written): rollup never
   // deletes, and the hash-named chunks of earlier builds would otherwise pile up there and ship in the tarball.
@@ -36,13 +43,22 @@ export function rollupPackageConfig({ packageUrl, entries, executable, typeEntri
       ? { tsconfig: buildTsconfig }
       : {
           tsconfig: './tsconfig.json',
-          compilerOptions: { composite: false, declaration: false, emitDeclarationOnly: false, noEmit: false, outDir: 'dist', rootDir: 'src' },
+          compilerOptions: {
+            composite: false,
+            declaration: false,
+            emitDeclarationOnly: false,
+            noEmit: false,
+            outDir: 'dist',
+            rootDir: 'src',
+          },
           // Patterns are relative to rootDir (src), the plugin's default filterRoot.
           include: ['**/*.ts'],
           exclude: ['**/*.test.ts', 'test-support/**'],
         };
   const dtsOptions =
-    buildTsconfig !== undefined ? { tsconfig: buildTsconfig } : { tsconfig: './tsconfig.json', compilerOptions: { composite: false } };
+    buildTsconfig !== undefined
+      ? { tsconfig: buildTsconfig }
+      : { tsconfig: './tsconfig.json', compilerOptions: { composite: false } };
 
   const esm = {
     dir: 'dist',
@@ -50,13 +66,31 @@ export function rollupPackageConfig({ packageUrl, entries, executable, typeEntri
     entryFileNames: '[name].mjs',
     chunkFileNames: 'chunks/[name]-[hash].mjs',
     // Only the executable gets the shebang (npm links bin files as they are).
-    ...(executable !== undefined ? { banner: (chunk) => (chunk.name === executable ? '#!/usr/bin/env node' : '') } : {}),
+    ...(executable !== undefined
+      ? { banner: (chunk) => (chunk.name === executable ? '#!/usr/bin/env node' : '') }
+      : {}),
   };
-  const cjs = { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', exports: 'named' };
+  const cjs = {
+    dir: 'dist',
+    format: 'cjs',
+    entryFileNames: '[name].cjs',
+    chunkFileNames: 'chunks/[name]-[hash].cjs',
+    exports: 'named',
+  };
   // Declarations are ES syntax in both; the .d.cts files import each other as './x.cjs' (rollup names imports after
   // the output files), which TypeScript resolves to './x.d.cts'.
-  const dtsEsm = { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts', chunkFileNames: 'chunks/[name]-[hash].d.ts' };
-  const dtsCjs = { dir: 'dist', format: 'es', entryFileNames: '[name].d.cts', chunkFileNames: 'chunks/[name]-[hash].d.cts' };
+  const dtsEsm = {
+    dir: 'dist',
+    format: 'es',
+    entryFileNames: '[name].d.ts',
+    chunkFileNames: 'chunks/[name]-[hash].d.ts',
+  };
+  const dtsCjs = {
+    dir: 'dist',
+    format: 'es',
+    entryFileNames: '[name].d.cts',
+    chunkFileNames: 'chunks/[name]-[hash].d.cts',
+  };
 
   return [
     {

@@ -9,7 +9,16 @@
 // Needs `npm run build` first. Usage: node scripts/test-packed-install.mjs [--keep] (--keep leaves the folder).
 // Run by CI (.ci/run) as `npm run test:packed`; onnxruntime-node's download step is skipped as in .ci/run.
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +40,8 @@ function fail(message) {
 }
 
 for (const name of PACKAGES.filter((name) => name !== 'model-default')) {
-  if (!existsSync(join(REPO_ROOT, 'packages', name, 'dist'))) fail(`packages/${name}/dist is missing: run "npm run build" first`);
+  if (!existsSync(join(REPO_ROOT, 'packages', name, 'dist')))
+    fail(`packages/${name}/dist is missing: run "npm run build" first`);
 }
 
 // realpath: the checks below compare resolved module paths with this folder (/tmp may be a link).
@@ -56,7 +66,10 @@ try {
   // 2. Install into an empty project. The tarballs satisfy each other's @simpleclick/* dependencies.
   const app = join(root, 'app');
   mkdirSync(app);
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'packed-install-check', private: true, type: 'module' }, null, 2));
+  writeFileSync(
+    join(app, 'package.json'),
+    JSON.stringify({ name: 'packed-install-check', private: true, type: 'module' }, null, 2),
+  );
   execFileSync(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...packed], {
     cwd: app,
     stdio: 'inherit',
@@ -78,8 +91,14 @@ try {
   const example = /## The SDK in ten lines\s+```ts\n([\s\S]*?)```/.exec(readme)?.[1];
   if (example === undefined) fail('README.md has no "## The SDK in ten lines" ```ts block');
   writeFileSync(join(app, 'readme-example.mjs'), example);
-  const exampleOutput = execFileSync(process.execPath, ['readme-example.mjs'], { cwd: app, env, encoding: 'utf8', timeout: 120_000 });
-  if (!/^revision 1: /m.test(exampleOutput) || !/counts/.test(exampleOutput)) fail(`the README example printed:\n${exampleOutput}`);
+  const exampleOutput = execFileSync(process.execPath, ['readme-example.mjs'], {
+    cwd: app,
+    env,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  if (!/^revision 1: /m.test(exampleOutput) || !/counts/.test(exampleOutput))
+    fail(`the README example printed:\n${exampleOutput}`);
   step('README example: ran');
 
   // 3b. CommonJS consumers: core's .cjs entries and the model package's require entry.
@@ -104,7 +123,9 @@ require('node:fs').accessSync(defaultModelPath());
   );
   const maskBytes = readFileSync(join(app, 'mask.png'));
   if (maskBytes.subarray(1, 4).toString('latin1') !== 'PNG') fail('simpleclick segment wrote no PNG');
-  step(`simpleclick segment: mask.png (${maskBytes.length} bytes)${segment.trim() === '' ? '' : `, ${segment.trim()}`}`);
+  step(
+    `simpleclick segment: mask.png (${maskBytes.length} bytes)${segment.trim() === '' ? '' : `, ${segment.trim()}`}`,
+  );
 
   const imageBytes = readFileSync(EXAMPLE_IMAGE);
 
@@ -112,24 +133,41 @@ require('node:fs').accessSync(defaultModelPath());
   await withServer(bin('simpleclick-labelstudio'), ['--port', '0', '--host', '127.0.0.1'], app, env, async (url) => {
     const health = await getJson(`${url}/health`);
     if (health.status !== 'UP') fail(`simpleclick-labelstudio /health: ${JSON.stringify(health)}`);
-    const response = await postJson(`${url}/predict`, labelStudioPredictBody(`data:image/png;base64,${imageBytes.toString('base64')}`));
+    const response = await postJson(
+      `${url}/predict`,
+      labelStudioPredictBody(`data:image/png;base64,${imageBytes.toString('base64')}`),
+    );
     const region = response.results?.[0]?.result?.[0];
     if (region?.type !== 'brushlabels' || typeof region.value?.rle?.length !== 'number') {
       fail(`simpleclick-labelstudio /predict answered ${JSON.stringify(response).slice(0, 300)}`);
     }
-    step(`simpleclick-labelstudio: /health UP, /predict a brush region (model_version ${response.results[0].model_version})`);
+    step(
+      `simpleclick-labelstudio: /health UP, /predict a brush region (model_version ${response.results[0].model_version})`,
+    );
   });
 
   // 6. The CVAT interactor service.
-  await withServer(bin('simpleclick-cvat'), ['--port', '0', '--host', '127.0.0.1', '--threads', '2'], app, env, async (url) => {
-    const health = await getJson(`${url}/health`);
-    if (health.model?.trained !== true) fail(`simpleclick-cvat /health: ${JSON.stringify(health)}`);
-    const response = await postJson(`${url}/`, { image: imageBytes.toString('base64'), pos_points: [[300, 270]], neg_points: [] });
-    if (!Array.isArray(response.mask) || response.mask.length === 0 || !Array.isArray(response.bounds)) {
-      fail(`simpleclick-cvat answered ${JSON.stringify(response).slice(0, 300)}`);
-    }
-    step(`simpleclick-cvat: /health trained ${health.model.variant}, POST / a ${response.mask[0].length} x ${response.mask.length} mask`);
-  });
+  await withServer(
+    bin('simpleclick-cvat'),
+    ['--port', '0', '--host', '127.0.0.1', '--threads', '2'],
+    app,
+    env,
+    async (url) => {
+      const health = await getJson(`${url}/health`);
+      if (health.model?.trained !== true) fail(`simpleclick-cvat /health: ${JSON.stringify(health)}`);
+      const response = await postJson(`${url}/`, {
+        image: imageBytes.toString('base64'),
+        pos_points: [[300, 270]],
+        neg_points: [],
+      });
+      if (!Array.isArray(response.mask) || response.mask.length === 0 || !Array.isArray(response.bounds)) {
+        fail(`simpleclick-cvat answered ${JSON.stringify(response).slice(0, 300)}`);
+      }
+      step(
+        `simpleclick-cvat: /health trained ${health.model.variant}, POST / a ${response.mask[0].length} x ${response.mask.length} mask`,
+      );
+    },
+  );
 
   console.log(`packed install: all checks passed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 } finally {
@@ -180,7 +218,11 @@ async function getJson(url) {
 }
 
 async function postJson(url, body) {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (!response.ok) fail(`POST ${url}: HTTP ${response.status} ${await response.text()}`);
   return response.json();
 }

@@ -4,12 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  ClickPredictor,
-  createBinaryMask,
-  createNodeModel,
-  decodeImageFile,
-} from '@simpleclick/core/node';
+import { ClickPredictor, createBinaryMask, createNodeModel, decodeImageFile } from '@simpleclick/core/node';
 import {
   OFFICIAL_IOU_THRESHOLDS,
   evaluateDataset,
@@ -41,7 +36,8 @@ async function* firstSamples(samples: AsyncIterable<EvalSample>, count: number):
 }
 
 describe.skipIf(!hasData || !HAVE_DEFAULT_MODEL)('evaluation on GrabCut with the shipped ONNX model', () => {
-  if (!hasData || !HAVE_DEFAULT_MODEL) console.warn(`end-to-end evaluation skipped: needs ${DATA_ROOT}/GrabCut and ${DEFAULT_MODEL_PATH}`);
+  if (!hasData || !HAVE_DEFAULT_MODEL)
+    console.warn(`end-to-end evaluation skipped: needs ${DATA_ROOT}/GrabCut and ${DEFAULT_MODEL_PATH}`);
 
   it('runs 2 clicks on the first image and reports table, JSON and plot', async () => {
     const model = await createNodeModel(DEFAULT_MODEL_PATH, { intraOpNumThreads: 2 });
@@ -57,7 +53,9 @@ describe.skipIf(!hasData || !HAVE_DEFAULT_MODEL)('evaluation on GrabCut with the
       expect(object.id).toBe('GrabCut/106024');
       // The first click depends only on the ground truth (empty prediction).
       const { gt, ignore } = await readGroundTruthFile(resolve(DATA_ROOT, object.maskSource!), 'grabcut');
-      expect(object.clicks[0]).toEqual(findNextClick({ gt, ignore, prediction: createBinaryMask(gt.width, gt.height) }));
+      expect(object.clicks[0]).toEqual(
+        findNextClick({ gt, ignore, prediction: createBinaryMask(gt.width, gt.height) }),
+      );
       expect(object.clicks[0].isPositive).toBe(true);
       expect(object.ious).toHaveLength(2);
       expect(object.rois).toHaveLength(2);
@@ -65,7 +63,9 @@ describe.skipIf(!hasData || !HAVE_DEFAULT_MODEL)('evaluation on GrabCut with the
       expect(result.summary.secondsPerClick).toBeGreaterThan(0);
       expect(formatResultsTable(result)).toContain('|    NoBRS    |  GrabCut  |');
       expect(parseEvaluationResultJson(stringifyEvaluationResult(result)).objects[0].clicks).toEqual(object.clicks);
-      const plotSvg = renderMiouPlotSvg([{ label: 'xtiny untrained', meanIouPerClick: result.summary.meanIouPerClick }]);
+      const plotSvg = renderMiouPlotSvg([
+        { label: 'xtiny untrained', meanIouPerClick: result.summary.meanIouPerClick },
+      ]);
       expect((await svgToPng(plotSvg)).length).toBeGreaterThan(1000);
     } finally {
       await predictor.close();
@@ -91,41 +91,51 @@ const MASK_ENCODINGS: Record<string, MaskEncoding> = {
   COCO_MVal: 'any-nonzero',
 };
 
-describe.skipIf(!hasData || !existsSync(PARITY_MANIFEST))('evaluation loop vs the Python reference evaluator (parity fixture)', () => {
-  if (!existsSync(PARITY_MANIFEST)) console.warn(`parity comparison skipped: no ${PARITY_MANIFEST}`);
+describe.skipIf(!hasData || !existsSync(PARITY_MANIFEST))(
+  'evaluation loop vs the Python reference evaluator (parity fixture)',
+  () => {
+    if (!existsSync(PARITY_MANIFEST)) console.warn(`parity comparison skipped: no ${PARITY_MANIFEST}`);
 
-  it(`reproduces the clicks, ROIs and NoC of the first ${PARITY_OBJECT_LIMIT} objects`, async () => {
-    const manifest = JSON.parse(readFileSync(PARITY_MANIFEST, 'utf8'));
-    const objects = (manifest.objects as ParityObject[]).filter((object) => object.dataset in MASK_ENCODINGS).slice(0, PARITY_OBJECT_LIMIT);
-    const model = await createNodeModel(resolve(REPO_ROOT, manifest.model.path), { intraOpNumThreads: 2 });
-    const predictor = await ClickPredictor.create(model, {
-      preset: 'parity',
-      useFlip: manifest.predictor.flip,
-      maskThreshold: manifest.predictor.threshold,
-    });
-    try {
-      const samples: EvalSample[] = [];
-      for (const object of objects) {
-        const image = await decodeImageFile(resolve(DATA_ROOT, object.image));
-        const { gt, ignore } = await readGroundTruthFile(resolve(DATA_ROOT, object.mask), MASK_ENCODINGS[object.dataset]);
-        samples.push({ id: object.id, image, gt, ...(ignore ? { ignore } : {}) });
-      }
-      const result = await evaluateDataset(samples, predictor, {
+    it(`reproduces the clicks, ROIs and NoC of the first ${PARITY_OBJECT_LIMIT} objects`, async () => {
+      const manifest = JSON.parse(readFileSync(PARITY_MANIFEST, 'utf8'));
+      const objects = (manifest.objects as ParityObject[])
+        .filter((object) => object.dataset in MASK_ENCODINGS)
+        .slice(0, PARITY_OBJECT_LIMIT);
+      const model = await createNodeModel(resolve(REPO_ROOT, manifest.model.path), { intraOpNumThreads: 2 });
+      const predictor = await ClickPredictor.create(model, {
+        preset: 'parity',
+        useFlip: manifest.predictor.flip,
         maskThreshold: manifest.predictor.threshold,
-        maxClicks: manifest.protocol.maxClicks,
-        earlyStop: manifest.protocol.earlyStop,
-        iouThresholds: manifest.protocol.iouThresholds ?? OFFICIAL_IOU_THRESHOLDS,
       });
-      result.objects.forEach((actual, index) => {
-        const expected = objects[index];
-        expect(actual.clicks, expected.id).toEqual(expected.clicks);
-        expect(actual.rois, expected.id).toEqual(expected.rois);
-        actual.ious.forEach((iou, k) => expect(Math.abs(iou - expected.ious[k]), `${expected.id} click ${k + 1}`).toBeLessThan(2e-3));
-        const nocByKey = Object.fromEntries(result.protocol.iouThresholds.map((t, i) => [String(t), actual.noc[i]]));
-        expect(nocByKey, expected.id).toEqual(expected.noc);
-      });
-    } finally {
-      await predictor.close();
-    }
-  });
-});
+      try {
+        const samples: EvalSample[] = [];
+        for (const object of objects) {
+          const image = await decodeImageFile(resolve(DATA_ROOT, object.image));
+          const { gt, ignore } = await readGroundTruthFile(
+            resolve(DATA_ROOT, object.mask),
+            MASK_ENCODINGS[object.dataset],
+          );
+          samples.push({ id: object.id, image, gt, ...(ignore ? { ignore } : {}) });
+        }
+        const result = await evaluateDataset(samples, predictor, {
+          maskThreshold: manifest.predictor.threshold,
+          maxClicks: manifest.protocol.maxClicks,
+          earlyStop: manifest.protocol.earlyStop,
+          iouThresholds: manifest.protocol.iouThresholds ?? OFFICIAL_IOU_THRESHOLDS,
+        });
+        result.objects.forEach((actual, index) => {
+          const expected = objects[index];
+          expect(actual.clicks, expected.id).toEqual(expected.clicks);
+          expect(actual.rois, expected.id).toEqual(expected.rois);
+          actual.ious.forEach((iou, k) =>
+            expect(Math.abs(iou - expected.ious[k]), `${expected.id} click ${k + 1}`).toBeLessThan(2e-3),
+          );
+          const nocByKey = Object.fromEntries(result.protocol.iouThresholds.map((t, i) => [String(t), actual.noc[i]]));
+          expect(nocByKey, expected.id).toEqual(expected.noc);
+        });
+      } finally {
+        await predictor.close();
+      }
+    });
+  },
+);

@@ -18,8 +18,12 @@ try {
 
 describe.skipIf(modelPath === undefined)('@simpleclick/model-default', () => {
   it("ships the repository's fp16 default model and its card, byte for byte", () => {
-    expect(readFileSync(modelPath as string).equals(readFileSync(`${repoRoot}models/${esm.DEFAULT_MODEL_FILE_NAME}`))).toBe(true);
-    expect(readFileSync(esm.defaultModelCardPath(), 'utf8')).toBe(readFileSync(`${repoRoot}models/${esm.DEFAULT_MODEL_CARD_FILE_NAME}`, 'utf8'));
+    expect(
+      readFileSync(modelPath as string).equals(readFileSync(`${repoRoot}models/${esm.DEFAULT_MODEL_FILE_NAME}`)),
+    ).toBe(true);
+    expect(readFileSync(esm.defaultModelCardPath(), 'utf8')).toBe(
+      readFileSync(`${repoRoot}models/${esm.DEFAULT_MODEL_CARD_FILE_NAME}`, 'utf8'),
+    );
   });
 
   it('states the input size S the model was exported at', () => {
@@ -37,6 +41,8 @@ describe.skipIf(modelPath === undefined)('@simpleclick/model-default', () => {
   it('says research-only in its package.json and publishes the model folder', () => {
     expect(packageJson.description).toMatch(/research and non-commercial use only/i);
     expect(packageJson.license).toBe('SEE LICENSE IN LICENSE.md');
-    expect(packageJson.files).toEqual(expect.arrayContaining(['model', 'LICENSE.md', 'index.mjs', 'index.cjs', 'index.d.ts', 'index.d.cts']));
+    expect(packageJson.files).toEqual(
+      expect.arrayContaining(['model', 'LICENSE.md', 'index.mjs', 'index.cjs', 'index.d.ts', 'index.d.cts']),
+    );
   });
 });

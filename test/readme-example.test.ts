@@ -5,18 +5,14 @@ import { join } from 'node:path';
 import { DEFAULT_MODEL_FILE_NAME, MODEL_DIRECTORY, defaultModelPath } from '@simpleclick/model-default';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import {
-  ClickPredictor,
-  SegmentationSession,
-  createNodeModel,
-  decodeImageFile,
-} from '@simpleclick/core/node';
+import { ClickPredictor, SegmentationSession, createNodeModel, decodeImageFile } from '@simpleclick/core/node';
 import { decodeCocoRle, encodeCocoRle } from '@simpleclick/core/formats';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const readme = readFileSync(`${repoRoot}README.md`, 'utf8');
 const haveDefaultModel = existsSync(join(MODEL_DIRECTORY, DEFAULT_MODEL_FILE_NAME));
-if (!haveDefaultModel) console.warn('README example skipped: run "npm run build" (it copies the default model into packages/model-default)');
+if (!haveDefaultModel)
+  console.warn('README example skipped: run "npm run build" (it copies the default model into packages/model-default)');
 
 describe.skipIf(!haveDefaultModel)('README example', () => {
   it('runs as written', async () => {

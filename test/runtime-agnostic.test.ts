@@ -8,7 +8,8 @@ const coreSrc = new URL('../packages/core/src/', import.meta.url).pathname;
 // eval/index.ts (the @simpleclick/core/eval entry) re-exports the Node dataset loaders of src/node; the evaluation
 // itself (the rest of eval/) stays runtime-agnostic.
 const runtimeAgnosticFolders = ['image', 'clicks', 'predictor', 'model', 'session', 'mask', 'formats', 'eval', 'cache'];
-const forbiddenImport = /from\s+['"](node:[^'"]+|fs|path|os|zlib|crypto|buffer|sharp|onnxruntime-node|onnxruntime-web)['"]/;
+const forbiddenImport =
+  /from\s+['"](node:[^'"]+|fs|path|os|zlib|crypto|buffer|sharp|onnxruntime-node|onnxruntime-web)['"]/;
 const forbiddenGlobal = /\b(Buffer\.|process\.|document\.|window\.|require\()/;
 
 function sourceFiles(folder: string): string[] {
@@ -20,7 +21,12 @@ function sourceFiles(folder: string): string[] {
 }
 
 describe('runtime-agnostic core', () => {
-  const files = [join(coreSrc, 'index.ts'), join(coreSrc, 'errors.ts'), join(coreSrc, 'clock.ts'), ...runtimeAgnosticFolders.flatMap((f) => sourceFiles(join(coreSrc, f)))];
+  const files = [
+    join(coreSrc, 'index.ts'),
+    join(coreSrc, 'errors.ts'),
+    join(coreSrc, 'clock.ts'),
+    ...runtimeAgnosticFolders.flatMap((f) => sourceFiles(join(coreSrc, f))),
+  ];
 
   it('finds the sources', () => {
     expect(files.length).toBeGreaterThan(20);

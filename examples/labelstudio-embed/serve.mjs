@@ -7,7 +7,10 @@
 //
 // then open the printed URL. See examples/labelstudio-embed/README.md.
 import { runServeCommand } from '../shared/serve-command.mjs';
-import { DEFAULT_LABEL_STUDIO_EMBED_SERVER_OPTIONS, startLabelStudioEmbedServer } from './server/labelstudio-embed-server.mjs';
+import {
+  DEFAULT_LABEL_STUDIO_EMBED_SERVER_OPTIONS,
+  startLabelStudioEmbedServer,
+} from './server/labelstudio-embed-server.mjs';
 
 await runServeCommand({
   script: 'examples/labelstudio-embed/serve.mjs',

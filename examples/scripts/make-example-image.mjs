@@ -74,7 +74,8 @@ function fruit(cx, cy, r) {
   return {
     isObject: true,
     paint: (x, y) => {
-      const leaf = (((x - (cx + 0.12 * r)) * 0.8 + (y - (cy - 0.97 * r)) * 0.6) / (0.32 * r)) ** 2 +
+      const leaf =
+        (((x - (cx + 0.12 * r)) * 0.8 + (y - (cy - 0.97 * r)) * 0.6) / (0.32 * r)) ** 2 +
         (((y - (cy - 0.97 * r)) * 0.8 - (x - (cx + 0.12 * r)) * 0.6) / (0.14 * r)) ** 2;
       if (leaf <= 1) return [60 + 40 * leaf, 140 - 30 * leaf, 50];
       const d2 = ((x - cx) ** 2 + (y - cy) ** 2) / r ** 2;

@@ -56,7 +56,9 @@ export class ModelManifestReader {
     /** @type {string[]} */
     let names;
     try {
-      names = readdirSync(this.#directory).filter((name) => name.toLowerCase().endsWith('.onnx')).sort();
+      names = readdirSync(this.#directory)
+        .filter((name) => name.toLowerCase().endsWith('.onnx'))
+        .sort();
     } catch {
       names = [];
     }

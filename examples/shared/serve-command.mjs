@@ -30,7 +30,8 @@ import { DemoSetupError } from './demo-setup-error.mjs';
  */
 export async function runServeCommand(command, args = process.argv.slice(2)) {
   const usage =
-    `usage: node ${command.script} [--port N] [--host ADDRESS]` + (command.noIsolationSwitch ? ' [--no-isolation]' : '');
+    `usage: node ${command.script} [--port N] [--host ADDRESS]` +
+    (command.noIsolationSwitch ? ' [--no-isolation]' : '');
   /** @type {import('node:util').ParseArgsConfig['options']} */
   const options = { port: { type: 'string' }, host: { type: 'string' }, help: { type: 'boolean', short: 'h' } };
   if (command.noIsolationSwitch) options['no-isolation'] = { type: 'boolean' };

@@ -186,7 +186,9 @@ export async function startStaticServer({ host, port, crossOriginIsolation, rout
  * @returns {Record<string, string>}
  */
 export function filesInDirectory(directory, fileNamesByPath) {
-  return Object.fromEntries(Object.entries(fileNamesByPath).map(([path, fileName]) => [path, join(directory, fileName)]));
+  return Object.fromEntries(
+    Object.entries(fileNamesByPath).map(([path, fileName]) => [path, join(directory, fileName)]),
+  );
 }
 
 /**

@@ -70,7 +70,8 @@ function maskCanvasPixelsOfColor(page: Page, rgb: number[]): Promise<number> {
     const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
     let count = 0;
     for (let i = 0; i < data.length; i += 4) {
-      if (data[i + 3] !== 0 && data[i] === wanted[0] && data[i + 1] === wanted[1] && data[i + 2] === wanted[2]) count += 1;
+      if (data[i + 3] !== 0 && data[i] === wanted[0] && data[i + 1] === wanted[1] && data[i + 2] === wanted[2])
+        count += 1;
     }
     return count;
   }, rgb);
@@ -80,7 +81,8 @@ function maskCanvasPixelsOfColor(page: Page, rgb: number[]): Promise<number> {
 async function sessionMask(page: Page, objectId?: number): Promise<BinaryMask> {
   const mask = await page.evaluate(async (id) => {
     type MaskLike = { width: number; height: number; data: Uint8Array };
-    const demo = (window as unknown as { simpleclickDemo: { session: { getMask(id?: number): Promise<MaskLike> } } }).simpleclickDemo;
+    const demo = (window as unknown as { simpleclickDemo: { session: { getMask(id?: number): Promise<MaskLike> } } })
+      .simpleclickDemo;
     const { width, height, data } = await demo.session.getMask(id ?? undefined);
     let binary = '';
     for (let i = 0; i < data.length; i += 0x8000) binary += String.fromCharCode(...data.subarray(i, i + 0x8000));
@@ -198,7 +200,7 @@ describe.skipIf(XTINY_SUITE_SKIP_REASON !== undefined)('browser: demo page end t
     // The mask PNG export is the session's mask, and what the canvas shows.
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-png')]);
     expect(download.suggestedFilename()).toBe('fruit-object1-mask.png');
-    const exported = decodeMaskPng(new Uint8Array(readFileSync((await download.path()))));
+    const exported = decodeMaskPng(new Uint8Array(readFileSync(await download.path())));
     const current = await sessionMask(page);
     expect(sameMask(exported, current)).toBe(true);
     expect(exported.data.reduce((sum, value) => sum + value, 0)).toBe(afterThird.count);
@@ -249,7 +251,9 @@ describe.skipIf(XTINY_SUITE_SKIP_REASON !== undefined)('browser: demo page end t
 
   it('exports every object as COCO RLE, Label Studio brush RLE and exact polygons that decode to its mask', async () => {
     const objectIds: number[] = await page.evaluate(() =>
-      (window as unknown as { simpleclickDemo: { state: { objects: { id: number }[] } } }).simpleclickDemo.state.objects.map((o) => o.id),
+      (
+        window as unknown as { simpleclickDemo: { state: { objects: { id: number }[] } } }
+      ).simpleclickDemo.state.objects.map((o) => o.id),
     );
     expect(objectIds).toEqual([1, 2, 3]);
     const masks = new Map<number, BinaryMask>();
@@ -257,7 +261,7 @@ describe.skipIf(XTINY_SUITE_SKIP_REASON !== undefined)('browser: demo page end t
     const download = async (button: string) => {
       const startMs = performance.now();
       const [file] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
-      const json = JSON.parse(readFileSync((await file.path()), 'utf8'));
+      const json = JSON.parse(readFileSync(await file.path(), 'utf8'));
       timings.push(`${button} ${Math.round(performance.now() - startMs)} ms`);
       return { name: file.suggestedFilename(), json };
     };
@@ -277,7 +281,12 @@ describe.skipIf(XTINY_SUITE_SKIP_REASON !== undefined)('browser: demo page end t
     expect(labelStudio.json.result).toHaveLength(objectIds.length);
     type BrushRegion = { type: string; original_width: number; value: { format: string; rle: number[] } };
     labelStudio.json.result.forEach((region: BrushRegion, index: number) => {
-      expect(region).toMatchObject({ type: 'brushlabels', from_name: 'tag', to_name: 'image', original_width: IMAGE_WIDTH });
+      expect(region).toMatchObject({
+        type: 'brushlabels',
+        from_name: 'tag',
+        to_name: 'image',
+        original_width: IMAGE_WIDTH,
+      });
       expect(region.value.format).toBe('rle');
       const decoded = decodeLabelStudioBrushRle(region.value.rle, IMAGE_WIDTH, IMAGE_HEIGHT);
       expect(sameMask(decoded, masks.get(objectIds[index])!)).toBe(true);
@@ -301,7 +310,7 @@ describe.skipIf(XTINY_SUITE_SKIP_REASON !== undefined)('browser: demo page end t
     expect(await page.locator('#study-rows tr').count()).toBe(1);
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#study-export')]);
-    const log = JSON.parse(readFileSync((await download.path()), 'utf8'));
+    const log = JSON.parse(readFileSync(await download.path(), 'utf8'));
     expect(log.format).toBe('simpleclick-study-log');
     expect(log.image).toEqual({ name: 'fruit.png', width: IMAGE_WIDTH, height: IMAGE_HEIGHT });
     expect(log.context).toMatchObject({ model: XTINY_FILE, backend: 'wasm', numThreads: 2, trained: true });

@@ -86,7 +86,10 @@ describe.skipIf(!BUILT)('demo server', () => {
   it('lists the models with their metadata and picks the default by it', async () => {
     const manifest: ModelManifest = await (await get('/models/manifest.json')).json();
     expect(manifest.default).toBe('a-untrained.onnx');
-    expect(manifest.models.map((model: { file: string }) => model.file)).toEqual(['a-untrained.onnx', 'b-not-simpleclick.onnx']);
+    expect(manifest.models.map((model: { file: string }) => model.file)).toEqual([
+      'a-untrained.onnx',
+      'b-not-simpleclick.onnx',
+    ]);
     expect(manifest.models[0]).toMatchObject({ variant: 'test-tiny', inputSizePx: 32, trained: false, error: null });
     expect(manifest.models[1].error).toMatch(/not a SimpleClick model/);
     const model = await get('/models/a-untrained.onnx');
@@ -96,7 +99,14 @@ describe.skipIf(!BUILT)('demo server', () => {
   });
 
   it('answers 404 outside its folders and patterns, 400 for escapes, 405 for other methods', async () => {
-    const outside = ['/package.json', '/ort/package.json', '/ort/../../package.json', '/models/x.txt', '/src/main.ts', '/server/demo-server.mjs'];
+    const outside = [
+      '/package.json',
+      '/ort/package.json',
+      '/ort/../../package.json',
+      '/models/x.txt',
+      '/src/main.ts',
+      '/server/demo-server.mjs',
+    ];
     for (const path of outside) {
       expect([400, 404], path).toContain((await get(path)).status);
     }

@@ -23,13 +23,22 @@ interface RawAnswer {
 }
 
 /** A request with the path sent as written (fetch would resolve '..' segments before sending). */
-function rawRequest(server: StaticServer, path: string, method = 'GET', headers: Record<string, string> = {}): Promise<RawAnswer> {
+function rawRequest(
+  server: StaticServer,
+  path: string,
+  method = 'GET',
+  headers: Record<string, string> = {},
+): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     const outgoing = request({ host: '127.0.0.1', port: server.port, path, method, headers }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () =>
-        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString() }),
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          body: Buffer.concat(chunks).toString(),
+        }),
       );
     });
     outgoing.on('error', reject);
@@ -59,8 +68,20 @@ describe('examples static server', () => {
       },
       folders: [{ prefix: '/assets/', directory: join(directory, 'assets'), fileName: /^[a-z.]+\.wasm$/ }],
     };
-    server = await startStaticServer({ host: '127.0.0.1', port: 0, crossOriginIsolation: true, routes, name: 'test server' });
-    plainServer = await startStaticServer({ host: '127.0.0.1', port: 0, crossOriginIsolation: false, routes, name: 'plain' });
+    server = await startStaticServer({
+      host: '127.0.0.1',
+      port: 0,
+      crossOriginIsolation: true,
+      routes,
+      name: 'test server',
+    });
+    plainServer = await startStaticServer({
+      host: '127.0.0.1',
+      port: 0,
+      crossOriginIsolation: false,
+      routes,
+      name: 'plain',
+    });
   });
 
   afterAll(async () => {

@@ -33,11 +33,7 @@ import {
   type PredictionResult,
   type Roi,
 } from '@simpleclick/core/node';
-import {
-  evaluateObject,
-  readGroundTruthFile,
-  type MaskEncoding,
-} from '@simpleclick/core/eval';
+import { evaluateObject, readGroundTruthFile, type MaskEncoding } from '@simpleclick/core/eval';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const FIXTURE_SETS = ['test/fixtures/parity', 'test/fixtures/parity-toy'];
@@ -64,7 +60,11 @@ interface ParityManifest {
   readonly generator: string;
   readonly model: { readonly path: string; readonly sha256: string };
   readonly predictor: { readonly flip: boolean; readonly netSizePx: number; readonly threshold: number };
-  readonly protocol: { readonly maxClicks: number; readonly earlyStop: boolean; readonly iouThresholds: readonly number[] };
+  readonly protocol: {
+    readonly maxClicks: number;
+    readonly earlyStop: boolean;
+    readonly iouThresholds: readonly number[];
+  };
   readonly objects: readonly ParityObject[];
 }
 
@@ -77,7 +77,8 @@ const MASK_ENCODINGS: Readonly<Record<string, MaskEncoding>> = {
 };
 
 function whyNotRunnable(manifestPath: string): string | undefined {
-  if (!existsSync(manifestPath)) return `no parity fixtures at ${manifestPath} (written by the Python reference evaluator)`;
+  if (!existsSync(manifestPath))
+    return `no parity fixtures at ${manifestPath} (written by the Python reference evaluator)`;
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as ParityManifest;
   const modelPath = join(REPO_ROOT, manifest.model.path);
   if (!existsSync(modelPath)) return `the manifest's model ${modelPath} is missing`;
@@ -95,94 +96,100 @@ function readProbabilityMap(fixtureDir: string, file: string, width: number, hei
 }
 
 for (const fixtureSet of FIXTURE_SETS) {
-const fixtureDir = join(REPO_ROOT, fixtureSet);
-const manifestPath = join(fixtureDir, 'manifest.json');
-const skipReason = whyNotRunnable(manifestPath);
+  const fixtureDir = join(REPO_ROOT, fixtureSet);
+  const manifestPath = join(fixtureDir, 'manifest.json');
+  const skipReason = whyNotRunnable(manifestPath);
 
-describe.skipIf(skipReason !== undefined)(`predictor parity with the Python reference (${fixtureSet})`, () => {
-  const manifest = (skipReason === undefined ? JSON.parse(readFileSync(manifestPath, 'utf8')) : undefined) as ParityManifest;
-  let predictor: ClickPredictor;
+  describe.skipIf(skipReason !== undefined)(`predictor parity with the Python reference (${fixtureSet})`, () => {
+    const manifest = (
+      skipReason === undefined ? JSON.parse(readFileSync(manifestPath, 'utf8')) : undefined
+    ) as ParityManifest;
+    let predictor: ClickPredictor;
 
-  beforeAll(async () => {
-    const modelPath = join(REPO_ROOT, manifest.model.path);
-    const sha256 = createHash('sha256').update(readFileSync(modelPath)).digest('hex');
-    expect(sha256, `${manifest.model.path} is not the model the fixtures were made with`).toBe(manifest.model.sha256);
-    predictor = await ClickPredictor.create(await createNodeModel(modelPath), { preset: 'parity' });
-  });
-  afterAll(async () => {
-    await predictor?.close();
-  });
+    beforeAll(async () => {
+      const modelPath = join(REPO_ROOT, manifest.model.path);
+      const sha256 = createHash('sha256').update(readFileSync(modelPath)).digest('hex');
+      expect(sha256, `${manifest.model.path} is not the model the fixtures were made with`).toBe(manifest.model.sha256);
+      predictor = await ClickPredictor.create(await createNodeModel(modelPath), { preset: 'parity' });
+    });
+    afterAll(async () => {
+      await predictor?.close();
+    });
 
-  it('uses the predictor settings of the fixtures', () => {
-    expect(predictor.options.useFlip).toBe(manifest.predictor.flip);
-    expect(predictor.netSizePx).toBe(manifest.predictor.netSizePx);
-    expect(predictor.options.maskThreshold).toBe(manifest.predictor.threshold);
-  });
+    it('uses the predictor settings of the fixtures', () => {
+      expect(predictor.options.useFlip).toBe(manifest.predictor.flip);
+      expect(predictor.netSizePx).toBe(manifest.predictor.netSizePx);
+      expect(predictor.options.maskThreshold).toBe(manifest.predictor.threshold);
+    });
 
-  const objects = (manifest?.objects ?? []).slice(0, MAX_OBJECTS);
-  for (const object of objects) {
-    const encoding = MASK_ENCODINGS[object.dataset];
-    it.skipIf(encoding === undefined)(`${object.id}: clicks, ROIs, IoUs, probabilities and NoC`, async () => {
-      const image = await decodeImageFile(join(DATA_ROOT, object.image));
-      const { gt, ignore } = await readGroundTruthFile(join(DATA_ROOT, object.mask), encoding);
-      expect([image.width, image.height]).toEqual([object.width, object.height]);
+    const objects = (manifest?.objects ?? []).slice(0, MAX_OBJECTS);
+    for (const object of objects) {
+      const encoding = MASK_ENCODINGS[object.dataset];
+      it.skipIf(encoding === undefined)(`${object.id}: clicks, ROIs, IoUs, probabilities and NoC`, async () => {
+        const image = await decodeImageFile(join(DATA_ROOT, object.image));
+        const { gt, ignore } = await readGroundTruthFile(join(DATA_ROOT, object.mask), encoding);
+        expect([image.width, image.height]).toEqual([object.width, object.height]);
 
-      // The predictor, recording every prediction, so the loop can be checked click by click.
-      const results: PredictionResult[] = [];
-      const segmenter: ClickSegmenter<ObjectState> = {
-        async predict(received, clicks: readonly Click[], state) {
-          const result = await predictor.predict(received, clicks, state);
-          results.push(result);
-          return result;
-        },
-      };
-      const simulated = await evaluateObject(
-        { id: object.id, image, gt, ...(ignore ? { ignore } : {}) },
-        segmenter,
-        {
-          maxClicks: manifest.protocol.maxClicks,
-          earlyStop: manifest.protocol.earlyStop,
-          earlyStopIou: 0.9,
-          minClicks: 1,
-          iouThresholds: manifest.protocol.iouThresholds,
-        },
-        manifest.predictor.threshold,
-      );
-
-      const clickCount = Math.min(simulated.clicks.length, object.clicks.length);
-      for (let k = 0; k < clickCount; k++) {
-        const where = `${object.id}, click ${k + 1}`;
-        expect(simulated.clicks[k], `${where}: click`).toEqual(object.clicks[k]);
-        expect(results[k].roi, `${where}: ROI`).toEqual(object.rois[k]);
-        expect(Math.abs(simulated.ious[k] - object.ious[k]), `${where}: IoU ${simulated.ious[k]} vs ${object.ious[k]}`).toBeLessThan(
-          IOU_TOLERANCE,
+        // The predictor, recording every prediction, so the loop can be checked click by click.
+        const results: PredictionResult[] = [];
+        const segmenter: ClickSegmenter<ObjectState> = {
+          async predict(received, clicks: readonly Click[], state) {
+            const result = await predictor.predict(received, clicks, state);
+            results.push(result);
+            return result;
+          },
+        };
+        const simulated = await evaluateObject(
+          { id: object.id, image, gt, ...(ignore ? { ignore } : {}) },
+          segmenter,
+          {
+            maxClicks: manifest.protocol.maxClicks,
+            earlyStop: manifest.protocol.earlyStop,
+            earlyStopIou: 0.9,
+            minClicks: 1,
+            iouThresholds: manifest.protocol.iouThresholds,
+          },
+          manifest.predictor.threshold,
         );
-      }
-      expect(simulated.clicks.length, `${object.id}: number of clicks`).toBe(object.clicks.length);
 
-      for (const { afterClick, file } of object.probMaps ?? []) {
-        const expected = readProbabilityMap(fixtureDir, file, object.width, object.height);
-        const actual = results[afterClick - 1].probabilities.data;
-        let maxDifference = 0;
-        for (let i = 0; i < expected.length; i++) maxDifference = Math.max(maxDifference, Math.abs(actual[i] - expected[i]));
-        expect(maxDifference, `${object.id}, probabilities after click ${afterClick}`).toBeLessThan(PROBABILITY_TOLERANCE);
-      }
+        const clickCount = Math.min(simulated.clicks.length, object.clicks.length);
+        for (let k = 0; k < clickCount; k++) {
+          const where = `${object.id}, click ${k + 1}`;
+          expect(simulated.clicks[k], `${where}: click`).toEqual(object.clicks[k]);
+          expect(results[k].roi, `${where}: ROI`).toEqual(object.rois[k]);
+          expect(
+            Math.abs(simulated.ious[k] - object.ious[k]),
+            `${where}: IoU ${simulated.ious[k]} vs ${object.ious[k]}`,
+          ).toBeLessThan(IOU_TOLERANCE);
+        }
+        expect(simulated.clicks.length, `${object.id}: number of clicks`).toBe(object.clicks.length);
 
-      manifest.protocol.iouThresholds.forEach((threshold, index) => {
-        expect(simulated.noc[index], `${object.id}: NoC@${threshold}`).toBe(object.noc[String(threshold)]);
+        for (const { afterClick, file } of object.probMaps ?? []) {
+          const expected = readProbabilityMap(fixtureDir, file, object.width, object.height);
+          const actual = results[afterClick - 1].probabilities.data;
+          let maxDifference = 0;
+          for (let i = 0; i < expected.length; i++)
+            maxDifference = Math.max(maxDifference, Math.abs(actual[i] - expected[i]));
+          expect(maxDifference, `${object.id}, probabilities after click ${afterClick}`).toBeLessThan(
+            PROBABILITY_TOLERANCE,
+          );
+        }
+
+        manifest.protocol.iouThresholds.forEach((threshold, index) => {
+          expect(simulated.noc[index], `${object.id}: NoC@${threshold}`).toBe(object.noc[String(threshold)]);
+        });
+
+        // The IoU the fixture reports is the one of the mask thresholded from these probabilities.
+        const last = results[results.length - 1];
+        const lastMask: BinaryMask = last.toMask(manifest.predictor.threshold);
+        expect(computeIou(gt, lastMask, ignore)).toBe(simulated.ious[simulated.ious.length - 1]);
       });
+    }
+  });
 
-      // The IoU the fixture reports is the one of the mask thresholded from these probabilities.
-      const last = results[results.length - 1];
-      const lastMask: BinaryMask = last.toMask(manifest.predictor.threshold);
-      expect(computeIou(gt, lastMask, ignore)).toBe(simulated.ious[simulated.ious.length - 1]);
+  if (skipReason !== undefined) {
+    describe(`predictor parity with the Python reference (${fixtureSet})`, () => {
+      it.skip(`skipped: ${skipReason}`, () => {});
     });
   }
-});
-
-if (skipReason !== undefined) {
-  describe(`predictor parity with the Python reference (${fixtureSet})`, () => {
-    it.skip(`skipped: ${skipReason}`, () => {});
-  });
-}
 }

@@ -68,7 +68,8 @@ export function labelStudioEmbedSetupProblem() {
   ) {
     return `the SDK or the plugin is not built (${LABEL_STUDIO_EMBED_PATHS.pluginBundle}): run \`npm run build\` at the repository root first`;
   }
-  if (!existsSync(join(SDK_PATHS.ortDist, 'ort.min.mjs'))) return `onnxruntime-web is not installed (${SDK_PATHS.ortDist}): run \`npm ci\` first`;
+  if (!existsSync(join(SDK_PATHS.ortDist, 'ort.min.mjs')))
+    return `onnxruntime-web is not installed (${SDK_PATHS.ortDist}): run \`npm ci\` first`;
   if (!existsSync(join(LABEL_STUDIO_EMBED_PATHS.labelStudioBuild, 'js', 'main.js'))) {
     return (
       `the Label Studio frontend is not installed (${LABEL_STUDIO_EMBED_PATHS.labelStudioBuild}): run \`npm ci\` ` +

@@ -21,7 +21,10 @@ type LabelStudioConstructor = new (root: string | HTMLElement, options: Record<s
 
 /** The AppStore methods the page calls when Label Studio has loaded. */
 interface LoadedStore {
-  annotationStore: { addAnnotation(options: { userGenerate: boolean }): { id: string }; selectAnnotation(id: string): void };
+  annotationStore: {
+    addAnnotation(options: { userGenerate: boolean }): { id: string };
+    selectAnnotation(id: string): void;
+  };
   setAutoAnnotation(on: boolean): void;
   settings: { continuousLabeling: boolean; toggleContinuousLabeling(): void };
 }
@@ -52,7 +55,8 @@ async function start(): Promise<void> {
   const manifest = await fetchModelManifest();
   const query = new URLSearchParams(location.search);
   const modelFile = query.get('model') ?? manifest?.default ?? undefined;
-  if (modelFile === undefined) throw new Error('no model: the server lists no usable model in models/ (add ?model=<file>.onnx)');
+  if (modelFile === undefined)
+    throw new Error('no model: the server lists no usable model in models/ (add ?model=<file>.onnx)');
   // The model and every click's work run in the SDK's Web Worker, so Label Studio's page stays responsive;
   // `?worker=0` runs them on the page's thread instead, to compare (same suggestions, see the README).
   const useWorker = query.get('worker') !== '0';

@@ -67,7 +67,10 @@ const DEMO_FILES = Object.freeze({
  * @throws {DemoSetupError} when `npm run build` has not run or onnxruntime-web is not installed.
  */
 export async function startDemoServer(options = {}) {
-  const { host, port, crossOriginIsolation, modelsDirectory, appEntry } = { ...DEFAULT_DEMO_SERVER_OPTIONS, ...options };
+  const { host, port, crossOriginIsolation, modelsDirectory, appEntry } = {
+    ...DEFAULT_DEMO_SERVER_OPTIONS,
+    ...options,
+  };
   if (!existsSync(DEMO_PATHS.coreWebBundle) || !existsSync(DEMO_PATHS.coreIndexBundle)) {
     throw new DemoSetupError(
       `the SDK is not built (${DEMO_PATHS.coreWebBundle} is missing): run \`npm run build\` at the repository root first`,

@@ -80,7 +80,11 @@ export class CanvasView {
       imageCanvas.getContext('2d')!.drawImage(bitmap, 0, 0);
       return;
     }
-    const scaled = await createImageBitmap(bitmap, { resizeWidth: size.width, resizeHeight: size.height, resizeQuality: 'high' });
+    const scaled = await createImageBitmap(bitmap, {
+      resizeWidth: size.width,
+      resizeHeight: size.height,
+      resizeQuality: 'high',
+    });
     if (shown === this.#shownImages) imageCanvas.getContext('2d')!.drawImage(scaled, 0, 0);
     scaled.close();
   }
@@ -115,7 +119,10 @@ export class CanvasView {
     const { dropZone, stage } = this.#elements;
     const style = getComputedStyle(dropZone);
     const availableWidth = dropZone.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
-    const availableHeight = Math.max(200, window.innerHeight - dropZone.getBoundingClientRect().top - SPACE_BELOW_IMAGE_PX);
+    const availableHeight = Math.max(
+      200,
+      window.innerHeight - dropZone.getBoundingClientRect().top - SPACE_BELOW_IMAGE_PX,
+    );
     const scale = Math.min(availableWidth / this.#widthPx, availableHeight / this.#heightPx, MAX_DISPLAY_SCALE);
     if (!(scale > 0)) return;
     stage.style.width = `${Math.floor(this.#widthPx * scale)}px`;
@@ -134,7 +141,10 @@ export class CanvasView {
       const isCurrent = object.id === currentObjectId;
       object.clicks.forEach((click, index) => {
         const marker = document.createElementNS(SVG_NS, 'g');
-        marker.setAttribute('class', `click ${click.isPositive ? 'positive' : 'negative'}${isCurrent ? ' current' : ''}`);
+        marker.setAttribute(
+          'class',
+          `click ${click.isPositive ? 'positive' : 'negative'}${isCurrent ? ' current' : ''}`,
+        );
         marker.setAttribute('transform', `translate(${click.xPx + 0.5} ${click.yPx + 0.5})`);
         const circle = document.createElementNS(SVG_NS, 'circle');
         circle.setAttribute('r', String(isCurrent ? radius : radius * 0.7));

@@ -184,7 +184,9 @@ export class DemoApp {
     this.#page.stage.hidden = false;
     this.#page.body.dataset.imageName = image.name;
     // The session opens while a large image's scaled copy is being made.
-    this.#view.showImage(image.bitmap).catch((error: unknown) => this.#showError(`Cannot show the image: ${messageOf(error)}`));
+    this.#view
+      .showImage(image.bitmap)
+      .catch((error: unknown) => this.#showError(`Cannot show the image: ${messageOf(error)}`));
     this.#renderStudy();
     if (this.#model !== undefined) await this.#openSession();
   }
@@ -300,7 +302,9 @@ export class DemoApp {
     }
     if (mask.width !== image.width || mask.height !== image.height) {
       const { width, height } = image;
-      this.#showError(`The ground truth "${name}" is ${mask.width} x ${mask.height}; the image is ${width} x ${height}.`);
+      this.#showError(
+        `The ground truth "${name}" is ${mask.width} x ${mask.height}; the image is ${width} x ${height}.`,
+      );
       return;
     }
     this.#study = new StudyLog(mask, name);
@@ -327,7 +331,11 @@ export class DemoApp {
     };
     const json = study.toJson({ name: image.name, width: image.width, height: image.height }, context);
     const stem = image.name.replace(/\.[^.]*$/, '') || 'image';
-    downloadFile({ fileName: `${stem}-study-log.json`, mimeType: 'application/json', content: `${JSON.stringify(json, null, 2)}\n` });
+    downloadFile({
+      fileName: `${stem}-study-log.json`,
+      mimeType: 'application/json',
+      content: `${JSON.stringify(json, null, 2)}\n`,
+    });
   }
 
   // ----- controls -----
@@ -345,7 +353,10 @@ export class DemoApp {
       page.imageInput.value = '';
       if (file !== undefined) void this.#loadImage(() => loadImageFromBlob(file, file.name), false);
     });
-    page.exampleButton.addEventListener('click', () => void this.#loadImage(() => loadImageFromUrl(EXAMPLE_IMAGE_URL), true));
+    page.exampleButton.addEventListener(
+      'click',
+      () => void this.#loadImage(() => loadImageFromUrl(EXAMPLE_IMAGE_URL), true),
+    );
     page.dropZone.addEventListener('dragover', (event) => {
       event.preventDefault();
       page.dropZone.classList.add('dragging');
@@ -404,17 +415,22 @@ export class DemoApp {
       const image = this.#image;
       if (image === undefined) return;
       const epsilonPx = Math.max(0, Number(page.polygonEpsilon.value) || 0);
-      this.#export(async () => polygonsFile(image.name, image.width, image.height, await this.#exportObjects(), epsilonPx));
+      this.#export(async () =>
+        polygonsFile(image.name, image.width, image.height, await this.#exportObjects(), epsilonPx),
+      );
     });
     page.exportCoco.addEventListener('click', () => {
       const image = this.#image;
-      if (image !== undefined) this.#export(async () => cocoFile(image.name, image.width, image.height, await this.#exportObjects()));
+      if (image !== undefined)
+        this.#export(async () => cocoFile(image.name, image.width, image.height, await this.#exportObjects()));
     });
     page.exportLabelStudio.addEventListener('click', () => {
       const image = this.#image;
       if (image === undefined) return;
       const modelVersion = this.#model === undefined ? 'simpleclick' : this.#model.file.replace(/\.onnx$/, '');
-      this.#export(async () => labelStudioFile(image.name, image.width, image.height, await this.#exportObjects(), modelVersion));
+      this.#export(async () =>
+        labelStudioFile(image.name, image.width, image.height, await this.#exportObjects(), modelVersion),
+      );
     });
 
     page.groundTruthInput.addEventListener('change', () => {
@@ -493,7 +509,8 @@ export class DemoApp {
       labels = labelMap;
       currentArea = outputs.areaPx;
     } catch (error) {
-      if (session === this.#session && !session.isClosed) this.#showError(`A display update failed: ${messageOf(error)}`);
+      if (session === this.#session && !session.isClosed)
+        this.#showError(`A display update failed: ${messageOf(error)}`);
       return;
     }
     if (render !== this.#renders || session !== this.#session) return; // a newer state is being drawn

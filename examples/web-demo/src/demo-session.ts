@@ -72,7 +72,10 @@ export function mainThreadSession(session: SegmentationSession): DemoSession {
       const id = objectId ?? state.currentObjectId;
       const clicks = state.objects.find((object) => object.id === id)?.clicks ?? [];
       const mask = id === state.currentObjectId ? state.mask : session.getMask(id);
-      return computeObjectOutputs({ objectId: id, mask, clicks, probabilities: () => session.getProbabilities(id).data }, request);
+      return computeObjectOutputs(
+        { objectId: id, mask, clicks, probabilities: () => session.getProbabilities(id).data },
+        request,
+      );
     },
     close: () => session.close(),
   };

@@ -58,7 +58,11 @@ export function polygonsFile(
     epsilonPx,
     objects: objects.map(({ id, mask }) => ({ id, polygons: maskToPolygons(mask, { epsilonPx }) })),
   };
-  return { fileName: `${stem(imageName)}-polygons.json`, mimeType: 'application/json', content: `${JSON.stringify(document)}\n` };
+  return {
+    fileName: `${stem(imageName)}-polygons.json`,
+    mimeType: 'application/json',
+    content: `${JSON.stringify(document)}\n`,
+  };
 }
 
 /**
@@ -84,7 +88,11 @@ export function cocoFile(imageName: string, width: number, height: number, objec
     categories: [{ id: 1, name: 'object' }],
     annotations,
   };
-  return { fileName: `${stem(imageName)}-coco.json`, mimeType: 'application/json', content: `${JSON.stringify(document)}\n` };
+  return {
+    fileName: `${stem(imageName)}-coco.json`,
+    mimeType: 'application/json',
+    content: `${JSON.stringify(document)}\n`,
+  };
 }
 
 /**
@@ -109,7 +117,11 @@ export function labelStudioFile(
     value: { format: 'rle', rle: encodeLabelStudioBrushRle(mask), brushlabels: [LABEL_STUDIO_NAMES.label] },
   }));
   const document = { model_version: modelVersion, result };
-  return { fileName: `${stem(imageName)}-labelstudio.json`, mimeType: 'application/json', content: `${JSON.stringify(document)}\n` };
+  return {
+    fileName: `${stem(imageName)}-labelstudio.json`,
+    mimeType: 'application/json',
+    content: `${JSON.stringify(document)}\n`,
+  };
 }
 
 /** The objects whose masks are not empty. */

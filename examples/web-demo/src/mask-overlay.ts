@@ -24,7 +24,9 @@ interface Box {
 export class MaskOverlay {
   readonly #canvas: HTMLCanvasElement;
   /** The ids shown, one per canvas pixel, and what they were sampled for. */
-  #shown: { readonly ids: Uint16Array; readonly currentObjectId: number; readonly width: number; readonly height: number } | undefined;
+  #shown:
+    | { readonly ids: Uint16Array; readonly currentObjectId: number; readonly width: number; readonly height: number }
+    | undefined;
   /** The image column of each canvas column and the image row of each canvas row (nearest). */
   #columns: Uint32Array = new Uint32Array(0);
   #rows: Uint32Array = new Uint32Array(0);
@@ -58,7 +60,10 @@ export class MaskOverlay {
       this.#columns = nearestIndices(canvasWidth, labels.width);
       this.#rows = nearestIndices(canvasHeight, labels.height);
     }
-    const comparable = sameGeometry && previous.currentObjectId === currentObjectId && previous.ids.length === canvasWidth * canvasHeight;
+    const comparable =
+      sameGeometry &&
+      previous.currentObjectId === currentObjectId &&
+      previous.ids.length === canvasWidth * canvasHeight;
     const { ids, box } = this.#sample(labels, canvasWidth, canvasHeight, comparable ? previous.ids : undefined);
     // The ids shown before become the next drawing's buffer (no canvas-sized allocation per click).
     this.#spare = previous?.ids;
@@ -70,7 +75,12 @@ export class MaskOverlay {
     this.#pendingBox =
       pending === undefined
         ? box
-        : { x0: Math.min(pending.x0, box.x0), y0: Math.min(pending.y0, box.y0), x1: Math.max(pending.x1, box.x1), y1: Math.max(pending.y1, box.y1) };
+        : {
+            x0: Math.min(pending.x0, box.x0),
+            y0: Math.min(pending.y0, box.y0),
+            x1: Math.max(pending.x1, box.x1),
+            y1: Math.max(pending.y1, box.y1),
+          };
     const drawn = this.#shown;
     await new Promise((resolve) => setTimeout(resolve, 0));
     if (this.#shown !== drawn || this.#pendingBox === undefined) return;
@@ -83,7 +93,12 @@ export class MaskOverlay {
    * The label of the image pixel under each canvas pixel's centre, and the box where it differs from `previous`
    * (all of the canvas without one; undefined when nothing changed): one pass over the canvas.
    */
-  #sample(labels: LabelMap, canvasWidth: number, canvasHeight: number, previous: Uint16Array | undefined): { ids: Uint16Array; box: Box | undefined } {
+  #sample(
+    labels: LabelMap,
+    canvasWidth: number,
+    canvasHeight: number,
+    previous: Uint16Array | undefined,
+  ): { ids: Uint16Array; box: Box | undefined } {
     const size = canvasWidth * canvasHeight;
     const ids = this.#spare !== undefined && this.#spare.length === size ? this.#spare : new Uint16Array(size);
     const columns = this.#columns;

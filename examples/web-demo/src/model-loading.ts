@@ -131,7 +131,10 @@ async function chooseExecutionProviders(choice: BackendChoice): Promise<{ provid
   if (choice === 'webgpu') return { providers: ['webgpu'] };
   const isFallback = adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter ?? false;
   if (isFallback || adapter.info?.architecture === 'swiftshader') {
-    return { providers: ['wasm'], note: 'the WebGPU adapter is a software fallback, slower than WASM (?backend=webgpu forces it)' };
+    return {
+      providers: ['wasm'],
+      note: 'the WebGPU adapter is a software fallback, slower than WASM (?backend=webgpu forces it)',
+    };
   }
   return { providers: ['webgpu', 'wasm'] };
 }
@@ -174,9 +177,15 @@ export async function loadModel(file: string, options: ModelLoadOptions): Promis
   const preset = options.useFlip ? 'parity' : 'interactive';
   if (options.useWorker) {
     options.onProgress?.(`Starting the SimpleClick worker with onnxruntime-web (${providers.join(', ')})...`);
-    const predictor = await createWorkerPredictor(bytes, { executionProviders: providers, numThreads: options.numThreads, predictor: { preset } });
+    const predictor = await createWorkerPredictor(bytes, {
+      executionProviders: providers,
+      numThreads: options.numThreads,
+      predictor: { preset },
+    });
     const backendNote =
-      providers[0] === 'webgpu' && predictor.backend !== 'webgpu' ? 'onnxruntime-web could not start WebGPU and fell back to WASM' : note;
+      providers[0] === 'webgpu' && predictor.backend !== 'webgpu'
+        ? 'onnxruntime-web could not start WebGPU and fell back to WASM'
+        : note;
     return {
       file,
       predictor: workerDemoPredictor(predictor),
@@ -221,7 +230,11 @@ function workerDemoPredictor(predictor: WorkerPredictor): DemoPredictor {
     // A copy of the decoded bitmap is moved to the worker, which reads its pixels there (the page keeps the bitmap
     // to draw it and for the next session on this image); nothing image-sized crosses per click.
     createSession: async (image, threshold) =>
-      fromWorkerSession(await predictor.createSession(await createImageBitmap(image.bitmap, { premultiplyAlpha: 'none' }), { threshold })),
+      fromWorkerSession(
+        await predictor.createSession(await createImageBitmap(image.bitmap, { premultiplyAlpha: 'none' }), {
+          threshold,
+        }),
+      ),
     warmUp: async () => {
       await predictor.warmUp();
     },
@@ -234,7 +247,9 @@ function mainThreadDemoPredictor(predictor: ClickPredictor): DemoPredictor {
     options: predictor.options,
     clickPredictor: predictor,
     createSession: async (image, threshold) =>
-      mainThreadSession(await SegmentationSession.create(predictor, rgbImageFromImageData(image.readPixels()), { threshold })),
+      mainThreadSession(
+        await SegmentationSession.create(predictor, rgbImageFromImageData(image.readPixels()), { threshold }),
+      ),
     warmUp: async () => {
       const size = 64;
       const image = { width: size, height: size, data: new Uint8Array(size * size * 3).fill(128) };

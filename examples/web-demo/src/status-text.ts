@@ -23,7 +23,9 @@ function backendText(model: LoadedModel): string {
   let text: string = name;
   if (name === 'wasm') {
     text += `, ${numThreads} thread${numThreads === 1 ? '' : 's'}`;
-    text += crossOriginIsolated ? ', cross-origin isolated' : ' (page not cross-origin isolated: no WebAssembly threads)';
+    text += crossOriginIsolated
+      ? ', cross-origin isolated'
+      : ' (page not cross-origin isolated: no WebAssembly threads)';
   }
   return note === undefined ? text : `${text}; ${note}`;
 }
@@ -54,7 +56,9 @@ export function statusText(facts: StatusFacts): string {
     const clicks = state.clicks;
     const positives = clicks.filter((click) => click.isPositive).length;
     const mask = `mask ${areaPx.toLocaleString('en-US')} px at threshold ${state.threshold.toFixed(2)}`;
-    parts.push(`Object ${state.currentObjectId}: ${positives} positive, ${clicks.length - positives} negative clicks, ${mask}`);
+    parts.push(
+      `Object ${state.currentObjectId}: ${positives} positive, ${clicks.length - positives} negative clicks, ${mask}`,
+    );
   }
   if (pendingOperations > 0) parts.push(`running (${pendingOperations} waiting)...`);
   if (parts.length > 0) lines.push(parts.join(' | '));

@@ -1,4 +1,10 @@
-import { computeIou, type BinaryMask, type Click, type SessionOperationKind, type WorkerPredictionEvent } from '@simpleclick/core/web';
+import {
+  computeIou,
+  type BinaryMask,
+  type Click,
+  type SessionOperationKind,
+  type WorkerPredictionEvent,
+} from '@simpleclick/core/web';
 
 /** IoU targets reported as "clicks to reach" (the official NoC thresholds). */
 export const STUDY_IOU_TARGETS: readonly number[] = Object.freeze([0.8, 0.85, 0.9]);
@@ -84,7 +90,9 @@ export class StudyLog {
     const entry: StudyEntry = {
       index: this.#entries.length + 1,
       operation: event.cause,
-      ...(event.cause === 'click' && event.clicks.length > 0 ? { click: { ...event.clicks[event.clicks.length - 1] } } : {}),
+      ...(event.cause === 'click' && event.clicks.length > 0
+        ? { click: { ...event.clicks[event.clicks.length - 1] } }
+        : {}),
       actedAtMs: round1(maskReadyAtMs - event.timing.totalMs),
       maskReadyAtMs: round1(maskReadyAtMs),
       latencyMs: round1(event.timing.totalMs),

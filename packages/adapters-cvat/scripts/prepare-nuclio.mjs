@@ -35,13 +35,15 @@ if (values.help) {
 }
 // npm runs workspace scripts in the package folder; INIT_CWD is where the command was typed.
 const cwd = process.env.INIT_CWD ?? process.cwd();
-if (values.model === undefined) fail('--model FILE.onnx is required (e.g. --model models/simpleclick-xtiny-narrow-finetuned-320.onnx)');
+if (values.model === undefined)
+  fail('--model FILE.onnx is required (e.g. --model models/simpleclick-xtiny-narrow-finetuned-320.onnx)');
 const modelPath = resolve(cwd, values.model);
 if (!existsSync(modelPath) || !statSync(modelPath).isFile()) fail(`model file not found: ${modelPath}`);
 const outDir = resolve(cwd, values.out ?? join(PACKAGE_DIR, 'build/nuclio-function'));
 
 for (const built of ['packages/core/dist/node.mjs', 'packages/adapters-cvat/dist/index.mjs']) {
-  if (!existsSync(join(REPO_ROOT, built))) fail(`${built} is missing: run "npm run build" at the repository root first`);
+  if (!existsSync(join(REPO_ROOT, built)))
+    fail(`${built} is missing: run "npm run build" at the repository root first`);
 }
 
 rmSync(outDir, { recursive: true, force: true });
@@ -52,8 +54,16 @@ const packed = JSON.parse(
   execFileSync(
     'npm',
     [
-      'pack', '--json', '--pack-destination', join(outDir, 'vendor'),
-      '-w', '@simpleclick/core', '-w', '@simpleclick/model-default', '-w', '@simpleclick/adapters-cvat',
+      'pack',
+      '--json',
+      '--pack-destination',
+      join(outDir, 'vendor'),
+      '-w',
+      '@simpleclick/core',
+      '-w',
+      '@simpleclick/model-default',
+      '-w',
+      '@simpleclick/adapters-cvat',
     ],
     { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
   ),

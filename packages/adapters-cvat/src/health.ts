@@ -31,7 +31,10 @@ export function healthBody(interactor: CvatInteractor): HealthBody {
           },
         }),
     ...(interactor.executionProviders === undefined ? {} : { executionProviders: interactor.executionProviders }),
-    predictor: { maskThreshold: interactor.predictor.options.maskThreshold, useFlip: interactor.predictor.options.useFlip },
+    predictor: {
+      maskThreshold: interactor.predictor.options.maskThreshold,
+      useFlip: interactor.predictor.options.useFlip,
+    },
     cache: interactor.cacheStats,
   };
 }

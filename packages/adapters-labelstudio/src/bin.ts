@@ -1,7 +1,12 @@
 // The `simpleclick-labelstudio` executable: starts the ML backend and stops it on SIGINT / SIGTERM.
 import { runCli } from './cli/run-cli';
 
-runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }).then(
+runCli(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  cwd: process.cwd(),
+}).then(
   ({ status, running }) => {
     process.exitCode = status;
     if (running === undefined) return;

@@ -9,7 +9,8 @@ const BIN = join(REPO_ROOT, 'packages/cli/dist/cli.mjs');
 const built = existsSync(BIN) && existsSync(join(REPO_ROOT, 'packages/core/dist/node.mjs'));
 
 describe.skipIf(!built)('built bin (packages/cli/dist/cli.mjs)', () => {
-  const run = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: '/', encoding: 'utf8', timeout: 60_000 });
+  const run = (args: string[]) =>
+    spawnSync(process.execPath, [BIN, ...args], { cwd: '/', encoding: 'utf8', timeout: 60_000 });
 
   it('starts, prints its version, and reads the embedded model metadata from any directory', () => {
     const version = run(['--version']);

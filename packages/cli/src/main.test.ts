@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import { encodeRgbPng } from '@simpleclick/core/formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './cli-errors';
-import { REPO_ROOT, runCli, temporaryDirectory, DEFAULT_MODEL_PATH, DEFAULT_MODEL_SIZE_PX } from './test-support/capture-io';
+import {
+  REPO_ROOT,
+  runCli,
+  temporaryDirectory,
+  DEFAULT_MODEL_PATH,
+  DEFAULT_MODEL_SIZE_PX,
+} from './test-support/capture-io';
 import { CLI_VERSION } from './version';
 
 const folder = temporaryDirectory();
@@ -14,7 +20,10 @@ beforeAll(() => {
   const height = 30;
   const data = new Uint8Array(width * height * 3).map((_, i) => (i * 7) % 256);
   writeFileSync(imagePath, encodeRgbPng({ width, height, data }));
-  writeFileSync(join(folder.path, 'corrupt.png'), new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]));
+  writeFileSync(
+    join(folder.path, 'corrupt.png'),
+    new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]),
+  );
   writeFileSync(join(folder.path, 'notes.txt'), 'not an image');
   writeFileSync(join(folder.path, 'fake.onnx'), 'not a model');
 });
@@ -23,7 +32,10 @@ afterAll(() => folder.remove());
 /** Runs a command that must fail before any model runs; returns status and the stderr lines. */
 async function failing(argv: string[]) {
   const { status, io } = await runCli(argv, { cwd: folder.path });
-  const lines = io.stderrText().split('\n').filter((line) => line.trim() !== '');
+  const lines = io
+    .stderrText()
+    .split('\n')
+    .filter((line) => line.trim() !== '');
   return { status, lines, stdout: io.stdoutText() };
 }
 
@@ -60,14 +72,23 @@ describe('simpleclick segment: bad command lines exit 2 with a one-line error', 
     [['segment', 'small.png', '--click', '10'], /--click <x,y\[,neg\]>' argument '10' is invalid/],
     [['segment', 'small.png', '--click', '10,abc'], /is invalid\. x and y must be numbers/],
     [['segment', 'small.png', '--click', '1,2,sideways'], /third field must be "neg" or "pos"/],
-    [['segment', 'small.png', '-c', '1,1', '--format', 'gif'], /argument 'gif' is invalid\. Allowed choices are png, polygon/],
+    [
+      ['segment', 'small.png', '-c', '1,1', '--format', 'gif'],
+      /argument 'gif' is invalid\. Allowed choices are png, polygon/,
+    ],
     [['segment', 'small.png', '-c', '1,1', '--threshold', '1.5'], /--threshold <p>' argument '1.5' is invalid/],
     [['segment', 'small.png', '-c', '1,1', '--preset', 'fast'], /Allowed choices are interactive, parity/],
     [['segment', 'small.png', '-c', '1,1', '--fill-holes', '-3'], /--fill-holes <area>' argument '-3' is invalid/],
     [['segment', 'small.png', '-c', '1,1', '-f', 'polygon', '--max-vertices', '2'], /integer >= 3/],
-    [['segment', 'small.png', '-c', '1,1', '-f', 'polygon', '--max-vertices', '8', '--epsilon', '1'], /cannot be used with option '--epsilon/],
+    [
+      ['segment', 'small.png', '-c', '1,1', '-f', 'polygon', '--max-vertices', '8', '--epsilon', '1'],
+      /cannot be used with option '--epsilon/,
+    ],
     [['segment', 'small.png', '-c', '1,1', '-f', 'png', '--epsilon', '1'], /apply only to --format polygon/],
-    [['segment', 'small.png', '-c', '1,1', '-f', 'coco', '--ls-type', 'polygon'], /--ls-type applies only to --format labelstudio/],
+    [
+      ['segment', 'small.png', '-c', '1,1', '-f', 'coco', '--ls-type', 'polygon'],
+      /--ls-type applies only to --format labelstudio/,
+    ],
   ])('%j', async (argv, message) => {
     const { status, lines, stdout } = await failing(argv);
     expect(status).toBe(EXIT_USAGE);
@@ -90,9 +111,15 @@ describe('simpleclick segment: unusable inputs exit 1 with a one-line error', ()
     [['segment', 'missing.png', '-c', '1,1'], /^error: cannot read image file .*missing\.png: ENOENT/],
     [['segment', 'corrupt.png', '-c', '1,1'], /^error: .*corrupt\.png: cannot (read|decode) the png/],
     [['segment', 'notes.txt', '-c', '1,1'], /^error: .*notes\.txt: unknown image format/],
-    [['segment', 'small.png', '-c', '40,10'], /^error: --click 40,10 is outside the 40 x 30 image \(x must be in \[0, 40\), y in \[0, 30\)\)$/],
+    [
+      ['segment', 'small.png', '-c', '40,10'],
+      /^error: --click 40,10 is outside the 40 x 30 image \(x must be in \[0, 40\), y in \[0, 30\)\)$/,
+    ],
     [['segment', 'small.png', '-c', '5,5', '-c', '3,-1,neg'], /^error: --click 3,-1,neg is outside the 40 x 30 image/],
-    [['segment', 'small.png', '-c', '5,5', '--model', 'models/nope.onnx'], /^error: model file not found: models\/nope\.onnx \(embedded models in .*simpleclick-xtiny-narrow-finetuned-320-fp16\.onnx\)/],
+    [
+      ['segment', 'small.png', '-c', '5,5', '--model', 'models/nope.onnx'],
+      /^error: model file not found: models\/nope\.onnx \(embedded models in .*simpleclick-xtiny-narrow-finetuned-320-fp16\.onnx\)/,
+    ],
     [['segment', 'small.png', '-c', '5,5', '--model', 'fake.onnx'], /^error: .*(protobuf|metadata|ONNX)/i],
   ])('%j', async (argv, message) => {
     const { status, lines, stdout } = await failing(argv);
@@ -109,7 +136,9 @@ describe('simpleclick info', () => {
     expect(status).toBe(EXIT_OK);
     const out = io.stdoutText();
     expect(out).toMatch(/^variant\s+xtiny-narrow$/m);
-    expect(out).toMatch(new RegExp(`^input size\\s+${DEFAULT_MODEL_SIZE_PX} x ${DEFAULT_MODEL_SIZE_PX} px \\(patch 16\\)$`, 'm'));
+    expect(out).toMatch(
+      new RegExp(`^input size\\s+${DEFAULT_MODEL_SIZE_PX} x ${DEFAULT_MODEL_SIZE_PX} px \\(patch 16\\)$`, 'm'),
+    );
     expect(out).toMatch(/^trained\s+yes$/m);
     expect(out).toMatch(/^sha256\s+[0-9a-f]{64}$/m);
     expect(out).toMatch(/^runtime\s+onnxruntime-node loads it/m);

@@ -54,7 +54,11 @@ export async function main(argv: readonly string[], io: CliIo = createProcessIo(
   } catch (error) {
     if (error instanceof CommanderError) {
       // Commander has printed its message (or the help / version) already.
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
+      if (
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.code === 'commander.help'
+      ) {
         return EXIT_OK;
       }
       return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;

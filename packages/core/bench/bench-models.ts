@@ -13,7 +13,9 @@ export function benchModels(): { label: string; path: string }[] {
   if (given) {
     return given.split(',').map((entry) => {
       const at = entry.indexOf('=');
-      return at > 0 ? { label: entry.slice(0, at), path: entry.slice(at + 1) } : { label: basename(entry, '.onnx'), path: entry };
+      return at > 0
+        ? { label: entry.slice(0, at), path: entry.slice(at + 1) }
+        : { label: basename(entry, '.onnx'), path: entry };
     });
   }
   const fp32 = process.env.SIMPLECLICK_BENCH_MODEL ?? DEFAULT_MODEL_PATH;

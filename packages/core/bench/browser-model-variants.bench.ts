@@ -22,7 +22,12 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { CHROMIUM_FLAGS, CHROMIUM_WEBGPU_FLAGS } from '../../../test/browser/support/chromium';
-import { BROWSER_SUITE_SKIP_REASON, openBrowserFixture, openSandbox, type BrowserFixture } from '../../../test/browser/support/browser-suite';
+import {
+  BROWSER_SUITE_SKIP_REASON,
+  openBrowserFixture,
+  openSandbox,
+  type BrowserFixture,
+} from '../../../test/browser/support/browser-suite';
 import { benchModels } from './bench-models';
 
 const THREADS = Number(process.env.SIMPLECLICK_BENCH_THREADS ?? 2);
@@ -32,7 +37,14 @@ const WITH_WEBGPU = process.env.SIMPLECLICK_BENCH_WEBGPU === '1';
 
 interface PageResult {
   readonly webgpu: string;
-  readonly rows: { backend: string; preset: string; label: string; clickMs: number[]; modelMs: number[]; error?: string }[];
+  readonly rows: {
+    backend: string;
+    preset: string;
+    label: string;
+    clickMs: number[];
+    modelMs: number[];
+    error?: string;
+  }[];
 }
 
 /** Runs in the page (self-contained: playwright serialises it). */
@@ -45,11 +57,20 @@ async function runInPage(args: {
 }): Promise<PageResult> {
   type Sdk = typeof import('@simpleclick/core/web');
   const sdk = (window as unknown as { simpleclick: Sdk }).simpleclick;
-  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<{ info?: { vendor?: string; architecture?: string; description?: string } } | null> } }).gpu;
+  const gpu = (
+    navigator as Navigator & {
+      gpu?: {
+        requestAdapter(): Promise<{ info?: { vendor?: string; architecture?: string; description?: string } } | null>;
+      };
+    }
+  ).gpu;
   let webgpu = 'navigator.gpu is unavailable';
   if (gpu !== undefined) {
     const adapter = await gpu.requestAdapter();
-    webgpu = adapter === null ? 'navigator.gpu.requestAdapter() found no adapter' : `adapter ${JSON.stringify(adapter.info ?? {})}`;
+    webgpu =
+      adapter === null
+        ? 'navigator.gpu.requestAdapter() found no adapter'
+        : `adapter ${JSON.stringify(adapter.info ?? {})}`;
   }
   const bitmap = await createImageBitmap(await (await fetch('examples/images/fruit.png')).blob());
   const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
@@ -69,7 +90,10 @@ async function runInPage(args: {
     const loaded: { label: string; model?: Awaited<ReturnType<Sdk['createWebModel']>>; error?: string }[] = [];
     for (const m of args.models) {
       try {
-        loaded.push({ label: m.label, model: await sdk.createWebModel(m.url, { executionProviders: [backend], numThreads: args.threads }) });
+        loaded.push({
+          label: m.label,
+          model: await sdk.createWebModel(m.url, { executionProviders: [backend], numThreads: args.threads }),
+        });
       } catch (error) {
         loaded.push({ label: m.label, error: (error as Error).message.split('\n')[0] });
       }
@@ -97,10 +121,13 @@ async function runInPage(args: {
           }
         }
       }
-      usable.forEach((l, v) => rows.push({ backend, preset, label: l.label, clickMs: clickMs[v], modelMs: modelMs[v] }));
+      usable.forEach((l, v) =>
+        rows.push({ backend, preset, label: l.label, clickMs: clickMs[v], modelMs: modelMs[v] }),
+      );
     }
     for (const l of loaded) {
-      if (l.error !== undefined) rows.push({ backend, preset: '-', label: l.label, clickMs: [], modelMs: [], error: l.error });
+      if (l.error !== undefined)
+        rows.push({ backend, preset: '-', label: l.label, clickMs: [], modelMs: [], error: l.error });
       await l.model?.close();
     }
   }
@@ -115,59 +142,75 @@ function percentile(values: readonly number[], p: number): number {
 
 const models = benchModels().filter((m) => existsSync(m.path));
 
-describe.skipIf(BROWSER_SUITE_SKIP_REASON !== undefined || models.length === 0)('browser benchmark: model weight variants', () => {
-  let fixture: BrowserFixture;
+describe.skipIf(BROWSER_SUITE_SKIP_REASON !== undefined || models.length === 0)(
+  'browser benchmark: model weight variants',
+  () => {
+    let fixture: BrowserFixture;
 
-  beforeAll(async () => {
-    fixture = await openBrowserFixture({ flags: WITH_WEBGPU ? CHROMIUM_WEBGPU_FLAGS : CHROMIUM_FLAGS });
-    // Serve each variant from disk at /bench-models/<label>.onnx (same origin, so cross-origin isolation holds).
-    await fixture.page.route('**/bench-models/*.onnx', async (route) => {
-      const label = decodeURIComponent(new URL(route.request().url()).pathname.split('/').pop()!.replace(/\.onnx$/, ''));
-      const model = models.find((m) => m.label === label);
-      if (model === undefined) return route.fulfill({ status: 404, body: 'unknown model' });
-      return route.fulfill({ status: 200, contentType: 'application/octet-stream', body: readFileSync(model.path) });
+    beforeAll(async () => {
+      fixture = await openBrowserFixture({ flags: WITH_WEBGPU ? CHROMIUM_WEBGPU_FLAGS : CHROMIUM_FLAGS });
+      // Serve each variant from disk at /bench-models/<label>.onnx (same origin, so cross-origin isolation holds).
+      await fixture.page.route('**/bench-models/*.onnx', async (route) => {
+        const label = decodeURIComponent(
+          new URL(route.request().url()).pathname
+            .split('/')
+            .pop()!
+            .replace(/\.onnx$/, ''),
+        );
+        const model = models.find((m) => m.label === label);
+        if (model === undefined) return route.fulfill({ status: 404, body: 'unknown model' });
+        return route.fulfill({ status: 200, contentType: 'application/octet-stream', body: readFileSync(model.path) });
+      });
+      await openSandbox(fixture);
     });
-    await openSandbox(fixture);
-  });
 
-  afterAll(async () => {
-    await fixture?.close();
-  });
-
-  it('per-click time against the baseline, side by side in one page', async () => {
-    const loadBefore = loadavg().map((l) => l.toFixed(1)).join(' ');
-    const started = new Date().toISOString();
-    const result = await fixture.page.evaluate(runInPage, {
-      models: models.map((m) => ({ label: m.label, url: `bench-models/${encodeURIComponent(m.label)}.onnx` })),
-      threads: THREADS,
-      rounds: ROUNDS,
-      presets: PRESETS,
-      withWebGpu: WITH_WEBGPU,
+    afterAll(async () => {
+      await fixture?.close();
     });
-    const version = await fixture.page.evaluate(() => navigator.userAgent.match(/(?:Headless)?Chrome\/[0-9.]+/)?.[0] ?? navigator.userAgent);
-    const lines = [
-      `browser model variants, ${started}: ${version} headless, onnxruntime-web WASM ${THREADS} threads, ` +
-        `fruit.png 640 x 480, ${ROUNDS} x 5 clicks per model and preset after a warm-up sequence, models in rotating order`,
-      `load average ${loadBefore} before, ${loadavg().map((l) => l.toFixed(1)).join(' ')} after; WebGPU: ${result.webgpu}`,
-      `baseline ${models[0].label}: ${models[0].path}`,
-      '',
-      '| backend | preset | weights | MB | click p50 ms | click p90 ms | model p50 ms | click / baseline | model / baseline |',
-      '|---|---|---|---:|---:|---:|---:|---:|---:|',
-    ];
-    for (const row of result.rows) {
-      if (row.error !== undefined) {
-        lines.push(`| ${row.backend} | - | ${row.label} | - | failed to load: ${row.error} | | | | |`);
-        continue;
-      }
-      const base = result.rows.find((r) => r.backend === row.backend && r.preset === row.preset && r.error === undefined)!;
-      const click = percentile(row.clickMs, 50);
-      const model = percentile(row.modelMs, 50);
-      const size = (statSync(models.find((m) => m.label === row.label)!.path).size / 1e6).toFixed(1);
-      lines.push(
-        `| ${row.backend} | ${row.preset} | ${row.label} | ${size} | ${click.toFixed(0)} | ${percentile(row.clickMs, 90).toFixed(0)} | ` +
-          `${model.toFixed(0)} | ${(click / percentile(base.clickMs, 50)).toFixed(2)} | ${(model / percentile(base.modelMs, 50)).toFixed(2)} |`,
+
+    it('per-click time against the baseline, side by side in one page', async () => {
+      const loadBefore = loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ');
+      const started = new Date().toISOString();
+      const result = await fixture.page.evaluate(runInPage, {
+        models: models.map((m) => ({ label: m.label, url: `bench-models/${encodeURIComponent(m.label)}.onnx` })),
+        threads: THREADS,
+        rounds: ROUNDS,
+        presets: PRESETS,
+        withWebGpu: WITH_WEBGPU,
+      });
+      const version = await fixture.page.evaluate(
+        () => navigator.userAgent.match(/(?:Headless)?Chrome\/[0-9.]+/)?.[0] ?? navigator.userAgent,
       );
-    }
-    console.info(`\n${lines.join('\n')}\n`);
-  });
-});
+      const lines = [
+        `browser model variants, ${started}: ${version} headless, onnxruntime-web WASM ${THREADS} threads, ` +
+          `fruit.png 640 x 480, ${ROUNDS} x 5 clicks per model and preset after a warm-up sequence, models in rotating order`,
+        `load average ${loadBefore} before, ${loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' ')} after; WebGPU: ${result.webgpu}`,
+        `baseline ${models[0].label}: ${models[0].path}`,
+        '',
+        '| backend | preset | weights | MB | click p50 ms | click p90 ms | model p50 ms | click / baseline | model / baseline |',
+        '|---|---|---|---:|---:|---:|---:|---:|---:|',
+      ];
+      for (const row of result.rows) {
+        if (row.error !== undefined) {
+          lines.push(`| ${row.backend} | - | ${row.label} | - | failed to load: ${row.error} | | | | |`);
+          continue;
+        }
+        const base = result.rows.find(
+          (r) => r.backend === row.backend && r.preset === row.preset && r.error === undefined,
+        )!;
+        const click = percentile(row.clickMs, 50);
+        const model = percentile(row.modelMs, 50);
+        const size = (statSync(models.find((m) => m.label === row.label)!.path).size / 1e6).toFixed(1);
+        lines.push(
+          `| ${row.backend} | ${row.preset} | ${row.label} | ${size} | ${click.toFixed(0)} | ${percentile(row.clickMs, 90).toFixed(0)} | ` +
+            `${model.toFixed(0)} | ${(click / percentile(base.clickMs, 50)).toFixed(2)} | ${(model / percentile(base.modelMs, 50)).toFixed(2)} |`,
+        );
+      }
+      console.info(`\n${lines.join('\n')}\n`);
+    });
+  },
+);

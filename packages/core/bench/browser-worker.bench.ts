@@ -37,7 +37,12 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { DEMO_PATHS } from '../../../examples/web-demo/server/demo-server.mjs';
 import { CHROMIUM_FLAGS } from '../../../test/browser/support/chromium';
-import { openBrowserFixture, XTINY_FILE, XTINY_SUITE_SKIP_REASON, type BrowserFixture } from '../../../test/browser/support/browser-suite';
+import {
+  openBrowserFixture,
+  XTINY_FILE,
+  XTINY_SUITE_SKIP_REASON,
+  type BrowserFixture,
+} from '../../../test/browser/support/browser-suite';
 
 type PathName = 'main' | 'worker' | 'ort-proxy';
 const CLICKS = Number(process.env.SIMPLECLICK_BENCH_CLICKS ?? 20);
@@ -50,7 +55,10 @@ const IMAGES = [
 ] as const;
 
 const SKIP_REASON =
-  XTINY_SUITE_SKIP_REASON ?? (existsSync(DEMO_PATHS.coreWorkerBundle) ? undefined : `${DEMO_PATHS.coreWorkerBundle} is missing: run npm run build`);
+  XTINY_SUITE_SKIP_REASON ??
+  (existsSync(DEMO_PATHS.coreWorkerBundle)
+    ? undefined
+    : `${DEMO_PATHS.coreWorkerBundle} is missing: run npm run build`);
 
 /** What one path did on one image, measured in the page. */
 interface PathRun {
@@ -80,7 +88,11 @@ async function runInPage(args: {
   threads: number;
 }): Promise<Omit<PathRun, 'image'>> {
   type Sdk = typeof import('@simpleclick/core/web');
-  const scope = window as unknown as { simpleclick: Sdk; ort: typeof import('onnxruntime-web'); __longTasks: { start: number; duration: number }[] };
+  const scope = window as unknown as {
+    simpleclick: Sdk;
+    ort: typeof import('onnxruntime-web');
+    __longTasks: { start: number; duration: number }[];
+  };
   const sdk = scope.simpleclick;
   const { path, width, height } = args;
 
@@ -93,7 +105,11 @@ async function runInPage(args: {
   const pixels = context.getImageData(0, 0, width, height);
   const sx = width / 640;
   const sy = height / 480;
-  const at = (x: number, y: number, isPositive: boolean) => ({ xPx: Math.round(x * sx), yPx: Math.round(y * sy), isPositive });
+  const at = (x: number, y: number, isPositive: boolean) => ({
+    xPx: Math.round(x * sx),
+    yPx: Math.round(y * sy),
+    isPositive,
+  });
   // Four objects of the example image, five clicks each (positive first), as an annotator refines them.
   const objects = [
     [at(300, 270, true), at(535, 275, false), at(250, 320, true), at(300, 390, false), at(350, 220, true)],
@@ -140,7 +156,9 @@ async function runInPage(args: {
     await predictor.predict({ width: size, height: size, data: new Uint8Array(size * size * 3).fill(128) }, [
       { xPx: 32, yPx: 32, isPositive: true },
     ]);
-    session = await sdk.SegmentationSession.create(predictor, sdk.rgbImageFromImageData(pixels), { ownsPredictor: true });
+    session = await sdk.SegmentationSession.create(predictor, sdk.rgbImageFromImageData(pixels), {
+      ownsPredictor: true,
+    });
     backend = `wasm, ${scope.ort.env.wasm.numThreads} threads, ${path === 'ort-proxy' ? 'ORT proxy worker' : 'page thread'}`;
     close = () => session.close();
   }
@@ -165,7 +183,9 @@ async function runInPage(args: {
   for (let k = 0; k < args.clicks; k++) await click(k, true);
   // Long tasks are reported a little after they end.
   await new Promise((resolve) => setTimeout(resolve, 200));
-  const during = scope.__longTasks.filter((task) => windows.some(([start, end]) => task.start < end && task.start + task.duration > start));
+  const during = scope.__longTasks.filter((task) =>
+    windows.some(([start, end]) => task.start < end && task.start + task.duration > start),
+  );
   const longTasks = {
     count: during.length,
     longestMs: Math.max(0, ...during.map((task) => task.duration)),
@@ -175,9 +195,14 @@ async function runInPage(args: {
   let memory: PathRun['memory'];
   if (args.memoryClicks > 0) {
     for (let k = args.clicks; k < args.memoryClicks; k++) await click(k, false);
-    const measure = (performance as unknown as {
-      measureUserAgentSpecificMemory?: () => Promise<{ bytes: number; breakdown: { bytes: number; attribution: { scope: string }[] }[] }>;
-    }).measureUserAgentSpecificMemory;
+    const measure = (
+      performance as unknown as {
+        measureUserAgentSpecificMemory?: () => Promise<{
+          bytes: number;
+          breakdown: { bytes: number; attribution: { scope: string }[] }[];
+        }>;
+      }
+    ).measureUserAgentSpecificMemory;
     const heap = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0;
     const mb = (bytes: number) => Math.round(bytes / 1e5) / 10;
     if (measure !== undefined) {
@@ -213,13 +238,16 @@ describe.skipIf(SKIP_REASON !== undefined)('browser benchmark: SDK worker vs mai
 
   beforeAll(async () => {
     // Eager memory measurement: measureUserAgentSpecificMemory() otherwise waits for the next garbage collection.
-    fixture = await openBrowserFixture({ flags: [...CHROMIUM_FLAGS, '--enable-blink-features=ForceEagerMeasureMemory'] });
+    fixture = await openBrowserFixture({
+      flags: [...CHROMIUM_FLAGS, '--enable-blink-features=ForceEagerMeasureMemory'],
+    });
     // Every page load records its long tasks from the start.
     await fixture.page.addInitScript(() => {
       const scope = window as unknown as { __longTasks: { start: number; duration: number }[] };
       scope.__longTasks = [];
       new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) scope.__longTasks.push({ start: entry.startTime, duration: entry.duration });
+        for (const entry of list.getEntries())
+          scope.__longTasks.push({ start: entry.startTime, duration: entry.duration });
       }).observe({ type: 'longtask', buffered: true });
     });
   });
@@ -279,7 +307,9 @@ describe.skipIf(SKIP_REASON !== undefined)('browser benchmark: SDK worker vs mai
         `${CLICKS} timed clicks per row; load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after`,
     );
     lines.push('');
-    lines.push('| image | path | backend | p50 ms | p95 ms | SDK predictMs p50 | long tasks (> 50 ms) during clicks | longest ms | blocking ms | load + open ms |');
+    lines.push(
+      '| image | path | backend | p50 ms | p95 ms | SDK predictMs p50 | long tasks (> 50 ms) during clicks | longest ms | blocking ms | load + open ms |',
+    );
     lines.push('|---|---|---|---:|---:|---:|---:|---:|---:|---:|');
     for (const run of runs) {
       if (run.error !== undefined) {
@@ -294,7 +324,9 @@ describe.skipIf(SKIP_REASON !== undefined)('browser benchmark: SDK worker vs mai
     const memoryRuns = runs.filter((run) => run.memory !== undefined);
     if (memoryRuns.length > 0) {
       lines.push('');
-      lines.push('| memory after clicks (12 MP) | path | clicks | total MB (page + workers) | page MB | workers MB | page JS heap MB |');
+      lines.push(
+        '| memory after clicks (12 MP) | path | clicks | total MB (page + workers) | page MB | workers MB | page JS heap MB |',
+      );
       lines.push('|---|---|---:|---:|---:|---:|---:|');
       for (const run of memoryRuns) {
         const m = run.memory!;
@@ -304,7 +336,8 @@ describe.skipIf(SKIP_REASON !== undefined)('browser benchmark: SDK worker vs mai
     lines.push('');
     lines.push('Ratios, worker / main (below 1: the worker is lower):');
     for (const image of IMAGES) {
-      const of = (path: PathName) => runs.find((run) => run.image === image.label && run.path === path && run.error === undefined);
+      const of = (path: PathName) =>
+        runs.find((run) => run.image === image.label && run.path === path && run.error === undefined);
       const main = of('main');
       const worker = of('worker');
       const proxy = of('ort-proxy');
@@ -315,7 +348,8 @@ describe.skipIf(SKIP_REASON !== undefined)('browser benchmark: SDK worker vs mai
         `long tasks ${worker.longTasks.count} vs ${main.longTasks.count}`,
         `blocking ms ${ms(worker.longTasks.blockingMs)} vs ${ms(main.longTasks.blockingMs)}`,
       ];
-      if (worker.memory !== undefined && main.memory !== undefined) parts.push(`memory ${ratio(worker.memory.totalMb, main.memory.totalMb)}`);
+      if (worker.memory !== undefined && main.memory !== undefined)
+        parts.push(`memory ${ratio(worker.memory.totalMb, main.memory.totalMb)}`);
       if (proxy !== undefined) {
         parts.push(
           `| ort-proxy / main: p50 ${ratio(percentile(proxy.clickMs, 50), percentile(main.clickMs, 50))}, ` +
@@ -327,50 +361,75 @@ describe.skipIf(SKIP_REASON !== undefined)('browser benchmark: SDK worker vs mai
     console.info(`\n${lines.join('\n')}\n`);
   });
 
-  it.skipIf(process.env.SIMPLECLICK_BENCH_DEMO === '0')('the demo page on a 12 MP and a 0.3 MP photo: long tasks during clicks, drawing included', async () => {
-    const fruit = join(DEMO_PATHS.exampleImages, 'fruit.png');
-    const photos = [
-      { label: '12 MP', buffer: await sharp(fruit).resize(4000, 3000).jpeg({ quality: 92 }).toBuffer() },
-      { label: '0.3 MP', buffer: await sharp(fruit).jpeg({ quality: 92 }).toBuffer() },
-    ];
-    const { page, server } = fixture;
-    const demoClicks = 5;
-    const lines = [`Demo page, JPEG of the example image, ${demoClicks} clicks on the fruit, load average ${loadavg()[0].toFixed(1)}`, ''];
-    lines.push('| image | demo | click to drawn mask p50 ms | max ms | long tasks during clicks | longest ms | blocking ms |');
-    lines.push('|---|---|---:|---:|---:|---:|---:|');
-    for (const photo of photos) for (const mode of ['worker', 'main'] as const) {
-      await page.goto('about:blank');
-      const query = `model=${XTINY_FILE}&backend=wasm&threads=${THREADS}&image=none${mode === 'main' ? '&worker=0' : ''}`;
-      await page.goto(`${server.url}?${query}`);
-      await page.waitForFunction(() => document.body.dataset.modelState === 'ready', null, { timeout: 120_000 });
-      await page.setInputFiles('#image-input', { name: 'photo.jpg', mimeType: 'image/jpeg', buffer: photo.buffer });
-      await page.waitForFunction(() => document.body.dataset.session === '1' && document.body.dataset.revision === '0', null, {
-        timeout: 120_000,
-      });
-      const windows: [number, number][] = [];
-      for (let k = 1; k <= demoClicks; k++) {
-        const layer = page.locator('#click-layer');
-        const box = (await layer.boundingBox())!;
-        const offsets = [[0, 0], [30, 20], [-40, 30], [20, -45], [-25, -20]][k - 1];
-        const start = await page.evaluate(() => performance.now());
-        await layer.click({ position: { x: ((300 + offsets[0]) / 640) * box.width, y: ((270 + offsets[1]) / 480) * box.height } });
-        await page.waitForFunction(
-          (wanted) => Number(document.body.dataset.revision) >= wanted && document.body.dataset.busy === 'false',
-          k,
-          { timeout: 120_000 },
-        );
-        windows.push([start, await page.evaluate(() => performance.now())]);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      const tasks = await page.evaluate(() => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks);
-      const during = tasks.filter((task) => windows.some(([start, end]) => task.start < end && task.start + task.duration > start));
-      const latencies = windows.map(([start, end]) => end - start);
+  it.skipIf(process.env.SIMPLECLICK_BENCH_DEMO === '0')(
+    'the demo page on a 12 MP and a 0.3 MP photo: long tasks during clicks, drawing included',
+    async () => {
+      const fruit = join(DEMO_PATHS.exampleImages, 'fruit.png');
+      const photos = [
+        { label: '12 MP', buffer: await sharp(fruit).resize(4000, 3000).jpeg({ quality: 92 }).toBuffer() },
+        { label: '0.3 MP', buffer: await sharp(fruit).jpeg({ quality: 92 }).toBuffer() },
+      ];
+      const { page, server } = fixture;
+      const demoClicks = 5;
+      const lines = [
+        `Demo page, JPEG of the example image, ${demoClicks} clicks on the fruit, load average ${loadavg()[0].toFixed(1)}`,
+        '',
+      ];
       lines.push(
-        `| ${photo.label} | ${mode === 'worker' ? 'default (SDK worker)' : '?worker=0 (page thread)'} | ${ms(percentile(latencies, 50))} | ` +
-          `${ms(Math.max(...latencies))} | ${during.length} | ${ms(Math.max(0, ...during.map((task) => task.duration)))} | ` +
-          `${ms(during.reduce((sum, task) => sum + Math.max(0, task.duration - 50), 0))} |`,
+        '| image | demo | click to drawn mask p50 ms | max ms | long tasks during clicks | longest ms | blocking ms |',
       );
-    }
-    console.info(`\n${lines.join('\n')}\n`);
-  });
+      lines.push('|---|---|---:|---:|---:|---:|---:|');
+      for (const photo of photos)
+        for (const mode of ['worker', 'main'] as const) {
+          await page.goto('about:blank');
+          const query = `model=${XTINY_FILE}&backend=wasm&threads=${THREADS}&image=none${mode === 'main' ? '&worker=0' : ''}`;
+          await page.goto(`${server.url}?${query}`);
+          await page.waitForFunction(() => document.body.dataset.modelState === 'ready', null, { timeout: 120_000 });
+          await page.setInputFiles('#image-input', { name: 'photo.jpg', mimeType: 'image/jpeg', buffer: photo.buffer });
+          await page.waitForFunction(
+            () => document.body.dataset.session === '1' && document.body.dataset.revision === '0',
+            null,
+            {
+              timeout: 120_000,
+            },
+          );
+          const windows: [number, number][] = [];
+          for (let k = 1; k <= demoClicks; k++) {
+            const layer = page.locator('#click-layer');
+            const box = (await layer.boundingBox())!;
+            const offsets = [
+              [0, 0],
+              [30, 20],
+              [-40, 30],
+              [20, -45],
+              [-25, -20],
+            ][k - 1];
+            const start = await page.evaluate(() => performance.now());
+            await layer.click({
+              position: { x: ((300 + offsets[0]) / 640) * box.width, y: ((270 + offsets[1]) / 480) * box.height },
+            });
+            await page.waitForFunction(
+              (wanted) => Number(document.body.dataset.revision) >= wanted && document.body.dataset.busy === 'false',
+              k,
+              { timeout: 120_000 },
+            );
+            windows.push([start, await page.evaluate(() => performance.now())]);
+          }
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          const tasks = await page.evaluate(
+            () => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks,
+          );
+          const during = tasks.filter((task) =>
+            windows.some(([start, end]) => task.start < end && task.start + task.duration > start),
+          );
+          const latencies = windows.map(([start, end]) => end - start);
+          lines.push(
+            `| ${photo.label} | ${mode === 'worker' ? 'default (SDK worker)' : '?worker=0 (page thread)'} | ${ms(percentile(latencies, 50))} | ` +
+              `${ms(Math.max(...latencies))} | ${during.length} | ${ms(Math.max(0, ...during.map((task) => task.duration)))} | ` +
+              `${ms(during.reduce((sum, task) => sum + Math.max(0, task.duration - 50), 0))} |`,
+          );
+        }
+      console.info(`\n${lines.join('\n')}\n`);
+    },
+  );
 });

@@ -62,99 +62,130 @@ function percentile(values: readonly number[], p: number): number {
 
 const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(0) : '-');
 
-describe.skipIf(XTINY_SUITE_SKIP_REASON !== undefined)('browser benchmark: the demo page, long tasks during clicks', () => {
-  const servers: { variant: string; server: DemoServer }[] = [];
-  let browser: LaunchedBrowser;
-  let page: Page;
+describe.skipIf(XTINY_SUITE_SKIP_REASON !== undefined)(
+  'browser benchmark: the demo page, long tasks during clicks',
+  () => {
+    const servers: { variant: string; server: DemoServer }[] = [];
+    let browser: LaunchedBrowser;
+    let page: Page;
 
-  beforeAll(async () => {
-    servers.push({ variant: 'current', server: await startDemoServer({ port: 0 }) });
-    if (BASELINE !== undefined) servers.unshift({ variant: 'baseline', server: await startDemoServer({ port: 0, appEntry: join(BASELINE, 'main.ts') }) });
-    browser = await launchChromium(CHROMIUM_FLAGS);
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    await page.setViewportSize({ width: 1400, height: 1000 });
-    await page.addInitScript(() => {
-      const scope = window as unknown as { __longTasks: { start: number; duration: number }[] };
-      scope.__longTasks = [];
-      new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) scope.__longTasks.push({ start: entry.startTime, duration: entry.duration });
-      }).observe({ type: 'longtask', buffered: true });
-    });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    for (const { server } of servers) await server.close();
-  });
-
-  async function runVariant(variant: string, server: DemoServer, photo: { label: string; buffer: Buffer }): Promise<VariantRun> {
-    await page.goto('about:blank');
-    await page.goto(`${server.url}?model=${XTINY_FILE}&backend=wasm&threads=2&image=none`);
-    await page.waitForFunction(() => document.body.dataset.modelState === 'ready', null, { timeout: 180_000 });
-    await page.setInputFiles('#image-input', { name: 'photo.jpg', mimeType: 'image/jpeg', buffer: photo.buffer });
-    await page.waitForFunction(() => document.body.dataset.session === '1' && document.body.dataset.revision === '0', null, { timeout: 180_000 });
-    await new Promise((resolve) => setTimeout(resolve, 1500)); // the image's own drawing, once per image
-    const profiler = PROFILE ? await startPageProfile(page) : undefined;
-    const windows: [number, number][] = [];
-    for (let k = 0; k < CLICKS; k++) {
-      const [x, y, positive] = CLICK_POINTS[k % CLICK_POINTS.length];
-      const layer = page.locator('#click-layer');
-      const box = (await layer.boundingBox())!;
-      const start = await page.evaluate(() => performance.now());
-      await layer.click({ position: { x: ((x + 0.5) / 640) * box.width, y: ((y + 0.5) / 480) * box.height }, button: positive ? 'left' : 'right' });
-      await page.waitForFunction((wanted) => Number(document.body.dataset.revision) >= wanted && document.body.dataset.busy === 'false', k + 1, {
-        timeout: 180_000,
-        polling: 10,
+    beforeAll(async () => {
+      servers.push({ variant: 'current', server: await startDemoServer({ port: 0 }) });
+      if (BASELINE !== undefined)
+        servers.unshift({
+          variant: 'baseline',
+          server: await startDemoServer({ port: 0, appEntry: join(BASELINE, 'main.ts') }),
+        });
+      browser = await launchChromium(CHROMIUM_FLAGS);
+      page = browser.context.pages()[0] ?? (await browser.context.newPage());
+      await page.setViewportSize({ width: 1400, height: 1000 });
+      await page.addInitScript(() => {
+        const scope = window as unknown as { __longTasks: { start: number; duration: number }[] };
+        scope.__longTasks = [];
+        new PerformanceObserver((list) => {
+          for (const entry of list.getEntries())
+            scope.__longTasks.push({ start: entry.startTime, duration: entry.duration });
+        }).observe({ type: 'longtask', buffered: true });
       });
-      windows.push([start, await page.evaluate(() => performance.now())]);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const profile = await profiler?.stop();
-    const tasks = await page.evaluate(() => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks);
-    const overlaps = (task: { start: number; duration: number }, [start, end]: [number, number]) => task.start < end && task.start + task.duration > start;
-    const during = tasks.filter((task) => windows.some((window) => overlaps(task, window)));
-    return {
-      variant,
-      photo: photo.label,
-      latencies: windows.map(([start, end]) => end - start),
-      count: during.length,
-      longestMs: Math.max(0, ...during.map((task) => task.duration)),
-      blockingMs: during.reduce((sum, task) => sum + Math.max(0, task.duration - 50), 0),
-      perClick: windows.map((window) => tasks.filter((task) => overlaps(task, window)).length),
-      ...(profile !== undefined ? { profile } : {}),
-    };
-  }
+    });
 
-  it('long tasks from click to drawn mask, 12 MP and 0.3 MP photos', async () => {
-    const fruit = join(DEMO_PATHS.exampleImages, 'fruit.png');
-    const photos = [];
-    for (const size of PHOTOS) {
-      if (size === '12') photos.push({ label: '12 MP (4000 x 3000)', buffer: await sharp(fruit).resize(4000, 3000).jpeg({ quality: 92 }).toBuffer() });
-      else photos.push({ label: '0.3 MP (640 x 480)', buffer: await sharp(fruit).jpeg({ quality: 92 }).toBuffer() });
-    }
-    const loadBefore = loadavg()[0];
-    const runs: VariantRun[] = [];
-    for (const photo of photos) {
-      for (const { variant, server } of servers) {
-        runs.push(await runVariant(variant, server, photo));
-        console.info(`demo-drawing bench: ${photo.label} ${variant} done (load average ${loadavg()[0].toFixed(1)})`);
-      }
-    }
-    const lines = [
-      `Demo page (SDK worker mode, WASM 2 threads, ${XTINY_FILE}), JPEG photos, ${CLICKS} clicks each, ${new Date().toISOString()}, ` +
-        `load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after`,
-      '',
-      '| photo | demo | click to drawn mask p50 ms | max ms | long tasks during clicks | clicks with one | longest ms | blocking ms |',
-      '|---|---|---:|---:|---:|---:|---:|---:|',
-    ];
-    for (const run of runs) {
-      lines.push(
-        `| ${run.photo} | ${run.variant} | ${ms(percentile(run.latencies, 50))} | ${ms(Math.max(...run.latencies))} | ${run.count} | ` +
-          `${run.perClick.filter((count) => count > 0).length} of ${run.perClick.length} | ${ms(run.longestMs)} | ${ms(run.blockingMs)} |`,
+    afterAll(async () => {
+      await browser?.close();
+      for (const { server } of servers) await server.close();
+    });
+
+    async function runVariant(
+      variant: string,
+      server: DemoServer,
+      photo: { label: string; buffer: Buffer },
+    ): Promise<VariantRun> {
+      await page.goto('about:blank');
+      await page.goto(`${server.url}?model=${XTINY_FILE}&backend=wasm&threads=2&image=none`);
+      await page.waitForFunction(() => document.body.dataset.modelState === 'ready', null, { timeout: 180_000 });
+      await page.setInputFiles('#image-input', { name: 'photo.jpg', mimeType: 'image/jpeg', buffer: photo.buffer });
+      await page.waitForFunction(
+        () => document.body.dataset.session === '1' && document.body.dataset.revision === '0',
+        null,
+        { timeout: 180_000 },
       );
+      await new Promise((resolve) => setTimeout(resolve, 1500)); // the image's own drawing, once per image
+      const profiler = PROFILE ? await startPageProfile(page) : undefined;
+      const windows: [number, number][] = [];
+      for (let k = 0; k < CLICKS; k++) {
+        const [x, y, positive] = CLICK_POINTS[k % CLICK_POINTS.length];
+        const layer = page.locator('#click-layer');
+        const box = (await layer.boundingBox())!;
+        const start = await page.evaluate(() => performance.now());
+        await layer.click({
+          position: { x: ((x + 0.5) / 640) * box.width, y: ((y + 0.5) / 480) * box.height },
+          button: positive ? 'left' : 'right',
+        });
+        await page.waitForFunction(
+          (wanted) => Number(document.body.dataset.revision) >= wanted && document.body.dataset.busy === 'false',
+          k + 1,
+          {
+            timeout: 180_000,
+            polling: 10,
+          },
+        );
+        windows.push([start, await page.evaluate(() => performance.now())]);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const profile = await profiler?.stop();
+      const tasks = await page.evaluate(
+        () => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks,
+      );
+      const overlaps = (task: { start: number; duration: number }, [start, end]: [number, number]) =>
+        task.start < end && task.start + task.duration > start;
+      const during = tasks.filter((task) => windows.some((window) => overlaps(task, window)));
+      return {
+        variant,
+        photo: photo.label,
+        latencies: windows.map(([start, end]) => end - start),
+        count: during.length,
+        longestMs: Math.max(0, ...during.map((task) => task.duration)),
+        blockingMs: during.reduce((sum, task) => sum + Math.max(0, task.duration - 50), 0),
+        perClick: windows.map((window) => tasks.filter((task) => overlaps(task, window)).length),
+        ...(profile !== undefined ? { profile } : {}),
+      };
     }
-    for (const run of runs) if (run.profile !== undefined) lines.push('', `Page thread, ${run.photo}, ${run.variant}: ${run.profile}`);
-    console.info(`\n${lines.join('\n')}\n`);
-  });
-});
+
+    it('long tasks from click to drawn mask, 12 MP and 0.3 MP photos', async () => {
+      const fruit = join(DEMO_PATHS.exampleImages, 'fruit.png');
+      const photos = [];
+      for (const size of PHOTOS) {
+        if (size === '12')
+          photos.push({
+            label: '12 MP (4000 x 3000)',
+            buffer: await sharp(fruit).resize(4000, 3000).jpeg({ quality: 92 }).toBuffer(),
+          });
+        else photos.push({ label: '0.3 MP (640 x 480)', buffer: await sharp(fruit).jpeg({ quality: 92 }).toBuffer() });
+      }
+      const loadBefore = loadavg()[0];
+      const runs: VariantRun[] = [];
+      for (const photo of photos) {
+        for (const { variant, server } of servers) {
+          runs.push(await runVariant(variant, server, photo));
+          console.info(`demo-drawing bench: ${photo.label} ${variant} done (load average ${loadavg()[0].toFixed(1)})`);
+        }
+      }
+      const lines = [
+        `Demo page (SDK worker mode, WASM 2 threads, ${XTINY_FILE}), JPEG photos, ${CLICKS} clicks each, ${new Date().toISOString()}, ` +
+          `load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after`,
+        '',
+        '| photo | demo | click to drawn mask p50 ms | max ms | long tasks during clicks | clicks with one | longest ms | blocking ms |',
+        '|---|---|---:|---:|---:|---:|---:|---:|',
+      ];
+      for (const run of runs) {
+        lines.push(
+          `| ${run.photo} | ${run.variant} | ${ms(percentile(run.latencies, 50))} | ${ms(Math.max(...run.latencies))} | ${run.count} | ` +
+            `${run.perClick.filter((count) => count > 0).length} of ${run.perClick.length} | ${ms(run.longestMs)} | ${ms(run.blockingMs)} |`,
+        );
+      }
+      for (const run of runs)
+        if (run.profile !== undefined) lines.push('', `Page thread, ${run.photo}, ${run.variant}: ${run.profile}`);
+      console.info(`\n${lines.join('\n')}\n`);
+    });
+  },
+);

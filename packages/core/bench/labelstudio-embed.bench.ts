@@ -80,9 +80,10 @@ interface ModeRun {
   readonly error?: string;
 }
 
-
 function summarise(tasks: readonly LongTask[], windows: readonly [number, number][]) {
-  const during = tasks.filter((task) => windows.some(([start, end]) => task.start < end && task.start + task.duration > start));
+  const during = tasks.filter((task) =>
+    windows.some(([start, end]) => task.start < end && task.start + task.duration > start),
+  );
   return {
     count: during.length,
     longestMs: Math.max(0, ...during.map((task) => task.duration)),
@@ -98,123 +99,136 @@ function percentile(values: readonly number[], p: number): number {
 
 const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(0) : '-');
 
-describe.skipIf(SKIP_REASON !== undefined)('browser benchmark: the Label Studio plugin on the SDK worker vs the page thread', () => {
-  let server: LabelStudioEmbedServer;
-  let browser: LaunchedBrowser;
-  let page: Page;
+describe.skipIf(SKIP_REASON !== undefined)(
+  'browser benchmark: the Label Studio plugin on the SDK worker vs the page thread',
+  () => {
+    let server: LabelStudioEmbedServer;
+    let browser: LaunchedBrowser;
+    let page: Page;
 
-  beforeAll(async () => {
-    server = await startLabelStudioEmbedServer({ port: 0 });
-    browser = await launchChromium(CHROMIUM_FLAGS);
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    await page.setViewportSize({ width: 1400, height: 1000 });
-    // Every page load records its long tasks, and when each suggestion reached the page's handle.
-    await page.addInitScript(() => {
-      const scope = window as unknown as { __longTasks: { start: number; duration: number }[] };
-      scope.__longTasks = [];
-      new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) scope.__longTasks.push({ start: entry.startTime, duration: entry.duration });
-      }).observe({ type: 'longtask', buffered: true });
+    beforeAll(async () => {
+      server = await startLabelStudioEmbedServer({ port: 0 });
+      browser = await launchChromium(CHROMIUM_FLAGS);
+      page = browser.context.pages()[0] ?? (await browser.context.newPage());
+      await page.setViewportSize({ width: 1400, height: 1000 });
+      // Every page load records its long tasks, and when each suggestion reached the page's handle.
+      await page.addInitScript(() => {
+        const scope = window as unknown as { __longTasks: { start: number; duration: number }[] };
+        scope.__longTasks = [];
+        new PerformanceObserver((list) => {
+          for (const entry of list.getEntries())
+            scope.__longTasks.push({ start: entry.startTime, duration: entry.duration });
+        }).observe({ type: 'longtask', buffered: true });
+      });
     });
-  });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+    afterAll(async () => {
+      await browser?.close();
+      await server?.close();
+    });
 
-  async function runMode(mode: Mode, image: string): Promise<ModeRun> {
-    await openEmbedPage(page, server.url, mode === 'worker');
-    // When each suggestion reached the example's handle (its onSuggestion pushes it): the end of the plugin window.
-    await page.evaluate(() => {
-      const scope = window as unknown as { simpleclickLabelStudio: { suggestions: unknown[] }; __delivered: number[] };
-      scope.__delivered = [];
-      const list = scope.simpleclickLabelStudio.suggestions;
-      const push = list.push.bind(list);
-      list.push = (...items: unknown[]) => {
-        scope.__delivered.push(performance.now());
-        return push(...items);
+    async function runMode(mode: Mode, image: string): Promise<ModeRun> {
+      await openEmbedPage(page, server.url, mode === 'worker');
+      // When each suggestion reached the example's handle (its onSuggestion pushes it): the end of the plugin window.
+      await page.evaluate(() => {
+        const scope = window as unknown as {
+          simpleclickLabelStudio: { suggestions: unknown[] };
+          __delivered: number[];
+        };
+        scope.__delivered = [];
+        const list = scope.simpleclickLabelStudio.suggestions;
+        const push = list.push.bind(list);
+        list.push = (...items: unknown[]) => {
+          scope.__delivered.push(performance.now());
+          return push(...items);
+        };
+      });
+      await pickSmartTool(page);
+      const profiler = PROFILE ? await startPageProfile(page) : undefined;
+      const clickWindows: [number, number][] = [];
+      // Two keypoint groups in turn would need two labels; one group refined click by click, as an annotator does.
+      for (let k = 0; k < CLICKS; k++) {
+        const { pixel, negative } = KEYPOINTS[k % KEYPOINTS.length];
+        const start = await placeKeypoint(page, pixel, negative);
+        await waitForAnswers(page, k + 1);
+        clickWindows.push([start, 0]);
+        await new Promise((resolve) => setTimeout(resolve, 300)); // Label Studio draws the suggestion
+      }
+      const profile = await profiler?.stop();
+      const snapshot = await readEmbedPage(page);
+      const delivered = await page.evaluate(() => (window as unknown as { __delivered: number[] }).__delivered);
+      const tasks = await page.evaluate(() => (window as unknown as { __longTasks: LongTask[] }).__longTasks);
+      const pluginWindows = snapshot.events.map((event, index): [number, number] => [
+        delivered[index] - event.elapsedMs,
+        delivered[index],
+      ]);
+      const clicks = clickWindows.map(([start], index): [number, number] => [start, (delivered[index] ?? start) + 300]);
+      return {
+        mode,
+        image,
+        pluginMs: snapshot.events.map((event) => event.elapsedMs),
+        clickMs: clicks.map(([start, end]) => end - 300 - start),
+        plugin: summarise(tasks, pluginWindows),
+        click: summarise(tasks, clicks),
+        runsIn: snapshot.runsIn,
+        ...(profile !== undefined ? { profile } : {}),
+        ...(snapshot.errors.length > 0 ? { error: snapshot.errors.map((error) => error.code).join(', ') } : {}),
       };
-    });
-    await pickSmartTool(page);
-    const profiler = PROFILE ? await startPageProfile(page) : undefined;
-    const clickWindows: [number, number][] = [];
-    // Two keypoint groups in turn would need two labels; one group refined click by click, as an annotator does.
-    for (let k = 0; k < CLICKS; k++) {
-      const { pixel, negative } = KEYPOINTS[k % KEYPOINTS.length];
-      const start = await placeKeypoint(page, pixel, negative);
-      await waitForAnswers(page, k + 1);
-      clickWindows.push([start, 0]);
-      await new Promise((resolve) => setTimeout(resolve, 300)); // Label Studio draws the suggestion
     }
-    const profile = await profiler?.stop();
-    const snapshot = await readEmbedPage(page);
-    const delivered = await page.evaluate(() => (window as unknown as { __delivered: number[] }).__delivered);
-    const tasks = await page.evaluate(() => (window as unknown as { __longTasks: LongTask[] }).__longTasks);
-    const pluginWindows = snapshot.events.map((event, index): [number, number] => [delivered[index] - event.elapsedMs, delivered[index]]);
-    const clicks = clickWindows.map(([start], index): [number, number] => [start, (delivered[index] ?? start) + 300]);
-    return {
-      mode,
-      image,
-      pluginMs: snapshot.events.map((event) => event.elapsedMs),
-      clickMs: clicks.map(([start, end]) => end - 300 - start),
-      plugin: summarise(tasks, pluginWindows),
-      click: summarise(tasks, clicks),
-      runsIn: snapshot.runsIn,
-      ...(profile !== undefined ? { profile } : {}),
-      ...(snapshot.errors.length > 0 ? { error: snapshot.errors.map((error) => error.code).join(', ') } : {}),
-    };
-  }
 
-  it('long tasks during clicks, plugin on the SDK worker and on the page thread', async () => {
-    const runs: ModeRun[] = [];
-    const loadBefore = loadavg()[0];
-    const fruit = join(REPO_ROOT, 'examples', 'images', 'fruit.png');
-    for (const image of IMAGES) {
-      const big = image === '12';
-      const label = big ? '12 MP (4000 x 3000 JPEG)' : '0.3 MP (640 x 480 PNG)';
-      await page.unroute('**/examples/images/fruit.png').catch(() => undefined);
-      if (big) {
-        const body = await sharp(fruit).resize(4000, 3000).jpeg({ quality: 92 }).toBuffer();
-        await page.route('**/examples/images/fruit.png', (route) => route.fulfill({ status: 200, contentType: 'image/jpeg', body }));
-      }
-      for (const mode of MODES) {
-        try {
-          runs.push(await runMode(mode, label));
-        } catch (error) {
-          runs.push({
-            mode,
-            image: label,
-            pluginMs: [],
-            clickMs: [],
-            plugin: { count: 0, longestMs: 0, blockingMs: 0 },
-            click: { count: 0, longestMs: 0, blockingMs: 0 },
-            runsIn: '-',
-            error: (error as Error).message.split('\n')[0],
-          });
+    it('long tasks during clicks, plugin on the SDK worker and on the page thread', async () => {
+      const runs: ModeRun[] = [];
+      const loadBefore = loadavg()[0];
+      const fruit = join(REPO_ROOT, 'examples', 'images', 'fruit.png');
+      for (const image of IMAGES) {
+        const big = image === '12';
+        const label = big ? '12 MP (4000 x 3000 JPEG)' : '0.3 MP (640 x 480 PNG)';
+        await page.unroute('**/examples/images/fruit.png').catch(() => undefined);
+        if (big) {
+          const body = await sharp(fruit).resize(4000, 3000).jpeg({ quality: 92 }).toBuffer();
+          await page.route('**/examples/images/fruit.png', (route) =>
+            route.fulfill({ status: 200, contentType: 'image/jpeg', body }),
+          );
         }
-        console.info(`labelstudio-embed bench: ${label} ${mode} done (load average ${loadavg()[0].toFixed(1)})`);
+        for (const mode of MODES) {
+          try {
+            runs.push(await runMode(mode, label));
+          } catch (error) {
+            runs.push({
+              mode,
+              image: label,
+              pluginMs: [],
+              clickMs: [],
+              plugin: { count: 0, longestMs: 0, blockingMs: 0 },
+              click: { count: 0, longestMs: 0, blockingMs: 0 },
+              runsIn: '-',
+              error: (error as Error).message.split('\n')[0],
+            });
+          }
+          console.info(`labelstudio-embed bench: ${label} ${mode} done (load average ${loadavg()[0].toFixed(1)})`);
+        }
       }
-    }
-    const lines = [
-      `Label Studio embed benchmark, ${new Date().toISOString()}, chromium headless, ${CLICKS} clicks per row (one object refined); ` +
-        `load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after`,
-      '',
-      '| image | plugin | plugin ms p50 | p95 | long tasks in plugin windows | longest ms | blocking ms | click to suggestion p50 ms | long tasks in click windows | longest ms | blocking ms |',
-      '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ];
-    for (const run of runs) {
-      if (run.error !== undefined && run.pluginMs.length === 0) {
-        lines.push(`| ${run.image} | ${run.mode} | failed: ${run.error} | | | | | | | | |`);
-        continue;
+      const lines = [
+        `Label Studio embed benchmark, ${new Date().toISOString()}, chromium headless, ${CLICKS} clicks per row (one object refined); ` +
+          `load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after`,
+        '',
+        '| image | plugin | plugin ms p50 | p95 | long tasks in plugin windows | longest ms | blocking ms | click to suggestion p50 ms | long tasks in click windows | longest ms | blocking ms |',
+        '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      ];
+      for (const run of runs) {
+        if (run.error !== undefined && run.pluginMs.length === 0) {
+          lines.push(`| ${run.image} | ${run.mode} | failed: ${run.error} | | | | | | | | |`);
+          continue;
+        }
+        lines.push(
+          `| ${run.image} | ${run.runsIn === 'worker' ? 'SDK worker' : 'page thread'}${run.error ? ` (errors: ${run.error})` : ''} | ` +
+            `${ms(percentile(run.pluginMs, 50))} | ${ms(percentile(run.pluginMs, 95))} | ${run.plugin.count} | ${ms(run.plugin.longestMs)} | ` +
+            `${ms(run.plugin.blockingMs)} | ${ms(percentile(run.clickMs, 50))} | ${run.click.count} | ${ms(run.click.longestMs)} | ${ms(run.click.blockingMs)} |`,
+        );
       }
-      lines.push(
-        `| ${run.image} | ${run.runsIn === 'worker' ? 'SDK worker' : 'page thread'}${run.error ? ` (errors: ${run.error})` : ''} | ` +
-          `${ms(percentile(run.pluginMs, 50))} | ${ms(percentile(run.pluginMs, 95))} | ${run.plugin.count} | ${ms(run.plugin.longestMs)} | ` +
-          `${ms(run.plugin.blockingMs)} | ${ms(percentile(run.clickMs, 50))} | ${run.click.count} | ${ms(run.click.longestMs)} | ${ms(run.click.blockingMs)} |`,
-      );
-    }
-    for (const run of runs) if (run.profile !== undefined) lines.push('', `Page thread, ${run.image}, ${run.mode}: ${run.profile}`);
-    console.info(`\n${lines.join('\n')}\n`);
-  });
-});
+      for (const run of runs)
+        if (run.profile !== undefined) lines.push('', `Page thread, ${run.image}, ${run.mode}: ${run.profile}`);
+      console.info(`\n${lines.join('\n')}\n`);
+    });
+  },
+);

@@ -35,7 +35,9 @@ const models = args.map((entry) => {
   return { label: entry.slice(0, at), path: resolve(entry.slice(at + 1)) };
 });
 if (models.length < 2 || !data) {
-  console.error('usage: model-variants-noc.mjs [--data DIR | $SIMPLECLICK_DATA] [--preset P] fp32=a.onnx int8=b.onnx ...');
+  console.error(
+    'usage: model-variants-noc.mjs [--data DIR | $SIMPLECLICK_DATA] [--preset P] fp32=a.onnx int8=b.onnx ...',
+  );
   process.exit(2);
 }
 mkdirSync(out, { recursive: true });
@@ -49,12 +51,29 @@ for (const dataset of datasets) {
       const load = loadavg()[0].toFixed(1);
       const run = spawnSync(
         process.execPath,
-        [cli, 'eval', '--dataset', join(data, dataset), '--model', model.path, '--preset', preset, '--threads', '1', '--no-progress', '--out', json],
+        [
+          cli,
+          'eval',
+          '--dataset',
+          join(data, dataset),
+          '--model',
+          model.path,
+          '--preset',
+          preset,
+          '--threads',
+          '1',
+          '--no-progress',
+          '--out',
+          json,
+        ],
         { encoding: 'utf8' },
       );
       writeFileSync(join(out, `${dataset}-${model.label}.txt`), `${run.stdout}${run.stderr}`);
-      if (run.status !== 0) throw new Error(`eval of ${model.label} on ${dataset} failed: ${run.stderr.trim().split('\n').pop()}`);
-      console.error(`${dataset} ${model.label}: ${((Date.now() - started) / 1000).toFixed(0)} s, load average ${load} -> ${loadavg()[0].toFixed(1)}`);
+      if (run.status !== 0)
+        throw new Error(`eval of ${model.label} on ${dataset} failed: ${run.stderr.trim().split('\n').pop()}`);
+      console.error(
+        `${dataset} ${model.label}: ${((Date.now() - started) / 1000).toFixed(0)} s, load average ${load} -> ${loadavg()[0].toFixed(1)}`,
+      );
     }
     results.set(`${dataset}/${model.label}`, JSON.parse(readFileSync(json, 'utf8')).summary);
   }

@@ -33,14 +33,23 @@ import { benchModels } from './bench-models';
 const THREADS = Number(process.env.SIMPLECLICK_BENCH_THREADS ?? 1);
 const ROUNDS = Number(process.env.SIMPLECLICK_BENCH_ROUNDS ?? 4);
 const RUNTIMES = (process.env.SIMPLECLICK_BENCH_RUNTIMES ?? 'node,wasm').split(',');
-const PRESETS = (process.env.SIMPLECLICK_BENCH_PRESETS ?? 'interactive,parity').split(',') as ('interactive' | 'parity')[];
+const PRESETS = (process.env.SIMPLECLICK_BENCH_PRESETS ?? 'interactive,parity').split(',') as (
+  'interactive' | 'parity'
+)[];
 
 /** examples/images/fruit.png (640 x 480) and four objects of it, five clicks each (as the browser benchmark). */
 async function photo(): Promise<{ image: RgbImage; objects: { xPx: number; yPx: number; isPositive: boolean }[][] }> {
-  const { data, info } = await sharp(join(REPO_ROOT, 'examples/images/fruit.png')).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(join(REPO_ROOT, 'examples/images/fruit.png'))
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   const at = (xPx: number, yPx: number, isPositive: boolean) => ({ xPx, yPx, isPositive });
   return {
-    image: { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) },
+    image: {
+      width: info.width,
+      height: info.height,
+      data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    },
     objects: [
       [at(300, 270, true), at(535, 275, false), at(250, 320, true), at(300, 390, false), at(350, 220, true)],
       [at(535, 275, true), at(300, 270, false), at(580, 330, true), at(500, 220, true), at(620, 400, false)],
@@ -66,7 +75,9 @@ const models = benchModels();
 it.skipIf(!existsSync(models[0].path))('model variants: per-click time against fp32, side by side', async () => {
   const { image, objects } = await photo();
   const lines: string[] = [];
-  const loadBefore = loadavg().map((l) => l.toFixed(1)).join(' ');
+  const loadBefore = loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
   const started = new Date().toISOString();
   const present = models.filter((m) => existsSync(m.path));
   for (const runtime of RUNTIMES) {
@@ -120,7 +131,9 @@ it.skipIf(!existsSync(models[0].path))('model variants: per-click time against f
       `model variants, ${started}: examples/images/fruit.png (640 x 480), 4 objects x 5 clicks, ${ROUNDS} sequences per ` +
         `model and preset after a warm-up one, models in rotating order; ${THREADS} onnxruntime thread(s)`,
       `${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}; load average ${loadBefore} before, ` +
-        `${loadavg().map((l) => l.toFixed(1)).join(' ')} after`,
+        `${loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' ')} after`,
       `baseline ${present[0].label}: ${present[0].path}`,
       '',
       '| runtime | preset | weights | MB | click p50 ms | click p90 ms | model p50 ms | click / baseline | model / baseline |',

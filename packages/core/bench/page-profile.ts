@@ -33,8 +33,13 @@ export function topSelfTime(profile: CpuProfile, count = 12): string {
     const script = key.slice(key.lastIndexOf(' ') + 1).replace(/:\d+$/, '');
     byScript.set(script, (byScript.get(script) ?? 0) + total);
   }
-  const scripts = [...byScript].sort((a, b) => b[1] - a[1]).map(([script, total]) => `${script} ${total.toFixed(0)} ms`);
-  return [`busy ${busy.toFixed(0)} ms (by script: ${scripts.join(', ')})`, ...top.map(([key, total]) => `${total.toFixed(0)} ms ${key}`)].join('; ');
+  const scripts = [...byScript]
+    .sort((a, b) => b[1] - a[1])
+    .map(([script, total]) => `${script} ${total.toFixed(0)} ms`);
+  return [
+    `busy ${busy.toFixed(0)} ms (by script: ${scripts.join(', ')})`,
+    ...top.map(([key, total]) => `${total.toFixed(0)} ms ${key}`),
+  ].join('; ');
 }
 
 /** Starts sampling the page's thread every millisecond; `stop()` ends it and returns the summary. */

@@ -225,15 +225,20 @@ it.skipIf(!existsSync(MODEL_PATH))(`predictor overhead, ${WIDTH} x ${HEIGHT}`, a
   for (const preset of ['interactive', 'parity'] as const) {
     const predictors = await Promise.all(
       variants.map((v) =>
-        ClickPredictor.create(model, { preset, ...(v.exactArithmetic === undefined ? {} : { exactArithmetic: v.exactArithmetic }) }, { eagerRoiProbabilities: v.eager }),
+        ClickPredictor.create(
+          model,
+          { preset, ...(v.exactArithmetic === undefined ? {} : { exactArithmetic: v.exactArithmetic }) },
+          { eagerRoiProbabilities: v.eager },
+        ),
       ),
     );
     const masks = variants.map(() => ({ width: WIDTH, height: HEIGHT, data: new Uint8Array(WIDTH * HEIGHT) }));
-    const toMask = (v: number, result: { toMask(threshold?: number, into?: typeof masks[number]): unknown }) =>
+    const toMask = (v: number, result: { toMask(threshold?: number, into?: (typeof masks)[number]): unknown }) =>
       variants[v].reuseMask ? result.toMask(undefined, masks[v]) : result.toMask();
     // Warm-up: every scenario once, so that the first row does not pay for the JIT compiling the shared code.
     for (const { state: makeState, clicks } of scenarios) {
-      for (const [v, predictor] of predictors.entries()) toMask(v, await predictor.predict(image, clicks, makeState(variants[v].eager, netSize)));
+      for (const [v, predictor] of predictors.entries())
+        toMask(v, await predictor.predict(image, clicks, makeState(variants[v].eager, netSize)));
     }
     const prefix = preset === 'parity' ? 'flip on ' : 'flip off';
     for (const { name, state: makeState, clicks, sameImage, otherObjectFirst, prepareFirst } of scenarios) {
@@ -251,7 +256,8 @@ it.skipIf(!existsSync(MODEL_PATH))(`predictor overhead, ${WIDTH} x ${HEIGHT}`, a
             const wallStartMs = performance.now();
             const cpuPrepareStartMs = cpuMs();
             await predictor.prepareImage(input);
-            if (i > 0) prepareTimings[v].push({ wallMs: performance.now() - wallStartMs, cpuMs: cpuMs() - cpuPrepareStartMs });
+            if (i > 0)
+              prepareTimings[v].push({ wallMs: performance.now() - wallStartMs, cpuMs: cpuMs() - cpuPrepareStartMs });
           }
           const cpuStartMs = cpuMs();
           const result = await predictor.predict(input, clicks, states[v]);
@@ -269,7 +275,9 @@ it.skipIf(!existsSync(MODEL_PATH))(`predictor overhead, ${WIDTH} x ${HEIGHT}`, a
         if (prepareFirst) {
           const wall = median(prepareTimings[v].map((t) => t.wallMs)).toFixed(1);
           const cpu = median(prepareTimings[v].map((t) => t.cpuMs)).toFixed(1);
-          prepareLines.push(`${prefix} [${variant.label}]${variant.eager ? ' (eager: does nothing)' : ''}: prepareImage ${wall} ms (cpu ${cpu} ms), median`);
+          prepareLines.push(
+            `${prefix} [${variant.label}]${variant.eager ? ' (eager: does nothing)' : ''}: prepareImage ${wall} ms (cpu ${cpu} ms), median`,
+          );
         }
       }
       ratioLines.push(ratioRow(`${prefix}: ${name}`, timings[0], timings[1]));

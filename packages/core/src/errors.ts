@@ -108,7 +108,10 @@ export class DatasetError extends SimpleClickError {
  * negative clicks).
  */
 export class NoPositiveClickError extends InvalidClickError {
-  constructor(message = 'no positive click yet: the first click on an object must be positive (negative clicks only refine an object)', options?: { cause?: unknown }) {
+  constructor(
+    message = 'no positive click yet: the first click on an object must be positive (negative clicks only refine an object)',
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
   }
 }

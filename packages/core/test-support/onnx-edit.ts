@@ -7,7 +7,11 @@ import { readOnnxInitializerData } from '../src/model/onnx-initializer-data';
 /** `bytes` with one more metadata_props entry (ModelProto field 14), appended as protobuf allows. */
 export function withMetadataEntry(bytes: Uint8Array, key: string, value: string): Uint8Array {
   const encoder = new TextEncoder();
-  const field = (number: number, payload: Uint8Array) => [...varint(number * 8 + 2), ...varint(payload.length), ...payload];
+  const field = (number: number, payload: Uint8Array) => [
+    ...varint(number * 8 + 2),
+    ...varint(payload.length),
+    ...payload,
+  ];
   const entry = new Uint8Array([...field(1, encoder.encode(key)), ...field(2, encoder.encode(value))]);
   return new Uint8Array([...bytes, ...field(14, entry)]);
 }

@@ -7,7 +7,9 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
-const { DEFAULT_MODEL_FILE_NAME, DEFAULT_MODEL_CARD_FILE_NAME, MODEL_DIRECTORY } = createRequire(import.meta.url)('../index.cjs');
+const { DEFAULT_MODEL_FILE_NAME, DEFAULT_MODEL_CARD_FILE_NAME, MODEL_DIRECTORY } = createRequire(import.meta.url)(
+  '../index.cjs',
+);
 const repositoryModels = fileURLToPath(new URL('../../../models/', import.meta.url));
 
 mkdirSync(MODEL_DIRECTORY, { recursive: true });
@@ -15,7 +17,10 @@ for (const name of [DEFAULT_MODEL_FILE_NAME, DEFAULT_MODEL_CARD_FILE_NAME]) {
   const source = join(repositoryModels, name);
   const target = join(MODEL_DIRECTORY, name);
   if (existsSync(source)) {
-    const same = existsSync(target) && statSync(target).size === statSync(source).size && statSync(target).mtimeMs >= statSync(source).mtimeMs;
+    const same =
+      existsSync(target) &&
+      statSync(target).size === statSync(source).size &&
+      statSync(target).mtimeMs >= statSync(source).mtimeMs;
     if (!same) copyFileSync(source, target);
   } else if (!existsSync(target)) {
     console.error(`@simpleclick/model-default: neither ${source} nor ${target} exists`);

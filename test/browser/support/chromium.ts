@@ -14,8 +14,7 @@ export const CHROMIUM_PATH = process.env.SIMPLECLICK_CHROMIUM ?? '/usr/bin/chrom
 /** Whether the browser tests can run; when false they are skipped with {@link CHROMIUM_SKIP_REASON}. */
 export const HAVE_CHROMIUM = existsSync(CHROMIUM_PATH);
 
-export const CHROMIUM_SKIP_REASON =
-  `browser tests skipped: ${CHROMIUM_PATH} is missing (apt-get install -y chromium, or set SIMPLECLICK_CHROMIUM)`;
+export const CHROMIUM_SKIP_REASON = `browser tests skipped: ${CHROMIUM_PATH} is missing (apt-get install -y chromium, or set SIMPLECLICK_CHROMIUM)`;
 
 /** The flags of docs/environment.md (browser tests): headless, no sandbox (CI containers run as root), no chatter. */
 export const CHROMIUM_FLAGS: readonly string[] = Object.freeze([

@@ -16,14 +16,25 @@ describe.skipIf(!built)('built bin (packages/adapters-cvat/dist/cli.mjs)', () =>
     const bad = spawnSync(process.execPath, [BIN, '--port', 'x'], { encoding: 'utf8', timeout: 30_000, env: {} });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/^error: --port/);
-    const missing = spawnSync(process.execPath, [BIN, '--model', '/no/such.onnx'], { encoding: 'utf8', timeout: 30_000 });
+    const missing = spawnSync(process.execPath, [BIN, '--model', '/no/such.onnx'], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(missing.status).toBe(1);
     expect(missing.stderr).toMatch(/^error: cannot read the model file/);
   });
 
   it.skipIf(!HAVE_DEFAULT_MODEL).each([
-    { name: 'the trained default model', modelPath: DEFAULT_MODEL_PATH, model: { variant: 'xtiny-narrow', trained: true } },
-    { name: 'an untrained model (warns)', modelPath: UNTRAINED_TOY_MODEL_PATH, model: { variant: 'toy-disk-memory', trained: false } },
+    {
+      name: 'the trained default model',
+      modelPath: DEFAULT_MODEL_PATH,
+      model: { variant: 'xtiny-narrow', trained: true },
+    },
+    {
+      name: 'an untrained model (warns)',
+      modelPath: UNTRAINED_TOY_MODEL_PATH,
+      model: { variant: 'toy-disk-memory', trained: false },
+    },
   ])('serves GET /health with $name on a free port and stops on SIGTERM', async ({ modelPath, model }) => {
     const child = spawn(process.execPath, [BIN, '--model', modelPath, '--port', '0', '--threads', '1'], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -51,31 +62,34 @@ describe.skipIf(!built)('built bin (packages/adapters-cvat/dist/cli.mjs)', () =>
     expect(await exited).toBe(0);
   });
 
-  it.skipIf(!HAVE_DEFAULT_MODEL)('runs on the CPU, saying so, when CUDA is asked for (function-gpu.yaml) but missing', async () => {
-    const child = spawn(process.execPath, [BIN, '--model', DEFAULT_MODEL_PATH, '--port', '0'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, SIMPLECLICK_EXECUTION_PROVIDERS: 'cuda,cpu', SIMPLECLICK_THREADS: '1' },
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    let stderr = '';
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let stdout = '';
-        child.stdout.on('data', (chunk) => {
-          stdout += chunk;
-          const match = /listening on (http:\/\/\S+)/.exec(stdout);
-          if (match) resolve(match[1]);
-        });
-        child.on('exit', (code) => reject(new Error(`exited ${code}: ${stderr}`)));
+  it.skipIf(!HAVE_DEFAULT_MODEL)(
+    'runs on the CPU, saying so, when CUDA is asked for (function-gpu.yaml) but missing',
+    async () => {
+      const child = spawn(process.execPath, [BIN, '--model', DEFAULT_MODEL_PATH, '--port', '0'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, SIMPLECLICK_EXECUTION_PROVIDERS: 'cuda,cpu', SIMPLECLICK_THREADS: '1' },
       });
-      const health = (await (await fetch(`${url}/health`)).json()) as { executionProviders: string[] };
-      // This machine has no CUDA provider installed: the model runs on the CPU and the log says why it is slow.
-      expect(health.executionProviders).toEqual(['cpu']);
-      expect(stderr).toMatch(/WARNING: asked for cuda, cpu, running on cpu/);
-    } finally {
-      child.kill('SIGTERM');
-    }
-    expect(await exited).toBe(0);
-  });
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      let stderr = '';
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      try {
+        const url = await new Promise<string>((resolve, reject) => {
+          let stdout = '';
+          child.stdout.on('data', (chunk) => {
+            stdout += chunk;
+            const match = /listening on (http:\/\/\S+)/.exec(stdout);
+            if (match) resolve(match[1]);
+          });
+          child.on('exit', (code) => reject(new Error(`exited ${code}: ${stderr}`)));
+        });
+        const health = (await (await fetch(`${url}/health`)).json()) as { executionProviders: string[] };
+        // This machine has no CUDA provider installed: the model runs on the CPU and the log says why it is slow.
+        expect(health.executionProviders).toEqual(['cpu']);
+        expect(stderr).toMatch(/WARNING: asked for cuda, cpu, running on cpu/);
+      } finally {
+        child.kill('SIGTERM');
+      }
+      expect(await exited).toBe(0);
+    },
+  );
 });

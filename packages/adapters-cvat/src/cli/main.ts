@@ -70,8 +70,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     try {
       service = await startCvatHttpService(
         interactor,
-        settings.socketPath === undefined ? { port: settings.port, host: settings.host } : { socketPath: settings.socketPath },
-        { maxBodyBytes: settings.maxBodyBytes, ...(settings.quiet ? {} : { log: (line) => io.stderr.write(`${line}\n`) }) },
+        settings.socketPath === undefined
+          ? { port: settings.port, host: settings.host }
+          : { socketPath: settings.socketPath },
+        {
+          maxBodyBytes: settings.maxBodyBytes,
+          ...(settings.quiet ? {} : { log: (line) => io.stderr.write(`${line}\n`) }),
+        },
       );
     } catch (error) {
       await interactor.close();

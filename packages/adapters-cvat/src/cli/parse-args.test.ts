@@ -22,8 +22,24 @@ describe('parseCliArgs', () => {
       },
     });
     const all = parseCliArgs(
-      ['--port', '0', '--host', '0.0.0.0', '--preset', 'parity', '--threads', '2', '--replay-order', 'positives-first',
-        '--max-body-mb', '0.5', '--max-pixels', '1000', '--no-polygon', '--quiet'],
+      [
+        '--port',
+        '0',
+        '--host',
+        '0.0.0.0',
+        '--preset',
+        'parity',
+        '--threads',
+        '2',
+        '--replay-order',
+        'positives-first',
+        '--max-body-mb',
+        '0.5',
+        '--max-pixels',
+        '1000',
+        '--no-polygon',
+        '--quiet',
+      ],
       { SIMPLECLICK_MODEL: '/m.onnx' },
     );
     expect(all).toEqual({
@@ -55,7 +71,9 @@ describe('parseCliArgs', () => {
   it('defaults to a port CVAT does not use (its traefik publishes 8080), and listens on a Unix socket on request', () => {
     const settings = parseCliArgs(['--model', 'x'], {});
     expect(settings.kind === 'serve' && settings.settings.port).toBe(8571);
-    expect(parseCliArgs(['--model', 'x', '--socket', '/tmp/s.sock'], {})).toMatchObject({ settings: { socketPath: '/tmp/s.sock' } });
+    expect(parseCliArgs(['--model', 'x', '--socket', '/tmp/s.sock'], {})).toMatchObject({
+      settings: { socketPath: '/tmp/s.sock' },
+    });
     expect(() => parseCliArgs(['--model', 'x', '--socket', '/tmp/s.sock', '--port', '1'], {})).toThrow(/--socket/);
   });
 
@@ -80,7 +98,9 @@ describe('parseCliArgs', () => {
   });
 
   it('knows its package version', () => {
-    const pkg = JSON.parse(readFileSync(`${REPO_ROOT}packages/adapters-cvat/package.json`, 'utf8')) as { version: string };
+    const pkg = JSON.parse(readFileSync(`${REPO_ROOT}packages/adapters-cvat/package.json`, 'utf8')) as {
+      version: string;
+    };
     expect(ADAPTER_VERSION).toBe(pkg.version);
   });
 });

@@ -136,15 +136,15 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
   if (preset !== 'interactive' && preset !== 'parity') {
     throw new InvalidArgumentError(`--preset must be interactive or parity, got "${preset}"`);
   }
-  const replayOrder =
-    values.replayOrder ?? envInteractor.replayOrder ?? DEFAULT_SERVE_SETTINGS.replayOrder;
+  const replayOrder = values.replayOrder ?? envInteractor.replayOrder ?? DEFAULT_SERVE_SETTINGS.replayOrder;
   if (replayOrder !== 'interleave' && replayOrder !== 'positives-first') {
     throw new InvalidArgumentError(`--replay-order must be interleave or positives-first, got "${replayOrder}"`);
   }
   const port = integerOption(values.port, '--port', 0, 65535) ?? DEFAULT_SERVE_SETTINGS.port;
   const threads = integerOption(values.threads, '--threads', 1, 1024) ?? envThreads;
   const maxBodyMb = numberOption(values.maxBodyMb, '--max-body-mb') ?? DEFAULT_SERVE_SETTINGS.maxBodyMb;
-  const maxPixels = integerOption(values.maxPixels, '--max-pixels', 1, Number.MAX_SAFE_INTEGER) ?? envInteractor.maxPixels;
+  const maxPixels =
+    integerOption(values.maxPixels, '--max-pixels', 1, Number.MAX_SAFE_INTEGER) ?? envInteractor.maxPixels;
   return {
     kind: 'serve',
     settings: {
@@ -156,7 +156,9 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
       ...(envInteractor.maxStateCacheBytes === undefined ? {} : { stateCacheBytes: envInteractor.maxStateCacheBytes }),
       preset,
       ...(threads === undefined ? {} : { threads }),
-      ...(fromEnv.model?.executionProviders === undefined ? {} : { executionProviders: fromEnv.model.executionProviders }),
+      ...(fromEnv.model?.executionProviders === undefined
+        ? {}
+        : { executionProviders: fromEnv.model.executionProviders }),
       replayOrder,
       maxBodyBytes: Math.floor(maxBodyMb * 1024 * 1024),
       ...(maxPixels === undefined ? {} : { maxPixels }),
@@ -190,6 +192,9 @@ function defaultModel(): string {
   try {
     return defaultModelPath();
   } catch (cause) {
-    throw new InvalidArgumentError(`--model FILE.onnx is required (or set SIMPLECLICK_MODEL): ${(cause as Error).message}`, { cause });
+    throw new InvalidArgumentError(
+      `--model FILE.onnx is required (or set SIMPLECLICK_MODEL): ${(cause as Error).message}`,
+      { cause },
+    );
   }
 }

@@ -14,25 +14,57 @@ describe('HTTP service under random input (seeded)', () => {
     const rand = seededRandom(20261207); // seeded, so a failure replays
     const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)];
     const frame = frameBase64(syntheticFrame(96, 64));
-    const interactor = await CvatInteractor.create(await ClickPredictor.create(new ClickEchoModel()), { ownsPredictor: true });
+    const interactor = await CvatInteractor.create(await ClickPredictor.create(new ClickEchoModel()), {
+      ownsPredictor: true,
+    });
     const log: string[] = [];
-    const service = await startCvatHttpService(interactor, { port: 0, host: '127.0.0.1' }, { maxBodyBytes: 256 * 1024, log: (l) => log.push(l) });
+    const service = await startCvatHttpService(
+      interactor,
+      { port: 0, host: '127.0.0.1' },
+      { maxBodyBytes: 256 * 1024, log: (l) => log.push(l) },
+    );
     const number = () => pick([0, -1, 95.9, 96, 1e308, -0.5, rand() * 120 - 10, Number.NaN]);
     const point = () => pick([[number(), number()], [number()], 'x', null, [1, 2, 3], [rand() * 96, rand() * 64]]);
     const points = () => Array.from({ length: Math.floor(rand() * 4) }, point);
     const bodies: (() => string | ArrayBuffer)[] = [
       () => Uint8Array.from({ length: Math.floor(rand() * 300) }, () => Math.floor(rand() * 256)).buffer,
       () => JSON.stringify(pick([null, 1, 'image', [], {}, { image: 7 }, { image: frame }])),
-      () => JSON.stringify({ image: pick([frame, 'AAAA', '!!', frame.slice(0, 200)]), pos_points: points(), neg_points: points() }),
-      () => JSON.stringify({ image: frame, pos_points: points(), neg_points: points(), obj_bbox: pick([null, [1, 2], [[0, 0], [40, 30]], [200, 200, 300, 300]]), threshold: pick([undefined, -1, 0.3, '0.5', 2]) }),
+      () =>
+        JSON.stringify({
+          image: pick([frame, 'AAAA', '!!', frame.slice(0, 200)]),
+          pos_points: points(),
+          neg_points: points(),
+        }),
+      () =>
+        JSON.stringify({
+          image: frame,
+          pos_points: points(),
+          neg_points: points(),
+          obj_bbox: pick([
+            null,
+            [1, 2],
+            [
+              [0, 0],
+              [40, 30],
+            ],
+            [200, 200, 300, 300],
+          ]),
+          threshold: pick([undefined, -1, 0.3, '0.5', 2]),
+        }),
     ];
     try {
-      await fetch(`${service.url}/`, { method: 'POST', body: JSON.stringify({ image: frame, pos_points: [[20, 20]], neg_points: [] }) });
+      await fetch(`${service.url}/`, {
+        method: 'POST',
+        body: JSON.stringify({ image: frame, pos_points: [[20, 20]], neg_points: [] }),
+      });
       for (let i = 0; i < 150; i++) {
         const before = interactor.cacheStats;
         const method = pick(['POST', 'POST', 'POST', 'GET', 'PUT']);
         const path = pick(['/', '/', '/', '/health', '/x']);
-        const response = await fetch(`${service.url}${path}`, method === 'GET' ? { method } : { method, body: pick(bodies)() });
+        const response = await fetch(
+          `${service.url}${path}`,
+          method === 'GET' ? { method } : { method, body: pick(bodies)() },
+        );
         const answer = (await response.json()) as { error?: { code: string } };
         expect([200, 400, 404, 405, 413], `request ${i}`).toContain(response.status);
         if (response.status !== 200) {

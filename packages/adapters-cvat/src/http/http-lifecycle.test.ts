@@ -12,8 +12,14 @@ const requestBody = JSON.stringify({ image: frame, pos_points: [[20, 20]], neg_p
 
 async function startService(options: Partial<CvatHttpServiceOptions> = {}) {
   const log: string[] = [];
-  const interactor = await CvatInteractor.create(await ClickPredictor.create(new ClickEchoModel()), { ownsPredictor: true });
-  const service = await startCvatHttpService(interactor, { port: 0, host: '127.0.0.1' }, { log: (line) => log.push(line), ...options });
+  const interactor = await CvatInteractor.create(await ClickPredictor.create(new ClickEchoModel()), {
+    ownsPredictor: true,
+  });
+  const service = await startCvatHttpService(
+    interactor,
+    { port: 0, host: '127.0.0.1' },
+    { log: (line) => log.push(line), ...options },
+  );
   const { port } = service.server.address() as { port: number };
   return { service, log, port, interactor };
 }
@@ -26,7 +32,8 @@ function openRaw(port: number, text: string): Promise<Socket> {
   });
 }
 
-const closed = (socket: Socket) => new Promise<void>((resolve) => (socket.destroyed ? resolve() : socket.once('close', () => resolve())));
+const closed = (socket: Socket) =>
+  new Promise<void>((resolve) => (socket.destroyed ? resolve() : socket.once('close', () => resolve())));
 
 describe('HTTP service lifecycle', () => {
   it('answers 405 with Allow to a POST on /health (the route exists), and 404 elsewhere', async () => {
@@ -42,10 +49,18 @@ describe('HTTP service lifecycle', () => {
   });
 
   it('sets request, header and keep-alive timeouts on the server', async () => {
-    const { service } = await startService({ requestTimeoutMs: 50_000, headersTimeoutMs: 7_000, keepAliveTimeoutMs: 3_000 });
+    const { service } = await startService({
+      requestTimeoutMs: 50_000,
+      headersTimeoutMs: 7_000,
+      keepAliveTimeoutMs: 3_000,
+    });
     try {
       const { requestTimeout, headersTimeout, keepAliveTimeout } = service.server;
-      expect({ requestTimeout, headersTimeout, keepAliveTimeout }).toEqual({ requestTimeout: 50_000, headersTimeout: 7_000, keepAliveTimeout: 3_000 });
+      expect({ requestTimeout, headersTimeout, keepAliveTimeout }).toEqual({
+        requestTimeout: 50_000,
+        headersTimeout: 7_000,
+        keepAliveTimeout: 3_000,
+      });
     } finally {
       await service.close();
     }
@@ -55,7 +70,10 @@ describe('HTTP service lifecycle', () => {
   it('logs one line, without a stack, when a client disconnects mid-upload, and keeps serving', async () => {
     const { service, log, port } = await startService();
     try {
-      const socket = await openRaw(port, `POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n${requestBody.slice(0, 500)}`);
+      const socket = await openRaw(
+        port,
+        `POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n${requestBody.slice(0, 500)}`,
+      );
       socket.destroy();
       await closed(socket);
       await expect.poll(() => log.length).toBeGreaterThan(0);
@@ -80,9 +98,15 @@ describe('HTTP service lifecycle', () => {
         return super.run(input);
       }
     }
-    const interactor = await CvatInteractor.create(await ClickPredictor.create(new GatedModel()), { ownsPredictor: true });
+    const interactor = await CvatInteractor.create(await ClickPredictor.create(new GatedModel()), {
+      ownsPredictor: true,
+    });
     const log: string[] = [];
-    const service = await startCvatHttpService(interactor, { port: 0, host: '127.0.0.1' }, { shutdownGraceMs: 300, log: (l) => log.push(l) });
+    const service = await startCvatHttpService(
+      interactor,
+      { port: 0, host: '127.0.0.1' },
+      { shutdownGraceMs: 300, log: (l) => log.push(l) },
+    );
     const { port } = service.server.address() as { port: number };
 
     const inFlight = fetch(`${service.url}/`, { method: 'POST', body: requestBody });

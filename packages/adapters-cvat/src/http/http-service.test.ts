@@ -13,11 +13,16 @@ class BrokenModel extends ClickEchoModel {
 }
 
 const frame = frameBase64(syntheticFrame(96, 64));
-const body = (pos: number[][], neg: number[][] = [], image = frame) => JSON.stringify({ image, pos_points: pos, neg_points: neg });
+const body = (pos: number[][], neg: number[][] = [], image = frame) =>
+  JSON.stringify({ image, pos_points: pos, neg_points: neg });
 const MAX_BODY_BYTES = 64 * 1024;
 
 /** A raw request (no Content-Length when `chunks` is given: chunked transfer, as a streaming client sends). */
-function rawPost(url: string, chunks: string[], headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+function rawPost(
+  url: string,
+  chunks: string[],
+  headers: Record<string, string> = {},
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const request = httpRequest(url, { method: 'POST', headers }, (response) => {
       let text = '';
@@ -37,9 +42,17 @@ describe('HTTP service', () => {
   const log: string[] = [];
 
   beforeAll(async () => {
-    const interactor = await CvatInteractor.create(await ClickPredictor.create(new ClickEchoModel()), { ownsPredictor: true });
-    service = await startCvatHttpService(interactor, { port: 0, host: '127.0.0.1' }, { maxBodyBytes: MAX_BODY_BYTES, log: (line) => log.push(line) });
-    const failing = await CvatInteractor.create(await ClickPredictor.create(new BrokenModel()), { ownsPredictor: true });
+    const interactor = await CvatInteractor.create(await ClickPredictor.create(new ClickEchoModel()), {
+      ownsPredictor: true,
+    });
+    service = await startCvatHttpService(
+      interactor,
+      { port: 0, host: '127.0.0.1' },
+      { maxBodyBytes: MAX_BODY_BYTES, log: (line) => log.push(line) },
+    );
+    const failing = await CvatInteractor.create(await ClickPredictor.create(new BrokenModel()), {
+      ownsPredictor: true,
+    });
     broken = await startCvatHttpService(failing, { port: 0, host: '127.0.0.1' }, { log: (line) => log.push(line) });
   });
 
@@ -49,7 +62,11 @@ describe('HTTP service', () => {
   });
 
   it('answers POST / with the mask, bounds and outline, and says how each request was served', async () => {
-    const first = await fetch(`${service.url}/`, { method: 'POST', body: body([[20, 20]]), headers: { 'content-type': 'application/json' } });
+    const first = await fetch(`${service.url}/`, {
+      method: 'POST',
+      body: body([[20, 20]]),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(first.status).toBe(200);
     expect(first.headers.get('content-type')).toMatch(/^application\/json/);
     expect(first.headers.get('x-simpleclick-interaction')).toBe('replayed');
@@ -67,7 +84,11 @@ describe('HTTP service', () => {
   it('answers GET /health with the model description', async () => {
     const health = await fetch(`${service.url}/health`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({ status: 'ok', service: 'simpleclick-cvat', predictor: { maskThreshold: 0.49 } });
+    expect(await health.json()).toMatchObject({
+      status: 'ok',
+      service: 'simpleclick-cvat',
+      predictor: { maskThreshold: 0.49 },
+    });
   });
 
   it('answers malformed requests with 400/404/405 and a JSON error, and keeps serving', async () => {

@@ -70,7 +70,9 @@ export function createCvatRequestListener(
         // The route exists, the method does not: 405 with Allow, as HTTP says (CVAT's tools probe with POST).
         request.resume();
         response.setHeader('allow', 'GET, HEAD');
-        sendJson(response, 405, { error: { code: 'METHOD_NOT_ALLOWED', message: `${request.method} /health: use GET` } });
+        sendJson(response, 405, {
+          error: { code: 'METHOD_NOT_ALLOWED', message: `${request.method} /health: use GET` },
+        });
         done(405, '');
       }
       return;
@@ -123,10 +125,17 @@ export function createCvatRequestListener(
  * A `node:http` server with {@link createCvatRequestListener} and the request, header and keep-alive timeouts of
  * `options`; call `listen` on it.
  */
-export function createCvatHttpServer(interactor: CvatInteractor, options: Partial<CvatHttpServiceOptions> = {}): Server {
+export function createCvatHttpServer(
+  interactor: CvatInteractor,
+  options: Partial<CvatHttpServiceOptions> = {},
+): Server {
   const { requestTimeoutMs, headersTimeoutMs, keepAliveTimeoutMs } = resolveServiceOptions(options);
   const server = createServer(
-    { requestTimeout: requestTimeoutMs, headersTimeout: Math.min(headersTimeoutMs, requestTimeoutMs), keepAliveTimeout: keepAliveTimeoutMs },
+    {
+      requestTimeout: requestTimeoutMs,
+      headersTimeout: Math.min(headersTimeoutMs, requestTimeoutMs),
+      keepAliveTimeout: keepAliveTimeoutMs,
+    },
     createCvatRequestListener(interactor, options),
   );
   // No socket inactivity timeout: a long replay computes without traffic; stalled uploads end at requestTimeout.

@@ -39,7 +39,11 @@ export function boxPixels(box: CvatBox, widthPx: number, heightPx: number): Roi 
 
 /** The positive click at the centre pixel of a box. */
 export function boxCentreClick(box: Roi): Click {
-  return { xPx: Math.floor((box.colMin + box.colMax) / 2), yPx: Math.floor((box.rowMin + box.rowMax) / 2), isPositive: true };
+  return {
+    xPx: Math.floor((box.colMin + box.colMax) / 2),
+    yPx: Math.floor((box.rowMin + box.rowMax) / 2),
+    isPositive: true,
+  };
 }
 
 /** The crop the model sees for `box`: grown by {@link CONTEXT_RATIO}, clipped to the frame, holding every click. */

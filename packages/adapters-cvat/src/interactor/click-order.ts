@@ -20,7 +20,11 @@ export const REPLAY_ORDERS: readonly ReplayOrder[] = Object.freeze(['interleave'
  * Puts clicks of unknown relative order in the order of `replayOrder` (see {@link ReplayOrder}). The result is a
  * function of the two lists only.
  */
-export function orderClicks(positives: readonly Click[], negatives: readonly Click[], replayOrder: ReplayOrder): Click[] {
+export function orderClicks(
+  positives: readonly Click[],
+  negatives: readonly Click[],
+  replayOrder: ReplayOrder,
+): Click[] {
   if (replayOrder === 'positives-first') return [...positives, ...negatives];
   const ordered: Click[] = [];
   for (let i = 0; i < Math.max(positives.length, negatives.length); i++) {

@@ -60,7 +60,8 @@ describe('CvatInteractor caches', () => {
 
   it('counts the state bytes against the budget and stays within it', async () => {
     const { interactor } = await setUp({ maxStateCacheBytes: 20_000 });
-    for (let i = 0; i < 6; i++) await interactor.handle(body([[10 + i * 12, 20]], [], {}, frameBase64(syntheticFrame(96, 64, i))));
+    for (let i = 0; i < 6; i++)
+      await interactor.handle(body([[10 + i * 12, 20]], [], {}, frameBase64(syntheticFrame(96, 64, i))));
     const { states } = interactor.cacheStats;
     expect(states.bytes).toBeGreaterThan(0);
     expect(states.bytes).toBeLessThanOrEqual(20_000);
@@ -98,13 +99,24 @@ function uiMaskPoints(mask: number[][], bounds: number[]): number[] {
 describe('CvatInteractor answers', () => {
   it("gives CVAT's UI a mask that encodes to cvat-sdk's encode_mask of the full mask", async () => {
     const { interactor } = await setUp();
-    const { result } = await interactor.handle(body([[15, 15], [80, 48]], [[17, 15]]));
+    const { result } = await interactor.handle(
+      body(
+        [
+          [15, 15],
+          [80, 48],
+        ],
+        [[17, 15]],
+      ),
+    );
     expect(uiMaskPoints(result.mask, result.bounds)).toEqual(encodeCvatMaskRle(maskOfResult(result, 96, 64)));
   });
 
   it('turns obj_bbox into a first positive click at its centre and clears the mask outside the box', async () => {
     const { interactor } = await setUp();
-    const box = [[30, 16], [70, 50]];
+    const box = [
+      [30, 16],
+      [70, 50],
+    ];
     const answer = await interactor.handle(body([], [], { obj_bbox: box }));
     // The box covers columns 30..69 and rows 16..49: its centre pixel is (49, 32).
     expect(answer.clicks).toEqual([{ xPx: 49, yPx: 32, isPositive: true }]);
@@ -115,10 +127,21 @@ describe('CvatInteractor answers', () => {
     expect(y2).toBeLessThanOrEqual(49);
     const flat = await interactor.handle(body([[52, 30]], [], { obj_bbox: [70, 50, 30, 16] }));
     expect(flat).toMatchObject({ kind: 'incremental', modelRuns: 1 });
-    await expect(interactor.handle(body([], [], { obj_bbox: [[100, 70], [120, 90]] }))).rejects.toMatchObject({
+    await expect(
+      interactor.handle(
+        body([], [], {
+          obj_bbox: [
+            [100, 70],
+            [120, 90],
+          ],
+        }),
+      ),
+    ).rejects.toMatchObject({
       code: 'INVALID_CLICK',
     });
-    await expect(interactor.handle(body([], [], { obj_bbox: [1, 2, 3] }))).rejects.toMatchObject({ code: 'INVALID_FORMAT' });
+    await expect(interactor.handle(body([], [], { obj_bbox: [1, 2, 3] }))).rejects.toMatchObject({
+      code: 'INVALID_FORMAT',
+    });
   });
 
   it('answers an empty mask as one zero pixel at the last click with no outline', async () => {
@@ -128,12 +151,18 @@ describe('CvatInteractor answers', () => {
   });
 
   it('cleans up the mask when asked (keep the largest component) and leaves points out on request', async () => {
-    const twoBlobs = body([[15, 15], [80, 48], [80, 52]]);
+    const twoBlobs = body([
+      [15, 15],
+      [80, 48],
+      [80, 52],
+    ]);
     const plain = await (await setUp()).interactor.handle(twoBlobs);
     const plainMask = maskOfResult(plain.result, 96, 64);
     expect(labelConnectedComponents(plainMask).count).toBe(2);
 
-    const cleaned = await (await setUp({ cleanUp: { keep: 'largest' }, includePolygon: false })).interactor.handle(twoBlobs);
+    const cleaned = await (
+      await setUp({ cleanUp: { keep: 'largest' }, includePolygon: false })
+    ).interactor.handle(twoBlobs);
     const cleanedMask = maskOfResult(cleaned.result, 96, 64);
     expect(labelConnectedComponents(cleanedMask).count).toBe(1);
     expect(cleanedMask.data[50 * 96 + 80]).toBe(1);
@@ -152,7 +181,9 @@ describe('CvatInteractor answers', () => {
 
   it('checks its options', async () => {
     const predictor = await ClickPredictor.create(new ClickEchoModel());
-    await expect(CvatInteractor.create(predictor, { maxTracksPerImage: 0 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(CvatInteractor.create(predictor, { maxTracksPerImage: 0 })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
     await expect(CvatInteractor.create(predictor, { replayOrder: 'random' as never })).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
     });

@@ -198,8 +198,14 @@ describe.skipIf(!HAVE_DEFAULT_MODEL)('CvatInteractor with the default model', ()
       [[p1], []],
       [[p1], [n1]],
       [[p1], [n1, n2]],
-      [[p1, p2], [n1, n2]],
-      [[p1, p2], [n1, n2, [30, 50]]],
+      [
+        [p1, p2],
+        [n1, n2],
+      ],
+      [
+        [p1, p2],
+        [n1, n2, [30, 50]],
+      ],
     ];
     const one = await newInteractor();
     const replicas = [await newInteractor(), await newInteractor()];

@@ -283,8 +283,12 @@ function orderedClicksOfRequest(
   heightPx: number,
   replayOrder: CvatInteractorOptions['replayOrder'],
 ): { ordered: Click[]; box: Roi | null; crop: Roi | null } {
-  const positives = request.positivePoints.map((point, i) => pointToClick(point, true, widthPx, heightPx, `pos_points[${i}]`));
-  const negatives = request.negativePoints.map((point, i) => pointToClick(point, false, widthPx, heightPx, `neg_points[${i}]`));
+  const positives = request.positivePoints.map((point, i) =>
+    pointToClick(point, true, widthPx, heightPx, `pos_points[${i}]`),
+  );
+  const negatives = request.negativePoints.map((point, i) =>
+    pointToClick(point, false, widthPx, heightPx, `neg_points[${i}]`),
+  );
   const ordered = orderClicks(positives, negatives, replayOrder);
   if (request.box === null) return { ordered, box: null, crop: null };
   const box = boxPixels(request.box, widthPx, heightPx);

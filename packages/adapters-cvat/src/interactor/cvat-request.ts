@@ -99,7 +99,11 @@ function parseBox(value: unknown): CvatBox | null {
   let corners: number[];
   if (Array.isArray(value) && value.length === 2) {
     corners = [...parsePoint(value[0], 'obj_bbox[0]'), ...parsePoint(value[1], 'obj_bbox[1]')];
-  } else if (Array.isArray(value) && value.length === 4 && value.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+  } else if (
+    Array.isArray(value) &&
+    value.length === 4 &&
+    value.every((v) => typeof v === 'number' && Number.isFinite(v))
+  ) {
     corners = value as number[];
   } else {
     throw new InvalidFormatError(`"obj_bbox" must be [[x1, y1], [x2, y2]] or [x1, y1, x2, y2], got ${describe(value)}`);

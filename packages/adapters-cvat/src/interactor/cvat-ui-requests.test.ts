@@ -18,7 +18,15 @@ const newInteractor = async () => CvatInteractor.create(await ClickPredictor.cre
 describe('CVAT UI requests', () => {
   it('clamps the clicks CVAT sends for edge pixels (up to half a pixel outside) onto the frame', async () => {
     const interactor = await newInteractor();
-    const answer = await interactor.handle(body([[-0.4, 64.2]], [[95.9, -0.5], [96.2, 10]]));
+    const answer = await interactor.handle(
+      body(
+        [[-0.4, 64.2]],
+        [
+          [95.9, -0.5],
+          [96.2, 10],
+        ],
+      ),
+    );
     expect(answer.clicks).toEqual([
       { xPx: 0, yPx: 63.5, isPositive: true },
       { xPx: 95.9, yPx: 0, isPositive: false },
@@ -30,7 +38,10 @@ describe('CVAT UI requests', () => {
 
   it('starts the object from obj_bbox as the Label Studio backend starts it from a rectangle', async () => {
     const interactor = await newInteractor();
-    const box = [[30, 16], [70, 50]]; // columns 30..69, rows 16..49
+    const box = [
+      [30, 16],
+      [70, 50],
+    ]; // columns 30..69, rows 16..49
     const answer = await interactor.handle(body([[40, 20]], [], { obj_bbox: box }));
     // Reference: the predictor on the crop (box grown by 1.4 about its centre), centre click first, then the
     // request's clicks; the mask pasted back and cleared outside the box.
@@ -46,7 +57,8 @@ describe('CVAT UI requests', () => {
     const cropMask = second.state.toMask(predictor.options.maskThreshold);
     const expected = new Uint8Array(96 * 64);
     for (let row = 16; row <= 49; row++) {
-      for (let col = 30; col <= 69; col++) expected[row * 96 + col] = cropMask.data[(row - crop.rowMin) * cropMask.width + col - crop.colMin];
+      for (let col = 30; col <= 69; col++)
+        expected[row * 96 + col] = cropMask.data[(row - crop.rowMin) * cropMask.width + col - crop.colMin];
     }
     expect(maskOfResult(answer.result, 96, 64).data).toEqual(expected);
     expect(answer.clicks).toEqual([
@@ -76,7 +88,7 @@ describe('CVAT answer size', () => {
     return { width: size, height: size, data };
   }
 
-  it('sends the mask cropped to its bounds as 0/1 (what CVAT\'s mask2Rle reads like 0/255), about 2 bytes a pixel', () => {
+  it("sends the mask cropped to its bounds as 0/1 (what CVAT's mask2Rle reads like 0/255), about 2 bytes a pixel", () => {
     const result = buildCvatResult(bigMask(), { xPx: 3500, yPx: 3500 }, { includePolygon: true, polygon: {} });
     expect(result.bounds).toEqual([2300, 2300, 4700, 4700]);
     expect(result.mask).toHaveLength(2401);

@@ -14,7 +14,13 @@ export const EDGE_TOLERANCE_PX = 0.5;
  * the last column); points farther out are refused.
  * @throws InvalidClickError naming the point (`name`) and the frame size.
  */
-export function pointToClick(point: CvatPoint, isPositive: boolean, widthPx: number, heightPx: number, name: string): Click {
+export function pointToClick(
+  point: CvatPoint,
+  isPositive: boolean,
+  widthPx: number,
+  heightPx: number,
+  name: string,
+): Click {
   const [xPx, yPx] = point;
   const inside = (value: number, size: number) => value >= -EDGE_TOLERANCE_PX && value < size + EDGE_TOLERANCE_PX;
   if (!(inside(xPx, widthPx) && inside(yPx, heightPx))) {

@@ -51,18 +51,29 @@ export function interactorSettingsFromEnv(env: Readonly<Record<string, string | 
   }
   const replayOrder = read(names.replayOrder);
   if (replayOrder !== undefined && replayOrder !== 'interleave' && replayOrder !== 'positives-first') {
-    throw new InvalidArgumentError(`${names.replayOrder} must be "interleave" or "positives-first", got "${replayOrder}"`);
+    throw new InvalidArgumentError(
+      `${names.replayOrder} must be "interleave" or "positives-first", got "${replayOrder}"`,
+    );
   }
   const threads = number(names.threads, true, 1);
   // "cuda,cpu": onnxruntime-node providers in order of preference (core falls back to the CPU when one is missing).
-  const providers = read(names.executionProviders)?.split(',').map((name) => name.trim()).filter((name) => name !== '');
-  if (providers !== undefined && (providers.length === 0 || providers.some((name) => !/^[a-z][a-z0-9-]*$/.test(name)))) {
+  const providers = read(names.executionProviders)
+    ?.split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  if (
+    providers !== undefined &&
+    (providers.length === 0 || providers.some((name) => !/^[a-z][a-z0-9-]*$/.test(name)))
+  ) {
     throw new InvalidArgumentError(`${names.executionProviders} must be a comma-separated list such as "cuda,cpu"`);
   }
   const model =
     threads === undefined && providers === undefined
       ? undefined
-      : { ...(threads === undefined ? {} : { intraOpNumThreads: threads }), ...(providers === undefined ? {} : { executionProviders: providers }) };
+      : {
+          ...(threads === undefined ? {} : { intraOpNumThreads: threads }),
+          ...(providers === undefined ? {} : { executionProviders: providers }),
+        };
   const imageCacheMb = number(names.imageCacheMb, false, 0);
   const stateCacheMb = number(names.stateCacheMb, false, 0);
   return {

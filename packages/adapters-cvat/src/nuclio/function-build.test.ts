@@ -47,15 +47,25 @@ describe.skipIf(!READY)('the nuclio function build and start steps (deploy_cpu.s
         '--platform-config {"attributes": {"network": "cvat_cvat"}}',
     );
     expect(lines[3]).toBe('get function --platform local');
-    expect(readdirSync(functionDir).sort()).toEqual(
-      ['function-gpu.yaml', 'function.yaml', 'install.sh', 'main.py', 'model.md', 'model.onnx', 'package.json', 'vendor'],
-    );
+    expect(readdirSync(functionDir).sort()).toEqual([
+      'function-gpu.yaml',
+      'function.yaml',
+      'install.sh',
+      'main.py',
+      'model.md',
+      'model.onnx',
+      'package.json',
+      'vendor',
+    ]);
     const config = parse(readFileSync(join(functionDir, 'function.yaml'), 'utf8'));
     expect(config.spec.build.directives.postCopy).toEqual([{ kind: 'RUN', value: 'sh /opt/nuclio/install.sh' }]);
   }, 120_000);
 
   it('install.sh installs the service into the folder (the RUN step of the image build)', () => {
-    writeFileSync(join(bin, 'npm'), `#!/bin/sh\nexec "${process.execPath}" "${PACKAGE_DIR}src/test-support/nuclio/fake-npm.mjs" "$@"\n`);
+    writeFileSync(
+      join(bin, 'npm'),
+      `#!/bin/sh\nexec "${process.execPath}" "${PACKAGE_DIR}src/test-support/nuclio/fake-npm.mjs" "$@"\n`,
+    );
     chmodSync(join(bin, 'npm'), 0o755);
     const output = execFileSync('sh', [join(functionDir, 'install.sh')], {
       env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, REPO_NODE_MODULES: `${REPO_ROOT}node_modules` },
@@ -72,7 +82,11 @@ describe.skipIf(!READY)('the nuclio function build and start steps (deploy_cpu.s
       functionDir,
       handler: 'main:handler',
       // function.yaml's env, with the model path of this folder instead of /opt/nuclio.
-      env: { SIMPLECLICK_MODEL: join(functionDir, 'model.onnx'), SIMPLECLICK_THREADS: '2', PATH: process.env.PATH ?? '' },
+      env: {
+        SIMPLECLICK_MODEL: join(functionDir, 'model.onnx'),
+        SIMPLECLICK_THREADS: '2',
+        PATH: process.env.PATH ?? '',
+      },
     });
     try {
       const frame = frameBase64(noisyFrame(1280, 960, 8));

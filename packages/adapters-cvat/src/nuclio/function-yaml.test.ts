@@ -84,40 +84,48 @@ const PYTHON_OF_BASE_IMAGE: Record<string, string> = {
   'nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04': 'python:3.10', // Ubuntu 22.04
 };
 
-describe.each(['nuclio/function.yaml', 'nuclio/function-gpu.yaml'])('%s (Python handler + SimpleClick service)', (path) => {
-  const config = load(path);
-  const directives = config.spec.build.directives ?? {};
-  const runs = (phase: string) => (directives[phase] ?? []).filter((d) => d.kind === 'RUN').map((d) => d.value);
+describe.each(['nuclio/function.yaml', 'nuclio/function-gpu.yaml'])(
+  '%s (Python handler + SimpleClick service)',
+  (path) => {
+    const config = load(path);
+    const directives = config.spec.build.directives ?? {};
+    const runs = (phase: string) => (directives[phase] ?? []).filter((d) => d.kind === 'RUN').map((d) => d.value);
 
-  it('calls main.py handler, with the model where the service looks, one worker', () => {
-    expect(config.spec.handler).toBe('main:handler');
-    const main = readFileSync(`${PACKAGE_DIR}nuclio/main.py`, 'utf8');
-    expect(main).toMatch(/^def handler\(context, event\):/m);
-    expect(main).toMatch(/^def init_context\(context\):/m);
-    expect(config.spec.env).toContainEqual({ name: 'SIMPLECLICK_MODEL', value: DEFAULT_NUCLIO_MODEL_PATH });
-    expect(Object.values(config.spec.triggers)[0].maxWorkers).toBe(1);
-    // CVAT's lambda manager waits 120 s: the function must answer (even a timeout) before that.
-    expect(Number.parseInt(config.spec.eventTimeout, 10)).toBeLessThanOrEqual(120);
-  });
+    it('calls main.py handler, with the model where the service looks, one worker', () => {
+      expect(config.spec.handler).toBe('main:handler');
+      const main = readFileSync(`${PACKAGE_DIR}nuclio/main.py`, 'utf8');
+      expect(main).toMatch(/^def handler\(context, event\):/m);
+      expect(main).toMatch(/^def init_context\(context\):/m);
+      expect(config.spec.env).toContainEqual({ name: 'SIMPLECLICK_MODEL', value: DEFAULT_NUCLIO_MODEL_PATH });
+      expect(Object.values(config.spec.triggers)[0].maxWorkers).toBe(1);
+      // CVAT's lambda manager waits 120 s: the function must answer (even a timeout) before that.
+      expect(Number.parseInt(config.spec.eventTimeout, 10)).toBeLessThanOrEqual(120);
+    });
 
-  it('builds on a Node 20 image with a python3 of the runtime\'s version, and installs with install.sh', () => {
-    expect(PYTHON_OF_BASE_IMAGE[config.spec.build.baseImage]).toBe(config.spec.runtime);
-    const node = [config.spec.build.baseImage, ...(directives.preCopy ?? []).map((d) => d.value)].join('\n');
-    expect(node).toMatch(/node:20-bookworm-slim/);
-    expect(runs('preCopy').join('\n')).toMatch(/apt-get install .*python3 python3-venv/);
-    // nuclio's build runs `python -m pip install` for its wrapper: a venv provides `python` and allows pip.
-    expect(directives.preCopy).toContainEqual({ kind: 'ENV', value: 'PATH=/opt/simpleclick-python/bin:$PATH' });
-    expect(runs('postCopy')).toEqual(['sh /opt/nuclio/install.sh']);
-  });
-});
+    it("builds on a Node 20 image with a python3 of the runtime's version, and installs with install.sh", () => {
+      expect(PYTHON_OF_BASE_IMAGE[config.spec.build.baseImage]).toBe(config.spec.runtime);
+      const node = [config.spec.build.baseImage, ...(directives.preCopy ?? []).map((d) => d.value)].join('\n');
+      expect(node).toMatch(/node:20-bookworm-slim/);
+      expect(runs('preCopy').join('\n')).toMatch(/apt-get install .*python3 python3-venv/);
+      // nuclio's build runs `python -m pip install` for its wrapper: a venv provides `python` and allows pip.
+      expect(directives.preCopy).toContainEqual({ kind: 'ENV', value: 'PATH=/opt/simpleclick-python/bin:$PATH' });
+      expect(runs('postCopy')).toEqual(['sh /opt/nuclio/install.sh']);
+    });
+  },
+);
 
 describe('nuclio/function-gpu.yaml', () => {
   const config = load('nuclio/function-gpu.yaml');
 
   it('asks for a GPU, the CUDA provider first (CPU as fallback) and installs onnxruntime-node CUDA 12 files', () => {
-    expect((config.spec as unknown as { resources: { limits: Record<string, unknown> } }).resources.limits['nvidia.com/gpu']).toBe(1);
+    expect(
+      (config.spec as unknown as { resources: { limits: Record<string, unknown> } }).resources.limits['nvidia.com/gpu'],
+    ).toBe(1);
     expect(config.spec.env).toContainEqual({ name: 'SIMPLECLICK_EXECUTION_PROVIDERS', value: 'cuda,cpu' });
-    expect(config.spec.build.directives?.preCopy).toContainEqual({ kind: 'ENV', value: 'SIMPLECLICK_ONNXRUNTIME_INSTALL=cuda12' });
+    expect(config.spec.build.directives?.preCopy).toContainEqual({
+      kind: 'ENV',
+      value: 'SIMPLECLICK_ONNXRUNTIME_INSTALL=cuda12',
+    });
     expect(config.metadata.name).not.toBe(load('nuclio/function.yaml').metadata.name);
   });
 });

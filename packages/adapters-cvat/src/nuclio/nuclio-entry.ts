@@ -10,7 +10,9 @@ import { createNuclioHandler, type NuclioHandler } from './nuclio-handler';
  * The shipped function uses nuclio's Python runtime instead (nuclio/main.py starts `simpleclick-cvat --socket`):
  * the Node.js runtime's wrapper before nuclio's July 2025 fix cannot take events over 64 KiB.
  */
-export function createNuclioHandlerFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): NuclioHandler {
+export function createNuclioHandlerFromEnv(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): NuclioHandler {
   const settings = interactorSettingsFromEnv(env);
   return createNuclioHandler(createCvatInteractorFromFile(settings.modelPath, settings.options));
 }

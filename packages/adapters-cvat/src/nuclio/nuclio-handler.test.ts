@@ -13,7 +13,13 @@ class FakeResponse {
   content_type: string;
   status_code: number;
   body_encoding: string;
-  constructor(body: unknown = null, headers: unknown = null, contentType = 'text/plain', statusCode = 200, bodyEncoding = 'text') {
+  constructor(
+    body: unknown = null,
+    headers: unknown = null,
+    contentType = 'text/plain',
+    statusCode = 200,
+    bodyEncoding = 'text',
+  ) {
     this.body = typeof body === 'string' ? body : JSON.stringify(body);
     this.content_type = typeof body === 'string' ? contentType : 'application/json';
     this.headers = headers;
@@ -60,13 +66,25 @@ describe('nuclio handler', () => {
     const first = await call(handler, post({ image: frame, pos_points: [[20, 20]], neg_points: [], obj_bbox: null }));
     expect(first).toBeInstanceOf(FakeResponse);
     expect(first).toMatchObject({ status_code: 200, content_type: 'application/json' });
-    expect(json(first)).toMatchObject({ bounds: expect.any(Array), mask: expect.any(Array), points: expect.any(Array) });
-    const second = await call(handler, post({ image: frame, pos_points: [[20, 20]], neg_points: [[70, 40]], obj_bbox: null }));
+    expect(json(first)).toMatchObject({
+      bounds: expect.any(Array),
+      mask: expect.any(Array),
+      points: expect.any(Array),
+    });
+    const second = await call(
+      handler,
+      post({ image: frame, pos_points: [[20, 20]], neg_points: [[70, 40]], obj_bbox: null }),
+    );
     expect(second.status_code).toBe(200);
     expect(logs.at(-1)).toMatch(/^info simpleclick-cvat: 200 incremental runs=1 clicks=2/);
     // A body nuclio already parsed, and a string body, work too.
-    expect((await call(handler, { body: { image: frame, pos_points: [[30, 30]], neg_points: [] } })).status_code).toBe(200);
-    expect((await call(handler, { body: JSON.stringify({ image: frame, pos_points: [[30, 30]], neg_points: [] }) })).status_code).toBe(200);
+    expect((await call(handler, { body: { image: frame, pos_points: [[30, 30]], neg_points: [] } })).status_code).toBe(
+      200,
+    );
+    expect(
+      (await call(handler, { body: JSON.stringify({ image: frame, pos_points: [[30, 30]], neg_points: [] }) }))
+        .status_code,
+    ).toBe(200);
     expect(answers).toHaveLength(4);
   });
 
@@ -149,6 +167,8 @@ describe('interactorSettingsFromEnv', () => {
     expect(interactorSettingsFromEnv({ SIMPLECLICK_EXECUTION_PROVIDERS: 'cuda, cpu' }).options.model).toEqual({
       executionProviders: ['cuda', 'cpu'],
     });
-    expect(() => interactorSettingsFromEnv({ SIMPLECLICK_EXECUTION_PROVIDERS: 'cu da' })).toThrow(/SIMPLECLICK_EXECUTION_PROVIDERS/);
+    expect(() => interactorSettingsFromEnv({ SIMPLECLICK_EXECUTION_PROVIDERS: 'cu da' })).toThrow(
+      /SIMPLECLICK_EXECUTION_PROVIDERS/,
+    );
   });
 });

@@ -49,7 +49,8 @@ export function createNuclioHandler(interactor: CvatInteractor | PromiseLike<Cva
     const startMs = performance.now();
     const answered = ready
       .then(async (loaded) => {
-        if ((event.method ?? 'POST').toUpperCase() === 'GET') return { status: 200, body: healthBody(loaded), note: 'health' };
+        if ((event.method ?? 'POST').toUpperCase() === 'GET')
+          return { status: 200, body: healthBody(loaded), note: 'health' };
         const interaction = await loaded.handle(parseEventBody(event.body));
         return {
           status: 200,

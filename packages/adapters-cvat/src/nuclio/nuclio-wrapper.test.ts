@@ -33,10 +33,13 @@ if (realWrapper !== undefined && realWrapper !== '') {
   const pythonPath = (process.env.SIMPLECLICK_NUCLIO_PYTHONPATH ?? '').split(':').filter((p) => p !== '');
   wrappers.push({ name: `nuclio's wrapper (${realWrapper})`, wrapperPath: realWrapper, pythonPath });
 } else {
-  console.warn('nuclio wrapper test: stand-in wrapper only (set SIMPLECLICK_NUCLIO_WRAPPER to run nuclio\'s own)');
+  console.warn("nuclio wrapper test: stand-in wrapper only (set SIMPLECLICK_NUCLIO_WRAPPER to run nuclio's own)");
 }
 const READY = existsSync(PYTHON) && BUILT && HAVE_DEFAULT_MODEL;
-if (!READY) console.warn(`nuclio wrapper test skipped: needs ${PYTHON}, "npm run build" and the default model (${NO_MODEL_MESSAGE})`);
+if (!READY)
+  console.warn(
+    `nuclio wrapper test skipped: needs ${PYTHON}, "npm run build" and the default model (${NO_MODEL_MESSAGE})`,
+  );
 
 const installedDir = process.env.SIMPLECLICK_NUCLIO_FUNCTION_DIR;
 const launch = (wrapper: (typeof wrappers)[number], env: Record<string, string> = {}): WrapperLaunch => ({
@@ -50,7 +53,11 @@ const launch = (wrapper: (typeof wrappers)[number], env: Record<string, string> 
     // An installed folder starts its own service and model, as in the image; the sources use the build.
     ...(installedDir
       ? { SIMPLECLICK_MODEL: `${installedDir}/model.onnx` }
-      : { SIMPLECLICK_NODE: process.execPath, SIMPLECLICK_SERVICE_SCRIPT: SERVICE_SCRIPT, SIMPLECLICK_MODEL: DEFAULT_MODEL_PATH }),
+      : {
+          SIMPLECLICK_NODE: process.execPath,
+          SIMPLECLICK_SERVICE_SCRIPT: SERVICE_SCRIPT,
+          SIMPLECLICK_MODEL: DEFAULT_MODEL_PATH,
+        }),
     SIMPLECLICK_THREADS: '2',
     ...env,
   },
@@ -105,9 +112,9 @@ describe.skipIf(!READY).each(wrappers)('nuclio/main.py under $name', (wrapper) =
 
   it('fails init_context (the function does not start) on a bad setting, naming it', async () => {
     const output: string[] = [];
-    await expect(NuclioProcessorHarness.start(launch(wrapper, { SIMPLECLICK_THREADS: 'many' }), output)).rejects.toThrow(
-      /init_context|exited/,
-    );
+    await expect(
+      NuclioProcessorHarness.start(launch(wrapper, { SIMPLECLICK_THREADS: 'many' }), output),
+    ).rejects.toThrow(/init_context|exited/);
     expect(output.join('')).toMatch(/SIMPLECLICK_THREADS/);
   }, 60_000);
 });

@@ -50,7 +50,9 @@ describe.skipIf(!existsSync(PYTHON))('python-shim/main.py (nuclio Python runtime
   let service: RunningCvatHttpService;
 
   beforeAll(async () => {
-    const interactor = await CvatInteractor.create(await ClickPredictor.create(new ClickEchoModel()), { ownsPredictor: true });
+    const interactor = await CvatInteractor.create(await ClickPredictor.create(new ClickEchoModel()), {
+      ownsPredictor: true,
+    });
     service = await startCvatHttpService(interactor, { port: 0, host: '127.0.0.1' });
   });
 
@@ -58,9 +60,14 @@ describe.skipIf(!existsSync(PYTHON))('python-shim/main.py (nuclio Python runtime
     await service?.close();
   });
 
-  it("forwards the request to the HTTP service and returns its answer, errors included", async () => {
+  it('forwards the request to the HTTP service and returns its answer, errors included', async () => {
     const frame = frameBase64(syntheticFrame(96, 64));
-    const answer = await callShim(`${service.url}/`, { image: frame, pos_points: [[20, 20]], neg_points: [], obj_bbox: null });
+    const answer = await callShim(`${service.url}/`, {
+      image: frame,
+      pos_points: [[20, 20]],
+      neg_points: [],
+      obj_bbox: null,
+    });
     expect(answer.status).toBe(200);
     expect(answer.content_type).toBe('application/json');
     expect(answer.body.mask).toHaveLength(answer.body.bounds[3] - answer.body.bounds[1] + 1);

@@ -11,7 +11,13 @@ import {
 import type { CvatInteractorResult } from '../interactor/build-response';
 
 // The embedded default model; model tests skip with NO_MODEL_MESSAGE without it.
-export { REPO_ROOT, DEFAULT_MODEL_PATH, HAVE_DEFAULT_MODEL, NO_MODEL_MESSAGE, UNTRAINED_TOY_MODEL_PATH } from '../../../../test/support/default-model';
+export {
+  REPO_ROOT,
+  DEFAULT_MODEL_PATH,
+  HAVE_DEFAULT_MODEL,
+  NO_MODEL_MESSAGE,
+  UNTRAINED_TOY_MODEL_PATH,
+} from '../../../../test/support/default-model';
 
 /** A small synthetic frame: a bright rectangle on a textured dark background. `seed` changes the texture. */
 export function syntheticFrame(widthPx = 96, heightPx = 64, seed = 0): RgbImage {
@@ -98,7 +104,9 @@ export class ClickEchoModel implements SegmentationModel {
 export function maskOfResult(result: CvatInteractorResult, widthPx: number, heightPx: number): BinaryMask {
   const [x1, y1, x2, y2] = result.bounds;
   const data = new Uint8Array(widthPx * heightPx);
-  result.mask.forEach((row, dy) => row.forEach((value, dx) => (data[(y1 + dy) * widthPx + x1 + dx] = value === 1 ? 1 : 0)));
+  result.mask.forEach((row, dy) =>
+    row.forEach((value, dx) => (data[(y1 + dy) * widthPx + x1 + dx] = value === 1 ? 1 : 0)),
+  );
   if (result.mask.length !== y2 - y1 + 1 || result.mask.some((row) => row.length !== x2 - x1 + 1)) {
     throw new Error('mask rows do not cover the bounds');
   }
@@ -114,7 +122,9 @@ export function noisyFrame(widthPx: number, heightPx: number, noise: number): Rg
   let seed = 1;
   for (let y = 0; y < heightPx; y++) {
     for (let x = 0; x < widthPx; x++) {
-      const inside = (x - widthPx / 2) ** 2 / (widthPx * widthPx * 0.04) + (y - heightPx / 2) ** 2 / (heightPx * heightPx * 0.06) < 1;
+      const inside =
+        (x - widthPx / 2) ** 2 / (widthPx * widthPx * 0.04) + (y - heightPx / 2) ** 2 / (heightPx * heightPx * 0.06) <
+        1;
       seed = (seed * 1103515245 + 12345) & 0x7fffffff;
       const n = (seed >> 16) % noise;
       const i = (y * widthPx + x) * 3;
@@ -131,8 +141,13 @@ export function noisyFrame(widthPx: number, heightPx: number, noise: number): Rg
  * (json.dumps: ", " and ": " separators), keys in the order lambda_manager builds them; `threshold` only when the
  * UI sent one (it does not for interactors); `obj_bbox` null unless the function declares startswith_box.
  */
-export function cvatLambdaBody(imageBase64: string, pos: readonly (readonly number[])[], neg: readonly (readonly number[])[]): string {
-  const points = (list: readonly (readonly number[])[]) => `[${list.map((p) => `[${p.map(pythonNumber).join(', ')}]`).join(', ')}]`;
+export function cvatLambdaBody(
+  imageBase64: string,
+  pos: readonly (readonly number[])[],
+  neg: readonly (readonly number[])[],
+): string {
+  const points = (list: readonly (readonly number[])[]) =>
+    `[${list.map((p) => `[${p.map(pythonNumber).join(', ')}]`).join(', ')}]`;
   return `{"image": "${imageBase64}", "pos_points": ${points(pos)}, "neg_points": ${points(neg)}, "obj_bbox": null}`;
 }
 

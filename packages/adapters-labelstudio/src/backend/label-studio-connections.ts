@@ -43,14 +43,21 @@ export class LabelStudioConnections {
     let auth: LabelStudioAuth;
     try {
       if (configured.baseUrl === undefined) {
-        auth = new LabelStudioAuth({ url: hostname, ...(accessToken !== undefined ? { apiKey: accessToken } : {}) }, {}, this.#fetch);
+        auth = new LabelStudioAuth(
+          { url: hostname, ...(accessToken !== undefined ? { apiKey: accessToken } : {}) },
+          {},
+          this.#fetch,
+        );
       } else if (!configured.hasToken && accessToken !== undefined && new URL(hostname).origin === configured.origin) {
         auth = new LabelStudioAuth({ url: configured.baseUrl, apiKey: accessToken }, {}, this.#fetch);
       } else {
         return;
       }
     } catch (error) {
-      this.#log('warn', `/setup for project ${projectId}: ignoring hostname "${hostname}": ${(error as Error).message}`);
+      this.#log(
+        'warn',
+        `/setup for project ${projectId}: ignoring hostname "${hostname}": ${(error as Error).message}`,
+      );
       return;
     }
     const previous = this.#bySetup.get(projectId);
@@ -59,7 +66,10 @@ export class LabelStudioConnections {
     this.#bySetup.set(projectId, auth);
     if (this.#bySetup.size > MAX_SETUP_CONNECTIONS) this.#bySetup.delete(this.#bySetup.keys().next().value as string);
     if (this.#latestSetup?.baseUrl !== auth.baseUrl) {
-      this.#log('info', `project ${projectId}: Label Studio at ${auth.origin ?? hostname} (from /setup${auth.hasToken ? ', with its token' : ''})`);
+      this.#log(
+        'info',
+        `project ${projectId}: Label Studio at ${auth.origin ?? hostname} (from /setup${auth.hasToken ? ', with its token' : ''})`,
+      );
     }
     this.#latestSetup = auth;
   }

@@ -14,8 +14,14 @@ describe('only negative clicks', () => {
   it('are refused with INVALID_CLICK (422) and a reason; nothing is downloaded or run', async () => {
     const model = createFakeModel();
     const backend = await SimpleClickBackend.create({ model: async () => model });
-    const refused = await backend.predict(predictBody(pngDataUrl(image), [negative, keypointRegion(80, 80, false, 40, 30)])).catch(toBackendError);
-    expect(refused).toMatchObject({ status: 422, code: 'INVALID_CLICK', message: expect.stringMatching(/no positive click yet: the first click on an object must be positive/) });
+    const refused = await backend
+      .predict(predictBody(pngDataUrl(image), [negative, keypointRegion(80, 80, false, 40, 30)]))
+      .catch(toBackendError);
+    expect(refused).toMatchObject({
+      status: 422,
+      code: 'INVALID_CLICK',
+      message: expect.stringMatching(/no positive click yet: the first click on an object must be positive/),
+    });
     expect(model.runs).toBe(0);
     expect(backend.stats().imageFetches).toBe(0);
     await backend.close();
@@ -23,7 +29,9 @@ describe('only negative clicks', () => {
 
   it('an object starting with a negative click is refused too; starting with a positive one, negatives refine it', async () => {
     const backend = await SimpleClickBackend.create({ model: async () => createFakeModel() });
-    await expect(backend.predict(predictBody(pngDataUrl(image), [negative, positive]))).rejects.toMatchObject({ code: 'INVALID_CLICK' });
+    await expect(backend.predict(predictBody(pngDataUrl(image), [negative, positive]))).rejects.toMatchObject({
+      code: 'INVALID_CLICK',
+    });
     const answer = await backend.predict(predictBody(pngDataUrl(image), [positive, negative]));
     expect(answer.results[0].result.length).toBeGreaterThan(0);
     await backend.close();

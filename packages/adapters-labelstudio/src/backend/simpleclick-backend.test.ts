@@ -31,7 +31,8 @@ const imageUrl = pngDataUrl(image);
 
 /** Percent of a pixel centre, as the frontend would send for a click on that pixel. */
 const pct = (px: number, size: number) => ((px + 0.5) / size) * 100;
-const kp = (x: number, y: number, positive = true) => keypointRegion(pct(x, WIDTH), pct(y, HEIGHT), positive, WIDTH, HEIGHT);
+const kp = (x: number, y: number, positive = true) =>
+  keypointRegion(pct(x, WIDTH), pct(y, HEIGHT), positive, WIDTH, HEIGHT);
 
 async function createBackend(options: Partial<BackendOptions> = {}) {
   return SimpleClickBackend.create({ model: async () => createFakeModel(), ...options });
@@ -62,14 +63,21 @@ describe('SimpleClickBackend', () => {
   afterAll(() => backend.close());
 
   it('health and setup answer without loading the model', () => {
-    expect(backend.health()).toEqual({ status: 'UP', model_class: 'SimpleClickBackend', model_version: 'fake-1', model_state: 'not-loaded' });
+    expect(backend.health()).toEqual({
+      status: 'UP',
+      model_class: 'SimpleClickBackend',
+      model_version: 'fake-1',
+      model_state: 'not-loaded',
+    });
     expect(backend.setup({ project: '1.17', schema: BRUSH_CONFIG })).toEqual({ model_version: 'fake-1' });
     expect(backend.health().model_state).toBe('not-loaded');
     expect(backend.webhook({ action: 'ANNOTATION_CREATED' })).toEqual({ status: 'ok' });
   });
 
   it('a request without context (batch pre-annotation) gets no prediction', async () => {
-    expect(await backend.predict({ tasks: [{ id: 1, data: { image: imageUrl } }], label_config: BRUSH_CONFIG, params: {} })).toEqual({
+    expect(
+      await backend.predict({ tasks: [{ id: 1, data: { image: imageUrl } }], label_config: BRUSH_CONFIG, params: {} }),
+    ).toEqual({
       results: [],
     });
     expect(backend.stats().modelRuns).toBe(0);
@@ -129,7 +137,9 @@ describe('SimpleClickBackend', () => {
     const beforeEdit = fresh.stats().modelRuns;
     const response = await fresh.predict(predictBody(imageUrl, edited));
     expect(fresh.stats().modelRuns - beforeEdit).toBe(3);
-    expect(brushMaskOf(response)).toEqual(await referenceMask(image, [{ xPx: 21, yPx: 15, isPositive: true }, ...clicks.slice(1)]));
+    expect(brushMaskOf(response)).toEqual(
+      await referenceMask(image, [{ xPx: 21, yPx: 15, isPositive: true }, ...clicks.slice(1)]),
+    );
     expect(fresh.stats().imageFetches).toBe(0); // data URLs are not downloads
     await fresh.close();
   });
@@ -153,7 +163,9 @@ describe('SimpleClickBackend', () => {
 
   it('polygons: polygonlabels in percent that fill back to the mask (holes filled)', async () => {
     const polygonBackend = await createBackend({ polygon: { epsilonPx: 0 } });
-    const response = await polygonBackend.predict(predictBody(imageUrl, [kp(30, 20), kp(50, 35)], { config: POLYGON_CONFIG }));
+    const response = await polygonBackend.predict(
+      predictBody(imageUrl, [kp(30, 20), kp(50, 35)], { config: POLYGON_CONFIG }),
+    );
     const regions = response.results[0].result;
     expect(regions.length).toBeGreaterThan(0);
     const polygons = regions.map((region) => {
@@ -178,12 +190,16 @@ describe('SimpleClickBackend', () => {
 
   it('a vertex budget bounds every polygon; both kinds at once', async () => {
     const both = await createBackend({ regions: 'both', polygon: { maxVertices: 5 } });
-    const config = BRUSH_CONFIG.replace('</View>', '<PolygonLabels name="poly" toName="image"><Label value="Orange"/></PolygonLabels></View>');
+    const config = BRUSH_CONFIG.replace(
+      '</View>',
+      '<PolygonLabels name="poly" toName="image"><Label value="Orange"/></PolygonLabels></View>',
+    );
     const response = await both.predict(predictBody(imageUrl, [kp(40, 30)], { config }));
     const types = response.results[0].result.map((region) => region.type);
     expect(types[0]).toBe('brushlabels');
     expect(types.slice(1).every((type) => type === 'polygonlabels')).toBe(true);
-    for (const region of response.results[0].result.slice(1)) expect((region.value.points as unknown[]).length).toBeLessThanOrEqual(5);
+    for (const region of response.results[0].result.slice(1))
+      expect((region.value.points as unknown[]).length).toBeLessThanOrEqual(5);
     await both.close();
   });
 
@@ -209,7 +225,11 @@ describe('SimpleClickBackend', () => {
   });
 
   it('answers at the size Label Studio reports when it differs from the decoded one', async () => {
-    const reported = [kp(40, 30)].map((region) => ({ ...region, original_width: WIDTH * 2, original_height: HEIGHT * 2 }));
+    const reported = [kp(40, 30)].map((region) => ({
+      ...region,
+      original_width: WIDTH * 2,
+      original_height: HEIGHT * 2,
+    }));
     const response = await backend.predict(predictBody(imageUrl, reported));
     const region = response.results[0].result[0];
     expect([region.original_width, region.original_height]).toEqual([WIDTH * 2, HEIGHT * 2]);
@@ -222,7 +242,12 @@ describe('SimpleClickBackend', () => {
       { xPx: 40, yPx: 30, isPositive: true },
       { xPx: 70, yPx: 50, isPositive: false },
     ];
-    const response = await keep.predict(predictBody(imageUrl, clicks.map((click) => kp(click.xPx, click.yPx, click.isPositive))));
+    const response = await keep.predict(
+      predictBody(
+        imageUrl,
+        clicks.map((click) => kp(click.xPx, click.yPx, click.isPositive)),
+      ),
+    );
     const raw = await referenceMask(image, clicks);
     expect(raw.data[0]).toBe(1); // the fake model's corner blob, under no click
     const expected = cleanUpMask(raw, { keep: 'clicked', clicks, fillHolesMaxAreaPx: Infinity });
@@ -246,7 +271,10 @@ describe('SimpleClickBackend', () => {
     const keypointsOnly = '<View><Image name="image" value="$image"/><KeyPointLabels name="k" toName="image"/></View>';
     const noBrush = await failure(predictBody(imageUrl, [kp(1, 1)], { config: keypointsOnly }));
     expect([noBrush.status, noBrush.code]).toEqual([422, 'LABEL_CONFIG']);
-    const noImage = await failure({ ...predictBody(imageUrl, [kp(1, 1)]), tasks: [{ id: 1, data: { picture: imageUrl } }] });
+    const noImage = await failure({
+      ...predictBody(imageUrl, [kp(1, 1)]),
+      tasks: [{ id: 1, data: { picture: imageUrl } }],
+    });
     expect(noImage.status).toBe(400);
     expect(noImage.message).toMatch(/tasks\[0\]\.data\.image/);
     const outside = await failure(predictBody(imageUrl, [keypointRegion(150, 10, true, WIDTH, HEIGHT)]));
@@ -288,6 +316,8 @@ describe('SimpleClickBackend', () => {
     await expect(createBackend({ polygon: { maxVertices: 2 } })).rejects.toThrow(/maxVertices/);
     await expect(createBackend({ labelStudio: { apiKey: 'k' } })).rejects.toThrow(/URL/);
     await expect(createBackend({ predictor: { maskThreshold: 2 } })).rejects.toThrow(/maskThreshold/);
-    await expect(SimpleClickBackend.create({ model: '/nonexistent/model.onnx' })).rejects.toThrow(/cannot read the model file/);
+    await expect(SimpleClickBackend.create({ model: '/nonexistent/model.onnx' })).rejects.toThrow(
+      /cannot read the model file/,
+    );
   });
 });

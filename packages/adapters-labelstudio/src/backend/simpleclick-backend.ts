@@ -144,7 +144,9 @@ export class SimpleClickBackend {
       try {
         bytes = new Uint8Array(await readFile(options.model));
       } catch (cause) {
-        throw new ModelLoadError(`cannot read the model file "${options.model}": ${(cause as Error).message}`, { cause });
+        throw new ModelLoadError(`cannot read the model file "${options.model}": ${(cause as Error).message}`, {
+          cause,
+        });
       }
       metadata = readModelMetadata(bytes);
       defaultVersion = basename(options.model).replace(/\.onnx$/i, '');
@@ -154,7 +156,12 @@ export class SimpleClickBackend {
 
   /** `GET /health`: answers at once, whatever the model's state. */
   health(): BackendHealth {
-    return { status: 'UP', model_class: MODEL_CLASS_NAME, model_version: this.modelVersion, model_state: this.#modelState };
+    return {
+      status: 'UP',
+      model_class: MODEL_CLASS_NAME,
+      model_version: this.modelVersion,
+      model_state: this.#modelState,
+    };
   }
 
   /**
@@ -168,7 +175,8 @@ export class SimpleClickBackend {
     if (request.projectId !== undefined && request.labelConfig !== undefined) {
       this.#setupConfigs.delete(request.projectId);
       this.#setupConfigs.set(request.projectId, request.labelConfig);
-      if (this.#setupConfigs.size > MAX_REMEMBERED_PROJECTS) this.#setupConfigs.delete(this.#setupConfigs.keys().next().value as string);
+      if (this.#setupConfigs.size > MAX_REMEMBERED_PROJECTS)
+        this.#setupConfigs.delete(this.#setupConfigs.keys().next().value as string);
     }
     return { model_version: this.modelVersion };
   }
@@ -209,7 +217,9 @@ export class SimpleClickBackend {
     this.#interactiveRequests++;
     if (request.tasks.length === 0) throw badRequest('"tasks" is empty: an interactive request needs its task');
     if (context.keypoints.length > this.#maxClicks) {
-      throw new InvalidClickError(`${context.keypoints.length} keypoints in one request; the limit is ${this.#maxClicks}`);
+      throw new InvalidClickError(
+        `${context.keypoints.length} keypoints in one request; the limit is ${this.#maxClicks}`,
+      );
     }
     const xml =
       request.labelConfig ?? (request.projectId !== undefined ? this.#setupConfigs.get(request.projectId) : undefined);
@@ -233,7 +243,10 @@ export class SimpleClickBackend {
       );
     }
     const auth = this.#connections.forProject(request.projectId);
-    const [{ segmenter }, loaded] = await Promise.all([this.#loadModel(), this.#images.load(imageValue, auth, task.id)]);
+    const [{ segmenter }, loaded] = await Promise.all([
+      this.#loadModel(),
+      this.#images.load(imageValue, auth, task.id),
+    ]);
     const { width, height } = loaded.image;
     const clicks = context.keypoints.map((keypoint, index) => keypointToClick(keypoint, width, height, index));
     const box = context.box !== undefined ? boxToRoi(context.box, width, height) : undefined;
@@ -255,7 +268,10 @@ export class SimpleClickBackend {
     const label = context.label ?? outputControl?.labels[0] ?? 'Object';
     for (const control of [targets.brush, targets.polygon]) {
       if (control !== undefined && control.labels.length > 0 && !control.labels.includes(label)) {
-        this.#log('warn', `label "${label}" is not a <Label> of <${control.tag} name="${control.name}">: add it to the labeling config`);
+        this.#log(
+          'warn',
+          `label "${label}" is not a <Label> of <${control.tag} name="${control.name}">: add it to the labeling config`,
+        );
       }
     }
     const score = outcome.score;
@@ -272,7 +288,10 @@ export class SimpleClickBackend {
         ...(this.#polygon.maxVertices !== undefined ? { maxVerticesPerPolygon: this.#polygon.maxVertices } : {}),
       });
       const names = { fromName: targets.polygon.name, toName: targets.image.name, label };
-      result.push(...polygonRegions(polygons, mask.width, mask.height, names, `${regionId()}-`, { score, readonly: false }).regions);
+      result.push(
+        ...polygonRegions(polygons, mask.width, mask.height, names, `${regionId()}-`, { score, readonly: false })
+          .regions,
+      );
     }
 
     const elapsedMs = Math.round(performance.now() - startMs);
@@ -353,7 +372,8 @@ export class SimpleClickBackend {
     if (config === undefined) {
       config = parseLabelConfig(xml);
       this.#parsedConfigs.set(xml, config);
-      if (this.#parsedConfigs.size > MAX_PARSED_CONFIGS) this.#parsedConfigs.delete(this.#parsedConfigs.keys().next().value as string);
+      if (this.#parsedConfigs.size > MAX_PARSED_CONFIGS)
+        this.#parsedConfigs.delete(this.#parsedConfigs.keys().next().value as string);
     }
     return config;
   }
@@ -365,7 +385,8 @@ function regionId(): string {
 }
 
 function checkOptions(options: BackendOptions): void {
-  if (options === null || typeof options !== 'object') throw new InvalidArgumentError('backend options must be an object');
+  if (options === null || typeof options !== 'object')
+    throw new InvalidArgumentError('backend options must be an object');
   const { model, regions, maxClicks, modelVersion } = options;
   if (typeof model !== 'function' && (typeof model !== 'string' || model === '')) {
     throw new InvalidArgumentError('model must be an ONNX file path or a function returning a SegmentationModel');
@@ -406,7 +427,9 @@ function checkOptions(options: BackendOptions): void {
   for (const name of ['fillHolesMaxAreaPx', 'removeIslandsMaxAreaPx'] as const) {
     const value = post[name];
     if (value !== undefined && !(typeof value === 'number' && value >= 0)) {
-      throw new InvalidArgumentError(`postProcessing.${name} must be a number >= 0 (Infinity allowed), got ${String(value)}`);
+      throw new InvalidArgumentError(
+        `postProcessing.${name} must be a number >= 0 (Infinity allowed), got ${String(value)}`,
+      );
     }
   }
   const box = options.boxCrop ?? {};

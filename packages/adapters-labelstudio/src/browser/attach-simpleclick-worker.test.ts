@@ -43,7 +43,10 @@ async function fakeWorkerPredictor(log: WorkerLog): Promise<WorkerPredictor> {
       const channels = image.data.length / (image.width * image.height);
       log.sessions.push({ transferImage: options.transferImage ?? false, channels });
       const pixels = structuredClone(image);
-      const session = await SegmentationSession.create(predictor, channels === 4 ? rgbImageFromImageData(pixels) : (pixels as RgbImage));
+      const session = await SegmentationSession.create(
+        predictor,
+        channels === 4 ? rgbImageFromImageData(pixels) : (pixels as RgbImage),
+      );
       const clone = <T>(promise: Promise<T>) => promise.then((value) => structuredClone(value));
       return {
         getState: () => session.getState(),
@@ -73,11 +76,21 @@ async function fakeWorkerPredictor(log: WorkerLog): Promise<WorkerPredictor> {
 /** The same events on a plugin: clicks, a negative click, a move, a deletion, a second label. */
 async function runEvents(
   predictor: LabelStudioPluginOptions['predictor'],
-  options: { config?: string; naturalScale?: number; postProcessing?: LabelStudioPluginOptions['postProcessing']; rgbLoader?: boolean },
+  options: {
+    config?: string;
+    naturalScale?: number;
+    postProcessing?: LabelStudioPluginOptions['postProcessing'];
+    rgbLoader?: boolean;
+  },
 ): Promise<{ suggestions: unknown[][]; errors: unknown[]; scores: number[] }> {
   const image = makeTestImage(WIDTH, HEIGHT, [24, 30]);
   const scale = options.naturalScale ?? 1;
-  const frontend = new FakeLabelStudioFrontend(options.config ?? BRUSH_CONFIG, { image: IMAGE_URL }, WIDTH * scale, HEIGHT * scale);
+  const frontend = new FakeLabelStudioFrontend(
+    options.config ?? BRUSH_CONFIG,
+    { image: IMAGE_URL },
+    WIDTH * scale,
+    HEIGHT * scale,
+  );
   const errors: unknown[] = [];
   // The default loader gives RGBA (a canvas's pixels); options.loadImage gives RGB. Both are exercised.
   const rgba = { width: WIDTH, height: HEIGHT, data: new Uint8ClampedArray(WIDTH * HEIGHT * 4) };
@@ -172,15 +185,25 @@ describe('attachSimpleClick with the SDK worker (WorkerPredictor) and on the pag
 
   it('brushRegionFromRle builds the region brushRegion builds from the mask', () => {
     const image = makeTestImage(WIDTH, HEIGHT, [24, 30]);
-    const mask = { width: WIDTH, height: HEIGHT, data: Uint8Array.from({ length: WIDTH * HEIGHT }, (_, i) => (image.data[3 * i] > 128 ? 1 : 0)) };
+    const mask = {
+      width: WIDTH,
+      height: HEIGHT,
+      data: Uint8Array.from({ length: WIDTH * HEIGHT }, (_, i) => (image.data[3 * i] > 128 ? 1 : 0)),
+    };
     const names = { fromName: 'tag', toName: 'image', label: 'Banana' };
     const extras = { score: 0.75, readonly: false };
-    const outputs = computeObjectOutputs({ objectId: 1, mask, clicks: [], probabilities: () => new Float32Array(WIDTH * HEIGHT) }, { labelStudioBrushRle: true });
+    const outputs = computeObjectOutputs(
+      { objectId: 1, mask, clicks: [], probabilities: () => new Float32Array(WIDTH * HEIGHT) },
+      { labelStudioBrushRle: true },
+    );
     expect(outputs.areaPx).toBeGreaterThan(0);
     const fromRle = brushRegionFromRle(outputs.labelStudioBrushRle!, WIDTH, HEIGHT, names, 'abc', extras);
     expect(JSON.stringify(fromRle)).toBe(JSON.stringify(brushRegion(mask, names, 'abc', extras)));
     expect(JSON.stringify(brushRegionFromRle([1], WIDTH, HEIGHT, names, 'abc'))).toBe(
-      JSON.stringify({ ...brushRegion(mask, names, 'abc'), value: { format: 'rle', rle: [1], brushlabels: ['Banana'] } }),
+      JSON.stringify({
+        ...brushRegion(mask, names, 'abc'),
+        value: { format: 'rle', rle: [1], brushlabels: ['Banana'] },
+      }),
     );
   });
 });

@@ -30,7 +30,8 @@ const IMAGE_URL = 'https://images.example.test/task-7.png';
 async function expectedMask(clicks: readonly Click[], image: RgbImage): Promise<BinaryMask> {
   const predictor = await ClickPredictor.create(createFakeModel());
   let state: ObjectState | undefined;
-  for (let count = 1; count <= clicks.length; count++) state = (await predictor.predict(image, clicks.slice(0, count), state)).state;
+  for (let count = 1; count <= clicks.length; count++)
+    state = (await predictor.predict(image, clicks.slice(0, count), state)).state;
   await predictor.close();
   return state!.toMask();
 }
@@ -46,7 +47,14 @@ interface Setup {
   readonly loadImage: ReturnType<typeof vi.fn>;
 }
 
-async function setUp(options: { config?: string; naturalWidthPx?: number; naturalHeightPx?: number; taskData?: Record<string, unknown> } = {}): Promise<Setup> {
+async function setUp(
+  options: {
+    config?: string;
+    naturalWidthPx?: number;
+    naturalHeightPx?: number;
+    taskData?: Record<string, unknown>;
+  } = {},
+): Promise<Setup> {
   const image = makeTestImage(WIDTH, HEIGHT, [24, 30]);
   const frontend = new FakeLabelStudioFrontend(
     options.config ?? BRUSH_CONFIG,
@@ -73,7 +81,11 @@ async function setUp(options: { config?: string; naturalWidthPx?: number; natura
 }
 
 /** The one brush suggestion loaded, decoded. */
-function suggestedBrush(frontend: FakeLabelStudioFrontend): { id: string; mask: BinaryMask; region: Record<string, any> } {
+function suggestedBrush(frontend: FakeLabelStudioFrontend): {
+  id: string;
+  mask: BinaryMask;
+  region: Record<string, any>;
+} {
   expect(frontend.suggestions).toHaveLength(1);
   const region = frontend.suggestions[0] as Record<string, any>;
   expect(region.type).toBe('brushlabels');
@@ -107,7 +119,13 @@ describe('attachSimpleClick (browser plugin) with a stand-in Label Studio fronte
     expect(mask.data.some((value) => value !== 0)).toBe(true);
     expect(mask).toEqual(expected);
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ taskId: 7, label: 'Banana', toName: 'image', modelRuns: 1, clicks: [{ xPx: 20, yPx: 30, isPositive: true }] });
+    expect(events[0]).toMatchObject({
+      taskId: 7,
+      label: 'Banana',
+      toName: 'image',
+      modelRuns: 1,
+      clicks: [{ xPx: 20, yPx: 30, isPositive: true }],
+    });
     expect(loadImage).toHaveBeenCalledTimes(1);
     await plugin.close();
   });
@@ -220,7 +238,10 @@ describe('attachSimpleClick (browser plugin) with a stand-in Label Studio fronte
   it('uses the task the event came from, even when Label Studio moves on before the model ran', async () => {
     const { frontend, image, errors, events, plugin } = await setUp();
     frontend.click(25, 50);
-    (frontend.store as { task: unknown }).task = { id: 8, dataObj: { image: 'https://images.example.test/task-8.png' } };
+    (frontend.store as { task: unknown }).task = {
+      id: 8,
+      dataObj: { image: 'https://images.example.test/task-8.png' },
+    };
     await frontend.settled();
     expect(errors).toEqual([]);
     expect(events[0].taskId).toBe(7);
@@ -235,7 +256,12 @@ describe('attachSimpleClick (browser plugin) with a stand-in Label Studio fronte
     expect(errors).toEqual([]);
     expect(frontend.suggestions.length).toBeGreaterThan(0);
     for (const region of frontend.suggestions as Record<string, any>[]) {
-      expect(region).toMatchObject({ type: 'polygonlabels', from_name: 'poly', to_name: 'image', value: { polygonlabels: ['Banana'], closed: true } });
+      expect(region).toMatchObject({
+        type: 'polygonlabels',
+        from_name: 'poly',
+        to_name: 'image',
+        value: { polygonlabels: ['Banana'], closed: true },
+      });
       expect(region.value.points.length).toBeGreaterThanOrEqual(3);
       for (const [x, y] of region.value.points) {
         expect(x).toBeGreaterThanOrEqual(0);
@@ -253,7 +279,9 @@ describe('attachSimpleClick (browser plugin) with a stand-in Label Studio fronte
     await frontend.settled();
     const { mask } = suggestedBrush(frontend);
     expect([mask.width, mask.height]).toEqual([2 * WIDTH, 2 * HEIGHT]);
-    expect(mask).toEqual(resizeMaskNearest(await expectedMask([{ xPx: 20, yPx: 30, isPositive: true }], image), 2 * WIDTH, 2 * HEIGHT));
+    expect(mask).toEqual(
+      resizeMaskNearest(await expectedMask([{ xPx: 20, yPx: 30, isPositive: true }], image), 2 * WIDTH, 2 * HEIGHT),
+    );
     await plugin.close();
   });
 
@@ -276,7 +304,9 @@ describe('attachSimpleClick (browser plugin) with a stand-in Label Studio fronte
     flaky.loadImage.mockRejectedValueOnce(new Error('network down'));
     flaky.frontend.click(25, 50);
     await flaky.frontend.settled();
-    expect(flaky.errors.map((error) => [error.code, error.message])).toEqual([['IMAGE_LOAD', 'loadImage failed: network down']]);
+    expect(flaky.errors.map((error) => [error.code, error.message])).toEqual([
+      ['IMAGE_LOAD', 'loadImage failed: network down'],
+    ]);
     expect(flaky.frontend.suggestions).toEqual([]);
     flaky.frontend.click(25, 25);
     await flaky.frontend.settled();
@@ -320,7 +350,13 @@ describe('attachSimpleClick (browser plugin) with a stand-in Label Studio fronte
     frontend.emit('regionFinishedDrawing', { id: 'r1#annotation-1', type: 'rectangleregion', dynamic: true }, []);
     expect(frontend.loadCalls).toHaveLength(0);
     frontend.otherResults = [
-      { id: 'r1', type: 'rectanglelabels', from_name: 'tag3', to_name: 'image', value: { x: 0, y: 0, width: 10, height: 10 } },
+      {
+        id: 'r1',
+        type: 'rectanglelabels',
+        from_name: 'tag3',
+        to_name: 'image',
+        value: { x: 0, y: 0, width: 10, height: 10 },
+      },
     ];
     frontend.click(25, 50);
     await frontend.settled();

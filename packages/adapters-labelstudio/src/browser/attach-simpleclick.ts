@@ -114,7 +114,10 @@ export class SimpleClickLabelStudioPlugin {
       const annotation = store?.annotationStore?.selected;
       if (store === undefined || store === null || annotation === undefined || annotation === null) return;
       if (typeof store.loadSuggestions !== 'function') {
-        throw new LabelStudioPluginError('UNSUPPORTED', 'this Label Studio frontend has no store.loadSuggestions (1.4.0 or later needed)');
+        throw new LabelStudioPluginError(
+          'UNSUPPORTED',
+          'this Label Studio frontend has no store.loadSuggestions (1.4.0 or later needed)',
+        );
       }
       // Serialized now, as Label Studio's own flow does: the regions may change while earlier events run.
       const results = serializeGroup(annotation, regions);
@@ -122,7 +125,11 @@ export class SimpleClickLabelStudioPlugin {
       const label = representative.labelName ?? '';
       const smartGroup: SmartGroup = { key: JSON.stringify([String(annotation.id), toName, label]), toName, label };
       const taskId = store.task?.id;
-      const task: TaskSnapshot = { config: store.config, taskId: typeof taskId === 'number' ? taskId : undefined, taskData: store.task?.dataObj };
+      const task: TaskSnapshot = {
+        config: store.config,
+        taskId: typeof taskId === 'number' ? taskId : undefined,
+        taskData: store.task?.dataObj,
+      };
       const eventNumber = ++this.#latestEvent;
       const startMs = performance.now();
       const request = this.#enqueue(() => this.#suggest(eventNumber, startMs, task, smartGroup, results));
@@ -166,9 +173,17 @@ export class SimpleClickLabelStudioPlugin {
         return this.#deliver(task, group, [], [], 0, startMs);
       }
       if (context.keypoints.length > MAX_CLICKS) {
-        throw new LabelStudioPluginError('INVALID_CLICK', `${context.keypoints.length} smart keypoints in one group; the limit is ${MAX_CLICKS}`);
+        throw new LabelStudioPluginError(
+          'INVALID_CLICK',
+          `${context.keypoints.length} smart keypoints in one group; the limit is ${MAX_CLICKS}`,
+        );
       }
-      const targets = selectOutputTargets(this.#labelConfig(task.config), this.#options.regions, context.toName, context.label);
+      const targets = selectOutputTargets(
+        this.#labelConfig(task.config),
+        this.#options.regions,
+        context.toName,
+        context.label,
+      );
       const url = taskImageUrl(task.taskData, targets);
       resultsKey = `${url}|${group.key}`;
       const image = await this.#imageSession(url);
@@ -188,7 +203,13 @@ export class SimpleClickLabelStudioPlugin {
       const regionId = image.regionIdOf(group.key, randomRegionId);
       const results = sameSize
         ? this.#regionsOf(outputs, targets, context, regionId)
-        : this.#regions(resizeMaskNearest(outputs.mask!, reportedWidth, reportedHeight), targets, context, regionId, outputs.meanProbability ?? 0);
+        : this.#regions(
+            resizeMaskNearest(outputs.mask!, reportedWidth, reportedHeight),
+            targets,
+            context,
+            regionId,
+            outputs.meanProbability ?? 0,
+          );
       this.#lastResults.set(resultsKey, results);
       return this.#deliver(task, group, clicks, results, synced.modelRuns, startMs);
     } catch (error) {
@@ -230,48 +251,77 @@ export class SimpleClickLabelStudioPlugin {
     const cleans = keepClickedComponents || fillHolesMaxAreaPx !== 0 || removeIslandsMaxAreaPx !== 0;
     const { epsilonPx, minAreaPx, maxVertices } = this.#options.polygon;
     return {
-      ...(cleans ? { cleanUp: { keep: keepClickedComponents ? 'clicked' : 'all', fillHolesMaxAreaPx, removeIslandsMaxAreaPx } } : {}),
+      ...(cleans
+        ? { cleanUp: { keep: keepClickedComponents ? 'clicked' : 'all', fillHolesMaxAreaPx, removeIslandsMaxAreaPx } }
+        : {}),
       meanProbability: true,
       ...(!sameSize
         ? { mask: true }
         : {
             labelStudioBrushRle: targets.brush !== undefined,
             ...(targets.polygon !== undefined
-              ? { polygons: { epsilonPx, minAreaPx, ...(maxVertices !== undefined ? { maxVerticesPerPolygon: maxVertices } : {}) } }
+              ? {
+                  polygons: {
+                    epsilonPx,
+                    minAreaPx,
+                    ...(maxVertices !== undefined ? { maxVerticesPerPolygon: maxVertices } : {}),
+                  },
+                }
               : {}),
           }),
     };
   }
 
   /** The brush and/or polygon results from the outputs of the mask (the same results as {@link #regions}). */
-  #regionsOf(outputs: ObjectOutputs, targets: OutputTargets, context: InteractiveContext, regionId: string): LabelStudioResult[] {
+  #regionsOf(
+    outputs: ObjectOutputs,
+    targets: OutputTargets,
+    context: InteractiveContext,
+    regionId: string,
+  ): LabelStudioResult[] {
     if (outputs.areaPx === 0) return [];
     const label = context.label ?? (targets.brush ?? targets.polygon)?.labels[0] ?? 'Object';
     const extras = { score: outputs.meanProbability ?? 0, readonly: false };
     const results: LabelStudioResult[] = [];
     if (targets.brush !== undefined) {
       const names = { fromName: targets.brush.name, toName: targets.image.name, label };
-      results.push(brushRegionFromRle(outputs.labelStudioBrushRle!, outputs.width, outputs.height, names, regionId, extras));
+      results.push(
+        brushRegionFromRle(outputs.labelStudioBrushRle!, outputs.width, outputs.height, names, regionId, extras),
+      );
     }
     if (targets.polygon !== undefined) {
       const names = { fromName: targets.polygon.name, toName: targets.image.name, label };
-      results.push(...polygonRegions(outputs.polygons ?? [], outputs.width, outputs.height, names, `${regionId}-`, extras).regions);
+      results.push(
+        ...polygonRegions(outputs.polygons ?? [], outputs.width, outputs.height, names, `${regionId}-`, extras).regions,
+      );
     }
     return results;
   }
 
   /** The brush and/or polygon results for a mask, built as the ML backend builds them. */
-  #regions(mask: BinaryMask, targets: OutputTargets, context: InteractiveContext, regionId: string, score: number): LabelStudioResult[] {
+  #regions(
+    mask: BinaryMask,
+    targets: OutputTargets,
+    context: InteractiveContext,
+    regionId: string,
+    score: number,
+  ): LabelStudioResult[] {
     if (!mask.data.some((value) => value !== 0)) return [];
     const label = context.label ?? (targets.brush ?? targets.polygon)?.labels[0] ?? 'Object';
     const extras = { score, readonly: false };
     const results: LabelStudioResult[] = [];
     if (targets.brush !== undefined) {
-      results.push(brushRegion(mask, { fromName: targets.brush.name, toName: targets.image.name, label }, regionId, extras));
+      results.push(
+        brushRegion(mask, { fromName: targets.brush.name, toName: targets.image.name, label }, regionId, extras),
+      );
     }
     if (targets.polygon !== undefined) {
       const { epsilonPx, minAreaPx, maxVertices } = this.#options.polygon;
-      const polygons = maskToPolygons(mask, { epsilonPx, minAreaPx, ...(maxVertices !== undefined ? { maxVerticesPerPolygon: maxVertices } : {}) });
+      const polygons = maskToPolygons(mask, {
+        epsilonPx,
+        minAreaPx,
+        ...(maxVertices !== undefined ? { maxVerticesPerPolygon: maxVertices } : {}),
+      });
       const names = { fromName: targets.polygon.name, toName: targets.image.name, label };
       results.push(...polygonRegions(polygons, mask.width, mask.height, names, `${regionId}-`, extras).regions);
     }
@@ -279,7 +329,8 @@ export class SimpleClickLabelStudioPlugin {
   }
 
   #labelConfig(xml: unknown): LabelConfig {
-    if (typeof xml !== 'string') throw new LabelStudioPluginError('LABEL_CONFIG', 'Label Studio has no labeling config (store.config)');
+    if (typeof xml !== 'string')
+      throw new LabelStudioPluginError('LABEL_CONFIG', 'Label Studio has no labeling config (store.config)');
     if (this.#parsedConfig?.xml !== xml) this.#parsedConfig = { xml, config: parseLabelConfig(xml) };
     return this.#parsedConfig.config;
   }
@@ -300,12 +351,17 @@ export class SimpleClickLabelStudioPlugin {
               (image) => ImageSession.create(predictor, image, false),
               (error: unknown) => {
                 if (error instanceof LabelStudioPluginError || error instanceof SimpleClickError) throw error;
-                throw new LabelStudioPluginError('IMAGE_LOAD', `loadImage failed: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+                throw new LabelStudioPluginError(
+                  'IMAGE_LOAD',
+                  `loadImage failed: ${(error as Error)?.message ?? String(error)}`,
+                  { cause: error },
+                );
               },
             )
-          : decodeBrowserImage(url, { maxImagePixels, ...(imageRequestInit !== undefined ? { requestInit: imageRequestInit } : {}) }).then((bitmap) =>
-              ImageSession.create(predictor, bitmap, true),
-            );
+          : decodeBrowserImage(url, {
+              maxImagePixels,
+              ...(imageRequestInit !== undefined ? { requestInit: imageRequestInit } : {}),
+            }).then((bitmap) => ImageSession.create(predictor, bitmap, true));
     }
     this.#images.set(url, session);
     while (this.#images.size > this.#options.maxImages) {
@@ -374,8 +430,16 @@ export class SimpleClickLabelStudioPlugin {
  * @param labelStudio - The `LabelStudio` instance (`new LabelStudio(...)` of @heartexlabs/label-studio 1.4.0).
  * @throws InvalidArgumentError (at once) for a `labelStudio` without `on`/`off` or bad options.
  */
-export function attachSimpleClick(labelStudio: LabelStudioLike, options: LabelStudioPluginOptions): SimpleClickLabelStudioPlugin {
-  if (typeof labelStudio !== 'object' || labelStudio === null || typeof labelStudio.on !== 'function' || typeof labelStudio.off !== 'function') {
+export function attachSimpleClick(
+  labelStudio: LabelStudioLike,
+  options: LabelStudioPluginOptions,
+): SimpleClickLabelStudioPlugin {
+  if (
+    typeof labelStudio !== 'object' ||
+    labelStudio === null ||
+    typeof labelStudio.on !== 'function' ||
+    typeof labelStudio.off !== 'function'
+  ) {
     throw new InvalidArgumentError('labelStudio must be a LabelStudio frontend instance (with on() and off())');
   }
   return new SimpleClickLabelStudioPlugin(labelStudio, resolvePluginOptions(options));
@@ -386,10 +450,16 @@ function taskImageUrl(taskData: Record<string, unknown> | null | undefined, targ
   const key = targets.image.dataKey;
   const value = taskData?.[key];
   if (Array.isArray(value)) {
-    throw new LabelStudioPluginError('UNSUPPORTED', `task data "${key}" is a list of images; the plugin handles one image per <Image>`);
+    throw new LabelStudioPluginError(
+      'UNSUPPORTED',
+      `task data "${key}" is a list of images; the plugin handles one image per <Image>`,
+    );
   }
   if (typeof value !== 'string' || value === '') {
-    throw new LabelStudioPluginError('IMAGE_URL', `the task has no image URL in data.${key} (named by <Image value="$${key}">)`);
+    throw new LabelStudioPluginError(
+      'IMAGE_URL',
+      `the task has no image URL in data.${key} (named by <Image value="$${key}">)`,
+    );
   }
   try {
     return new URL(value, pageBaseUrl()).href;

@@ -28,7 +28,10 @@ export type TaskPixels = RgbImage | ImageDataLike;
 
 /** Whether the predictor is the SDK's WorkerPredictor (told apart structurally: no `instanceof` across bundles). */
 export function isWorkerPredictor(predictor: ClickSegmenter<unknown> | WorkerPredictor): predictor is WorkerPredictor {
-  return typeof (predictor as Partial<WorkerPredictor>).createSession === 'function' && typeof (predictor as Partial<ClickSegmenter<unknown>>).predict !== 'function';
+  return (
+    typeof (predictor as Partial<WorkerPredictor>).createSession === 'function' &&
+    typeof (predictor as Partial<ClickSegmenter<unknown>>).predict !== 'function'
+  );
 }
 
 /** The state of one object after {@link ImageSession.syncClicks}. */
@@ -78,7 +81,12 @@ export class ImageSession {
     const bitmap = 'data' in source ? undefined : source;
     if (isWorkerPredictor(predictor)) {
       // A decoded bitmap goes to the worker as it is (moved) where the worker can read it: the page reads no pixel.
-      const image = bitmap === undefined ? (source as TaskPixels) : typeof OffscreenCanvas === 'function' ? bitmap : readBitmapPixels(bitmap);
+      const image =
+        bitmap === undefined
+          ? (source as TaskPixels)
+          : typeof OffscreenCanvas === 'function'
+            ? bitmap
+            : readBitmapPixels(bitmap);
       const session = await predictor.createSession(image, { transferImage: ownsPixels || bitmap !== undefined });
       return new ImageSession(width, height, workerDriven(session));
     }
@@ -116,7 +124,11 @@ export class ImageSession {
     const objectId = state.currentObjectId;
     const common = commonPrefixLength(state.clicks, clicks);
     // Undo steps cost no model run; at most as many as clicks to drop (the history may hold resets too).
-    for (let steps = state.clicks.length - common; steps > 0 && state.canUndo && !isPrefix(state.clicks, clicks); steps--) {
+    for (
+      let steps = state.clicks.length - common;
+      steps > 0 && state.canUndo && !isPrefix(state.clicks, clicks);
+      steps--
+    ) {
       state = await this.#session.undo();
     }
     if (!isPrefix(state.clicks, clicks)) state = await this.#session.reset();
@@ -142,8 +154,7 @@ export class ImageSession {
       return known === state.currentObjectId ? state : session.selectObject(known);
     }
     // A new group: the current object serves when it is empty and no group owns it, else a new one starts.
-    const currentIsFree =
-      state.clicks.length === 0 && ![...this.#objectIds.values()].includes(state.currentObjectId);
+    const currentIsFree = state.clicks.length === 0 && ![...this.#objectIds.values()].includes(state.currentObjectId);
     if (!currentIsFree) state = await session.finishObject();
     // finishObject keeps an untouched placeholder current: a group that held it had no clicks, and loses it.
     for (const [key, id] of this.#objectIds) if (id === state.currentObjectId) this.#objectIds.delete(key);
@@ -192,7 +203,10 @@ function mainThreadDriven(session: SegmentationSession): DrivenSession {
       // The current object's mask is the state's (no copy); another object's is built.
       const mask = objectId === state.currentObjectId ? state.mask : session.getMask(objectId);
       const clicks = state.objects.find((object) => object.id === objectId)?.clicks ?? [];
-      return computeObjectOutputs({ objectId, mask, clicks, probabilities: () => session.getProbabilities(objectId).data }, request);
+      return computeObjectOutputs(
+        { objectId, mask, clicks, probabilities: () => session.getProbabilities(objectId).data },
+        request,
+      );
     },
     close: () => session.close(),
   };

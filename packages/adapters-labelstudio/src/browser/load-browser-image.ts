@@ -25,9 +25,13 @@ export async function decodeBrowserImage(url: string, options: BrowserImageLoadO
     if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`.trim());
     blob = await response.blob();
   } catch (error) {
-    throw new LabelStudioPluginError('IMAGE_LOAD', `cannot download the task image ${withoutQuery(url)}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new LabelStudioPluginError(
+      'IMAGE_LOAD',
+      `cannot download the task image ${withoutQuery(url)}: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
   let bitmap: ImageBitmap;
   try {
@@ -37,9 +41,13 @@ export async function decodeBrowserImage(url: string, options: BrowserImageLoadO
       premultiplyAlpha: 'none',
     });
   } catch (error) {
-    throw new LabelStudioPluginError('IMAGE_LOAD', `the task image ${withoutQuery(url)} cannot be decoded: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new LabelStudioPluginError(
+      'IMAGE_LOAD',
+      `the task image ${withoutQuery(url)} cannot be decoded: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
   const { width, height } = bitmap;
   if (width * height > options.maxImagePixels) {
@@ -68,12 +76,18 @@ export function readBitmapPixels(bitmap: ImageBitmap): ImageDataLike {
 }
 
 /** A 2D context to read pixels back from: an OffscreenCanvas where there is one, else a detached canvas. */
-function createCanvasContext(width: number, height: number): OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D {
+function createCanvasContext(
+  width: number,
+  height: number,
+): OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D {
   const context =
     typeof OffscreenCanvas === 'function'
       ? new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true })
-      : Object.assign(document.createElement('canvas'), { width, height }).getContext('2d', { willReadFrequently: true });
-  if (context === null) throw new LabelStudioPluginError('IMAGE_LOAD', 'this browser gives no 2D canvas to decode the image');
+      : Object.assign(document.createElement('canvas'), { width, height }).getContext('2d', {
+          willReadFrequently: true,
+        });
+  if (context === null)
+    throw new LabelStudioPluginError('IMAGE_LOAD', 'this browser gives no 2D canvas to decode the image');
   return context;
 }
 

@@ -103,18 +103,25 @@ export function resolvePluginOptions(options: LabelStudioPluginOptions): Resolve
   const drivable =
     typeof predictor === 'object' &&
     predictor !== null &&
-    (typeof (predictor as ClickSegmenter<unknown>).predict === 'function' || typeof (predictor as WorkerPredictor).createSession === 'function');
+    (typeof (predictor as ClickSegmenter<unknown>).predict === 'function' ||
+      typeof (predictor as WorkerPredictor).createSession === 'function');
   if (!drivable) {
-    throw new InvalidArgumentError('options.predictor must be a WorkerPredictor (createWorkerPredictor) or a ClickPredictor (or another ClickSegmenter)');
+    throw new InvalidArgumentError(
+      'options.predictor must be a WorkerPredictor (createWorkerPredictor) or a ClickPredictor (or another ClickSegmenter)',
+    );
   }
   const defaults = DEFAULT_LABEL_STUDIO_PLUGIN_OPTIONS;
   const regions = options.regions ?? defaults.regions;
   if (!['auto', 'brush', 'polygon', 'both'].includes(regions)) {
-    throw new InvalidArgumentError(`options.regions must be 'auto', 'brush', 'polygon' or 'both', got ${String(regions)}`);
+    throw new InvalidArgumentError(
+      `options.regions must be 'auto', 'brush', 'polygon' or 'both', got ${String(regions)}`,
+    );
   }
   const polygon = { ...defaults.polygon, ...options.polygon };
   if (polygon.maxVertices !== undefined && !(Number.isInteger(polygon.maxVertices) && polygon.maxVertices >= 3)) {
-    throw new InvalidArgumentError(`options.polygon.maxVertices must be an integer >= 3, got ${String(polygon.maxVertices)}`);
+    throw new InvalidArgumentError(
+      `options.polygon.maxVertices must be an integer >= 3, got ${String(polygon.maxVertices)}`,
+    );
   }
   if (!(polygon.epsilonPx >= 0) || !(polygon.minAreaPx >= 0)) {
     throw new InvalidArgumentError('options.polygon.epsilonPx and minAreaPx must be >= 0');
@@ -124,7 +131,8 @@ export function resolvePluginOptions(options: LabelStudioPluginOptions): Resolve
     throw new InvalidArgumentError(`options.maxImages must be an integer >= 1, got ${String(maxImages)}`);
   }
   const maxImagePixels = options.maxImagePixels ?? defaults.maxImagePixels;
-  if (!(maxImagePixels > 0)) throw new InvalidArgumentError(`options.maxImagePixels must be > 0, got ${String(maxImagePixels)}`);
+  if (!(maxImagePixels > 0))
+    throw new InvalidArgumentError(`options.maxImagePixels must be > 0, got ${String(maxImagePixels)}`);
   for (const name of ['onError', 'onSuggestion', 'onBusy', 'loadImage'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function') {
       throw new InvalidArgumentError(`options.${name} must be a function`);

@@ -25,12 +25,45 @@ function captureIo(env: Record<string, string> = {}) {
 describe('parseCliArgs', () => {
   it('maps flags to serve options', () => {
     const command = parseCliArgs([
-      '--model', 'models/x.onnx', '--port', '9091', '--host', '127.0.0.1',
-      '--ls-url', 'http://ls:8080', '--ls-api-key', 'abc', '--basic-auth', 'u:p:w',
-      '--regions', 'both', '--max-vertices', '12', '--polygon-epsilon', '0.5',
-      '--keep-clicked-components', '--fill-holes', 'all', '--remove-islands', '20',
-      '--preset', 'parity', '--threshold', '0.6', '--threads', '2', '--max-image-pixels', '1000000',
-      '--image-cache-mb', '64', '--state-cache-mb', '32', '--model-version', 'v9', '--no-preload', '-q',
+      '--model',
+      'models/x.onnx',
+      '--port',
+      '9091',
+      '--host',
+      '127.0.0.1',
+      '--ls-url',
+      'http://ls:8080',
+      '--ls-api-key',
+      'abc',
+      '--basic-auth',
+      'u:p:w',
+      '--regions',
+      'both',
+      '--max-vertices',
+      '12',
+      '--polygon-epsilon',
+      '0.5',
+      '--keep-clicked-components',
+      '--fill-holes',
+      'all',
+      '--remove-islands',
+      '20',
+      '--preset',
+      'parity',
+      '--threshold',
+      '0.6',
+      '--threads',
+      '2',
+      '--max-image-pixels',
+      '1000000',
+      '--image-cache-mb',
+      '64',
+      '--state-cache-mb',
+      '32',
+      '--model-version',
+      'v9',
+      '--no-preload',
+      '-q',
     ]);
     expect(command).toEqual({
       kind: 'serve',
@@ -80,16 +113,22 @@ describe('parseCliArgs', () => {
       localFilesRoot: '/srv/files',
       preloadModel: true,
     });
-    expect(parseCliArgs(['-m', 'x', '--ls-url', 'http://ls', '--ls-access-token', pat], { LABEL_STUDIO_API_KEY: 'k' })).toMatchObject({
+    expect(
+      parseCliArgs(['-m', 'x', '--ls-url', 'http://ls', '--ls-access-token', pat], { LABEL_STUDIO_API_KEY: 'k' }),
+    ).toMatchObject({
       options: { labelStudio: { url: 'http://ls', personalAccessToken: pat } },
     });
   });
 
   it('reads the allow-list and the shutdown grace period', () => {
-    expect(parseCliArgs(['-m', 'x', '--allow-hosts', 'minio.internal:9000, 10.0.0.7', '--shutdown-grace', '2.5'])).toMatchObject({
+    expect(
+      parseCliArgs(['-m', 'x', '--allow-hosts', 'minio.internal:9000, 10.0.0.7', '--shutdown-grace', '2.5']),
+    ).toMatchObject({
       options: { allowedHosts: ['minio.internal:9000', '10.0.0.7'], shutdownGraceMs: 2500 },
     });
-    expect(parseCliArgs(['-m', 'x'], { SIMPLECLICK_ALLOWED_HOSTS: 'a.internal' })).toMatchObject({ options: { allowedHosts: ['a.internal'] } });
+    expect(parseCliArgs(['-m', 'x'], { SIMPLECLICK_ALLOWED_HOSTS: 'a.internal' })).toMatchObject({
+      options: { allowedHosts: ['a.internal'] },
+    });
     const plain = parseCliArgs(['-m', 'x']);
     expect(plain.kind === 'serve' ? plain.options.host : 'not serve').toBeUndefined(); // serve's default: 127.0.0.1
     expect(() => parseCliArgs(['-m', 'x', '--shutdown-grace', '-1'])).toThrow(/--shutdown-grace/);
@@ -154,7 +193,9 @@ describe('runCli', () => {
     expect(outcome.status).toBe(EXIT_OK);
     try {
       expect(captured.stderr()).toMatch(/UNTRAINED/);
-      expect(captured.stderr()).toMatch(new RegExp(`listening on http://127\\.0\\.0\\.1:${outcome.running?.port} \\(model_version`));
+      expect(captured.stderr()).toMatch(
+        new RegExp(`listening on http://127\\.0\\.0\\.1:${outcome.running?.port} \\(model_version`),
+      );
       expect(captured.stderr()).not.toMatch(/without authentication/);
       const health = await fetch(`${outcome.running?.url}/health`);
       expect(((await health.json()) as { model_version: string }).model_version).toBe('toy-disk-memory-448');
@@ -165,9 +206,16 @@ describe('runCli', () => {
 
   it('--host 0.0.0.0 is logged as 0.0.0.0, with the no-auth warning', async () => {
     const captured = captureIo();
-    const outcome = await runCli(['--model', UNTRAINED_TOY_MODEL_PATH, '--port', '0', '--host', '0.0.0.0', '--no-preload', '-q'], captured.io);
+    const outcome = await runCli(
+      ['--model', UNTRAINED_TOY_MODEL_PATH, '--port', '0', '--host', '0.0.0.0', '--no-preload', '-q'],
+      captured.io,
+    );
     try {
-      expect(captured.stderr()).toMatch(new RegExp(`listening on http://0\\.0\\.0\\.0:${outcome.running?.port} \\(all interfaces; from this machine http://127\\.0\\.0\\.1:`));
+      expect(captured.stderr()).toMatch(
+        new RegExp(
+          `listening on http://0\\.0\\.0\\.0:${outcome.running?.port} \\(all interfaces; from this machine http://127\\.0\\.0\\.1:`,
+        ),
+      );
       expect(captured.stderr()).toMatch(/warn .*without authentication/);
     } finally {
       await outcome.running?.close();

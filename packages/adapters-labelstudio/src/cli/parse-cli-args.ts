@@ -70,7 +70,10 @@ usage: simpleclick-labelstudio [--model FILE.onnx] [options]
  * Parses the command line; environment variables fill what the flags leave out.
  * @throws UsageError for unknown options, values that do not parse, no model (no `--model` and no default).
  */
-export function parseCliArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): CliCommand {
+export function parseCliArgs(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = {},
+): CliCommand {
   // commander, as the simpleclick command: one argument parser for the repository's three executables. It only
   // reads the flags here; USAGE is the help text and every value is checked below.
   const program = new Command('simpleclick-labelstudio')
@@ -156,7 +159,8 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
     throw new UsageError(`--regions must be auto, brush, polygon or both, got "${regions}"`);
   }
   const preset = values.preset ?? 'interactive';
-  if (preset !== 'interactive' && preset !== 'parity') throw new UsageError(`--preset must be interactive or parity, got "${preset}"`);
+  if (preset !== 'interactive' && preset !== 'parity')
+    throw new UsageError(`--preset must be interactive or parity, got "${preset}"`);
 
   const basicAuthText =
     values.basicAuth ??
@@ -176,7 +180,9 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
   const personalAccessToken = values.lsAccessToken;
   const apiKey =
     values.lsApiKey ??
-    (personalAccessToken === undefined ? (nonEmpty(env.LABEL_STUDIO_API_KEY) ?? nonEmpty(env.LABEL_STUDIO_ACCESS_TOKEN)) : undefined);
+    (personalAccessToken === undefined
+      ? (nonEmpty(env.LABEL_STUDIO_API_KEY) ?? nonEmpty(env.LABEL_STUDIO_ACCESS_TOKEN))
+      : undefined);
   if (values.lsApiKey !== undefined && personalAccessToken !== undefined) {
     throw new UsageError('give --ls-api-key or --ls-access-token, not both');
   }
@@ -265,9 +271,15 @@ function optionalNumber(text: string | undefined, name: string, min: number, max
   return value;
 }
 
-function optionalInteger(text: string | undefined, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+function optionalInteger(
+  text: string | undefined,
+  name: string,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number | undefined {
   const value = optionalNumber(text, name, min, max);
-  if (value !== undefined && !Number.isInteger(value)) throw new UsageError(`${name} must be an integer, got "${text}"`);
+  if (value !== undefined && !Number.isInteger(value))
+    throw new UsageError(`${name} must be an integer, got "${text}"`);
   return value;
 }
 

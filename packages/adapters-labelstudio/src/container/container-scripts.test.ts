@@ -64,9 +64,14 @@ describe.skipIf(!BUILT)('container build and start scripts', () => {
     try {
       const health = await fetch(`http://127.0.0.1:${started.port}/health`);
       expect(health.status).toBe(200);
-      expect(await health.json()).toMatchObject({ status: 'UP', model_version: 'simpleclick-xtiny-narrow-finetuned-320' });
+      expect(await health.json()).toMatchObject({
+        status: 'UP',
+        model_version: 'simpleclick-xtiny-narrow-finetuned-320',
+      });
       expect(started.stderr()).toMatch(/warn .*without authentication/);
-      const check = await run('node', [join(appDir, 'healthcheck.mjs')], { env: { PATH: process.env.PATH ?? '', PORT: String(started.port) } });
+      const check = await run('node', [join(appDir, 'healthcheck.mjs')], {
+        env: { PATH: process.env.PATH ?? '', PORT: String(started.port) },
+      });
       expect(check.stderr).toBe('');
       // A click runs the model: onnxruntime-node and sharp work from the assembled node_modules alone.
       const image = makeTestImage(64, 48);
@@ -90,9 +95,13 @@ describe.skipIf(!BUILT)('container build and start scripts', () => {
     try {
       expect((await fetch(`http://127.0.0.1:${started.port}/health`)).status).toBe(401);
       expect(started.stderr()).not.toMatch(/without authentication/);
-      await run('node', [join(appDir, 'healthcheck.mjs')], { env: { PATH: process.env.PATH ?? '', PORT: String(started.port), ...credentials } });
+      await run('node', [join(appDir, 'healthcheck.mjs')], {
+        env: { PATH: process.env.PATH ?? '', PORT: String(started.port), ...credentials },
+      });
       await expect(
-        run('node', [join(appDir, 'healthcheck.mjs')], { env: { PATH: process.env.PATH ?? '', PORT: String(started.port) } }),
+        run('node', [join(appDir, 'healthcheck.mjs')], {
+          env: { PATH: process.env.PATH ?? '', PORT: String(started.port) },
+        }),
       ).rejects.toMatchObject({ code: 1 });
     } finally {
       started.child.kill('SIGTERM');
@@ -114,7 +123,9 @@ describe('the container definitions call the tested scripts', () => {
     for (const name of ['Dockerfile', 'Dockerfile.gpu']) {
       const text = read(name);
       expect(text).toMatch(/^ARG NODE_IMAGE=node:20-/m);
-      expect(text).toMatch(/^RUN ONNXRUNTIME_NODE_INSTALL=\S+ packages\/adapters-labelstudio\/docker\/install\.sh \/app "\$MODEL"$/m);
+      expect(text).toMatch(
+        /^RUN ONNXRUNTIME_NODE_INSTALL=\S+ packages\/adapters-labelstudio\/docker\/install\.sh \/app "\$MODEL"$/m,
+      );
       expect(text).toMatch(/^CMD \["\/app\/start\.sh"\]$/m);
       expect(text).toMatch(/HOST=0\.0\.0\.0/);
       expect(text).toMatch(/CMD \["node", "\/app\/healthcheck\.mjs"\]/);
@@ -126,7 +137,9 @@ describe('the container definitions call the tested scripts', () => {
   it('install.sh is valid shell, and start.sh listens on 0.0.0.0 unless HOST says otherwise', async () => {
     await run('bash', ['-n', join(DOCKER, 'install.sh')]);
     await run('bash', ['-n', join(DOCKER, 'assemble.sh')]);
-    expect(readFileSync(join(DOCKER, 'start.sh'), 'utf8')).toMatch(/--host "\$\{HOST:-0\.0\.0\.0\}" --port "\$\{PORT:-9090\}"/);
+    expect(readFileSync(join(DOCKER, 'start.sh'), 'utf8')).toMatch(
+      /--host "\$\{HOST:-0\.0\.0\.0\}" --port "\$\{PORT:-9090\}"/,
+    );
   });
 
   it('docker-compose.yml: port 9090, Label Studio URL and key, Basic auth from the environment, 0.0.0.0 inside', () => {

@@ -45,13 +45,28 @@ describe('blockedAddressReason', () => {
   });
 
   it('lets public addresses through', () => {
-    for (const address of ['93.184.216.34', '8.8.8.8', '172.32.0.1', '100.128.0.1', '2606:4700::1111', '::ffff:8.8.8.8', '2002:808:808::']) {
+    for (const address of [
+      '93.184.216.34',
+      '8.8.8.8',
+      '172.32.0.1',
+      '100.128.0.1',
+      '2606:4700::1111',
+      '::ffff:8.8.8.8',
+      '2002:808:808::',
+    ]) {
       expect([address, blockedAddressReason(address)]).toEqual([address, undefined]);
     }
   });
 
   it('URL spellings of loopback (decimal, octal, hex, short) reach the check as dotted quads', () => {
-    for (const url of ['http://2130706433/', 'http://0x7f.1/', 'http://017700000001/', 'http://127.1/', 'http://0/', 'http://[::ffff:127.0.0.1]/']) {
+    for (const url of [
+      'http://2130706433/',
+      'http://0x7f.1/',
+      'http://017700000001/',
+      'http://127.1/',
+      'http://0/',
+      'http://[::ffff:127.0.0.1]/',
+    ]) {
       expect([url, blockedAddressReason(new URL(url).hostname)]).not.toEqual([url, undefined]);
     }
   });

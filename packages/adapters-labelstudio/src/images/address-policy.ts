@@ -68,7 +68,7 @@ export function blockedAddressReason(address: string): BlockedAddressReason | un
 function blockedV4(value: number): BlockedAddressReason | undefined {
   for (const range of BLOCKED_V4) {
     const mask = range.bits === 0 ? 0 : (~0 << (32 - range.bits)) >>> 0;
-    if (((value & mask) >>> 0) === ((range.base & mask) >>> 0)) return range.reason;
+    if ((value & mask) >>> 0 === (range.base & mask) >>> 0) return range.reason;
   }
   return undefined;
 }
@@ -83,7 +83,13 @@ function blockedV6(bytes: Uint8Array): BlockedAddressReason | undefined {
   if (zeroUpTo(10) && bytes[10] === 0xff && bytes[11] === 0xff) return blockedV4(embeddedV4(12));
   if (zeroUpTo(12)) return blockedV4(embeddedV4(12));
   // 64:ff9b::/96 (NAT64) and 2002::/16 (6to4) carry an IPv4 address that the gateway connects to.
-  if (bytes[0] === 0x00 && bytes[1] === 0x64 && bytes[2] === 0xff && bytes[3] === 0x9b && bytes.subarray(4, 12).every((b) => b === 0)) {
+  if (
+    bytes[0] === 0x00 &&
+    bytes[1] === 0x64 &&
+    bytes[2] === 0xff &&
+    bytes[3] === 0x9b &&
+    bytes.subarray(4, 12).every((b) => b === 0)
+  ) {
     return blockedV4(embeddedV4(12));
   }
   if (bytes[0] === 0x20 && bytes[1] === 0x02) return blockedV4(embeddedV4(2));
@@ -116,7 +122,9 @@ function ipv6ToBytes(text: string): Uint8Array {
   const headGroups = head === '' ? [] : head.split(':');
   const tailGroups = tail === undefined || tail === '' ? [] : tail.split(':');
   const groups =
-    tail === undefined ? headGroups : [...headGroups, ...new Array<string>(8 - headGroups.length - tailGroups.length).fill('0'), ...tailGroups];
+    tail === undefined
+      ? headGroups
+      : [...headGroups, ...new Array<string>(8 - headGroups.length - tailGroups.length).fill('0'), ...tailGroups];
   groups.forEach((group, index) => {
     const value = parseInt(group, 16);
     bytes[index * 2] = value >> 8;

@@ -14,9 +14,14 @@ describe('fetchImageBytes: destinations', () => {
   let labelStudio: FakeLabelStudio;
   let auth: LabelStudioAuth;
   const resolver: AddressResolver = async (hostname) => {
-    const table: Record<string, string> = { 'intranet.test': '10.0.0.5', 'metadata.test': '169.254.169.254', 'loop.test': '127.0.0.1' };
+    const table: Record<string, string> = {
+      'intranet.test': '10.0.0.5',
+      'metadata.test': '169.254.169.254',
+      'loop.test': '127.0.0.1',
+    };
     const address = table[hostname];
-    if (address === undefined) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
+    if (address === undefined)
+      throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
     return [{ address, family: 4 }];
   };
   const httpGet = createGuardedHttpGet(resolver);
@@ -36,9 +41,13 @@ describe('fetchImageBytes: destinations', () => {
 
   it('the configured Label Studio is reachable on loopback, and so is the bucket its presign redirects to', async () => {
     expect(await fetchImageBytes(new URL(`${labelStudio.url}/data/upload/1/a.png`), { auth, httpGet })).toEqual(bytes);
-    const presign = new URL(`${labelStudio.url}/tasks/3/presign/?fileuri=${Buffer.from('s3://bucket/a.png').toString('base64url')}`);
+    const presign = new URL(
+      `${labelStudio.url}/tasks/3/presign/?fileuri=${Buffer.from('s3://bucket/a.png').toString('base64url')}`,
+    );
     expect(await fetchImageBytes(presign, { auth, httpGet })).toEqual(bytes);
-    const bucket = labelStudio.requests.filter((request) => request.host === 'other' && request.url.startsWith('/bucket/a.png'));
+    const bucket = labelStudio.requests.filter(
+      (request) => request.host === 'other' && request.url.startsWith('/bucket/a.png'),
+    );
     expect(bucket).toHaveLength(1);
     expect(bucket[0].authorization).toBeUndefined();
   });
@@ -68,7 +77,9 @@ describe('fetchImageBytes: destinations', () => {
 
   it('a redirect from a host that is not Label Studio is checked again, at its own hop', async () => {
     const trustedHosts = new TrustedHosts([new URL(labelStudio.otherUrl).host]);
-    expect(await fetchImageBytes(new URL(`${labelStudio.otherUrl}/public/a.png`), { auth, httpGet, trustedHosts })).toEqual(bytes);
+    expect(
+      await fetchImageBytes(new URL(`${labelStudio.otherUrl}/public/a.png`), { auth, httpGet, trustedHosts }),
+    ).toEqual(bytes);
     // The allow-listed host redirects to an internal address: refused, as if the URL had been given directly.
     const redirect = new URL(`${labelStudio.otherUrl}/redirect?to=${encodeURIComponent('http://intranet.test/a.png')}`);
     await expect(fetchImageBytes(redirect, { auth, httpGet, trustedHosts })).rejects.toMatchObject({
@@ -78,10 +89,15 @@ describe('fetchImageBytes: destinations', () => {
     });
   });
 
-  it("a redirect from a Label Studio page that is not a media route is checked (no open redirect into the network)", async () => {
-    const redirect = new URL(`${labelStudio.url}/redirect?to=${encodeURIComponent(`${labelStudio.otherUrl}/public/a.png`)}`);
+  it('a redirect from a Label Studio page that is not a media route is checked (no open redirect into the network)', async () => {
+    const redirect = new URL(
+      `${labelStudio.url}/redirect?to=${encodeURIComponent(`${labelStudio.otherUrl}/public/a.png`)}`,
+    );
     const before = labelStudio.requests.filter((request) => request.host === 'other').length;
-    await expect(fetchImageBytes(redirect, { auth, httpGet })).rejects.toMatchObject({ status: 502, code: 'IMAGE_FETCH' });
+    await expect(fetchImageBytes(redirect, { auth, httpGet })).rejects.toMatchObject({
+      status: 502,
+      code: 'IMAGE_FETCH',
+    });
     expect(labelStudio.requests.filter((request) => request.host === 'other').length).toBe(before);
   });
 
@@ -89,6 +105,8 @@ describe('fetchImageBytes: destinations', () => {
     const port = new URL(labelStudio.otherUrl).port;
     const url = new URL(`http://loop.test:${port}/public/a.png`);
     await expect(fetchImageBytes(url, { auth, httpGet })).rejects.toMatchObject({ code: 'IMAGE_FETCH' });
-    expect(await fetchImageBytes(url, { auth, httpGet, trustedHosts: new TrustedHosts([`loop.test:${port}`]) })).toEqual(bytes);
+    expect(
+      await fetchImageBytes(url, { auth, httpGet, trustedHosts: new TrustedHosts([`loop.test:${port}`]) }),
+    ).toEqual(bytes);
   });
 });

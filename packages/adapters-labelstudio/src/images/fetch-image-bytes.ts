@@ -79,8 +79,10 @@ export async function fetchImageBytes(
       if (REDIRECT_STATUSES.has(response.status)) {
         const location = response.headers.get('location');
         await response.body?.cancel();
-        if (location === null) throw fetchError(`${describeUrl(url)} answered HTTP ${response.status} without a Location`);
-        if (hop >= maxRedirects) throw fetchError(`more than ${maxRedirects} redirects fetching ${describeUrl(startUrl)}`);
+        if (location === null)
+          throw fetchError(`${describeUrl(url)} answered HTTP ${response.status} without a Location`);
+        if (hop >= maxRedirects)
+          throw fetchError(`more than ${maxRedirects} redirects fetching ${describeUrl(startUrl)}`);
         // Trusted: where a Label Studio media route (presign) sends the backend. Not any Label Studio page, so that
         // a redirect elsewhere in Label Studio (a login page's `next=`) cannot open the internal network.
         redirectedByLabelStudio = auth?.isMediaUrl(url) === true;
@@ -109,16 +111,24 @@ export async function fetchImageBytes(
                 ? ' (start the backend with --ls-api-key or --ls-access-token)'
                 : ' (not a Label Studio media route: the token is not sent there)'
               : '';
-        throw new ImageHttpError(response.status, `cannot fetch the image ${describeUrl(url)}: HTTP ${response.status}${hint}`);
+        throw new ImageHttpError(
+          response.status,
+          `cannot fetch the image ${describeUrl(url)}: HTTP ${response.status}${hint}`,
+        );
       }
       return await readLimited(response, maxBytes, url);
     }
   } catch (error) {
     if (error instanceof BackendError) throw error;
     if (signal.aborted || (error as Error)?.name === 'TimeoutError') {
-      throw new BackendError(504, 'IMAGE_FETCH_TIMEOUT', `fetching the image ${describeUrl(url)} took longer than ${timeoutMs} ms`, {
-        cause: error,
-      });
+      throw new BackendError(
+        504,
+        'IMAGE_FETCH_TIMEOUT',
+        `fetching the image ${describeUrl(url)} took longer than ${timeoutMs} ms`,
+        {
+          cause: error,
+        },
+      );
     }
     if (!trusted) throw fetchError(`cannot fetch the image ${describeUrl(url)}: ${UNREACHABLE}`, error);
     throw fetchError(`cannot reach ${describeUrl(url)}: ${messageOf(error)}`, error);

@@ -28,7 +28,8 @@ describe('createGuardedHttpGet', () => {
     const resolver = async (hostname: string) => {
       calls.push(hostname);
       const addresses = table[hostname];
-      if (addresses === undefined) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
+      if (addresses === undefined)
+        throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
       return addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
     };
     return Object.assign(resolver, { calls });
@@ -47,7 +48,9 @@ describe('createGuardedHttpGet', () => {
     const get = createGuardedHttpGet(resolver);
     const before = hits;
     for (const host of ['loopback.test', 'private.test', 'metadata.test', 'mixed.test', 'v6.test', 'mapped.test']) {
-      await expect(get(new URL(`http://${host}:${port}/x.png`), init(true))).rejects.toBeInstanceOf(DestinationRefusedError);
+      await expect(get(new URL(`http://${host}:${port}/x.png`), init(true))).rejects.toBeInstanceOf(
+        DestinationRefusedError,
+      );
     }
     expect(hits).toBe(before);
   });
@@ -56,7 +59,9 @@ describe('createGuardedHttpGet', () => {
     const resolver = fakeResolver({});
     const get = createGuardedHttpGet(resolver);
     for (const host of ['127.0.0.1', '2130706433', '[::1]', '[::ffff:127.0.0.1]', '169.254.169.254', '0.0.0.0']) {
-      await expect(get(new URL(`http://${host}:${port}/x.png`), init(true))).rejects.toBeInstanceOf(DestinationRefusedError);
+      await expect(get(new URL(`http://${host}:${port}/x.png`), init(true))).rejects.toBeInstanceOf(
+        DestinationRefusedError,
+      );
     }
     expect(resolver.calls).toEqual([]);
   });
@@ -78,7 +83,9 @@ describe('createGuardedHttpGet', () => {
   it('checked: the check is the lookup of the connection itself (one resolution, whose answer is refused)', async () => {
     const resolver = fakeResolver({ 'rebind.test': ['127.0.0.1'] });
     const get = createGuardedHttpGet(resolver);
-    await expect(get(new URL(`http://rebind.test:${port}/x.png`), init(true))).rejects.toBeInstanceOf(DestinationRefusedError);
+    await expect(get(new URL(`http://rebind.test:${port}/x.png`), init(true))).rejects.toBeInstanceOf(
+      DestinationRefusedError,
+    );
     expect(resolver.calls).toEqual(['rebind.test']);
   });
 });

@@ -54,8 +54,14 @@ export function createGuardedHttpGet(resolver: AddressResolver = systemResolver)
   const checkedLookup = guardedLookup(resolver, true);
   const trustedLookup = guardedLookup(resolver, false);
   const agents = {
-    checked: { http: new HttpAgent({ keepAlive: true, lookup: checkedLookup }), https: new HttpsAgent({ keepAlive: true, lookup: checkedLookup }) },
-    trusted: { http: new HttpAgent({ keepAlive: true, lookup: trustedLookup }), https: new HttpsAgent({ keepAlive: true, lookup: trustedLookup }) },
+    checked: {
+      http: new HttpAgent({ keepAlive: true, lookup: checkedLookup }),
+      https: new HttpsAgent({ keepAlive: true, lookup: checkedLookup }),
+    },
+    trusted: {
+      http: new HttpAgent({ keepAlive: true, lookup: trustedLookup }),
+      https: new HttpsAgent({ keepAlive: true, lookup: trustedLookup }),
+    },
   };
   return (url, init) =>
     new Promise<Response>((resolve, reject) => {
@@ -70,15 +76,19 @@ export function createGuardedHttpGet(resolver: AddressResolver = systemResolver)
       const secure = url.protocol === 'https:';
       const pool = init.checkAddresses ? agents.checked : agents.trusted;
       const send = secure ? httpsRequest : httpRequest;
-      const request = send(url, { method: 'GET', headers: init.headers, agent: secure ? pool.https : pool.http, signal: init.signal }, (response) => {
-        // A status the WHATWG Response refuses (over 599) must reject here, not throw out of the event handler.
-        try {
-          resolve(toResponse(response));
-        } catch (error) {
-          response.destroy();
-          reject(error);
-        }
-      });
+      const request = send(
+        url,
+        { method: 'GET', headers: init.headers, agent: secure ? pool.https : pool.http, signal: init.signal },
+        (response) => {
+          // A status the WHATWG Response refuses (over 599) must reject here, not throw out of the event handler.
+          try {
+            resolve(toResponse(response));
+          } catch (error) {
+            response.destroy();
+            reject(error);
+          }
+        },
+      );
       request.on('error', reject);
       request.end();
     });
@@ -92,7 +102,10 @@ export function guardedLookup(resolver: AddressResolver, check: boolean): Lookup
   return (hostname, options, callback) => {
     resolver(hostname).then(
       (found) => {
-        const wanted = options.family === 4 || options.family === 6 ? found.filter((entry) => entry.family === options.family) : [...found];
+        const wanted =
+          options.family === 4 || options.family === 6
+            ? found.filter((entry) => entry.family === options.family)
+            : [...found];
         if (wanted.length === 0) {
           const error = Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' });
           callback(error, options.all ? [] : '', 0);
@@ -102,12 +115,20 @@ export function guardedLookup(resolver: AddressResolver, check: boolean): Lookup
           for (const entry of found) {
             const reason = blockedAddressReason(entry.address);
             if (reason !== undefined) {
-              callback(new DestinationRefusedError(hostname, `it resolves to ${entry.address}, ${reason}`), options.all ? [] : '', 0);
+              callback(
+                new DestinationRefusedError(hostname, `it resolves to ${entry.address}, ${reason}`),
+                options.all ? [] : '',
+                0,
+              );
               return;
             }
           }
         }
-        if (options.all) callback(null, wanted.map((entry) => ({ address: entry.address, family: entry.family })));
+        if (options.all)
+          callback(
+            null,
+            wanted.map((entry) => ({ address: entry.address, family: entry.family })),
+          );
         else callback(null, wanted[0].address, wanted[0].family);
       },
       (error: NodeJS.ErrnoException) => callback(error, options.all ? [] : '', 0),
@@ -117,7 +138,8 @@ export function guardedLookup(resolver: AddressResolver, check: boolean): Lookup
 
 function toResponse(response: IncomingMessage): Response {
   const headers = new Headers();
-  for (let i = 0; i + 1 < response.rawHeaders.length; i += 2) headers.append(response.rawHeaders[i], response.rawHeaders[i + 1]);
+  for (let i = 0; i + 1 < response.rawHeaders.length; i += 2)
+    headers.append(response.rawHeaders[i], response.rawHeaders[i + 1]);
   const status = response.statusCode ?? 502;
   if (NULL_BODY_STATUSES.has(status)) {
     response.resume();

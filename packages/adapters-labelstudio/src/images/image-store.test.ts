@@ -30,7 +30,9 @@ describe('ImageStore', () => {
 
   it('refuses paths that leave the root, and missing files without a Label Studio URL to fall back on', async () => {
     const store = new ImageStore({ localFilesRoot: root });
-    await expect(store.load('/data/local-files/?d=../../etc/passwd', noLabelStudio)).rejects.toThrow(/leaves the local files root/);
+    await expect(store.load('/data/local-files/?d=../../etc/passwd', noLabelStudio)).rejects.toThrow(
+      /leaves the local files root/,
+    );
     await expect(store.load('/data/local-files/?d=sub/missing.png', noLabelStudio)).rejects.toThrow(/not found/);
   });
 
@@ -46,7 +48,9 @@ describe('ImageStore', () => {
         code: 'IMAGE_URL',
         message: expect.stringMatching(/leaves the local files root/),
       });
-      await expect(store.load('/data/local-files/?d=linked-dir/secret.png', noLabelStudio)).rejects.toThrow(/leaves the local files root/);
+      await expect(store.load('/data/local-files/?d=linked-dir/secret.png', noLabelStudio)).rejects.toThrow(
+        /leaves the local files root/,
+      );
       // A link that stays inside the root is followed.
       symlinkSync(join(root, 'sub', 'a b.png'), join(root, 'inside-link.png'));
       expect((await store.load('/data/local-files/?d=inside-link.png', noLabelStudio)).image.width).toBe(30);

@@ -99,7 +99,8 @@ export class ImageStore {
   /** The pixels of `roi` of a loaded image, cached so that the same crop is the same array next time. */
   crop(loaded: LoadedImage, roi: Roi): RgbImage {
     const { image } = loaded;
-    if (roi.rowMin === 0 && roi.colMin === 0 && roi.rowMax === image.height - 1 && roi.colMax === image.width - 1) return image;
+    if (roi.rowMin === 0 && roi.colMin === 0 && roi.rowMax === image.height - 1 && roi.colMax === image.width - 1)
+      return image;
     const key = `crop:${loaded.contentKey}:${roi.rowMin},${roi.rowMax},${roi.colMin},${roi.colMax}`;
     const cached = this.#cache.get(key) as RgbImage | undefined;
     if (cached !== undefined) return cached;
@@ -121,14 +122,22 @@ export class ImageStore {
     const download = (url: URL) =>
       fetchImageBytes(
         url,
-        { auth, trustedHosts: this.#trustedHosts, ...(this.#options.httpGet !== undefined ? { httpGet: this.#options.httpGet } : {}) },
+        {
+          auth,
+          trustedHosts: this.#trustedHosts,
+          ...(this.#options.httpGet !== undefined ? { httpGet: this.#options.httpGet } : {}),
+        },
         this.#options.fetch,
       );
     if (location.kind === 'local-file') {
       const bytes = await this.#readLocalFile(location.relativePath);
       if (bytes !== undefined) return bytes;
       if (location.fallbackUrl === undefined) {
-        throw new BackendError(422, 'IMAGE_URL', `local file "${location.relativePath}" not found under the local files root`);
+        throw new BackendError(
+          422,
+          'IMAGE_URL',
+          `local file "${location.relativePath}" not found under the local files root`,
+        );
       }
       return download(location.fallbackUrl);
     }
@@ -157,7 +166,8 @@ export class ImageStore {
    */
   async #readLocalFile(relativePath: string): Promise<Uint8Array | undefined> {
     const maxBytes = this.#options.fetch.maxBytes ?? DEFAULT_IMAGE_FETCH_OPTIONS.maxBytes;
-    const leaves = () => new BackendError(422, 'IMAGE_URL', `local file path "${relativePath}" leaves the local files root`);
+    const leaves = () =>
+      new BackendError(422, 'IMAGE_URL', `local file path "${relativePath}" leaves the local files root`);
     const root = await realpath(resolve(this.#options.localFilesRoot as string)).catch(() => undefined);
     if (root === undefined) return undefined;
     const path = resolve(root, relativePath);
@@ -185,7 +195,12 @@ export class ImageStore {
       return bytes.subarray(0, offset);
     } catch (cause) {
       if (cause instanceof BackendError) throw cause;
-      throw new BackendError(422, 'IMAGE_URL', `cannot read local file "${relativePath}": ${(cause as Error).message}`, { cause });
+      throw new BackendError(
+        422,
+        'IMAGE_URL',
+        `cannot read local file "${relativePath}": ${(cause as Error).message}`,
+        { cause },
+      );
     } finally {
       await handle.close();
     }

@@ -12,7 +12,9 @@ function urlOf(value: string, context = {}) {
 describe('resolveImageLocation', () => {
   it('Label Studio paths are joined to the Label Studio URL (its path prefix kept)', () => {
     expect(urlOf('/data/local-files/?d=images/cat%201.jpg')).toBe(`${LS}/data/local-files/?d=images/cat%201.jpg`);
-    expect(urlOf('/storage-data/uploaded/?filepath=upload/1/cat.jpg')).toBe(`${LS}/storage-data/uploaded/?filepath=upload/1/cat.jpg`);
+    expect(urlOf('/storage-data/uploaded/?filepath=upload/1/cat.jpg')).toBe(
+      `${LS}/storage-data/uploaded/?filepath=upload/1/cat.jpg`,
+    );
   });
 
   // Issue 9 item 3: with a cloud bucket as Label Studio's default storage, /data/upload/ does not exist.
@@ -42,7 +44,8 @@ describe('resolveImageLocation', () => {
     expect(encoded).toMatch(/^[A-Za-z0-9_-]+=*$/);
     expect(encoded.length % 4).toBe(0);
     expect(Buffer.from(encoded, 'base64url').toString('utf8')).toBe(uri);
-    for (const scheme of ['gs', 'azure-blob', 'azure-spi']) expect(urlOf(`${scheme}://c/x.png`)).toContain('/tasks/7/presign/?fileuri=');
+    for (const scheme of ['gs', 'azure-blob', 'azure-spi'])
+      expect(urlOf(`${scheme}://c/x.png`)).toContain('/tasks/7/presign/?fileuri=');
   });
 
   it('http(s) URLs are used as they are', () => {
@@ -55,7 +58,9 @@ describe('resolveImageLocation', () => {
   });
 
   it('local-files read from the local files root when one is set, with the HTTP URL as fallback', () => {
-    expect(resolveImageLocation('/data/local-files/?d=dir/cat.jpg', { localFilesRoot: '/srv', labelStudioUrl: LS })).toEqual({
+    expect(
+      resolveImageLocation('/data/local-files/?d=dir/cat.jpg', { localFilesRoot: '/srv', labelStudioUrl: LS }),
+    ).toEqual({
       kind: 'local-file',
       relativePath: 'dir/cat.jpg',
       fallbackUrl: new URL(`${LS}/data/local-files/?d=dir/cat.jpg`),
@@ -65,7 +70,9 @@ describe('resolveImageLocation', () => {
   it('explains what it cannot follow', () => {
     expect(() => resolveImageLocation('/data/upload/1/a.png')).toThrow(/--ls-url/);
     expect(() => resolveImageLocation('s3://b/a.png', { labelStudioUrl: LS })).toThrow(/task id/);
-    expect(() => resolveImageLocation('ftp://host/a.png', { labelStudioUrl: LS })).toThrow(/unsupported image URL scheme "ftp"/);
+    expect(() => resolveImageLocation('ftp://host/a.png', { labelStudioUrl: LS })).toThrow(
+      /unsupported image URL scheme "ftp"/,
+    );
     expect(() => resolveImageLocation('cat.jpg', { labelStudioUrl: LS })).toThrow(/cannot tell where/);
     expect(() => resolveImageLocation('  ')).toThrow(/empty/);
     expect(() => resolveImageLocation('data:image/png,raw')).toThrow(/base64/);

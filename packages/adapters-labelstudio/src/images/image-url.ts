@@ -60,17 +60,24 @@ export function resolveImageLocation(value: string, context: ImageLocationContex
 
   const path = /^\/?upload\//.test(reference) ? `/data/${reference.replace(/^\//, '')}` : reference;
   if (!path.startsWith('/') || path.startsWith('//')) {
-    throw imageUrlError(`cannot tell where the image "${reference}" is (expected an http(s) URL, a Label Studio path or a cloud URI)`);
+    throw imageUrlError(
+      `cannot tell where the image "${reference}" is (expected an http(s) URL, a Label Studio path or a cloud URI)`,
+    );
   }
   const localFile = localFilesPath(path);
   if (localFile !== undefined && context.localFilesRoot !== undefined) {
-    const fallbackUrl = context.labelStudioUrl !== undefined ? joinLabelStudioUrl(context.labelStudioUrl, path) : undefined;
+    const fallbackUrl =
+      context.labelStudioUrl !== undefined ? joinLabelStudioUrl(context.labelStudioUrl, path) : undefined;
     return { kind: 'local-file', relativePath: localFile, ...(fallbackUrl !== undefined ? { fallbackUrl } : {}) };
   }
   const base = requireLabelStudioUrl(context, reference);
   const upload = /^\/data\/(upload\/[^?#]+)$/.exec(path);
   if (upload !== null) {
-    return { kind: 'url', url: joinLabelStudioUrl(base, storageProxyPath(upload[1])), fallbackUrl: joinLabelStudioUrl(base, path) };
+    return {
+      kind: 'url',
+      url: joinLabelStudioUrl(base, storageProxyPath(upload[1])),
+      fallbackUrl: joinLabelStudioUrl(base, path),
+    };
   }
   return { kind: 'url', url: joinLabelStudioUrl(base, path) };
 }

@@ -5,7 +5,9 @@ import { makeJwt } from '../test-support/fake-label-studio';
 describe('LabelStudioAuth (no network)', () => {
   it('sends the legacy token only to the Label Studio origin (scheme, host and port)', async () => {
     const auth = new LabelStudioAuth({ url: 'http://ls.example:8080/prefix', apiKey: 'abc123' });
-    expect(await auth.authorizationFor(new URL('http://ls.example:8080/prefix/data/upload/1/a.png'))).toBe('Token abc123');
+    expect(await auth.authorizationFor(new URL('http://ls.example:8080/prefix/data/upload/1/a.png'))).toBe(
+      'Token abc123',
+    );
     expect(await auth.authorizationFor(new URL('http://ls.example:9000/a.png'))).toBeUndefined();
     expect(await auth.authorizationFor(new URL('https://ls.example:8080/a.png'))).toBeUndefined();
     expect(await auth.authorizationFor(new URL('http://bucket.example/a.png'))).toBeUndefined();

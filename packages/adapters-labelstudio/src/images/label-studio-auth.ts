@@ -59,7 +59,11 @@ export class LabelStudioAuth {
   /** Refresh calls made so far (for metrics and tests). */
   refreshCount = 0;
 
-  constructor(connection: LabelStudioConnection = {}, options: Partial<LabelStudioAuthOptions> = {}, fetchImpl: typeof fetch = fetch) {
+  constructor(
+    connection: LabelStudioConnection = {},
+    options: Partial<LabelStudioAuthOptions> = {},
+    fetchImpl: typeof fetch = fetch,
+  ) {
     this.#options = { ...DEFAULT_LABEL_STUDIO_AUTH_OPTIONS, ...options };
     this.#fetch = fetchImpl;
     const url = connection.url?.trim();
@@ -119,7 +123,8 @@ export class LabelStudioAuth {
     if (this.#legacyToken !== undefined) return `Token ${this.#legacyToken}`;
     if (this.#refreshToken === undefined) return undefined;
     const access = this.#access;
-    if (access !== undefined && Date.now() < access.expiresAtMs - this.#options.refreshMarginMs) return `Bearer ${access.token}`;
+    if (access !== undefined && Date.now() < access.expiresAtMs - this.#options.refreshMarginMs)
+      return `Bearer ${access.token}`;
     return `Bearer ${await this.#refresh()}`;
   }
 
@@ -154,7 +159,12 @@ export class LabelStudioAuth {
         signal: AbortSignal.timeout(this.#options.timeoutMs),
       });
     } catch (cause) {
-      throw new BackendError(502, 'LABEL_STUDIO_AUTH', `cannot reach Label Studio at ${url.origin} to refresh the access token: ${messageOf(cause)}`, { cause });
+      throw new BackendError(
+        502,
+        'LABEL_STUDIO_AUTH',
+        `cannot reach Label Studio at ${url.origin} to refresh the access token: ${messageOf(cause)}`,
+        { cause },
+      );
     }
     const body = (await response.json().catch(() => undefined)) as { access?: unknown } | undefined;
     if (!response.ok || typeof body?.access !== 'string' || body.access === '') {

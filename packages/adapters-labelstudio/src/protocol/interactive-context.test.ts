@@ -115,7 +115,9 @@ describe('parsePredictRequest / parseSetupRequest', () => {
   });
 
   it('setup reads project, schema, hostname and access_token', () => {
-    expect(parseSetupRequest({ project: '12.1699999999', schema: '<View/>', hostname: 'http://ls', access_token: 'k' })).toEqual({
+    expect(
+      parseSetupRequest({ project: '12.1699999999', schema: '<View/>', hostname: 'http://ls', access_token: 'k' }),
+    ).toEqual({
       projectId: '12',
       labelConfig: '<View/>',
       hostname: 'http://ls',

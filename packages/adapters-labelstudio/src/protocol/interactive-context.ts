@@ -69,7 +69,10 @@ export function parseInteractiveContext(context: unknown): InteractiveContext | 
         yPercent,
         widthPercent: requireNumber(value.width, `${where}.value.width`),
         heightPercent: requireNumber(value.height, `${where}.value.height`),
-        rotationDeg: value.rotation === undefined || value.rotation === null ? 0 : requireNumber(value.rotation, `${where}.value.rotation`),
+        rotationDeg:
+          value.rotation === undefined || value.rotation === null
+            ? 0
+            : requireNumber(value.rotation, `${where}.value.rotation`),
       };
     }
     label ??= firstLabel(value[type]) ?? firstLabel(value.labels);
@@ -79,7 +82,9 @@ export function parseInteractiveContext(context: unknown): InteractiveContext | 
   });
 
   if (keypoints.length === 0 && box === undefined) {
-    throw badRequest('params.context.result has no keypoint or rectangle region (use a smart KeyPointLabels or RectangleLabels tool)');
+    throw badRequest(
+      'params.context.result has no keypoint or rectangle region (use a smart KeyPointLabels or RectangleLabels tool)',
+    );
   }
   return {
     keypoints,

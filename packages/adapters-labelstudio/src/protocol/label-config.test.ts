@@ -106,6 +106,8 @@ describe('selectOutputTargets', () => {
     const keypointsOnly = parseLabelConfig(
       '<View><Image name="image" value="$image"/><KeyPointLabels name="kp" toName="image"><Label value="A"/></KeyPointLabels></View>',
     );
-    expect(() => selectOutputTargets(keypointsOnly, 'auto', 'image', 'A')).toThrow(/no <BrushLabels> or <PolygonLabels>/);
+    expect(() => selectOutputTargets(keypointsOnly, 'auto', 'image', 'A')).toThrow(
+      /no <BrushLabels> or <PolygonLabels>/,
+    );
   });
 });

@@ -48,9 +48,19 @@ export function parseLabelConfig(xml: string): LabelConfig {
     throw new BackendError(422, 'LABEL_CONFIG', 'the labeling config is empty');
   }
   if (xml.length > MAX_LABEL_CONFIG_CHARS) {
-    throw new BackendError(422, 'LABEL_CONFIG', `the labeling config is longer than ${MAX_LABEL_CONFIG_CHARS} characters`);
+    throw new BackendError(
+      422,
+      'LABEL_CONFIG',
+      `the labeling config is longer than ${MAX_LABEL_CONFIG_CHARS} characters`,
+    );
   }
-  const controls: { tag: string; name: string; toNames: string[]; labels: string[]; attributes: Record<string, string> }[] = [];
+  const controls: {
+    tag: string;
+    name: string;
+    toNames: string[];
+    labels: string[];
+    attributes: Record<string, string>;
+  }[] = [];
   const objects: LabelConfigObject[] = [];
   // For each open element: the control it is (labels go to the innermost enclosing control), or null.
   const openControls: (number | null)[] = [];

@@ -39,13 +39,19 @@ export function selectOutputTargets(
     );
   }
   const controlFor = (tag: string): LabelConfigControl | undefined => {
-    const candidates = config.controls.filter((control) => isTag(control.tag, tag) && control.toNames.includes(image.name));
+    const candidates = config.controls.filter(
+      (control) => isTag(control.tag, tag) && control.toNames.includes(image.name),
+    );
     return candidates.find((control) => label !== undefined && control.labels.includes(label)) ?? candidates[0];
   };
   const brush = controlFor('BrushLabels');
   const polygon = controlFor('PolygonLabels');
   const missing = (tag: string) =>
-    new BackendError(422, 'LABEL_CONFIG', `the labeling config has no <${tag} toName="${image.name}"> for the predicted regions`);
+    new BackendError(
+      422,
+      'LABEL_CONFIG',
+      `the labeling config has no <${tag} toName="${image.name}"> for the predicted regions`,
+    );
 
   switch (kinds) {
     case 'brush':

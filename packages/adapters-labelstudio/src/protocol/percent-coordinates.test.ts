@@ -26,22 +26,34 @@ describe('percent to pixels', () => {
   });
 
   it('keypoints become clicks (x: column, y: row) with their polarity', () => {
-    expect(keypointToClick({ xPercent: 100, yPercent: 0, isPositive: false }, 64, 48)).toEqual({ xPx: 63, yPx: 0, isPositive: false });
-    expect(keypointToClick({ xPercent: 25, yPercent: 50, isPositive: true }, 64, 48)).toEqual({ xPx: 16, yPx: 24, isPositive: true });
+    expect(keypointToClick({ xPercent: 100, yPercent: 0, isPositive: false }, 64, 48)).toEqual({
+      xPx: 63,
+      yPx: 0,
+      isPositive: false,
+    });
+    expect(keypointToClick({ xPercent: 25, yPercent: 50, isPositive: true }, 64, 48)).toEqual({
+      xPx: 16,
+      yPx: 24,
+      isPositive: true,
+    });
   });
 });
 
 describe('boxToRoi', () => {
   it('covers every pixel the rectangle touches', () => {
     // 100 x 50 image: x 10..30 percent = 10..30 px -> columns 10..29; y 20..60 percent = 10..30 px -> rows 10..29.
-    expect(boxToRoi({ xPercent: 10, yPercent: 20, widthPercent: 20, heightPercent: 40, rotationDeg: 0 }, 100, 50)).toEqual({
+    expect(
+      boxToRoi({ xPercent: 10, yPercent: 20, widthPercent: 20, heightPercent: 40, rotationDeg: 0 }, 100, 50),
+    ).toEqual({
       colMin: 10,
       colMax: 29,
       rowMin: 10,
       rowMax: 29,
     });
     // Fractional edges include the partly covered pixels.
-    expect(boxToRoi({ xPercent: 10.5, yPercent: 0, widthPercent: 1, heightPercent: 1, rotationDeg: 0 }, 100, 100)).toEqual({
+    expect(
+      boxToRoi({ xPercent: 10.5, yPercent: 0, widthPercent: 1, heightPercent: 1, rotationDeg: 0 }, 100, 100),
+    ).toEqual({
       colMin: 10,
       colMax: 11,
       rowMin: 0,
@@ -50,24 +62,30 @@ describe('boxToRoi', () => {
   });
 
   it('is clipped at the image edges and never empty', () => {
-    expect(boxToRoi({ xPercent: 90, yPercent: 90, widthPercent: 30, heightPercent: 30, rotationDeg: 0 }, 10, 10)).toEqual({
+    expect(
+      boxToRoi({ xPercent: 90, yPercent: 90, widthPercent: 30, heightPercent: 30, rotationDeg: 0 }, 10, 10),
+    ).toEqual({
       colMin: 9,
       colMax: 9,
       rowMin: 9,
       rowMax: 9,
     });
-    expect(boxToRoi({ xPercent: 0, yPercent: 0, widthPercent: 100, heightPercent: 100, rotationDeg: 0 }, 7, 5)).toEqual({
-      colMin: 0,
-      colMax: 6,
-      rowMin: 0,
-      rowMax: 4,
-    });
-    expect(boxToRoi({ xPercent: 50, yPercent: 50, widthPercent: 0, heightPercent: 0, rotationDeg: 0 }, 10, 10)).toEqual({
-      colMin: 5,
-      colMax: 5,
-      rowMin: 5,
-      rowMax: 5,
-    });
+    expect(boxToRoi({ xPercent: 0, yPercent: 0, widthPercent: 100, heightPercent: 100, rotationDeg: 0 }, 7, 5)).toEqual(
+      {
+        colMin: 0,
+        colMax: 6,
+        rowMin: 0,
+        rowMax: 4,
+      },
+    );
+    expect(boxToRoi({ xPercent: 50, yPercent: 50, widthPercent: 0, heightPercent: 0, rotationDeg: 0 }, 10, 10)).toEqual(
+      {
+        colMin: 5,
+        colMax: 5,
+        rowMin: 5,
+        rowMax: 5,
+      },
+    );
   });
 
   it('a rotated rectangle gives its axis-aligned bounding box (rotation about the top-left corner, clockwise)', () => {
@@ -77,11 +95,11 @@ describe('boxToRoi', () => {
   });
 
   it('refuses boxes outside the image or with non-finite values', () => {
-    expect(() => boxToRoi({ xPercent: 120, yPercent: 0, widthPercent: 5, heightPercent: 5, rotationDeg: 0 }, 10, 10)).toThrow(
-      /outside the image/,
-    );
-    expect(() => boxToRoi({ xPercent: 1, yPercent: 0, widthPercent: Infinity, heightPercent: 5, rotationDeg: 0 }, 10, 10)).toThrow(
-      /non-finite/,
-    );
+    expect(() =>
+      boxToRoi({ xPercent: 120, yPercent: 0, widthPercent: 5, heightPercent: 5, rotationDeg: 0 }, 10, 10),
+    ).toThrow(/outside the image/);
+    expect(() =>
+      boxToRoi({ xPercent: 1, yPercent: 0, widthPercent: Infinity, heightPercent: 5, rotationDeg: 0 }, 10, 10),
+    ).toThrow(/non-finite/);
   });
 });

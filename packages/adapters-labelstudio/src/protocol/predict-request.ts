@@ -76,7 +76,8 @@ export function parseSetupRequest(body: unknown): SetupRequest {
   }
   const projectId = projectIdOf(body.project);
   const hostname = typeof body.hostname === 'string' && body.hostname.trim() !== '' ? body.hostname.trim() : undefined;
-  const accessToken = typeof body.access_token === 'string' && body.access_token.trim() !== '' ? body.access_token.trim() : undefined;
+  const accessToken =
+    typeof body.access_token === 'string' && body.access_token.trim() !== '' ? body.access_token.trim() : undefined;
   return {
     ...(projectId !== undefined ? { projectId } : {}),
     ...(typeof schema === 'string' && schema !== '' ? { labelConfig: schema } : {}),

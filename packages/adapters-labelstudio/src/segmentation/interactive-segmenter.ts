@@ -8,7 +8,14 @@ import {
   type Roi,
 } from '@simpleclick/core';
 import type { ImageStore, LoadedImage } from '../images/image-store';
-import { boxCentreClick, boxCropRoi, clicksInCrop, DEFAULT_BOX_CROP_OPTIONS, pasteMask, type BoxCropOptions } from './box-crop';
+import {
+  boxCentreClick,
+  boxCropRoi,
+  clicksInCrop,
+  DEFAULT_BOX_CROP_OPTIONS,
+  pasteMask,
+  type BoxCropOptions,
+} from './box-crop';
 import { ClickStateCache } from './click-state-cache';
 import { DEFAULT_MASK_POST_PROCESSING, type MaskPostProcessing } from './mask-post-processing';
 
@@ -82,7 +89,8 @@ export class InteractiveSegmenter {
     const { loaded, box } = input;
     const { width, height } = loaded.image;
     const fullClicks = box === undefined ? [...input.clicks] : [boxCentreClick(box), ...input.clicks];
-    const crop: Roi = box === undefined ? wholeImage(width, height) : boxCropRoi(box, fullClicks, width, height, this.#options.boxCrop);
+    const crop: Roi =
+      box === undefined ? wholeImage(width, height) : boxCropRoi(box, fullClicks, width, height, this.#options.boxCrop);
     const image = this.#images.crop(loaded, crop);
     const clicks = clicksInCrop(fullClicks, crop);
     const scope = `${loaded.contentKey}|${crop.rowMin},${crop.rowMax},${crop.colMin},${crop.colMax}`;

@@ -13,7 +13,11 @@ import { serve, type RunningBackend } from './serve';
 function withoutIds(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutIds);
   if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(Object.entries(value).filter(([key]) => key !== 'id').map(([key, item]) => [key, withoutIds(item)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => key !== 'id')
+      .map(([key, item]) => [key, withoutIds(item)]),
+  );
 }
 
 const WIDTH = 96;
@@ -24,8 +28,16 @@ describe('Label Studio backend under random input (seeded)', () => {
   let backend: RunningBackend;
 
   beforeAll(async () => {
-    labelStudio = await startFakeLabelStudio({ legacyKey: 'k', files: { '/data/upload/1/scene.png': png(makeTestImage(WIDTH, HEIGHT)) } });
-    backend = await serve({ model: async () => createFakeModel(), host: '127.0.0.1', port: 0, labelStudio: { url: labelStudio.url, apiKey: 'k' } });
+    labelStudio = await startFakeLabelStudio({
+      legacyKey: 'k',
+      files: { '/data/upload/1/scene.png': png(makeTestImage(WIDTH, HEIGHT)) },
+    });
+    backend = await serve({
+      model: async () => createFakeModel(),
+      host: '127.0.0.1',
+      port: 0,
+      labelStudio: { url: labelStudio.url, apiKey: 'k' },
+    });
   });
   afterAll(async () => {
     await backend?.close(0);
@@ -47,38 +59,87 @@ describe('Label Studio backend under random input (seeded)', () => {
     const region = () =>
       pick([
         keypointRegion(rand() * 100, rand() * 100, rand() < 0.5, WIDTH, HEIGHT),
-        { type: 'keypointlabels', value: { x: number(), y: number() }, original_width: number(), original_height: number() },
+        {
+          type: 'keypointlabels',
+          value: { x: number(), y: number() },
+          original_width: number(),
+          original_height: number(),
+        },
         { type: 'rectanglelabels', value: { x: number(), y: number(), width: number(), height: number() } },
         { type: pick(['brushlabels', 'polygonlabels', 'x', 7]), value: pick([null, {}, [], 'v']) },
         null,
         'region',
       ]);
-    const task = () => pick([{ id: 4, data: { image: pick(['/data/upload/1/scene.png', '/data/upload/../../api/users', 'http://127.0.0.1:1/x.png', 's3://b/k.png', '', 7]) } }, {}, null, { data: null }]);
+    const task = () =>
+      pick([
+        {
+          id: 4,
+          data: {
+            image: pick([
+              '/data/upload/1/scene.png',
+              '/data/upload/../../api/users',
+              'http://127.0.0.1:1/x.png',
+              's3://b/k.png',
+              '',
+              7,
+            ]),
+          },
+        },
+        {},
+        null,
+        { data: null },
+      ]);
     const bodies: (() => string | ArrayBuffer)[] = [
       () => Uint8Array.from({ length: Math.floor(rand() * 300) }, () => Math.floor(rand() * 256)).buffer,
       () => JSON.stringify(pick([null, 1, 'tasks', [], {}, { tasks: 7 }, { tasks: [] }])),
-      () => JSON.stringify({ tasks: [task()], label_config: pick([BRUSH_CONFIG, '<View/>', '<<', 3]), params: { context: { result: Array.from({ length: Math.floor(rand() * 4) }, region) } } }),
-      () => JSON.stringify({ tasks: [task(), task()], project: pick(['1.1', 'x', null, 1]), label_config: BRUSH_CONFIG, params: pick([null, {}, { context: null }, { context: { result: 'r' } }]) }),
+      () =>
+        JSON.stringify({
+          tasks: [task()],
+          label_config: pick([BRUSH_CONFIG, '<View/>', '<<', 3]),
+          params: { context: { result: Array.from({ length: Math.floor(rand() * 4) }, region) } },
+        }),
+      () =>
+        JSON.stringify({
+          tasks: [task(), task()],
+          project: pick(['1.1', 'x', null, 1]),
+          label_config: BRUSH_CONFIG,
+          params: pick([null, {}, { context: null }, { context: { result: 'r' } }]),
+        }),
     ];
-    const before = await fetch(`${backend.url}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: goodRequest() });
+    const before = await fetch(`${backend.url}/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: goodRequest(),
+    });
     expect(before.status).toBe(200);
     const expected = await before.json();
     for (let i = 0; i < 120; i++) {
       const method = pick(['POST', 'POST', 'POST', 'GET', 'PUT']);
       const path = pick(['/predict', '/predict', '/setup', '/webhook', '/health', '/nope']);
-      const init = method === 'GET' ? { method } : { method, headers: { 'content-type': 'application/json' }, body: pick(bodies)() };
+      const init =
+        method === 'GET'
+          ? { method }
+          : { method, headers: { 'content-type': 'application/json' }, body: pick(bodies)() };
       const response = await fetch(`${backend.url}${path}`, init);
       const text = await response.text();
       let answer: unknown;
-      expect(() => (answer = JSON.parse(text)), `request ${i} (${method} ${path}) answered ${response.status}: ${text.slice(0, 200)}`).not.toThrow();
+      expect(
+        () => (answer = JSON.parse(text)),
+        `request ${i} (${method} ${path}) answered ${response.status}: ${text.slice(0, 200)}`,
+      ).not.toThrow();
       expect(response.status, `request ${i}`).toBeLessThan(600);
       if (response.status >= 400) {
-        const code = (answer as { error?: { code?: unknown }; code?: unknown }).error?.code ?? (answer as { code?: unknown }).code;
+        const code =
+          (answer as { error?: { code?: unknown }; code?: unknown }).error?.code ?? (answer as { code?: unknown }).code;
         expect(typeof code === 'string' && /^[A-Z_]+$/.test(code), `request ${i}: ${text.slice(0, 200)}`).toBe(true);
       }
     }
     expect((await fetch(`${backend.url}/health`)).status).toBe(200);
-    const after = await fetch(`${backend.url}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: goodRequest() });
+    const after = await fetch(`${backend.url}/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: goodRequest(),
+    });
     expect(after.status).toBe(200);
     // Region ids are fresh random ids in every answer; everything else must be what it was.
     expect(withoutIds(await after.json())).toEqual(withoutIds(expected));

@@ -52,7 +52,11 @@ describe('image access as the upstream SDK', () => {
   for (const [tokenKind, token] of Object.entries(tokens)) {
     for (const uploadRoutes of routes) {
       it(`uploaded files with ${tokenKind}, Label Studio serving uploads: ${uploadRoutes}`, async () => {
-        labelStudio = await startFakeLabelStudio({ ...token.fake, uploadRoutes, files: { '/data/upload/3/scene.png': png(scene) } });
+        labelStudio = await startFakeLabelStudio({
+          ...token.fake,
+          uploadRoutes,
+          files: { '/data/upload/3/scene.png': png(scene) },
+        });
         running = await serve({
           model: async () => createFakeModel(),
           host: '127.0.0.1',
@@ -64,9 +68,12 @@ describe('image access as the upstream SDK', () => {
         // The storage proxy is always tried first; /data/upload/ only when it answered an error.
         expect(media[0].url).toBe('/storage-data/uploaded/?filepath=upload/3/scene.png');
         expect(media.map((request) => request.url.split('?')[0])).toEqual(
-          uploadRoutes === 'data-upload' ? ['/storage-data/uploaded/', '/data/upload/3/scene.png'] : ['/storage-data/uploaded/'],
+          uploadRoutes === 'data-upload'
+            ? ['/storage-data/uploaded/', '/data/upload/3/scene.png']
+            : ['/storage-data/uploaded/'],
         );
-        for (const request of media) expect(request.authorization).toMatch(tokenKind === 'legacy' ? /^Token / : /^Bearer /);
+        for (const request of media)
+          expect(request.authorization).toMatch(tokenKind === 'legacy' ? /^Token / : /^Bearer /);
       });
     }
 
@@ -74,15 +81,26 @@ describe('image access as the upstream SDK', () => {
       labelStudio = await startFakeLabelStudio({
         ...token.fake,
         files: { '/data/local-files/?d=photos/scene.png': png(scene) },
-        cloudObjects: { 's3://b/scene.png': '/b/scene.png', 'gs://b/scene.png': '/b/scene.png', 'azure-blob://c/scene.png': '/b/scene.png' },
+        cloudObjects: {
+          's3://b/scene.png': '/b/scene.png',
+          'gs://b/scene.png': '/b/scene.png',
+          'azure-blob://c/scene.png': '/b/scene.png',
+        },
         otherFiles: { '/b/scene.png': png(scene) },
       });
-      running = await serve({ model: async () => createFakeModel(), host: '127.0.0.1', port: 0, labelStudio: { url: labelStudio.url, ...token.connection } });
-      for (const uri of ['s3://b/scene.png', 'gs://b/scene.png', 'azure-blob://c/scene.png']) expectMask(await predict(uri, 9));
+      running = await serve({
+        model: async () => createFakeModel(),
+        host: '127.0.0.1',
+        port: 0,
+        labelStudio: { url: labelStudio.url, ...token.connection },
+      });
+      for (const uri of ['s3://b/scene.png', 'gs://b/scene.png', 'azure-blob://c/scene.png'])
+        expectMask(await predict(uri, 9));
       expectMask(await predict('/data/local-files/?d=photos/scene.png'));
       const presigns = labelStudio.requests.filter((request) => request.url.startsWith('/tasks/9/presign/?fileuri='));
       expect(presigns).toHaveLength(3);
-      for (const request of presigns) expect(request.authorization).toMatch(tokenKind === 'legacy' ? /^Token / : /^Bearer /);
+      for (const request of presigns)
+        expect(request.authorization).toMatch(tokenKind === 'legacy' ? /^Token / : /^Bearer /);
       const bucket = labelStudio.requests.filter((request) => request.host === 'other');
       expect(bucket).toHaveLength(3);
       for (const request of bucket) expect(request.authorization).toBeUndefined();
@@ -90,7 +108,10 @@ describe('image access as the upstream SDK', () => {
   }
 
   it("without a configured Label Studio, /setup's hostname and access_token are used", async () => {
-    labelStudio = await startFakeLabelStudio({ legacyKey: LEGACY_KEY, files: { '/data/upload/3/scene.png': png(scene) } });
+    labelStudio = await startFakeLabelStudio({
+      legacyKey: LEGACY_KEY,
+      files: { '/data/upload/3/scene.png': png(scene) },
+    });
     running = await serve({ model: async () => createFakeModel(), host: '127.0.0.1', port: 0 });
     const before = await predict('/data/upload/3/scene.png');
     expect(before.status).toBe(422);
@@ -98,20 +119,40 @@ describe('image access as the upstream SDK', () => {
     const setup = await fetch(`${running.url}/setup`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ project: '1.1700000000', schema: '<View/>', hostname: labelStudio.url, access_token: LEGACY_KEY }),
+      body: JSON.stringify({
+        project: '1.1700000000',
+        schema: '<View/>',
+        hostname: labelStudio.url,
+        access_token: LEGACY_KEY,
+      }),
     });
     expect(setup.status).toBe(200);
     expectMask(await predict('/data/upload/3/scene.png'));
-    expect(labelStudio.requests.find((request) => request.url.includes('upload/3/scene.png'))?.authorization).toBe(`Token ${LEGACY_KEY}`);
+    expect(labelStudio.requests.find((request) => request.url.includes('upload/3/scene.png'))?.authorization).toBe(
+      `Token ${LEGACY_KEY}`,
+    );
   });
 
   it("a configured Label Studio wins: /setup's hostname elsewhere is ignored, its token is never sent to the configured one", async () => {
-    labelStudio = await startFakeLabelStudio({ legacyKey: LEGACY_KEY, files: { '/data/upload/3/scene.png': png(scene) } });
-    running = await serve({ model: async () => createFakeModel(), host: '127.0.0.1', port: 0, labelStudio: { url: labelStudio.url } });
+    labelStudio = await startFakeLabelStudio({
+      legacyKey: LEGACY_KEY,
+      files: { '/data/upload/3/scene.png': png(scene) },
+    });
+    running = await serve({
+      model: async () => createFakeModel(),
+      host: '127.0.0.1',
+      port: 0,
+      labelStudio: { url: labelStudio.url },
+    });
     await fetch(`${running.url}/setup`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ project: '1.1700000000', schema: '<View/>', hostname: 'http://elsewhere.example:8080', access_token: 'other-token' }),
+      body: JSON.stringify({
+        project: '1.1700000000',
+        schema: '<View/>',
+        hostname: 'http://elsewhere.example:8080',
+        access_token: 'other-token',
+      }),
     });
     const answer = await predict('/data/upload/3/scene.png');
     expect(answer.status).toBe(502);
@@ -121,7 +162,12 @@ describe('image access as the upstream SDK', () => {
     await fetch(`${running.url}/setup`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ project: '1.1700000000', schema: '<View/>', hostname: `${labelStudio.url}/`, access_token: LEGACY_KEY }),
+      body: JSON.stringify({
+        project: '1.1700000000',
+        schema: '<View/>',
+        hostname: `${labelStudio.url}/`,
+        access_token: LEGACY_KEY,
+      }),
     });
     expectMask(await predict('/data/upload/3/scene.png'));
   });

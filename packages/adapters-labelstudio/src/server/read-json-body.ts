@@ -36,7 +36,11 @@ export function readJsonBody(request: IncomingMessage, maxBytes: number): Promis
         'CLIENT_CLOSED_REQUEST',
         `client closed the connection before its request body was complete (${total} of ${Number.isFinite(declared) ? declared : '?'} bytes)`,
       );
-    request.on('error', (error) => reject(request.complete ? badRequest(`reading the request body failed: ${error.message}`, { cause: error }) : gone()));
+    request.on('error', (error) =>
+      reject(
+        request.complete ? badRequest(`reading the request body failed: ${error.message}`, { cause: error }) : gone(),
+      ),
+    );
     request.on('close', () => {
       if (!request.complete) reject(gone());
     });

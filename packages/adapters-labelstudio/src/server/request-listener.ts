@@ -16,7 +16,9 @@ export interface RequestListenerOptions {
 }
 
 /** Defaults of {@link RequestListenerOptions}. */
-export const DEFAULT_REQUEST_LISTENER_OPTIONS: RequestListenerOptions = Object.freeze({ maxRequestBytes: 16 * 1024 * 1024 });
+export const DEFAULT_REQUEST_LISTENER_OPTIONS: RequestListenerOptions = Object.freeze({
+  maxRequestBytes: 16 * 1024 * 1024,
+});
 
 /** The endpoints, by the last segment of the path. */
 const ENDPOINTS = {
@@ -55,33 +57,54 @@ export function createRequestListener(
         // Image hosts and Label Studio failing are not bugs here: one line, with the cause the client is not told
         // (which address was refused and why, the network error).
         report('warn', `${where}: ${failure.status} ${failure.message}${causeOf(failure.cause)}`);
-      } else if (failure.status >= 500) report('error', `${where}: ${failure.status} ${failure.message}${stackOf(failure.cause)}`);
+      } else if (failure.status >= 500)
+        report('error', `${where}: ${failure.status} ${failure.message}${stackOf(failure.cause)}`);
       else report('warn', `${where}: ${failure.status} ${failure.message}`);
       const headers: Record<string, string> = { ...failure.headers };
       if (failure.status === 413) headers.connection = 'close';
-      sendJson(request, response, failure.status, { status: 'error', code: failure.code, error: failure.message }, headers);
+      sendJson(
+        request,
+        response,
+        failure.status,
+        { status: 'error', code: failure.code, error: failure.message },
+        headers,
+      );
     });
   };
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (basicAuth !== undefined && !basicAuthMatches(request.headers.authorization, basicAuth)) {
       request.resume();
-      throw new BackendError(401, 'UNAUTHORIZED', 'HTTP Basic credentials required (the backend was started with --basic-auth)', {
-        headers: { 'www-authenticate': 'Basic realm="SimpleClick ML backend"' },
-      });
+      throw new BackendError(
+        401,
+        'UNAUTHORIZED',
+        'HTTP Basic credentials required (the backend was started with --basic-auth)',
+        {
+          headers: { 'www-authenticate': 'Basic realm="SimpleClick ML backend"' },
+        },
+      );
     }
     const path = pathOf(request);
     const endpoint = endpointOf(path);
     if (endpoint === undefined) {
       request.resume();
-      throw new BackendError(404, 'NOT_FOUND', `no endpoint at ${path} (use /health, /setup, /predict, /webhook, /metrics)`);
+      throw new BackendError(
+        404,
+        'NOT_FOUND',
+        `no endpoint at ${path} (use /health, /setup, /predict, /webhook, /metrics)`,
+      );
     }
     const method = request.method === 'HEAD' ? 'GET' : request.method;
     if (method !== ENDPOINTS[endpoint]) {
       request.resume();
-      throw new BackendError(405, 'METHOD_NOT_ALLOWED', `${request.method} is not allowed on /${endpoint}; use ${ENDPOINTS[endpoint]}`, {
-        headers: { allow: ENDPOINTS[endpoint] === 'GET' ? 'GET, HEAD' : 'POST' },
-      });
+      throw new BackendError(
+        405,
+        'METHOD_NOT_ALLOWED',
+        `${request.method} is not allowed on /${endpoint}; use ${ENDPOINTS[endpoint]}`,
+        {
+          headers: { allow: ENDPOINTS[endpoint] === 'GET' ? 'GET, HEAD' : 'POST' },
+        },
+      );
     }
     switch (endpoint) {
       case 'health':

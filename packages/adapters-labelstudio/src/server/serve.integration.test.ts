@@ -46,7 +46,15 @@ function post(url: string, body: unknown, headers: Record<string, string> = {}):
 
 const pct = (px: number, size: number) => ((px + 0.5) / size) * 100;
 const regionsOf = (source: RgbImage, clicks: readonly Click[]) =>
-  clicks.map((click) => keypointRegion(pct(click.xPx, source.width), pct(click.yPx, source.height), click.isPositive, source.width, source.height));
+  clicks.map((click) =>
+    keypointRegion(
+      pct(click.xPx, source.width),
+      pct(click.yPx, source.height),
+      click.isPositive,
+      source.width,
+      source.height,
+    ),
+  );
 
 describe.skipIf(!HAVE_DEFAULT_MODEL)('ML backend over HTTP with the embedded model', () => {
   let labelStudio: FakeLabelStudio;
@@ -137,7 +145,9 @@ describe.skipIf(!HAVE_DEFAULT_MODEL)('ML backend over HTTP with the embedded mod
     expect(setup.status).toBe(200);
     expect(setup.json).toEqual({ model_version: 'simpleclick-xtiny-narrow-finetuned-320' });
     expect((await call(`${running.url}/`)).json.model_state).toBe('not-loaded');
-    expect((await post(`${running.url}/webhook`, { action: 'ANNOTATION_CREATED', project: { id: 1 } })).status).toBe(201);
+    expect((await post(`${running.url}/webhook`, { action: 'ANNOTATION_CREATED', project: { id: 1 } })).status).toBe(
+      201,
+    );
   });
 
   it('interactive clicks: the answer decodes to the predictor mask; one more click runs the model once', async () => {
@@ -146,7 +156,10 @@ describe.skipIf(!HAVE_DEFAULT_MODEL)('ML backend over HTTP with the embedded mod
       { xPx: 10, yPx: 60, isPositive: false },
     ];
     const image = '/data/upload/1/scene.png';
-    const first = await post(`${running.url}/predict`, predictBody(image, regionsOf(scene, clicks.slice(0, 1)), { taskId: 5 }));
+    const first = await post(
+      `${running.url}/predict`,
+      predictBody(image, regionsOf(scene, clicks.slice(0, 1)), { taskId: 5 }),
+    );
     expect(answeredMask(first, 96, 72)).toEqual(await referenceMask(scene, clicks.slice(0, 1)));
     const runsBefore = (await call(`${running.url}/metrics`)).json.modelRuns;
     const second = await post(`${running.url}/predict`, predictBody(image, regionsOf(scene, clicks), { taskId: 5 }));
@@ -154,7 +167,9 @@ describe.skipIf(!HAVE_DEFAULT_MODEL)('ML backend over HTTP with the embedded mod
     const metrics = (await call(`${running.url}/metrics`)).json;
     expect(metrics.modelRuns - runsBefore).toBe(1);
     expect(metrics.imageFetches).toBe(1); // the image was downloaded once for both requests
-    const downloads = labelStudio.requests.filter((request) => request.url === '/storage-data/uploaded/?filepath=upload/1/scene.png');
+    const downloads = labelStudio.requests.filter(
+      (request) => request.url === '/storage-data/uploaded/?filepath=upload/1/scene.png',
+    );
     expect(downloads).toHaveLength(1);
     expect(downloads[0].authorization).toBe(`Token ${LEGACY_KEY}`);
     expect((await call(`${running.url}/health`)).json.model_state).toBe('ready');
@@ -162,7 +177,10 @@ describe.skipIf(!HAVE_DEFAULT_MODEL)('ML backend over HTTP with the embedded mod
 
   it('works behind a path prefix', async () => {
     const clicks: Click[] = [{ xPx: 30, yPx: 20, isPositive: true }];
-    const answer = await post(`${running.url}/ml/simpleclick/predict`, predictBody('/data/upload/1/scene.png', regionsOf(scene, clicks)));
+    const answer = await post(
+      `${running.url}/ml/simpleclick/predict`,
+      predictBody('/data/upload/1/scene.png', regionsOf(scene, clicks)),
+    );
     expect(answeredMask(answer, 96, 72)).toEqual(await referenceMask(scene, clicks));
     expect((await call(`${running.url}/ml/simpleclick/health`)).json.status).toBe('UP');
   });
@@ -174,8 +192,14 @@ describe.skipIf(!HAVE_DEFAULT_MODEL)('ML backend over HTTP with the embedded mod
       { xPx: 50, yPx: 20, isPositive: false },
     ];
     const [one, two] = await Promise.all([
-      post(`${running.url}/predict`, predictBody('/data/upload/1/scene.png', regionsOf(scene, clicksOne), { taskId: 11 })),
-      post(`${running.url}/predict`, predictBody('/data/upload/1/scene-two.png', regionsOf(sceneTwo, clicksTwo), { taskId: 12 })),
+      post(
+        `${running.url}/predict`,
+        predictBody('/data/upload/1/scene.png', regionsOf(scene, clicksOne), { taskId: 11 }),
+      ),
+      post(
+        `${running.url}/predict`,
+        predictBody('/data/upload/1/scene-two.png', regionsOf(sceneTwo, clicksTwo), { taskId: 12 }),
+      ),
     ]);
     expect(answeredMask(one, 96, 72)).toEqual(await referenceMask(scene, clicksOne));
     expect(answeredMask(two, 64, 80)).toEqual(await referenceMask(sceneTwo, clicksTwo));
@@ -183,19 +207,29 @@ describe.skipIf(!HAVE_DEFAULT_MODEL)('ML backend over HTTP with the embedded mod
 
   it('cloud URIs are presigned by Label Studio; the bucket host never receives the token', async () => {
     const clicks: Click[] = [{ xPx: 50, yPx: 40, isPositive: true }];
-    const answer = await post(`${running.url}/predict`, predictBody('s3://bucket/scene.png', regionsOf(scene, clicks), { taskId: 7 }));
+    const answer = await post(
+      `${running.url}/predict`,
+      predictBody('s3://bucket/scene.png', regionsOf(scene, clicks), { taskId: 7 }),
+    );
     expect(answeredMask(answer, 96, 72)).toEqual(await referenceMask(scene, clicks));
     const presign = labelStudio.requests.filter((request) => request.url.startsWith('/tasks/7/presign/'));
     expect(presign).toHaveLength(1);
     expect(presign[0].authorization).toBe(`Token ${LEGACY_KEY}`);
-    const bucket = labelStudio.requests.filter((request) => request.host === 'other' && request.url.startsWith('/bucket/'));
+    const bucket = labelStudio.requests.filter(
+      (request) => request.host === 'other' && request.url.startsWith('/bucket/'),
+    );
     expect(bucket).toHaveLength(1);
     expect(bucket[0].authorization).toBeUndefined();
 
     // A plain URL on another host gets no token either.
-    const direct = await post(`${running.url}/predict`, predictBody(`${labelStudio.otherUrl}/public/scene.png`, regionsOf(scene, clicks)));
+    const direct = await post(
+      `${running.url}/predict`,
+      predictBody(`${labelStudio.otherUrl}/public/scene.png`, regionsOf(scene, clicks)),
+    );
     expect(direct.status).toBe(200);
-    const publicRequests = labelStudio.requests.filter((request) => request.host === 'other' && request.url === '/public/scene.png');
+    const publicRequests = labelStudio.requests.filter(
+      (request) => request.host === 'other' && request.url === '/public/scene.png',
+    );
     expect(publicRequests).toHaveLength(1);
     expect(publicRequests[0].authorization).toBeUndefined();
   });
@@ -207,11 +241,41 @@ describe.skipIf(!HAVE_DEFAULT_MODEL)('ML backend over HTTP with the embedded mod
       ['malformed JSON', post(predictUrl, '{"tasks": [', {}), 400, 'BAD_REQUEST', /not valid JSON/],
       ['empty body', post(predictUrl, ''), 400, 'BAD_REQUEST', /empty/],
       ['no tasks', post(predictUrl, { label_config: '<View/>' }), 400, 'BAD_REQUEST', /"tasks" must be an array/],
-      ['missing image file', post(predictUrl, predictBody('/data/upload/1/missing.png', click)), 502, 'IMAGE_FETCH', /HTTP 404/],
-      ['unreachable host', post(predictUrl, predictBody('http://127.0.0.1:9/x.png', click)), 502, 'IMAGE_FETCH', /not reachable/],
-      ['corrupt image', post(predictUrl, predictBody('/data/upload/1/corrupt.png', click)), 422, 'INVALID_IMAGE', /png/i],
-      ['huge image', post(predictUrl, predictBody('/data/upload/1/huge.png', click)), 422, 'IMAGE_TOO_LARGE', /30000 x 30000/],
-      ['body too large', post(predictUrl, { padding: 'x'.repeat(300 * 1024) }), 413, 'PAYLOAD_TOO_LARGE', /larger than/],
+      [
+        'missing image file',
+        post(predictUrl, predictBody('/data/upload/1/missing.png', click)),
+        502,
+        'IMAGE_FETCH',
+        /HTTP 404/,
+      ],
+      [
+        'unreachable host',
+        post(predictUrl, predictBody('http://127.0.0.1:9/x.png', click)),
+        502,
+        'IMAGE_FETCH',
+        /not reachable/,
+      ],
+      [
+        'corrupt image',
+        post(predictUrl, predictBody('/data/upload/1/corrupt.png', click)),
+        422,
+        'INVALID_IMAGE',
+        /png/i,
+      ],
+      [
+        'huge image',
+        post(predictUrl, predictBody('/data/upload/1/huge.png', click)),
+        422,
+        'IMAGE_TOO_LARGE',
+        /30000 x 30000/,
+      ],
+      [
+        'body too large',
+        post(predictUrl, { padding: 'x'.repeat(300 * 1024) }),
+        413,
+        'PAYLOAD_TOO_LARGE',
+        /larger than/,
+      ],
       ['unknown path', call(`${running.url}/train`), 404, 'NOT_FOUND', /no endpoint/],
       ['wrong method', call(predictUrl), 405, 'METHOD_NOT_ALLOWED', /use POST/],
     ];
@@ -280,7 +344,11 @@ describe('ML backend over HTTP: authentication and orientation (weightless model
 
   it('a personal access token is exchanged once for a Bearer token, and refreshed after a 401', async () => {
     const predict = (image: string) =>
-      post(`${running.url}/predict`, predictBody(image, regionsOf(scene, [{ xPx: 5, yPx: 5, isPositive: true }])), goodAuth);
+      post(
+        `${running.url}/predict`,
+        predictBody(image, regionsOf(scene, [{ xPx: 5, yPx: 5, isPositive: true }])),
+        goodAuth,
+      );
     expect((await predict('/data/upload/2/a.png')).status).toBe(200);
     expect((await predict('/data/upload/2/b.png')).status).toBe(200);
     expect(labelStudio.issuedAccessTokens).toHaveLength(1);
@@ -308,7 +376,11 @@ describe('ML backend over HTTP: authentication and orientation (weightless model
     const decoded = await decodeImageBytes(rotatedJpeg);
     expect([decoded.width, decoded.height]).toEqual([scene.height, scene.width]);
     const clicks: Click[] = [{ xPx: 30, yPx: 20, isPositive: true }];
-    const answer = await post(`${running.url}/predict`, predictBody('/data/local-files/?d=photos/rotated.jpg', regionsOf(decoded, clicks)), goodAuth);
+    const answer = await post(
+      `${running.url}/predict`,
+      predictBody('/data/local-files/?d=photos/rotated.jpg', regionsOf(decoded, clicks)),
+      goodAuth,
+    );
     expect(answer.status).toBe(200);
     const region = answer.json.results[0].result[0];
     expect([region.original_width, region.original_height]).toEqual([72, 96]);
@@ -324,7 +396,11 @@ describe('LabelStudioAuth against the fake Label Studio', () => {
       // Tokens live 5 s and are refreshed 30 s before expiry: every use needs a fresh one.
       const auth = new LabelStudioAuth({ url: labelStudio.url, apiKey: pat }, { refreshMarginMs: 30_000 });
       const target = new URL(`${labelStudio.url}/data/upload/1/a.png`);
-      const concurrent = await Promise.all([auth.authorizationFor(target), auth.authorizationFor(target), auth.authorizationFor(target)]);
+      const concurrent = await Promise.all([
+        auth.authorizationFor(target),
+        auth.authorizationFor(target),
+        auth.authorizationFor(target),
+      ]);
       expect(new Set(concurrent).size).toBe(1);
       expect(labelStudio.issuedAccessTokens).toHaveLength(1);
       expect(concurrent[0]).toBe(`Bearer ${labelStudio.issuedAccessTokens[0]}`);

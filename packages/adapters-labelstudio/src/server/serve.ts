@@ -138,7 +138,13 @@ export async function serve(options: ServeOptions): Promise<RunningBackend> {
   const boundAddress = `${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`;
   const wildcard = bound.address === '0.0.0.0' || bound.address === '::';
   const beyondLoopback = blockedAddressReason(bound.address) !== 'loopback';
-  const localHost = wildcard ? (bound.family === 'IPv6' ? '[::1]' : '127.0.0.1') : bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
+  const localHost = wildcard
+    ? bound.family === 'IPv6'
+      ? '[::1]'
+      : '127.0.0.1'
+    : bound.family === 'IPv6'
+      ? `[${bound.address}]`
+      : bound.address;
   if (beyondLoopback && options.basicAuth === undefined) {
     log(
       'warn',
@@ -168,7 +174,8 @@ export async function serve(options: ServeOptions): Promise<RunningBackend> {
         let deadline: NodeJS.Timeout | undefined;
         const cutOff = new Promise<void>((resolve) => {
           deadline = setTimeout(() => {
-            if (openRequests > 0) log('warn', `shutdown: cutting ${openRequests} request(s) still open after ${graceMs} ms`);
+            if (openRequests > 0)
+              log('warn', `shutdown: cutting ${openRequests} request(s) still open after ${graceMs} ms`);
             server.closeAllConnections();
             resolve();
           }, graceMs);

@@ -36,7 +36,8 @@ function openSocket(port: number): Promise<Socket> {
   });
 }
 
-const socketClosed = (socket: Socket) => new Promise<void>((resolve) => (socket.closed ? resolve() : socket.once('close', () => resolve())));
+const socketClosed = (socket: Socket) =>
+  new Promise<void>((resolve) => (socket.closed ? resolve() : socket.once('close', () => resolve())));
 
 /** A fake model whose runs wait until `release()` (to hold a request in flight). */
 function gatedModel() {
@@ -74,7 +75,13 @@ describe('listening address (issue 10 item 3)', () => {
 
   it('0.0.0.0 given explicitly is reported as such, with a warning when there is no auth', async () => {
     const output = collectingLog();
-    running = await serve({ model: async () => createFakeModel(), host: '0.0.0.0', port: 0, log: output.log, preloadModel: false });
+    running = await serve({
+      model: async () => createFakeModel(),
+      host: '0.0.0.0',
+      port: 0,
+      log: output.log,
+      preloadModel: false,
+    });
     expect(running.boundAddress).toBe(`0.0.0.0:${running.port}`);
     expect(running.url).toBe(`http://127.0.0.1:${running.port}`);
     expect((await output.waitFor(/without authentication/)).level).toBe('warn');
@@ -106,11 +113,17 @@ describe('shutdown (issue 10 item 8)', () => {
     running = await serve({ model: async () => model, port: 0, shutdownGraceMs: 60_000 });
     const image = makeTestImage(32, 24);
     const body = predictBody(pngDataUrl(image), [keypointRegion(50, 50, true, 32, 24)]);
-    const inFlight = fetch(`${running.url}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const inFlight = fetch(`${running.url}/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     await started;
     // A client that sent half of its body and stalls.
     const stalled = await openSocket(running.port);
-    stalled.write('POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"tasks":');
+    stalled.write(
+      'POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"tasks":',
+    );
     // An idle keep-alive connection.
     const idle = await openSocket(running.port);
     idle.write('GET /health HTTP/1.1\r\nHost: x\r\n\r\n');
@@ -151,7 +164,9 @@ describe('refused image downloads in the log (issue 10 item 4)', () => {
     const response = await fetch(`${running.url}/predict`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(predictBody('http://169.254.169.254/latest/meta-data/x.png', [keypointRegion(50, 50, true, 32, 24)])),
+      body: JSON.stringify(
+        predictBody('http://169.254.169.254/latest/meta-data/x.png', [keypointRegion(50, 50, true, 32, 24)]),
+      ),
     });
     expect(response.status).toBe(502);
     const answer = (await response.json()) as { code: string; error: string };
@@ -168,7 +183,9 @@ describe('client disconnecting mid-upload (issue 10 item 12)', () => {
     const output = collectingLog();
     running = await serve({ model: async () => createFakeModel(), port: 0, log: output.log, preloadModel: false });
     const socket = await openSocket(running.port);
-    socket.write('POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"tasks": [');
+    socket.write(
+      'POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"tasks": [',
+    );
     await new Promise((resolve) => setImmediate(resolve));
     socket.destroy();
     const line = await output.waitFor(/predict/);

@@ -23,7 +23,9 @@ const clicks: Click[] = [
 ];
 const pct = (px: number, size: number) => ((px + 0.5) / size) * 100;
 const regions = (count: number) =>
-  clicks.slice(0, count).map((click) => keypointRegion(pct(click.xPx, WIDTH), pct(click.yPx, HEIGHT), click.isPositive, WIDTH, HEIGHT));
+  clicks
+    .slice(0, count)
+    .map((click) => keypointRegion(pct(click.xPx, WIDTH), pct(click.yPx, HEIGHT), click.isPositive, WIDTH, HEIGHT));
 
 describe('two backend instances answering alternate clicks of one object', () => {
   let labelStudio: FakeLabelStudio;
@@ -33,7 +35,12 @@ describe('two backend instances answering alternate clicks of one object', () =>
   beforeAll(async () => {
     labelStudio = await startFakeLabelStudio({ legacyKey: 'k', files: { '/data/upload/1/scene.png': png(scene) } });
     const start = () =>
-      serve({ model: async () => createFakeModel(), host: '127.0.0.1', port: 0, labelStudio: { url: labelStudio.url, apiKey: 'k' } });
+      serve({
+        model: async () => createFakeModel(),
+        host: '127.0.0.1',
+        port: 0,
+        labelStudio: { url: labelStudio.url, apiKey: 'k' },
+      });
     single = await start();
     replicas = [await start(), await start()];
   });
@@ -66,7 +73,9 @@ describe('two backend instances answering alternate clicks of one object', () =>
     }
     // The single instance ran the model once per click; each replica replayed what it had not seen.
     expect((await (await fetch(`${single.url}/metrics`)).json()).modelRuns).toBe(clicks.length);
-    const replicaRuns = await Promise.all(replicas.map(async (running) => (await (await fetch(`${running.url}/metrics`)).json()).modelRuns));
+    const replicaRuns = await Promise.all(
+      replicas.map(async (running) => (await (await fetch(`${running.url}/metrics`)).json()).modelRuns),
+    );
     expect(replicaRuns[0] + replicaRuns[1]).toBeGreaterThan(clicks.length);
   });
 });

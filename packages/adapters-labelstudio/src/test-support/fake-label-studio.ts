@@ -72,7 +72,12 @@ export async function startFakeLabelStudio(options: FakeLabelStudioOptions): Pro
 
   const labelStudio = createServer((request, response) => {
     const url = request.url ?? '/';
-    requests.push({ host: 'label-studio', method: request.method ?? '', url, authorization: request.headers.authorization });
+    requests.push({
+      host: 'label-studio',
+      method: request.method ?? '',
+      url,
+      authorization: request.headers.authorization,
+    });
     const parsed = new URL(url, 'http://fake');
     if (request.method === 'POST' && parsed.pathname === '/api/token/refresh/') {
       // `void`: readBody never rejects, and the callback answers the request on every path.
@@ -87,7 +92,11 @@ export async function startFakeLabelStudio(options: FakeLabelStudioOptions): Pro
           sendJson(response, 401, { detail: 'Token is invalid or expired', code: 'token_not_valid' });
           return;
         }
-        const access = makeJwt({ token_type: 'access', exp: Math.floor(Date.now() / 1000) + lifetimeS, jti: `a${issued.length}` });
+        const access = makeJwt({
+          token_type: 'access',
+          exp: Math.floor(Date.now() / 1000) + lifetimeS,
+          jti: `a${issued.length}`,
+        });
         issued.push(access);
         valid.add(access);
         sendJson(response, 200, { access });
@@ -150,7 +159,9 @@ export async function startFakeLabelStudio(options: FakeLabelStudioOptions): Pro
   });
 
   const listen = (server: Server) =>
-    new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+    new Promise<number>((resolve) =>
+      server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
+    );
   const labelStudioPort = await listen(labelStudio);
   otherUrl = `http://127.0.0.1:${await listen(other)}`;
   const close = (server: Server) =>
@@ -181,5 +192,7 @@ function readBody(request: IncomingMessage): Promise<string> {
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
+  response
+    .writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
+    .end(text);
 }

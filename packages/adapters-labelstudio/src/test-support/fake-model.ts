@@ -3,7 +3,13 @@
 // the state, so replaying clicks and reusing states can be compared exactly. A 4 x 4 blob in the crop's top-left
 // corner is always on: a component no click is on (for the clean-up options).
 import { encodeRgbPng } from '@simpleclick/core/formats';
-import { type ModelMetadata, type NetInput, type NetOutput, type RgbImage, type SegmentationModel } from '@simpleclick/core';
+import {
+  type ModelMetadata,
+  type NetInput,
+  type NetOutput,
+  type RgbImage,
+  type SegmentationModel,
+} from '@simpleclick/core';
 
 export const FAKE_MODEL_SIZE_PX = 64;
 
@@ -42,7 +48,11 @@ export function createFakeModel(): SegmentationModel & { runs: number } {
 }
 
 /** A small RGB test picture: a warm disk on a cool gradient. */
-export function makeTestImage(width: number, height: number, centre: [number, number] = [width / 2, height / 2]): RgbImage {
+export function makeTestImage(
+  width: number,
+  height: number,
+  centre: [number, number] = [width / 2, height / 2],
+): RgbImage {
   const data = new Uint8Array(width * height * 3);
   const radius = Math.min(width, height) / 4;
   for (let y = 0; y < height; y++) {
@@ -82,7 +92,14 @@ export const POLYGON_CONFIG = BRUSH_CONFIG.replace(/BrushLabels name="tag"/, 'Po
 );
 
 /** A keypoint region of the interactive context, as the frontend sends it. */
-export function keypointRegion(xPercent: number, yPercent: number, isPositive: boolean, width: number, height: number, label = 'Orange') {
+export function keypointRegion(
+  xPercent: number,
+  yPercent: number,
+  isPositive: boolean,
+  width: number,
+  height: number,
+  label = 'Orange',
+) {
   return {
     id: `kp-${xPercent}-${yPercent}`,
     type: 'keypointlabels',

@@ -4,7 +4,13 @@ import { encodeRgbPng } from '@simpleclick/core/formats';
 import { type RgbImage } from '@simpleclick/core';
 
 // The embedded default model; tests that need it skip with NO_MODEL_MESSAGE when it is absent.
-export { REPO_ROOT, DEFAULT_MODEL_PATH, HAVE_DEFAULT_MODEL, NO_MODEL_MESSAGE, UNTRAINED_TOY_MODEL_PATH } from '../../../../test/support/default-model';
+export {
+  REPO_ROOT,
+  DEFAULT_MODEL_PATH,
+  HAVE_DEFAULT_MODEL,
+  NO_MODEL_MESSAGE,
+  UNTRAINED_TOY_MODEL_PATH,
+} from '../../../../test/support/default-model';
 
 export function png(image: RgbImage): Uint8Array {
   return encodeRgbPng(image);

@@ -56,17 +56,28 @@ export async function runPythonReference(
     await writeFileAtomic(rgbPath, image.data);
     await writeFileAtomic(clicksPath, JSON.stringify(clicks));
     const args = [
-      '-m', 'simpleclick.bench',
-      '--model', options.modelPath,
-      '--rgb', rgbPath,
-      '--width', String(image.width),
-      '--height', String(image.height),
-      '--clicks', `@${clicksPath}`,
-      '--net-size', String(options.netSizePx),
-      '--threads', String(options.threads),
-      '--threshold', String(options.threshold),
-      '--rounds', String(options.rounds),
-      '--mask-out', maskPath,
+      '-m',
+      'simpleclick.bench',
+      '--model',
+      options.modelPath,
+      '--rgb',
+      rgbPath,
+      '--width',
+      String(image.width),
+      '--height',
+      String(image.height),
+      '--clicks',
+      `@${clicksPath}`,
+      '--net-size',
+      String(options.netSizePx),
+      '--threads',
+      String(options.threads),
+      '--threshold',
+      String(options.threshold),
+      '--rounds',
+      String(options.rounds),
+      '--mask-out',
+      maskPath,
       ...(options.flip ? ['--flip'] : []),
     ];
     const stdout = await runProcess(options.python, args, options.toolchainDirectory, options.timeoutSeconds);
@@ -78,7 +89,9 @@ export async function runPythonReference(
     }
     const maskBytes = new Uint8Array(await readFile(maskPath));
     if (maskBytes.length !== image.width * image.height) {
-      throw new CommandError(`the PyTorch reference wrote a mask of ${maskBytes.length} bytes, expected ${image.width * image.height}`);
+      throw new CommandError(
+        `the PyTorch reference wrote a mask of ${maskBytes.length} bytes, expected ${image.width * image.height}`,
+      );
     }
     return { ...parsed, finalMask: { width: image.width, height: image.height, data: maskBytes } };
   } finally {
@@ -111,7 +124,9 @@ function runProcess(command: string, args: readonly string[], cwd: string, timeo
       }
       const stderrText = Buffer.concat(stderrChunks).toString('utf8').trim();
       const lastLine = stderrText.split('\n').pop() ?? '';
-      const why = signal ? `was stopped (${signal}${signal === 'SIGKILL' ? `, over ${timeoutSeconds} s` : ''})` : `exited with ${code}`;
+      const why = signal
+        ? `was stopped (${signal}${signal === 'SIGKILL' ? `, over ${timeoutSeconds} s` : ''})`
+        : `exited with ${code}`;
       reject(new CommandError(`the PyTorch reference (${command} -m simpleclick.bench) ${why}: ${lastLine}`));
     });
   });

@@ -12,7 +12,8 @@ import { formatBenchReport, type BenchReport } from './bench-command';
 const PYTHON = '/usr/bin/python3';
 /** Whether the reference can run here: the interpreter exists and finds torch (checked without importing it). */
 const hasTorch =
-  spawnSync(PYTHON, ['-c', 'import importlib.util, sys; sys.exit(importlib.util.find_spec("torch") is None)']).status === 0;
+  spawnSync(PYTHON, ['-c', 'import importlib.util, sys; sys.exit(importlib.util.find_spec("torch") is None)'])
+    .status === 0;
 
 const folder = temporaryDirectory();
 beforeAll(() => {
@@ -54,7 +55,21 @@ describe('bench helpers', () => {
 describe('simpleclick bench', () => {
   it('times the TypeScript predictor alone with --no-reference', async () => {
     const { status, io } = await runCli(
-      ['bench', '--image', 'small.png', '--model', DEFAULT_MODEL_PATH, '--clicks', '2', '--rounds', '1', '--threads', '2', '--no-reference', '--json'],
+      [
+        'bench',
+        '--image',
+        'small.png',
+        '--model',
+        DEFAULT_MODEL_PATH,
+        '--clicks',
+        '2',
+        '--rounds',
+        '1',
+        '--threads',
+        '2',
+        '--no-reference',
+        '--json',
+      ],
       { cwd: folder.path },
     );
     expect(io.stderrText()).not.toMatch(/^error/m);
@@ -74,19 +89,37 @@ describe('simpleclick bench', () => {
     expect(table).toMatch(/the < 5 % goal is for 2-megapixel images/);
   });
 
-  it.skipIf(!hasTorch)('runs the PyTorch reference on the same pixels, clicks and weights: the masks agree', async () => {
-    const { status, io } = await runCli(
-      ['bench', '--image', 'small.png', '--model', DEFAULT_MODEL_PATH, '--clicks', '2', '--rounds', '1', '--threads', '2', '--python', PYTHON],
-      { cwd: folder.path },
-    );
-    expect(io.stderrText()).not.toMatch(/^error/m);
-    expect(status).toBe(EXIT_OK);
-    const out = io.stdoutText();
-    expect(out).toMatch(/^runtime\s+onnxruntime-node 1\.30\.0 \(cpu\)\s+PyTorch [\d.]+/m);
-    expect(out).toMatch(/^ratio\s+PyTorch \/ TypeScript per-click time = [\d.]+x$/m);
-    const iou = Number(/IoU of the two final masks .*: ([\d.]+)$/m.exec(out)?.[1]);
-    // Same weights and inputs; onnxruntime and PyTorch differ by ~1e-4 in the logits, so only pixels sitting at the
-    // threshold may flip.
-    expect(iou).toBeGreaterThan(0.999);
-  }, 180_000);
+  it.skipIf(!hasTorch)(
+    'runs the PyTorch reference on the same pixels, clicks and weights: the masks agree',
+    async () => {
+      const { status, io } = await runCli(
+        [
+          'bench',
+          '--image',
+          'small.png',
+          '--model',
+          DEFAULT_MODEL_PATH,
+          '--clicks',
+          '2',
+          '--rounds',
+          '1',
+          '--threads',
+          '2',
+          '--python',
+          PYTHON,
+        ],
+        { cwd: folder.path },
+      );
+      expect(io.stderrText()).not.toMatch(/^error/m);
+      expect(status).toBe(EXIT_OK);
+      const out = io.stdoutText();
+      expect(out).toMatch(/^runtime\s+onnxruntime-node 1\.30\.0 \(cpu\)\s+PyTorch [\d.]+/m);
+      expect(out).toMatch(/^ratio\s+PyTorch \/ TypeScript per-click time = [\d.]+x$/m);
+      const iou = Number(/IoU of the two final masks .*: ([\d.]+)$/m.exec(out)?.[1]);
+      // Same weights and inputs; onnxruntime and PyTorch differ by ~1e-4 in the logits, so only pixels sitting at the
+      // threshold may flip.
+      expect(iou).toBeGreaterThan(0.999);
+    },
+    180_000,
+  );
 });

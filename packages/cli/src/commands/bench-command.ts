@@ -1,6 +1,13 @@
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { basename, resolve } from 'node:path';
-import { computeIou, type BinaryMask, type Click, type ObjectState, type PredictorPreset, type RgbImage } from '@simpleclick/core';
+import {
+  computeIou,
+  type BinaryMask,
+  type Click,
+  type ObjectState,
+  type PredictorPreset,
+  type RgbImage,
+} from '@simpleclick/core';
 import { decodeImageFile } from '@simpleclick/core/node';
 import { Command, Option } from 'commander';
 import { env as onnxRuntimeEnv } from 'onnxruntime-node';
@@ -50,8 +57,17 @@ export function addBenchCommand(program: Command, io: CliIo): void {
     .option('-m, --model <file.onnx>', 'SimpleClick ONNX model (default: the embedded default model)')
     .option('--clicks <n>', 'clicks per round', integerAtLeast(1), 5)
     .option('--rounds <n>', 'click sequences timed on each side (after one warm-up click)', integerAtLeast(1), 3)
-    .option('--threads <n>', 'onnxruntime intra-op threads = torch.set_num_threads', integerAtLeast(1), availableParallelism())
-    .addOption(new Option('--preset <name>', 'predictor settings: interactive (flip off) or parity (flip on)').choices(['interactive', 'parity']).default('interactive'))
+    .option(
+      '--threads <n>',
+      'onnxruntime intra-op threads = torch.set_num_threads',
+      integerAtLeast(1),
+      availableParallelism(),
+    )
+    .addOption(
+      new Option('--preset <name>', 'predictor settings: interactive (flip off) or parity (flip on)')
+        .choices(['interactive', 'parity'])
+        .default('interactive'),
+    )
     .option('--no-reference', 'time only the TypeScript predictor')
     .option('--python <path>', 'Python interpreter with torch', io.env.SIMPLECLICK_PYTHON ?? '/usr/bin/python3')
     .option('--json', 'print the numbers as JSON instead of a table')
@@ -97,13 +113,16 @@ export interface BenchReport {
 
 /** `simpleclick bench`. */
 async function runBench(args: BenchArgs, io: CliIo): Promise<BenchReport> {
-  const image: RgbImage = args.image === undefined ? createSyntheticImage() : await decodeImageFile(resolve(io.cwd, args.image));
+  const image: RgbImage =
+    args.image === undefined ? createSyntheticImage() : await decodeImageFile(resolve(io.cwd, args.image));
   const clicks = benchClicks(image.width, image.height, args.clicks);
   checkClicksInside(clicks, image.width, image.height);
   const model = await resolveModel(args.model, io.cwd, io.env);
   const toolchain = args.reference ? findPythonToolchainDirectory(io.env, io.cwd) : undefined;
   if (args.reference && toolchain === undefined) {
-    throw new CommandError('the Python toolchain (python/simpleclick) was not found: set SIMPLECLICK_PYTHON_DIR or pass --no-reference');
+    throw new CommandError(
+      'the Python toolchain (python/simpleclick) was not found: set SIMPLECLICK_PYTHON_DIR or pass --no-reference',
+    );
   }
   const loaded = await loadPredictor(model, { preset: args.preset, threads: args.threads }, io.stderr);
   const { predictor } = loaded;
@@ -200,19 +219,30 @@ function machineDescription(): string {
 /** The side-by-side table. */
 export function formatBenchReport(report: BenchReport): string {
   const { typescript: ts, pytorch: py } = report;
-  const ms = (value: number | undefined) => (value === undefined || Number.isNaN(value) ? '-' : `${value.toFixed(1)} ms`);
-  const percent = (value: number | undefined) => (value === undefined || Number.isNaN(value) ? '-' : `${(value * 100).toFixed(1)} %`);
+  const ms = (value: number | undefined) =>
+    value === undefined || Number.isNaN(value) ? '-' : `${value.toFixed(1)} ms`;
+  const percent = (value: number | undefined) =>
+    value === undefined || Number.isNaN(value) ? '-' : `${(value * 100).toFixed(1)} %`;
   const rows: [string, string, string][] = [
     ['', 'TypeScript', 'PyTorch reference'],
     ['runtime', ts.runtime, py?.runtime ?? '(not run)'],
     ['per click, mean', ms(ts.perClick.meanMs), ms(py?.perClick.meanMs)],
     ['per click, median', ms(ts.perClick.medianMs), ms(py?.perClick.medianMs)],
     ['  in the model, mean', ms(ts.model.meanMs), ms(py?.model.meanMs)],
-    ['  outside the model, mean', ms(ts.perClick.meanMs - ts.model.meanMs), ms(py ? py.perClick.meanMs - py.model.meanMs : undefined)],
+    [
+      '  outside the model, mean',
+      ms(ts.perClick.meanMs - ts.model.meanMs),
+      ms(py ? py.perClick.meanMs - py.model.meanMs : undefined),
+    ],
     ['  outside-model share', percent(ts.outsideModelShare), percent(py?.outsideModelShare)],
   ];
   const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column].length)));
-  const table = rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column])).join('   ').trimEnd());
+  const table = rows.map((row) =>
+    row
+      .map((cell, column) => cell.padEnd(widths[column]))
+      .join('   ')
+      .trimEnd(),
+  );
   const pixels = report.image.width * report.image.height;
   const goal =
     pixels >= GOAL_MIN_PIXELS

@@ -20,18 +20,24 @@ export function addConvertCommand(program: Command, io: CliIo): void {
     .command('convert')
     .summary('official SimpleClick checkpoint (.pth) -> ONNX model, without Python')
     .description(
-      'Converts a SimpleClick checkpoint (the authors\' sbd_vit_*.pth / cocolvis_vit_*.pth, or one saved by this ' +
-        'project\'s toolchain) into the ONNX model the SDK runs: the same file as the Python exporter ' +
-        '(python3 -m simpleclick export), byte for byte. The checkpoint\'s pickle is read without executing anything; ' +
+      "Converts a SimpleClick checkpoint (the authors' sbd_vit_*.pth / cocolvis_vit_*.pth, or one saved by this " +
+        "project's toolchain) into the ONNX model the SDK runs: the same file as the Python exporter " +
+        "(python3 -m simpleclick export), byte for byte. The checkpoint's pickle is read without executing anything; " +
         'pickled classes other than tensors and containers are ignored.',
     )
     .argument('<checkpoint.pth>', 'the checkpoint file')
     .requiredOption('-o, --out <model.onnx>', 'output ONNX file (written atomically)')
     .addOption(new Option('--size <px>', 'static input size S').choices(['448', '672']).default('448'))
     .option('--fp16', 'store the weights as float16 (half the file; computation stays float32)')
-    .option('--training-data <text>', 'training data for the metadata (default: the checkpoint\'s own record, else guessed from an official file name and marked so)')
+    .option(
+      '--training-data <text>',
+      "training data for the metadata (default: the checkpoint's own record, else guessed from an official file name and marked so)",
+    )
     .addOption(
-      new Option('--external-data <mode>', 'ONNX external data <model.onnx>.data (auto: only above 1.8 GB of weights, i.e. ViT-H fp32)')
+      new Option(
+        '--external-data <mode>',
+        'ONNX external data <model.onnx>.data (auto: only above 1.8 GB of weights, i.e. ViT-H fp32)',
+      )
         .choices(['auto', 'always', 'never'])
         .default('auto'),
     )

@@ -35,7 +35,24 @@ afterAll(() => folder.remove());
 describe('simpleclick eval', () => {
   it('evaluates a folder dataset, prints the table, writes per-object JSON and the plot', async () => {
     const { status, io } = await runCli(
-      ['eval', '--dataset', 'tiny', '--model', DEFAULT_MODEL_PATH, '--max-clicks', '2', '--no-early-stop', '--limit', '2', '--out', 'results.json', '--plot', 'curve.png', '--threads', '2'],
+      [
+        'eval',
+        '--dataset',
+        'tiny',
+        '--model',
+        DEFAULT_MODEL_PATH,
+        '--max-clicks',
+        '2',
+        '--no-early-stop',
+        '--limit',
+        '2',
+        '--out',
+        'results.json',
+        '--plot',
+        'curve.png',
+        '--threads',
+        '2',
+      ],
       { cwd: folder.path },
     );
     expect(io.stderrText()).not.toMatch(/^error/m);
@@ -43,7 +60,9 @@ describe('simpleclick eval', () => {
 
     const stdout = io.stdoutText();
     expect(stdout).toMatch(/^Eval results for model: simpleclick-xtiny-narrow-finetuned-320\.onnx$/m);
-    expect(stdout).toMatch(/\|\s+BRS Type\s+\|\s+Dataset\s+\|\s+NoC@80%\s+\|\s+NoC@85%\s+\|\s+NoC@90%\s+\|\s+>=2@85%\s+\|\s+>=2@90%\s+\|\s+SPC,s\s+\|\s+Time\s+\|/);
+    expect(stdout).toMatch(
+      /\|\s+BRS Type\s+\|\s+Dataset\s+\|\s+NoC@80%\s+\|\s+NoC@85%\s+\|\s+NoC@90%\s+\|\s+>=2@85%\s+\|\s+>=2@90%\s+\|\s+SPC,s\s+\|\s+Time\s+\|/,
+    );
     expect(stdout).toMatch(/\|\s+NoBRS\s+\|\s+tiny\s+\|/);
     expect(stdout).toMatch(/^mIoU@1=\d+\.\d\d% {2}mIoU@3=n\/a {2}mIoU@5=n\/a {2}\(n\/a: only 2 clicks per object\)$/m);
 
@@ -120,7 +139,9 @@ describe('dataset helpers', () => {
   it('reports mIoU after clicks 1, 3 and 5, n/a where early stop cut the curve', () => {
     const result = (curve: number[], earlyStop: boolean) =>
       ({ protocol: { earlyStop }, summary: { meanIouPerClick: curve } }) as unknown as EvaluationResult;
-    expect(formatMiouSummary(result([0.5, 0.6, 0.7, 0.8, 0.9, 0.95], false))).toBe('mIoU@1=50.00%  mIoU@3=70.00%  mIoU@5=90.00%');
+    expect(formatMiouSummary(result([0.5, 0.6, 0.7, 0.8, 0.9, 0.95], false))).toBe(
+      'mIoU@1=50.00%  mIoU@3=70.00%  mIoU@5=90.00%',
+    );
     expect(formatMiouSummary(result([0.8], true))).toBe(
       'mIoU@1=80.00%  mIoU@3=n/a  mIoU@5=n/a  (n/a: early stop ended some runs sooner; use --no-early-stop)',
     );
@@ -130,10 +151,27 @@ describe('dataset helpers', () => {
 describe('simpleclick eval --max-pixels', () => {
   it('refuses images over the limit, naming the option that raises it', async () => {
     const { status, io } = await runCli(
-      ['eval', '--dataset', 'tiny', '--model', DEFAULT_MODEL_PATH, '--max-clicks', '1', '--limit', '1', '--no-progress', '--threads', '1', '--max-pixels', '1000'],
+      [
+        'eval',
+        '--dataset',
+        'tiny',
+        '--model',
+        DEFAULT_MODEL_PATH,
+        '--max-clicks',
+        '1',
+        '--limit',
+        '1',
+        '--no-progress',
+        '--threads',
+        '1',
+        '--max-pixels',
+        '1000',
+      ],
       { cwd: folder.path },
     );
     expect(status).toBe(EXIT_FAILURE);
-    expect(io.stderrText()).toMatch(/40 x 32 = 1280 pixels, limit is 1000 \(raise the limit with --max-pixels N, or --max-pixels none\)\n$/);
+    expect(io.stderrText()).toMatch(
+      /40 x 32 = 1280 pixels, limit is 1000 \(raise the limit with --max-pixels N, or --max-pixels none\)\n$/,
+    );
   });
 });

@@ -65,9 +65,17 @@ export function addEvalCommand(program: Command, io: CliIo, argv: readonly strin
         'clicks 1, 3 and 5, and writes per-object results and the mIoU-per-click plot if asked.',
     )
     .requiredOption('-d, --dataset <dir>', 'dataset folder (or a benchmark name under $SIMPLECLICK_DATA)')
-    .addOption(new Option('--layout <layout>', 'folder layout (default: from the folder name or its sub-folders)').choices([...DATASET_LAYOUTS]))
+    .addOption(
+      new Option('--layout <layout>', 'folder layout (default: from the folder name or its sub-folders)').choices([
+        ...DATASET_LAYOUTS,
+      ]),
+    )
     .option('-m, --model <file.onnx>', 'SimpleClick ONNX model (default: the embedded default model)')
-    .addOption(new Option('--preset <name>', 'predictor settings (parity = the official evaluation: flip averaging on)').choices(['parity', 'interactive']).default('parity'))
+    .addOption(
+      new Option('--preset <name>', 'predictor settings (parity = the official evaluation: flip averaging on)')
+        .choices(['parity', 'interactive'])
+        .default('parity'),
+    )
     .option('--max-clicks <n>', 'clicks per object at most', integerAtLeast(1), OFFICIAL_MAX_CLICKS)
     .option('--no-early-stop', 'click all --max-clicks times on every object (needed for full mIoU curves)')
     .option('-o, --out <results.json>', 'write per-object results (clicks, IoU per click, NoC) as JSON')
@@ -76,7 +84,7 @@ export function addEvalCommand(program: Command, io: CliIo, argv: readonly strin
     .option('--threads <n>', 'onnxruntime threads (default: all cores)', integerAtLeast(1))
     .option(
       '--boundary-refinement <spec>',
-      'guided-filter refinement of the probabilities inside the zoom-in crop: on, off, or r=<px>,eps=<x>,guide=rgb|gray,s=<subsampling> (default: the preset\'s, off)',
+      "guided-filter refinement of the probabilities inside the zoom-in crop: on, off, or r=<px>,eps=<x>,guide=rgb|gray,s=<subsampling> (default: the preset's, off)",
       parseBoundaryRefinement,
     )
     .option('--no-progress', 'no progress bar on stderr')
@@ -123,7 +131,9 @@ async function runEval(args: EvalArgs, io: CliIo): Promise<EvaluationResult> {
       `${args.earlyStop ? ', early stop at IoU 0.90' : ', no early stop'}\n`,
   );
 
-  const progress = args.progress ? new ProgressBar(io.stderr, { interactive: io.stderrIsTerminal, label: dataset.name }) : undefined;
+  const progress = args.progress
+    ? new ProgressBar(io.stderr, { interactive: io.stderrIsTerminal, label: dataset.name })
+    : undefined;
   const finished: ObjectResult[] = [];
   const startMs = performance.now();
   let result: EvaluationResult;
@@ -170,7 +180,9 @@ async function runEval(args: EvalArgs, io: CliIo): Promise<EvaluationResult> {
     }
     // The title must fit the image at the plot's text size; the model goes in the legend.
     const curveLabel = `${basename(model.path).replace(/\.onnx$/i, '')} (${args.preset})`;
-    const svg = renderMiouPlotSvg([miouCurveOf(result, curveLabel)], { title: `${result.datasetName}: mIoU per click` });
+    const svg = renderMiouPlotSvg([miouCurveOf(result, curveLabel)], {
+      title: `${result.datasetName}: mIoU per click`,
+    });
     await writeResult(/\.svg$/i.test(args.plot) ? svg : await svgToPng(svg), args.plot, io);
     io.stderr.write(`wrote the mIoU-per-click plot to ${args.plot}\n`);
   }

@@ -82,7 +82,9 @@ async function runInfo(modelPath: string, options: { json: boolean; check: boole
         `format version  ${metadata.formatVersion}`,
       );
     }
-    const others = Object.keys(props).filter((key) => !known.has(key)).sort();
+    const others = Object.keys(props)
+      .filter((key) => !known.has(key))
+      .sort();
     for (const key of others) lines.push(`${key.replace(/^simpleclick\./, '').padEnd(15)} ${abbreviate(props[key])}`);
     if (contractProblem) lines.push(`contract        NOT a valid SimpleClick model: ${contractProblem}`);
     if (runtime) lines.push(`runtime         ${runtime}`);

@@ -10,7 +10,14 @@ import {
 } from '@simpleclick/core/formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_OK } from '../cli-errors';
-import { runCli, temporaryDirectory, DEFAULT_MODEL_NAME, DEFAULT_MODEL_PATH, DEFAULT_MODEL_SIZE_PX, UNTRAINED_TOY_MODEL_PATH } from '../test-support/capture-io';
+import {
+  runCli,
+  temporaryDirectory,
+  DEFAULT_MODEL_NAME,
+  DEFAULT_MODEL_PATH,
+  DEFAULT_MODEL_SIZE_PX,
+  UNTRAINED_TOY_MODEL_PATH,
+} from '../test-support/capture-io';
 
 // End to end with the embedded default model: every output format of one run must decode to the same mask as the
 // PNG of that run.
@@ -33,9 +40,12 @@ beforeAll(() => {
 afterAll(() => folder.remove());
 
 async function segment(extra: string[]) {
-  const result = await runCli(['segment', 'scene.png', ...clickArgs, '--model', DEFAULT_MODEL_PATH, '--threads', '2', ...extra], {
-    cwd: folder.path,
-  });
+  const result = await runCli(
+    ['segment', 'scene.png', ...clickArgs, '--model', DEFAULT_MODEL_PATH, '--threads', '2', ...extra],
+    {
+      cwd: folder.path,
+    },
+  );
   expect(result.io.stderrText()).not.toMatch(/^error/m);
   expect(result.status).toBe(EXIT_OK);
   return result;
@@ -44,7 +54,9 @@ async function segment(extra: string[]) {
 function decodeCvat(response: { mask: number[][]; bounds: number[] }): BinaryMask {
   const data = new Uint8Array(WIDTH * HEIGHT);
   const [x1, y1] = response.bounds;
-  response.mask.forEach((row, dy) => row.forEach((value, dx) => (data[(y1 + dy) * WIDTH + x1 + dx] = value === 255 ? 1 : 0)));
+  response.mask.forEach((row, dy) =>
+    row.forEach((value, dx) => (data[(y1 + dy) * WIDTH + x1 + dx] = value === 255 ? 1 : 0)),
+  );
   return { width: WIDTH, height: HEIGHT, data };
 }
 
@@ -101,7 +113,9 @@ describe('simpleclick segment (embedded default model)', () => {
     const polygons = JSON.parse((await segment(['-f', 'polygon', '-q'])).io.stdoutText());
     expect(rasterizePolygons(polygons.polygons, WIDTH, HEIGHT)).toEqual(referenceMask);
 
-    const lsPolygons = JSON.parse((await segment(['-f', 'labelstudio', '--ls-type', 'polygon', '--label', 'Fruit', '-q'])).io.stdoutText());
+    const lsPolygons = JSON.parse(
+      (await segment(['-f', 'labelstudio', '--ls-type', 'polygon', '--label', 'Fruit', '-q'])).io.stdoutText(),
+    );
     for (const result of lsPolygons.result) {
       expect(result.type).toBe('polygonlabels');
       expect(result.value.polygonlabels).toEqual(['Fruit']);
@@ -114,25 +128,42 @@ describe('simpleclick segment (embedded default model)', () => {
     // A higher threshold can only remove pixels.
     for (let i = 0; i < higher.data.length; i++) if (higher.data[i]) expect(referenceMask.data[i]).toBe(1);
 
-    const cleaned = decodeMaskPng((await segment(['--keep-clicked-components', '--fill-holes', 'all', '--remove-islands', '20', '-q'])).io.stdoutBytes());
+    const cleaned = decodeMaskPng(
+      (
+        await segment(['--keep-clicked-components', '--fill-holes', 'all', '--remove-islands', '20', '-q'])
+      ).io.stdoutBytes(),
+    );
     const clicks = [
       { xPx: 30, yPx: 20, isPositive: true },
       { xPx: 50, yPx: 40, isPositive: false },
     ];
-    const expected = cleanUpMask(referenceMask, { keep: 'clicked', clicks, removeIslandsMaxAreaPx: 20, fillHolesMaxAreaPx: Infinity });
+    const expected = cleanUpMask(referenceMask, {
+      keep: 'clicked',
+      clicks,
+      removeIslandsMaxAreaPx: 20,
+      fillHolesMaxAreaPx: Infinity,
+    });
     expect(cleaned).toEqual(expected);
   });
 
   it('finds the embedded default model from another working directory', async () => {
-    const { status, io } = await runCli(['segment', join(folder.path, 'scene.png'), '-c', '5,5', '-f', 'coco', '--threads', '2'], { cwd: '/' });
+    const { status, io } = await runCli(
+      ['segment', join(folder.path, 'scene.png'), '-c', '5,5', '-f', 'coco', '--threads', '2'],
+      { cwd: '/' },
+    );
     expect(status).toBe(EXIT_OK);
-    expect(io.stderrText()).toMatch(new RegExp(`${DEFAULT_MODEL_NAME}(-fp16)?\\.onnx \\(xtiny-narrow, S=${DEFAULT_MODEL_SIZE_PX}, trained on `));
+    expect(io.stderrText()).toMatch(
+      new RegExp(`${DEFAULT_MODEL_NAME}(-fp16)?\\.onnx \\(xtiny-narrow, S=${DEFAULT_MODEL_SIZE_PX}, trained on `),
+    );
     expect(io.stderrText()).not.toMatch(/UNTRAINED/);
     expect(decodeCocoRle(JSON.parse(io.stdoutText())).width).toBe(WIDTH);
   });
 
   it('warns loudly when the model is untrained', async () => {
-    const { status, io } = await runCli(['segment', 'scene.png', '-c', '5,5', '--model', UNTRAINED_TOY_MODEL_PATH, '-q'], { cwd: folder.path });
+    const { status, io } = await runCli(
+      ['segment', 'scene.png', '-c', '5,5', '--model', UNTRAINED_TOY_MODEL_PATH, '-q'],
+      { cwd: folder.path },
+    );
     expect(status).toBe(EXIT_OK);
     expect(io.stderrText()).toMatch(/WARNING: the model .*toy-disk-memory-448\.onnx is UNTRAINED/);
   });

@@ -67,7 +67,11 @@ export function addSegmentCommand(program: Command, io: CliIo): void {
       collectClick,
     )
     .option('-m, --model <file.onnx>', 'SimpleClick ONNX model (default: the embedded default model)')
-    .addOption(new Option('--preset <name>', 'predictor settings: interactive (flip off) or parity (official evaluation)').choices(['interactive', 'parity']).default('interactive'))
+    .addOption(
+      new Option('--preset <name>', 'predictor settings: interactive (flip off) or parity (official evaluation)')
+        .choices(['interactive', 'parity'])
+        .default('interactive'),
+    )
     .addOption(new Option('-f, --format <format>', 'output format').choices([...MASK_FORMATS]).default('png'))
     .option('-o, --out <file>', 'output file (default: stdout); written atomically (temporary file, then rename)')
     .option('--force', 'allow --out to be the input image itself (replacing the photo with the mask)')
@@ -77,13 +81,31 @@ export function addSegmentCommand(program: Command, io: CliIo): void {
       pixelLimit,
       DEFAULT_DECODE_IMAGE_OPTIONS.maxPixels,
     )
-    .option('--threshold <p>', `mask = probability > p (default ${DEFAULT_MASK_THRESHOLD}, as the official evaluation)`, numberInRange(0, 1))
+    .option(
+      '--threshold <p>',
+      `mask = probability > p (default ${DEFAULT_MASK_THRESHOLD}, as the official evaluation)`,
+      numberInRange(0, 1),
+    )
     .option('--keep-clicked-components', 'keep only the connected components under a positive click')
     .option('--fill-holes <area>', 'fill holes of at most <area> pixels ("all": every hole)', areaPx, 0)
     .option('--remove-islands <area>', 'remove components of at most <area> pixels', areaPx, 0)
-    .addOption(new Option('--max-vertices <n>', 'polygon formats: at most <n> vertices per polygon (holes included)').argParser(integerAtLeast(3)).conflicts('epsilon'))
-    .addOption(new Option('--epsilon <px>', 'polygon formats: Douglas-Peucker tolerance in pixels (default 0: exact pixel outline)').argParser(numberInRange(0, 1e6)))
-    .addOption(new Option('--ls-type <type>', 'labelstudio format: brushlabels RLE (brush) or polygonlabels in percent (polygon)').choices(['brush', 'polygon']))
+    .addOption(
+      new Option('--max-vertices <n>', 'polygon formats: at most <n> vertices per polygon (holes included)')
+        .argParser(integerAtLeast(3))
+        .conflicts('epsilon'),
+    )
+    .addOption(
+      new Option(
+        '--epsilon <px>',
+        'polygon formats: Douglas-Peucker tolerance in pixels (default 0: exact pixel outline)',
+      ).argParser(numberInRange(0, 1e6)),
+    )
+    .addOption(
+      new Option(
+        '--ls-type <type>',
+        'labelstudio format: brushlabels RLE (brush) or polygonlabels in percent (polygon)',
+      ).choices(['brush', 'polygon']),
+    )
     .option('--label <name>', 'labelstudio format: the region label', DEFAULT_LABEL_STUDIO_NAMES.label)
     .option('--from-name <name>', 'labelstudio format: the control tag name', DEFAULT_LABEL_STUDIO_NAMES.fromName)
     .option('--to-name <name>', 'labelstudio format: the image tag name', DEFAULT_LABEL_STUDIO_NAMES.toName)
@@ -95,8 +117,13 @@ export function addSegmentCommand(program: Command, io: CliIo): void {
       }
       const labelStudioType = (options.lsType ?? 'brush') as LabelStudioResultType;
       const format = options.format as MaskFormat;
-      if ((options.maxVertices !== undefined || options.epsilon !== undefined) && !usesPolygons(format, labelStudioType)) {
-        throw new UsageError('--max-vertices and --epsilon apply only to --format polygon and --format labelstudio --ls-type polygon');
+      if (
+        (options.maxVertices !== undefined || options.epsilon !== undefined) &&
+        !usesPolygons(format, labelStudioType)
+      ) {
+        throw new UsageError(
+          '--max-vertices and --epsilon apply only to --format polygon and --format labelstudio --ls-type polygon',
+        );
       }
       await runSegment(
         {

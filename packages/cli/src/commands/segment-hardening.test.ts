@@ -56,7 +56,10 @@ describe('segment refuses --out equal to the input image unless --force', () => 
     ['the same path', () => 'photo-a.png'],
     ['the same path written differently', () => './sub/../photo-a.png'],
     ['a symbolic link to it', () => (symlinkSync('photo-a.png', join(folder.path, 'link.png')), 'link.png')],
-    ['a hard link to it', () => (linkSync(join(folder.path, 'photo-a.png'), join(folder.path, 'hard.png')), 'hard.png')],
+    [
+      'a hard link to it',
+      () => (linkSync(join(folder.path, 'photo-a.png'), join(folder.path, 'hard.png')), 'hard.png'),
+    ],
   ] as const) {
     it(`refuses ${name}, leaving the photo as it was`, async () => {
       writeFileSync(join(folder.path, 'photo-a.png'), photo);
@@ -64,7 +67,9 @@ describe('segment refuses --out equal to the input image unless --force', () => 
       const out = prepare();
       const { status, io } = await segment('photo-a.png', '-c', '10,10', '--out', out);
       expect(status).toBe(EXIT_USAGE);
-      expect(io.stderrText()).toMatch(/^error: --out .* is the input image photo-a\.png: writing would replace it; .*--force\n$/);
+      expect(io.stderrText()).toMatch(
+        /^error: --out .* is the input image photo-a\.png: writing would replace it; .*--force\n$/,
+      );
       expect(new Uint8Array(readFileSync(join(folder.path, 'photo-a.png')))).toEqual(photo);
     });
   }
@@ -83,7 +88,9 @@ describe('segment reads only regular image files', () => {
     for (const path of ['pipe.png', '/dev/zero']) {
       const { status, io } = await segment(path, '-c', '10,10', '--out', 'never.png');
       expect(status).toBe(EXIT_FAILURE);
-      expect(io.stderrText()).toMatch(/^error: cannot read image file .*: not a regular file \(a (named pipe|character device)\)\n$/);
+      expect(io.stderrText()).toMatch(
+        /^error: cannot read image file .*: not a regular file \(a (named pipe|character device)\)\n$/,
+      );
     }
   });
 });
@@ -96,8 +103,12 @@ describe('segment --max-pixels', () => {
   });
 
   it('accepts an image within a raised or lifted limit, and refuses a malformed value', async () => {
-    expect((await segment('photo.png', '-c', '10,10', '--out', 'ok1.png', '--max-pixels', '3072')).status).toBe(EXIT_OK);
-    expect((await segment('photo.png', '-c', '10,10', '--out', 'ok2.png', '--max-pixels', 'none')).status).toBe(EXIT_OK);
+    expect((await segment('photo.png', '-c', '10,10', '--out', 'ok1.png', '--max-pixels', '3072')).status).toBe(
+      EXIT_OK,
+    );
+    expect((await segment('photo.png', '-c', '10,10', '--out', 'ok2.png', '--max-pixels', 'none')).status).toBe(
+      EXIT_OK,
+    );
     expect((await segment('photo.png', '-c', '10,10', '--out', 'x.png', '--max-pixels', '0')).status).toBe(EXIT_USAGE);
   });
 });
@@ -112,13 +123,19 @@ describe('segment with a negative first click', () => {
 });
 
 describe('info and the weights checksum', () => {
-  const recorded = withMetadataEntry(tinyGraphBytes('tiny-s32.onnx'), MODEL_METADATA_KEYS.weightsSha256, TINY_S32_WEIGHTS_SHA256);
+  const recorded = withMetadataEntry(
+    tinyGraphBytes('tiny-s32.onnx'),
+    MODEL_METADATA_KEYS.weightsSha256,
+    TINY_S32_WEIGHTS_SHA256,
+  );
 
   it('says the weights match the recorded sha256', async () => {
     writeFileSync(join(folder.path, 'good.onnx'), recorded);
     const { status, io } = await runCli(['info', 'good.onnx'], { cwd: folder.path });
     expect(status).toBe(EXIT_OK);
-    expect(io.stdoutText()).toMatch(new RegExp(`^weights sha256  matches the recorded value \\(${TINY_S32_WEIGHTS_SHA256}\\)$`, 'm'));
+    expect(io.stdoutText()).toMatch(
+      new RegExp(`^weights sha256  matches the recorded value \\(${TINY_S32_WEIGHTS_SHA256}\\)$`, 'm'),
+    );
     expect(io.stdoutText()).toMatch(/^runtime {9}onnxruntime-node loads it/m);
   });
 
@@ -126,7 +143,10 @@ describe('info and the weights checksum', () => {
     writeFileSync(join(folder.path, 'damaged.onnx'), withInitializerFloat(recorded, TINY_S32_INITIALIZER.ramp, 99));
     const { status, io } = await runCli(['info', 'damaged.onnx', '--json'], { cwd: folder.path });
     expect(status).toBe(EXIT_FAILURE);
-    expect(JSON.parse(io.stdoutText()).weightsSha256).toMatchObject({ status: 'mismatch', expected: TINY_S32_WEIGHTS_SHA256 });
+    expect(JSON.parse(io.stdoutText()).weightsSha256).toMatchObject({
+      status: 'mismatch',
+      expected: TINY_S32_WEIGHTS_SHA256,
+    });
     expect(io.stderrText()).toMatch(/^error: the weights do not match simpleclick\.weights_sha256/);
   });
 

@@ -9,7 +9,11 @@ import type { CliIo } from '../cli-io';
  * write (disk full, interrupted) leaves the previous file whole instead of a cut-off one.
  * @throws CommandError when the file cannot be written.
  */
-export async function writeResult(content: Uint8Array | string, outPath: string | undefined, io: CliIo): Promise<string> {
+export async function writeResult(
+  content: Uint8Array | string,
+  outPath: string | undefined,
+  io: CliIo,
+): Promise<string> {
   if (outPath === undefined) {
     io.stdout.write(content);
     return 'stdout';

@@ -25,9 +25,13 @@ export class AtomicOutput {
   static async create(path: string): Promise<AtomicOutput> {
     const target = await realpath(path).catch(() => path);
     const existing = await stat(target).catch(() => undefined);
-    if (existing !== undefined && !existing.isFile()) throw new ConvertError(`cannot write ${path}: it exists and is not a regular file`);
+    if (existing !== undefined && !existing.isFile())
+      throw new ConvertError(`cannot write ${path}: it exists and is not a regular file`);
     await mkdir(dirname(target), { recursive: true }); // as the exporter does
-    const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+    const temporary = join(
+      dirname(target),
+      `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
+    );
     const handle = await open(temporary, 'wx', 0o644);
     return new AtomicOutput(target, temporary, handle, existing === undefined ? undefined : existing.mode & 0o7777);
   }
@@ -44,7 +48,9 @@ export class AtomicOutput {
     const chunks = this.pending;
     this.pending = [];
     this.pendingBytes = 0;
-    for (const chunk of chunks.length > 1 && chunks.every((c) => c.length < 1 << 20) ? [Buffer.concat(chunks)] : chunks) {
+    for (const chunk of chunks.length > 1 && chunks.every((c) => c.length < 1 << 20)
+      ? [Buffer.concat(chunks)]
+      : chunks) {
       let offset = 0;
       while (offset < chunk.length) {
         const { bytesWritten } = await this.handle.write(chunk, offset, chunk.length - offset);

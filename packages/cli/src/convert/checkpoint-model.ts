@@ -41,12 +41,33 @@ export function officialGlobalBlocks(depth: number): number[] {
   return blocks;
 }
 
-function variant(name: string, patch: number, dim: number, depth: number, heads: number, neck: number[], head: number, imgSize = 448): NetworkConfig {
-  return makeConfig({ name, patch_size: patch, embed_dim: dim, depth, num_heads: heads, global_blocks: officialGlobalBlocks(depth), neck_dims: neck, head_channels: head, img_size: imgSize });
+function variant(
+  name: string,
+  patch: number,
+  dim: number,
+  depth: number,
+  heads: number,
+  neck: number[],
+  head: number,
+  imgSize = 448,
+): NetworkConfig {
+  return makeConfig({
+    name,
+    patch_size: patch,
+    embed_dim: dim,
+    depth,
+    num_heads: heads,
+    global_blocks: officialGlobalBlocks(depth),
+    neck_dims: neck,
+    head_channels: head,
+    img_size: imgSize,
+  });
 }
 
 /** A validated config (NetworkConfig.__post_init__); `window_tokens` defaults to 224 // patch. Throws Error. */
-export function makeConfig(fields: Omit<NetworkConfig, 'window_tokens'> & { window_tokens?: number | null }): NetworkConfig {
+export function makeConfig(
+  fields: Omit<NetworkConfig, 'window_tokens'> & { window_tokens?: number | null },
+): NetworkConfig {
   const config: NetworkConfig = {
     ...fields,
     global_blocks: [...fields.global_blocks],
@@ -56,18 +77,23 @@ export function makeConfig(fields: Omit<NetworkConfig, 'window_tokens'> & { wind
   const ints = ['patch_size', 'embed_dim', 'depth', 'num_heads', 'head_channels', 'img_size', 'window_tokens'] as const;
   for (const key of ints) {
     const value = config[key];
-    if (!Number.isInteger(value) || value <= 0) throw new Error(`NetworkConfig.${key} must be a positive integer, got ${String(value)}`);
+    if (!Number.isInteger(value) || value <= 0)
+      throw new Error(`NetworkConfig.${key} must be a positive integer, got ${String(value)}`);
   }
-  if (typeof config.name !== 'string' || config.name === '') throw new Error('NetworkConfig.name must be a non-empty string');
-  if (config.embed_dim % config.num_heads) throw new Error(`embed_dim ${config.embed_dim} is not divisible by num_heads ${config.num_heads}`);
+  if (typeof config.name !== 'string' || config.name === '')
+    throw new Error('NetworkConfig.name must be a non-empty string');
+  if (config.embed_dim % config.num_heads)
+    throw new Error(`embed_dim ${config.embed_dim} is not divisible by num_heads ${config.num_heads}`);
   if (config.neck_dims.length !== 4 || config.neck_dims.some((c) => !Number.isInteger(c) || c <= 0)) {
     throw new Error(`neck_dims must be 4 positive integers, got (${config.neck_dims.join(', ')})`);
   }
   if (config.global_blocks.some((i) => !Number.isInteger(i) || i < 0 || i >= config.depth)) {
     throw new Error(`global_blocks (${config.global_blocks.join(', ')}) must lie in 0..${config.depth - 1}`);
   }
-  if (new Set(config.global_blocks).size !== config.global_blocks.length) throw new Error('global_blocks has duplicates');
-  if (config.img_size % config.patch_size) throw new Error(`img_size ${config.img_size} is not a multiple of patch_size ${config.patch_size}`);
+  if (new Set(config.global_blocks).size !== config.global_blocks.length)
+    throw new Error('global_blocks has duplicates');
+  if (config.img_size % config.patch_size)
+    throw new Error(`img_size ${config.img_size} is not a multiple of patch_size ${config.patch_size}`);
   if (config.head_channels % 4) throw new Error(`head_channels ${config.head_channels} must be a multiple of 4`);
   return config;
 }
@@ -113,7 +139,11 @@ export function nameLayout(config: NetworkConfig): string {
 export function variantLabel(config: NetworkConfig): string {
   const label = nameLayout(config);
   const released = VARIANTS[config.name];
-  if (label === config.name && released !== undefined && !sameLayout(released, { ...config, img_size: released.img_size })) {
+  if (
+    label === config.name &&
+    released !== undefined &&
+    !sameLayout(released, { ...config, img_size: released.img_size })
+  ) {
     return `${config.name}-custom`;
   }
   return label;
@@ -133,7 +163,10 @@ export function configJson(config: NetworkConfig): string {
     patch_size: config.patch_size,
     window_tokens: config.window_tokens,
   };
-  return JSON.stringify(ordered).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(ordered).replace(
+    /[\u0080-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -163,7 +196,8 @@ function pyFloat(value: PickleValue | undefined): number {
 }
 
 function pyTruthy(value: PickleValue | undefined): boolean {
-  if (value === null || value === undefined || value === false || value === 0 || value === 0n || value === '') return false;
+  if (value === null || value === undefined || value === false || value === 0 || value === 0n || value === '')
+    return false;
   if (value instanceof PyFloat) return value.value !== 0;
   if (Array.isArray(value)) return value.length > 0;
   if (value instanceof PyTuple) return value.items.length > 0;
@@ -270,17 +304,22 @@ export function configFromOfficial(config: PyDict, name = 'custom'): NetworkConf
     outDims = intList(field(neck, 'out_dims'));
     channels = pyInt(field(head, 'channels'));
   } catch (error) {
-    if (error instanceof PyValueError) throw new ConvertError(`config lacks a field of the architecture: ${error.message}`);
+    if (error instanceof PyValueError)
+      throw new ConvertError(`config lacks a field of the architecture: ${error.message}`);
     throw error;
   }
   const problems: string[] = [];
   try {
-    if (pyFloat(getOr(backbone, 'mlp_ratio', 4)) !== 4) problems.push(`mlp_ratio ${describe(backbone.get('mlp_ratio'))}`);
+    if (pyFloat(getOr(backbone, 'mlp_ratio', 4)) !== 4)
+      problems.push(`mlp_ratio ${describe(backbone.get('mlp_ratio'))}`);
     if (!pyTruthy(getOr(backbone, 'qkv_bias', true))) problems.push('qkv without bias');
-    if (pyInt(getOr(backbone, 'in_chans', 3)) !== 3) problems.push(`${describe(backbone.get('in_chans'))} image channels`);
-    if (pyInt(getOr(neck, 'in_dim', dim)) !== dim) problems.push(`neck in_dim ${describe(neck.get('in_dim'))} != embed_dim ${dim}`);
+    if (pyInt(getOr(backbone, 'in_chans', 3)) !== 3)
+      problems.push(`${describe(backbone.get('in_chans'))} image channels`);
+    if (pyInt(getOr(neck, 'in_dim', dim)) !== dim)
+      problems.push(`neck in_dim ${describe(neck.get('in_dim'))} != embed_dim ${dim}`);
     const inChannels = intList(getOr(head, 'in_channels', outDims));
-    if (inChannels.length !== outDims.length || inChannels.some((c, i) => c !== outDims[i])) problems.push('head in_channels != neck out_dims');
+    if (inChannels.length !== outDims.length || inChannels.some((c, i) => c !== outDims[i]))
+      problems.push('head in_channels != neck out_dims');
     const inIndex = sequence(getOr(head, 'in_index', [0, 1, 2, 3])) ?? [];
     if (inIndex.length !== 4 || inIndex.some((v, i) => !numberEquals(v, i))) {
       problems.push(`head in_index ${describe(head.get('in_index'))}`);
@@ -328,12 +367,19 @@ export function configFromStateDict(state: ReadonlyMap<string, TensorRef>, name 
   };
   const patchWeight = state.get('backbone.patch_embed.proj.weight');
   if (patchWeight !== undefined && patchWeight.shape.length !== 4) {
-    throw new ConvertError('cannot infer the architecture from the state dict: missing backbone.patch_embed.proj.weight of rank 4');
+    throw new ConvertError(
+      'cannot infer the architecture from the state dict: missing backbone.patch_embed.proj.weight of rank 4',
+    );
   }
   const dim = shape('backbone.patch_embed.proj.weight', 0);
   const patch = shape('backbone.patch_embed.proj.weight', 2);
   const tokens = shape('backbone.pos_embed', 1) - 1;
-  const neckDims = [shape('neck.down_4.5.weight', 0), shape('neck.down_8.2.weight', 0), shape('neck.down_16.0.weight', 0), shape('neck.down_32.2.weight', 0)];
+  const neckDims = [
+    shape('neck.down_4.5.weight', 0),
+    shape('neck.down_8.2.weight', 0),
+    shape('neck.down_16.0.weight', 0),
+    shape('neck.down_32.2.weight', 0),
+  ];
   const channels = shape('head.conv_seg.weight', 1);
   const blocks = new Set<number>();
   for (const key of state.keys()) {
@@ -345,7 +391,9 @@ export function configFromStateDict(state: ReadonlyMap<string, TensorRef>, name 
   if (grid * grid !== tokens || depth === 0) {
     throw new ConvertError(`cannot infer the architecture: ${tokens} position tokens, ${depth} blocks`);
   }
-  const sameTrunk = Object.values(VARIANTS).filter((v) => v.patch_size === patch && v.embed_dim === dim && v.depth === depth);
+  const sameTrunk = Object.values(VARIANTS).filter(
+    (v) => v.patch_size === patch && v.embed_dim === dim && v.depth === depth,
+  );
   if (sameTrunk.length === 0) {
     throw new ConvertError(
       `cannot infer the number of attention heads of a ${depth}-block, ${dim}-wide ViT with patch ${patch} from shapes; it needs the checkpoint's config`,
@@ -373,15 +421,39 @@ export function configFromStateDict(state: ReadonlyMap<string, TensorRef>, name 
 /** NetworkConfig.from_json. */
 function configFromJson(text: string): NetworkConfig {
   const data = JSON.parse(text) as unknown;
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new Error('NetworkConfig JSON must be an object');
-  const known = new Set(['name', 'patch_size', 'embed_dim', 'depth', 'num_heads', 'global_blocks', 'neck_dims', 'head_channels', 'img_size', 'window_tokens']);
-  const unknown = Object.keys(data).filter((key) => !known.has(key)).sort();
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    throw new Error('NetworkConfig JSON must be an object');
+  const known = new Set([
+    'name',
+    'patch_size',
+    'embed_dim',
+    'depth',
+    'num_heads',
+    'global_blocks',
+    'neck_dims',
+    'head_channels',
+    'img_size',
+    'window_tokens',
+  ]);
+  const unknown = Object.keys(data)
+    .filter((key) => !known.has(key))
+    .sort();
   if (unknown.length > 0) throw new Error(`unknown NetworkConfig field(s): ${unknown.join(', ')}`);
   const record = data as Record<string, unknown>;
-  for (const required of ['name', 'patch_size', 'embed_dim', 'depth', 'num_heads', 'global_blocks', 'neck_dims', 'head_channels']) {
+  for (const required of [
+    'name',
+    'patch_size',
+    'embed_dim',
+    'depth',
+    'num_heads',
+    'global_blocks',
+    'neck_dims',
+    'head_channels',
+  ]) {
     if (!(required in record)) throw new Error(`missing NetworkConfig field ${required}`);
   }
-  if (!Array.isArray(record.global_blocks) || !Array.isArray(record.neck_dims)) throw new Error('global_blocks and neck_dims must be lists');
+  if (!Array.isArray(record.global_blocks) || !Array.isArray(record.neck_dims))
+    throw new Error('global_blocks and neck_dims must be lists');
   return makeConfig({
     name: record.name as string,
     patch_size: record.patch_size as number,
@@ -479,8 +551,10 @@ export interface CheckpointModel {
  */
 export function interpretCheckpoint(object: PickleValue, fileName: string): CheckpointModel {
   const name = fileName;
-  if (Array.isArray(object)) throw new ConvertError(`${name} holds a list of ${object.length} models; pass a single-model checkpoint`);
-  if (!isMapping(object)) throw new ConvertError(`${name} is not a SimpleClick checkpoint (it holds a ${pyTypeName(object)})`);
+  if (Array.isArray(object))
+    throw new ConvertError(`${name} holds a list of ${object.length} models; pass a single-model checkpoint`);
+  if (!isMapping(object))
+    throw new ConvertError(`${name} is not a SimpleClick checkpoint (it holds a ${pyTypeName(object)})`);
   let stateValue: PickleValue;
   let config: PickleValue = null;
   let extraKeys: string[] = [];
@@ -516,7 +590,9 @@ export function interpretCheckpoint(object: PickleValue, fileName: string): Chec
   }
   const absent = SIGNATURE_KEYS.filter((key) => !state.has(key));
   if (absent.length > 0) {
-    throw new ConvertError(`${name} is not a SimpleClick checkpoint: its state dict lacks ${absent[0]}${modelClass ? ` (model class ${modelClass})` : ''}`);
+    throw new ConvertError(
+      `${name} is not a SimpleClick checkpoint: its state dict lacks ${absent[0]}${modelClass ? ` (model class ${modelClass})` : ''}`,
+    );
   }
 
   const ours = hasStateDict ? object.get(SIMPLECLICK_KEY) : undefined;
@@ -545,14 +621,21 @@ export function interpretCheckpoint(object: PickleValue, fileName: string): Chec
  * its shapes. `expected` is the layout's full state dict (key, shape), as the template index records it.
  * @throws ConvertError naming the first missing / unexpected / mismatched key.
  */
-export function checkStateDictShapes(model: CheckpointModel, expected: ReadonlyArray<readonly [string, readonly number[]]>, fileName: string): void {
+export function checkStateDictShapes(
+  model: CheckpointModel,
+  expected: ReadonlyArray<readonly [string, readonly number[]]>,
+  fileName: string,
+): void {
   const expectedMap = new Map(expected.map(([key, shape]) => [key, shape]));
   const missing = expected.filter(([key]) => !model.state.has(key)).map(([key]) => key);
   const unexpected = [...model.state.keys()].filter((key) => !expectedMap.has(key));
   const wrong: string[] = [];
   for (const [key, shape] of expected) {
     const tensor = model.state.get(key);
-    if (tensor !== undefined && (tensor.shape.length !== shape.length || tensor.shape.some((extent, i) => extent !== shape[i]))) {
+    if (
+      tensor !== undefined &&
+      (tensor.shape.length !== shape.length || tensor.shape.some((extent, i) => extent !== shape[i]))
+    ) {
       wrong.push(`${key} ${pyShape(tensor.shape)} (expected ${pyShape(shape)})`);
     }
   }
@@ -561,7 +644,9 @@ export function checkStateDictShapes(model: CheckpointModel, expected: ReadonlyA
   if (unexpected.length) parts.push(`${unexpected.length} unexpected key(s) e.g. ${unexpected[0]}`);
   if (wrong.length) parts.push(`${wrong.length} shape mismatch(es) e.g. ${wrong[0]}`);
   if (parts.length > 0) {
-    throw new ConvertError(`${fileName}: state dict does not match its ${model.configSource} (${model.config.name}): ${parts.join('; ')}`);
+    throw new ConvertError(
+      `${fileName}: state dict does not match its ${model.configSource} (${model.config.name}): ${parts.join('; ')}`,
+    );
   }
 }
 

@@ -9,7 +9,14 @@ import { unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AtomicOutput } from './atomic-output';
-import { checkStateDictShapes, configJson, interpretCheckpoint, variantLabel, type NetworkConfig, type Provenance } from './checkpoint-model';
+import {
+  checkStateDictShapes,
+  configJson,
+  interpretCheckpoint,
+  variantLabel,
+  type NetworkConfig,
+  type Provenance,
+} from './checkpoint-model';
 import { ConvertError } from './convert-error';
 import {
   describeTemplates,
@@ -60,7 +67,10 @@ const MODULE_DIRECTORY = dirname(fileURLToPath(import.meta.url));
 
 /** The package's `templates/` folder: `packages/cli/templates` from the sources (src/convert) or the bundle (dist). */
 export function packageTemplatesDirectory(): string | undefined {
-  for (const candidate of [join(MODULE_DIRECTORY, '..', 'templates'), join(MODULE_DIRECTORY, '..', '..', 'templates')]) {
+  for (const candidate of [
+    join(MODULE_DIRECTORY, '..', 'templates'),
+    join(MODULE_DIRECTORY, '..', '..', 'templates'),
+  ]) {
     if (existsSync(join(candidate, 'index.json'))) return candidate;
   }
   return undefined;
@@ -102,7 +112,9 @@ export async function convertCheckpoint(options: ConvertOptions): Promise<Conver
     const template = await GraphTemplate.load(found.index, found.entry);
 
     const provenance: Provenance =
-      options.trainingData === undefined ? model.provenance : { ...model.provenance, trainingData: options.trainingData, trainingDataBasis: 'user' };
+      options.trainingData === undefined
+        ? model.provenance
+        : { ...model.provenance, trainingData: options.trainingData, trainingDataBasis: 'user' };
     const version = template.producerVersion ?? found.index.toolchain_version;
     const metadata: Record<string, string> = {
       'simpleclick.config': configJson(model.config),
@@ -141,7 +153,10 @@ export async function convertCheckpoint(options: ConvertOptions): Promise<Conver
         metadata,
         docString,
         ...(external ? { externalDataLocation: dataName } : {}),
-        sink: { model: (chunk) => modelSink.write(chunk), ...(dataSink ? { data: (chunk: Uint8Array) => dataSink.write(chunk) } : {}) },
+        sink: {
+          model: (chunk) => modelSink.write(chunk),
+          ...(dataSink ? { data: (chunk: Uint8Array) => dataSink.write(chunk) } : {}),
+        },
       });
       // Commit as the exporter does: the data first, the .onnx (the file users open) last.
       if (dataOut) await dataOut.commit();
@@ -152,7 +167,8 @@ export async function convertCheckpoint(options: ConvertOptions): Promise<Conver
       await modelOut?.abort();
       if (error instanceof ConvertError) throw error;
       const code = (error as NodeJS.ErrnoException).code;
-      if (code !== undefined) throw new ConvertError(`cannot write ${options.outPath}: ${(error as Error).message}`, { cause: error });
+      if (code !== undefined)
+        throw new ConvertError(`cannot write ${options.outPath}: ${(error as Error).message}`, { cause: error });
       throw error;
     }
     return {

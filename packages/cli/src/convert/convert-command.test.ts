@@ -23,15 +23,20 @@ afterAll(() => folder.remove());
 
 async function convert(argv: string[]) {
   const { status, io } = await runCli(['convert', ...argv], { cwd: folder.path });
-  const stderr = io.stderrText().split('\n').filter((line) => line.trim() !== '');
+  const stderr = io
+    .stderrText()
+    .split('\n')
+    .filter((line) => line.trim() !== '');
   return { status, stderr };
 }
 
 describe('simpleclick convert: the checkpoint written by the official code', () => {
-  it('gives the Python exporter\'s file byte for byte (default settings)', async () => {
+  it("gives the Python exporter's file byte for byte (default settings)", async () => {
     const out = join(folder.path, 'fixture.onnx');
     const { status, stderr } = await convert([FIXTURE_PTH, '--out', out, '--templates', FIXTURE_TEMPLATES]);
-    expect(stderr.join('\n')).toMatch(/^converted .*plainvit-small-official-v1\.0\.pth -> .*fixture\.onnx \(1\.0 MB, variant custom, S=448, weights float32; layout from checkpoint config; trained not stated \(unknown\), training data unknown\)/);
+    expect(stderr.join('\n')).toMatch(
+      /^converted .*plainvit-small-official-v1\.0\.pth -> .*fixture\.onnx \(1\.0 MB, variant custom, S=448, weights float32; layout from checkpoint config; trained not stated \(unknown\), training data unknown\)/,
+    );
     expect(status).toBe(EXIT_OK);
     const written = readFileSync(out);
     expect(written.equals(readFileSync(FIXTURE_ONNX))).toBe(true);
@@ -41,7 +46,15 @@ describe('simpleclick convert: the checkpoint written by the official code', () 
 
   it('external data (--external-data always): every tensor of 991+ bytes in <out>.data, in graph order', async () => {
     const out = join(folder.path, 'external.onnx');
-    const { status } = await convert([FIXTURE_PTH, '--out', out, '--templates', FIXTURE_TEMPLATES, '--external-data', 'always']);
+    const { status } = await convert([
+      FIXTURE_PTH,
+      '--out',
+      out,
+      '--templates',
+      FIXTURE_TEMPLATES,
+      '--external-data',
+      'always',
+    ]);
     expect(status).toBe(EXIT_OK);
     const model = readFileSync(out);
     const data = readFileSync(`${out}.data`);
@@ -70,7 +83,9 @@ describe('simpleclick convert: the checkpoint written by the official code', () 
     const { status, stderr } = await convert([FIXTURE_PTH, '--out', join(folder.path, 'x.onnx')]);
     expect(status).toBe(EXIT_FAILURE);
     expect(stderr).toHaveLength(1);
-    expect(stderr[0]).toMatch(/^error: no graph template for the custom layout at 448 px with float32 weights \(templates: .*xtiny \(448\/672\).*\); convert it with the Python exporter/);
+    expect(stderr[0]).toMatch(
+      /^error: no graph template for the custom layout at 448 px with float32 weights \(templates: .*xtiny \(448\/672\).*\); convert it with the Python exporter/,
+    );
     expect(existsSync(join(folder.path, 'x.onnx'))).toBe(false);
   });
 
@@ -85,16 +100,41 @@ describe('simpleclick convert: files that are not usable checkpoints give one ty
   const EVIL_DICT =
     '80027d710028580a00000073746174655f6469637471017d71025806000000636f6e666967710363706f7369780a73797374656d0a71045823000000746f756368202f746d702f53494d504c45434c49434b5f50574e45445f4d41524b45527105857106527107752e';
   /** The bare os.system REDUCE as the whole file's object. */
-  const EVIL = '800263706f7369780a73797374656d0a71005823000000746f756368202f746d702f53494d504c45434c49434b5f50574e45445f4d41524b455271018571025271032e';
+  const EVIL =
+    '800263706f7369780a73797374656d0a71005823000000746f756368202f746d702f53494d504c45434c49434b5f50574e45445f4d41524b455271018571025271032e';
 
   const cases: Array<[string, () => Buffer, RegExp]> = [
-    ['truncated archive (first half of the fixture)', () => readFileSync(FIXTURE_PTH).subarray(0, 500_000), /^error: cut\.pth is truncated or corrupt \(its zip archive cannot be read/],
+    [
+      'truncated archive (first half of the fixture)',
+      () => readFileSync(FIXTURE_PTH).subarray(0, 500_000),
+      /^error: cut\.pth is truncated or corrupt \(its zip archive cannot be read/,
+    ],
     ['empty file', () => Buffer.alloc(0), /^error: cut\.pth is empty$/],
-    ['legacy (pre-1.6) format', () => Buffer.from([0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc]), /^error: cut\.pth uses PyTorch's legacy \(before 1\.6\) file format/],
-    ['not a checkpoint', () => Buffer.from('hello'), /^error: cut\.pth is not a PyTorch checkpoint \(not a zip archive\)$/],
-    ['pickle cut short inside the archive', () => checkpointZip(Buffer.from(EVIL_DICT, 'hex').subarray(0, 40)), /^error: cut\.pth is truncated or corrupt \(the pickle ends too early\)$/],
-    ['os.system in the config (never run)', () => checkpointZip(Buffer.from(EVIL_DICT, 'hex')), /^error: cut\.pth is not a SimpleClick checkpoint: its 'state_dict' is not a tensor mapping|^error: cut\.pth is not a SimpleClick checkpoint: its state dict lacks patch_embed_coords\.proj\.weight$/],
-    ['os.system as the whole object (never run)', () => checkpointZip(Buffer.from(EVIL, 'hex')), /^error: cut\.pth is not a SimpleClick checkpoint \(it holds a system\)$/],
+    [
+      'legacy (pre-1.6) format',
+      () => Buffer.from([0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc]),
+      /^error: cut\.pth uses PyTorch's legacy \(before 1\.6\) file format/,
+    ],
+    [
+      'not a checkpoint',
+      () => Buffer.from('hello'),
+      /^error: cut\.pth is not a PyTorch checkpoint \(not a zip archive\)$/,
+    ],
+    [
+      'pickle cut short inside the archive',
+      () => checkpointZip(Buffer.from(EVIL_DICT, 'hex').subarray(0, 40)),
+      /^error: cut\.pth is truncated or corrupt \(the pickle ends too early\)$/,
+    ],
+    [
+      'os.system in the config (never run)',
+      () => checkpointZip(Buffer.from(EVIL_DICT, 'hex')),
+      /^error: cut\.pth is not a SimpleClick checkpoint: its 'state_dict' is not a tensor mapping|^error: cut\.pth is not a SimpleClick checkpoint: its state dict lacks patch_embed_coords\.proj\.weight$/,
+    ],
+    [
+      'os.system as the whole object (never run)',
+      () => checkpointZip(Buffer.from(EVIL, 'hex')),
+      /^error: cut\.pth is not a SimpleClick checkpoint \(it holds a system\)$/,
+    ],
   ];
   it.each(cases)('%s', async (_, make, expected) => {
     rmSync(MARKER, { force: true });
@@ -135,7 +175,9 @@ describe('the committed templates of the released layouts', () => {
           expect(template.metadata.get('simpleclick.input_size')).toBe(String(size));
           expect(found!.layout.state_dict.length).toBeGreaterThan(template.initializers.length);
           // --external-data auto decides as the exporter: only ViT-H fp32 (2.6 GB) is over 1.8 GB of weights
-          expect(template.weightBytes > EXTERNAL_DATA_THRESHOLD_BYTES, `${name} ${size} ${dtype}`).toBe(name === 'huge' && dtype === 'float32');
+          expect(template.weightBytes > EXTERNAL_DATA_THRESHOLD_BYTES, `${name} ${size} ${dtype}`).toBe(
+            name === 'huge' && dtype === 'float32',
+          );
           total += statSync(join(directory as string, found!.entry.file)).size;
         }
       }
@@ -171,7 +213,8 @@ if (noPython !== null) {
       expect(status).toBe(EXIT_OK);
       expect(readFileSync(ours).equals(readFileSync(reference))).toBe(true);
       expect(existsSync(`${ours}.data`)).toBe(existsSync(`${reference}.data`));
-      if (existsSync(`${reference}.data`)) expect(readFileSync(`${ours}.data`).equals(readFileSync(`${reference}.data`))).toBe(true);
+      if (existsSync(`${reference}.data`))
+        expect(readFileSync(`${ours}.data`).equals(readFileSync(`${reference}.data`))).toBe(true);
     });
 
     it('an official-format xTiny checkpoint (official file name: guessed provenance) through the committed templates', async () => {
@@ -186,33 +229,47 @@ if (noPython !== null) {
       for (const fp16 of [false, true]) {
         const reference = join(folder.path, `py-xtiny-${fp16}.onnx`);
         const ours = join(folder.path, `ts-xtiny-${fp16}.onnx`);
-        runPython(['export', '--checkpoint', checkpoint, '--out', reference, '--no-verify', ...(fp16 ? ['--fp16'] : [])]);
+        runPython([
+          'export',
+          '--checkpoint',
+          checkpoint,
+          '--out',
+          reference,
+          '--no-verify',
+          ...(fp16 ? ['--fp16'] : []),
+        ]);
         const { status, stderr } = await convert([checkpoint, '--out', ours, ...(fp16 ? ['--fp16'] : [])]);
-        expect(stderr.join('\n')).toMatch(/variant xtiny, S=448.*trained true \(file-name guess\), training data SBD \(guessed from the file name\)/);
+        expect(stderr.join('\n')).toMatch(
+          /variant xtiny, S=448.*trained true \(file-name guess\), training data SBD \(guessed from the file name\)/,
+        );
         expect(status).toBe(EXIT_OK);
         expect(readFileSync(ours).equals(readFileSync(reference))).toBe(true);
       }
     });
 
     // SIMPLECLICK_SLOW=1 (as the Python suite): ViT-B, 388 MB checkpoint, about 3 minutes on 2 shared cores.
-    it.runIf(process.env.SIMPLECLICK_SLOW === '1')('ViT-B (official file name) at 448 fp32 and 672 fp16', { timeout: 900_000 }, async () => {
-      const checkpoint = join(folder.path, 'cocolvis_vit_base.pth');
-      runPythonCode(
-        'import torch; from simpleclick.network import build_network; from simpleclick.checkpoint import official_config; ' +
-          'net = build_network("base", seed=5); ' +
-          `torch.save({"state_dict": net.state_dict(), "config": official_config(net.config)}, ${JSON.stringify(checkpoint)})`,
-      );
-      for (const args of [[], ['--fp16', '--size', '672']]) {
-        const reference = join(folder.path, 'py-base.onnx');
-        const ours = join(folder.path, 'ts-base.onnx');
-        runPython(['export', '--checkpoint', checkpoint, '--out', reference, '--no-verify', ...args]);
-        const { status } = await convert([checkpoint, '--out', ours, '-q', ...args]);
-        expect(status).toBe(EXIT_OK);
-        expect(readFileSync(ours).equals(readFileSync(reference))).toBe(true);
-        rmSync(reference);
-        rmSync(ours);
-      }
-      rmSync(checkpoint);
-    });
+    it.runIf(process.env.SIMPLECLICK_SLOW === '1')(
+      'ViT-B (official file name) at 448 fp32 and 672 fp16',
+      { timeout: 900_000 },
+      async () => {
+        const checkpoint = join(folder.path, 'cocolvis_vit_base.pth');
+        runPythonCode(
+          'import torch; from simpleclick.network import build_network; from simpleclick.checkpoint import official_config; ' +
+            'net = build_network("base", seed=5); ' +
+            `torch.save({"state_dict": net.state_dict(), "config": official_config(net.config)}, ${JSON.stringify(checkpoint)})`,
+        );
+        for (const args of [[], ['--fp16', '--size', '672']]) {
+          const reference = join(folder.path, 'py-base.onnx');
+          const ours = join(folder.path, 'ts-base.onnx');
+          runPython(['export', '--checkpoint', checkpoint, '--out', reference, '--no-verify', ...args]);
+          const { status } = await convert([checkpoint, '--out', ours, '-q', ...args]);
+          expect(status).toBe(EXIT_OK);
+          expect(readFileSync(ours).equals(readFileSync(reference))).toBe(true);
+          rmSync(reference);
+          rmSync(ours);
+        }
+        rmSync(checkpoint);
+      },
+    );
   });
 }

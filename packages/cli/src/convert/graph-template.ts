@@ -103,7 +103,9 @@ export function findTemplate(
   for (const index of indexes) {
     for (const [label, layout] of Object.entries(index.layouts)) {
       if (!sameLayout(layout.config, config)) continue;
-      const entry = index.templates.find((t) => t.layout === label && t.input_size === inputSize && t.weights_dtype === dtype);
+      const entry = index.templates.find(
+        (t) => t.layout === label && t.input_size === inputSize && t.weights_dtype === dtype,
+      );
       if (entry !== undefined) return { index, entry, layout };
     }
   }
@@ -120,7 +122,9 @@ export function describeTemplates(indexes: readonly TemplateIndex[]): string {
       sizes.set(t.layout, set);
     }
   }
-  return [...sizes].map(([layout, set]) => `${layout} (${[...set].sort((a, b) => a - b).join('/')})`).join(', ') || 'none';
+  return (
+    [...sizes].map(([layout, set]) => `${layout} (${[...set].sort((a, b) => a - b).join('/')})`).join(', ') || 'none'
+  );
 }
 
 interface TemplateInitializer {
@@ -152,7 +156,10 @@ export class GraphTemplate {
       throw new ConvertError(`cannot read the graph template ${path}: ${(cause as Error).message}`, { cause });
     }
     const digest = createHash('sha256').update(bytes).digest('hex');
-    if (digest !== entry.sha256) throw new ConvertError(`the graph template ${path} is damaged (sha256 ${digest.slice(0, 12)}... is not the index's)`);
+    if (digest !== entry.sha256)
+      throw new ConvertError(
+        `the graph template ${path} is damaged (sha256 ${digest.slice(0, 12)}... is not the index's)`,
+      );
     return GraphTemplate.parse(bytes);
   }
 
@@ -160,7 +167,8 @@ export class GraphTemplate {
   static parse(bytes: Uint8Array): GraphTemplate {
     const topFields = readFields(bytes);
     const graph = topFields.filter((f) => f.number === MODEL_GRAPH);
-    if (graph.length !== 1 || graph[0].payload === undefined) throw new ConvertError('a graph template without exactly one graph');
+    if (graph.length !== 1 || graph[0].payload === undefined)
+      throw new ConvertError('a graph template without exactly one graph');
     const graphFields = readFields(graph[0].payload);
     const initializerAt = new Map<number, TemplateInitializer>();
     const initializers: TemplateInitializer[] = [];
@@ -169,8 +177,19 @@ export class GraphTemplate {
       const fields = readFields(f.payload);
       const nameField = fields.find((t) => t.number === TENSOR_NAME);
       const typeField = fields.find((t) => t.number === TENSOR_DATA_TYPE);
-      if (nameField === undefined || typeField === undefined) throw new ConvertError('a template initializer without name or type');
-      if (fields.some((t) => t.number === TENSOR_RAW_DATA || t.number === TENSOR_EXTERNAL_DATA || t.number === 4 || t.number === 5 || t.number === 7 || t.number === 10)) {
+      if (nameField === undefined || typeField === undefined)
+        throw new ConvertError('a template initializer without name or type');
+      if (
+        fields.some(
+          (t) =>
+            t.number === TENSOR_RAW_DATA ||
+            t.number === TENSOR_EXTERNAL_DATA ||
+            t.number === 4 ||
+            t.number === 5 ||
+            t.number === 7 ||
+            t.number === 10,
+        )
+      ) {
         throw new ConvertError(`template initializer ${fieldText(nameField)} holds data (not a template)`);
       }
       const dims: number[] = [];
@@ -192,7 +211,14 @@ export class GraphTemplate {
       metadata.set(key ? fieldText(key) : '', value ? fieldText(value) : '');
     }
     const producer = topFields.find((f) => f.number === MODEL_PRODUCER_VERSION);
-    return new GraphTemplate(topFields, graphFields, initializerAt, initializers, metadata, producer ? fieldText(producer) : undefined);
+    return new GraphTemplate(
+      topFields,
+      graphFields,
+      initializerAt,
+      initializers,
+      metadata,
+      producer ? fieldText(producer) : undefined,
+    );
   }
 
   /** Bytes of all weights as stored (float32: 4 per element, float16: 2). */
@@ -233,7 +259,12 @@ export class GraphTemplate {
           ['location', external],
           ['offset', String(dataOffset)],
           ['length', String(bytes)],
-        ].map(([key, value]) => lengthDelimitedField(TENSOR_EXTERNAL_DATA, concatBytes([stringField(1, key).encoded, stringField(2, value).encoded])));
+        ].map(([key, value]) =>
+          lengthDelimitedField(
+            TENSOR_EXTERNAL_DATA,
+            concatBytes([stringField(1, key).encoded, stringField(2, value).encoded]),
+          ),
+        );
         fields = insertInOrder(init.fields, [...entries, varintField(TENSOR_DATA_LOCATION, DATA_LOCATION_EXTERNAL)]);
         head = concatBytes(fields.map((f) => f.encoded));
         tail = new Uint8Array(0);
@@ -248,16 +279,24 @@ export class GraphTemplate {
         tail = concatBytes(after.map((f) => f.encoded));
       }
       const payloadLength = head.length + (toExternal ? 0 : bytes) + tail.length;
-      plans.set(position, { head: concatBytes([lengthDelimitedHeader(GRAPH_INITIALIZER, payloadLength), head]), tail, inline: !toExternal, bytes });
+      plans.set(position, {
+        head: concatBytes([lengthDelimitedHeader(GRAPH_INITIALIZER, payloadLength), head]),
+        tail,
+        inline: !toExternal,
+        bytes,
+      });
     }
     let graphLength = 0;
     this.graphFields.forEach((f, position) => {
       const plan = plans.get(position);
-      graphLength += plan === undefined ? f.encoded.length : plan.head.length + (plan.inline ? plan.bytes : 0) + plan.tail.length;
+      graphLength +=
+        plan === undefined ? f.encoded.length : plan.head.length + (plan.inline ? plan.bytes : 0) + plan.tail.length;
     });
 
     // Model fields before the graph (doc string replaced), then the graph, streamed.
-    const withoutPerFile = this.topFields.filter((f) => f.number !== MODEL_DOC_STRING && f.number !== MODEL_METADATA_PROPS);
+    const withoutPerFile = this.topFields.filter(
+      (f) => f.number !== MODEL_DOC_STRING && f.number !== MODEL_METADATA_PROPS,
+    );
     const top = insertInOrder(withoutPerFile, [stringField(MODEL_DOC_STRING, options.docString)]);
     const graphIndex = top.findIndex((f) => f.number === MODEL_GRAPH);
     await sink.model(concatBytes(top.slice(0, graphIndex).map((f) => f.encoded)));
@@ -272,7 +311,8 @@ export class GraphTemplate {
       const values = await options.tensor(init.name);
       if (values === undefined) throw new ConvertError(`the checkpoint has no tensor ${init.name}`);
       const count = init.dims.reduce((product, extent) => product * extent, 1);
-      if (values.length !== count) throw new ConvertError(`tensor ${init.name} has ${values.length} values, the template expects ${count}`);
+      if (values.length !== count)
+        throw new ConvertError(`tensor ${init.name} has ${values.length} values, the template expects ${count}`);
       const stored = encodeStored(init, values);
       hash.update(stored);
       await sink.model(plan.head);
@@ -288,7 +328,12 @@ export class GraphTemplate {
     props.set(WEIGHTS_SHA256_KEY, sha256);
     const metadataFields = [...props.keys()]
       .sort(compareCodePoints)
-      .map((key) => lengthDelimitedField(MODEL_METADATA_PROPS, concatBytes([stringField(1, key).encoded, stringField(2, props.get(key) as string).encoded])));
+      .map((key) =>
+        lengthDelimitedField(
+          MODEL_METADATA_PROPS,
+          concatBytes([stringField(1, key).encoded, stringField(2, props.get(key) as string).encoded]),
+        ),
+      );
     const rest = insertInOrder(top.slice(graphIndex + 1), metadataFields);
     await sink.model(concatBytes(rest.map((f) => f.encoded)));
     return sha256;
@@ -308,7 +353,8 @@ function storedBytes(init: TemplateInitializer): number {
 function encodeStored(init: TemplateInitializer, values: Float32Array): Uint8Array {
   if (init.dataType === ONNX_FLOAT) {
     for (const value of values) {
-      if (!Number.isFinite(value)) throw new ConvertError(`tensor ${init.name} does not fit in float32 (it holds ${value})`);
+      if (!Number.isFinite(value))
+        throw new ConvertError(`tensor ${init.name} does not fit in float32 (it holds ${value})`);
     }
     if (LITTLE_ENDIAN) return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
     const out = new Uint8Array(values.length * 4);
@@ -326,7 +372,8 @@ function encodeStored(init: TemplateInitializer, values: Float32Array): Uint8Arr
     maxAbs = Math.max(maxAbs, Math.abs(values[index]));
     view.setUint16(index * 2, bits, true);
   }
-  if (overflow) throw new ConvertError(`weight ${init.name} does not fit in float16 (max |w| ${maxAbs.toPrecision(3)})`);
+  if (overflow)
+    throw new ConvertError(`weight ${init.name} does not fit in float16 (max |w| ${maxAbs.toPrecision(3)})`);
   return out;
 }
 

@@ -63,7 +63,8 @@ export class PickleObject {
 }
 
 /** Element types of PyTorch storages. */
-export type StorageDtype = 'float32' | 'float16' | 'bfloat16' | 'float64' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool';
+export type StorageDtype =
+  'float32' | 'float16' | 'bfloat16' | 'float64' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool';
 
 /** Bytes per element. */
 export const DTYPE_BYTES: Readonly<Record<StorageDtype, number>> = {
@@ -151,7 +152,8 @@ export interface PickleResult {
 
 function toKey(key: PickleValue): PickleKey {
   if (key instanceof PyFloat) return Number.isInteger(key.value) ? key.value : key;
-  if (typeof key === 'bigint' && key >= BigInt(Number.MIN_SAFE_INTEGER) && key <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(key);
+  if (typeof key === 'bigint' && key >= BigInt(Number.MIN_SAFE_INTEGER) && key <= BigInt(Number.MAX_SAFE_INTEGER))
+    return Number(key);
   return key;
 }
 
@@ -186,7 +188,12 @@ function callKnown(fn: PickleGlobal, args: readonly PickleValue[]): PickleValue 
     case 'torch._utils._rebuild_tensor_v2': {
       const [storage, offset, size, stride] = args;
       if (!(storage instanceof StorageRef)) throw new PickleError('a tensor refers to something other than a storage');
-      return new TensorRef(storage, asIndex(offset, 'offset'), asIndexList(size, 'size'), asIndexList(stride, 'stride'));
+      return new TensorRef(
+        storage,
+        asIndex(offset, 'offset'),
+        asIndexList(size, 'size'),
+        asIndexList(stride, 'stride'),
+      );
     }
     case 'torch._utils._rebuild_parameter':
     case 'torch._utils._rebuild_parameter_with_state':
@@ -330,7 +337,8 @@ export function readPickle(bytes: Uint8Array): PickleResult {
   };
   const persistentLoad = (pid: PickleValue): PickleValue => {
     const items = pid instanceof PyTuple ? pid.items : Array.isArray(pid) ? pid : undefined;
-    if (items === undefined || items[0] !== 'storage') throw new PickleError('unsupported persistent id (not a tensor storage)');
+    if (items === undefined || items[0] !== 'storage')
+      throw new PickleError('unsupported persistent id (not a tensor storage)');
     const [, type, key, , numel] = items;
     let dtype: StorageDtype | undefined;
     if (type instanceof PickleGlobal && type.module === 'torch') dtype = STORAGE_DTYPES[type.name];

@@ -71,7 +71,12 @@ export function readFields(bytes: Uint8Array): WireField[] {
       const payloadEnd = payloadStart + Number(length.value);
       if (payloadEnd > bytes.length) throw new WireFormatError('length-delimited field runs past the end');
       position = payloadEnd;
-      fields.push({ number, wireType, encoded: bytes.subarray(start, position), payload: bytes.subarray(payloadStart, payloadEnd) });
+      fields.push({
+        number,
+        wireType,
+        encoded: bytes.subarray(start, position),
+        payload: bytes.subarray(payloadStart, payloadEnd),
+      });
     } else if (wireType === WIRE_FIXED64 || wireType === WIRE_FIXED32) {
       position += wireType === WIRE_FIXED64 ? 8 : 4;
       if (position > bytes.length) throw new WireFormatError('fixed-size field runs past the end');

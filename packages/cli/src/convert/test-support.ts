@@ -71,7 +71,8 @@ export function pythonUnavailable(): string | null {
   const python = '/usr/bin/python3';
   if (!existsSync(python)) return (pythonProblem = 'no /usr/bin/python3');
   const probe = spawnSync(python, ['-c', 'import torch, onnx, numpy'], { cwd: PYTHON_DIR, encoding: 'utf8' });
-  pythonProblem = probe.status === 0 ? null : `python3 lacks torch/onnx/numpy (${(probe.stderr || '').trim().split('\n').pop()})`;
+  pythonProblem =
+    probe.status === 0 ? null : `python3 lacks torch/onnx/numpy (${(probe.stderr || '').trim().split('\n').pop()})`;
   return pythonProblem;
 }
 

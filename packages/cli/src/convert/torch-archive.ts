@@ -2,7 +2,14 @@ import { open as openFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import yauzl from 'yauzl';
 import { ConvertError } from './convert-error';
-import { PickleError, readPickle, type PickleResult, type PickleValue, type TensorRef, DTYPE_BYTES } from './pickle-reader';
+import {
+  PickleError,
+  readPickle,
+  type PickleResult,
+  type PickleValue,
+  type TensorRef,
+  DTYPE_BYTES,
+} from './pickle-reader';
 
 /**
  * A PyTorch checkpoint file (`torch.save` since PyTorch 1.6: a zip archive holding `<folder>/data.pkl`, the pickled
@@ -33,7 +40,9 @@ export class TorchArchive {
     const name = basename(path);
     const info = await stat(path).catch((cause: NodeJS.ErrnoException) => {
       throw new ConvertError(
-        cause.code === 'ENOENT' ? `checkpoint not found: ${path}` : `cannot read the checkpoint ${path}: ${cause.message}`,
+        cause.code === 'ENOENT'
+          ? `checkpoint not found: ${path}`
+          : `cannot read the checkpoint ${path}: ${cause.message}`,
         { cause },
       );
     });
@@ -63,7 +72,9 @@ export class TorchArchive {
         ),
       );
     } catch (cause) {
-      throw new ConvertError(`${name} is truncated or corrupt (its zip archive cannot be read: ${firstLine(cause)})`, { cause });
+      throw new ConvertError(`${name} is truncated or corrupt (its zip archive cannot be read: ${firstLine(cause)})`, {
+        cause,
+      });
     }
     try {
       const entries = await listEntries(zip);
@@ -75,7 +86,8 @@ export class TorchArchive {
       const byteorder = entries.get(`${prefix}byteorder`);
       if (byteorder !== undefined) {
         const order = new TextDecoder().decode(await readEntry(zip, byteorder, name)).trim();
-        if (order !== 'little') throw new ConvertError(`${name} stores its tensors ${order}-endian; convert reads little-endian files only`);
+        if (order !== 'little')
+          throw new ConvertError(`${name} stores its tensors ${order}-endian; convert reads little-endian files only`);
       }
       const pickleBytes = await readEntry(zip, entries.get(pickles[0]) as yauzl.Entry, name);
       let pickle: PickleResult;
@@ -102,7 +114,8 @@ export class TorchArchive {
   async readFloat32(tensor: TensorRef, what: string): Promise<Float32Array> {
     const storage = tensor.storage;
     const entry = this.entries.get(`${this.prefix}data/${storage.key}`);
-    if (entry === undefined) throw new ConvertError(`${this.fileName} is truncated or corrupt (the data of ${what} is missing)`);
+    if (entry === undefined)
+      throw new ConvertError(`${this.fileName} is truncated or corrupt (the data of ${what} is missing)`);
     const elementBytes = DTYPE_BYTES[storage.dtype];
     const raw = await readEntry(this.zip, entry, this.fileName);
     const available = Math.floor(raw.length / elementBytes);
@@ -221,7 +234,10 @@ async function listEntries(zip: yauzl.ZipFile): Promise<Map<string, yauzl.Entry>
     zip.once('error', reject);
     zip.readEntry();
   }).catch((cause) => {
-    throw new ConvertError(`the checkpoint is truncated or corrupt (its zip directory cannot be read: ${firstLine(cause)})`, { cause });
+    throw new ConvertError(
+      `the checkpoint is truncated or corrupt (its zip directory cannot be read: ${firstLine(cause)})`,
+      { cause },
+    );
   });
   return entries;
 }

@@ -47,9 +47,7 @@ export function detectLayout(directory: string): DatasetLayout {
   for (const { layout, folders } of LAYOUT_SIGNATURES) {
     if (folders.every((folder) => isDirectory(join(directory, folder)))) return layout;
   }
-  throw new CommandError(
-    `cannot tell the layout of ${directory}: pass --layout (${DATASET_LAYOUTS.join(', ')})`,
-  );
+  throw new CommandError(`cannot tell the layout of ${directory}: pass --layout (${DATASET_LAYOUTS.join(', ')})`);
 }
 
 /** A dataset folder that does not exist yet may be a benchmark name under `$SIMPLECLICK_DATA`. */

@@ -12,7 +12,10 @@ describe('parseBoundaryRefinement', () => {
     expect(parseBoundaryRefinement('guide=gray, eps=0.01')).toEqual({ guide: 'gray', eps: 0.01 });
   });
 
-  it.each(['', 'yes', 'r=', 'r=1.5', 'eps=-1', 'eps=x', 'guide=lab', 's=1.5', 'size=3', 'r=3=4'])('rejects %j', (text) => {
-    expect(() => parseBoundaryRefinement(text)).toThrow(InvalidArgumentError);
-  });
+  it.each(['', 'yes', 'r=', 'r=1.5', 'eps=-1', 'eps=x', 'guide=lab', 's=1.5', 'size=3', 'r=3=4'])(
+    'rejects %j',
+    (text) => {
+      expect(() => parseBoundaryRefinement(text)).toThrow(InvalidArgumentError);
+    },
+  );
 });

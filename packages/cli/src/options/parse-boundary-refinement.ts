@@ -1,9 +1,11 @@
 import { InvalidArgumentError } from 'commander';
 
 /** What `--boundary-refinement` parses to: off, on with the SDK's defaults, or on with some values set. */
-export type BoundaryRefinementArg = boolean | { radiusPx?: number; eps?: number; guide?: 'rgb' | 'gray'; subsample?: number };
+export type BoundaryRefinementArg =
+  boolean | { radiusPx?: number; eps?: number; guide?: 'rgb' | 'gray'; subsample?: number };
 
-const USAGE = 'expected "on", "off" or comma-separated r=<int>, eps=<number>, guide=rgb|gray, s=<int> (e.g. "r=12,eps=1e-4,s=2")';
+const USAGE =
+  'expected "on", "off" or comma-separated r=<int>, eps=<number>, guide=rgb|gray, s=<int> (e.g. "r=12,eps=1e-4,s=2")';
 
 /**
  * `--boundary-refinement <spec>`: `on` (the SDK's default radius and eps), `off`, or `r=12,eps=1e-4,guide=rgb,s=2`

@@ -20,7 +20,8 @@ export function integerAtLeast(min: number): (text: string) => number {
 export function numberInRange(min: number, max: number): (text: string) => number {
   return (text: string) => {
     const trimmed = text.trim();
-    if (!/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(trimmed)) throw new InvalidArgumentError(`expected a number in [${min}, ${max}]`);
+    if (!/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(trimmed))
+      throw new InvalidArgumentError(`expected a number in [${min}, ${max}]`);
     const value = Number(trimmed);
     if (!(value >= min && value <= max)) throw new InvalidArgumentError(`expected a number in [${min}, ${max}]`);
     return value;
@@ -33,7 +34,8 @@ export function areaPx(text: string): number {
   if (trimmed === 'all' || trimmed === 'inf' || trimmed === 'infinity') return Infinity;
   if (!/^\d+$/.test(trimmed)) throw new InvalidArgumentError('expected an area in pixels (an integer >= 0, or "all")');
   const value = Number(trimmed);
-  if (!Number.isSafeInteger(value)) throw new InvalidArgumentError('expected an area in pixels (an integer >= 0, or "all")');
+  if (!Number.isSafeInteger(value))
+    throw new InvalidArgumentError('expected an area in pixels (an integer >= 0, or "all")');
   return value;
 }
 

@@ -10,7 +10,8 @@ describe('parseClick', () => {
   });
 
   it('reads the sign words', () => {
-    for (const word of ['neg', 'NEG', 'negative', 'n', '-', '0']) expect(parseClick(`1,2,${word}`).isPositive).toBe(false);
+    for (const word of ['neg', 'NEG', 'negative', 'n', '-', '0'])
+      expect(parseClick(`1,2,${word}`).isPositive).toBe(false);
     for (const word of ['pos', 'positive', 'p', '+', '1']) expect(parseClick(`1,2,${word}`).isPositive).toBe(true);
   });
 

@@ -7,5 +7,7 @@ import { CommandError } from '../cli-errors';
  */
 export function withPixelLimitHint(error: unknown): unknown {
   if (!(error instanceof ImageTooLargeError) || !/ pixels, limit is /.test(error.message)) return error;
-  return new CommandError(`${error.message} (raise the limit with --max-pixels N, or --max-pixels none)`, { cause: error });
+  return new CommandError(`${error.message} (raise the limit with --max-pixels N, or --max-pixels none)`, {
+    cause: error,
+  });
 }

@@ -29,7 +29,11 @@ const text = (content: Uint8Array | string) => {
 };
 
 /** A mask decoded from the CVAT interactor response (rows of 0/255 over the inclusive bounds). */
-function decodeCvatResponse(response: { mask: number[][]; bounds: number[] }, width: number, height: number): BinaryMask {
+function decodeCvatResponse(
+  response: { mask: number[][]; bounds: number[] },
+  width: number,
+  height: number,
+): BinaryMask {
   const [x1, y1, x2, y2] = response.bounds;
   expect(response.mask).toHaveLength(y2 - y1 + 1);
   const data = new Uint8Array(width * height);
@@ -79,7 +83,12 @@ describe('encodeMaskOutput: every format decodes back to the mask', () => {
     const prediction = text(
       encodeMaskOutput(mask, {
         format: 'labelstudio',
-        labelStudio: { resultType: 'brush', modelVersion: 'test-model', score: 0.75, names: { fromName: 'brush', toName: 'img', label: 'Cat' } },
+        labelStudio: {
+          resultType: 'brush',
+          modelVersion: 'test-model',
+          score: 0.75,
+          names: { fromName: 'brush', toName: 'img', label: 'Cat' },
+        },
       }).content,
     );
     expect(prediction.model_version).toBe('test-model');
@@ -105,17 +114,19 @@ describe('encodeMaskOutput: every format decodes back to the mask', () => {
     const prediction = text(content);
     expect(prediction.result).toHaveLength(2);
     expect(notes.join(' ')).toMatch(/1 hole/);
-    const polygons: Polygon[] = prediction.result.map((region: { type: string; value: { points: [number, number][]; polygonlabels: string[]; closed: boolean } }) => {
-      expect(region.type).toBe('polygonlabels');
-      expect(region.value.polygonlabels).toEqual(['Object']);
-      for (const [x, y] of region.value.points) {
-        expect(x).toBeGreaterThanOrEqual(0);
-        expect(x).toBeLessThanOrEqual(100);
-        expect(y).toBeGreaterThanOrEqual(0);
-        expect(y).toBeLessThanOrEqual(100);
-      }
-      return { outer: ringFromPercent(region.value.points, 16, 12), holes: [] };
-    });
+    const polygons: Polygon[] = prediction.result.map(
+      (region: { type: string; value: { points: [number, number][]; polygonlabels: string[]; closed: boolean } }) => {
+        expect(region.type).toBe('polygonlabels');
+        expect(region.value.polygonlabels).toEqual(['Object']);
+        for (const [x, y] of region.value.points) {
+          expect(x).toBeGreaterThanOrEqual(0);
+          expect(x).toBeLessThanOrEqual(100);
+          expect(y).toBeGreaterThanOrEqual(0);
+          expect(y).toBeLessThanOrEqual(100);
+        }
+        return { outer: ringFromPercent(region.value.points, 16, 12), holes: [] };
+      },
+    );
     expect(rasterizePolygons(polygons, 16, 12)).toEqual(cleanUpMask(mask, { fillHolesMaxAreaPx: Infinity }));
   });
 

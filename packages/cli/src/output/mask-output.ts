@@ -92,7 +92,9 @@ export function encodeMaskOutput(mask: BinaryMask, options: MaskOutputOptions): 
           'simpleclick-',
         );
         if (droppedHoleCount > 0) {
-          notes.push(`Label Studio polygons cannot have holes: ${droppedHoleCount} hole(s) left out (use --fill-holes, or --ls-type brush)`);
+          notes.push(
+            `Label Studio polygons cannot have holes: ${droppedHoleCount} hole(s) left out (use --fill-holes, or --ls-type brush)`,
+          );
         }
         result = regions;
       } else {
@@ -117,7 +119,10 @@ export function encodeMaskOutput(mask: BinaryMask, options: MaskOutputOptions): 
  * CVAT needs a crop even for an empty mask; a single background pixel at the origin decodes to an empty mask
  * of any size.
  */
-const EMPTY_CVAT_RESPONSE: CvatInteractorResponse = Object.freeze({ mask: [[0]], bounds: [0, 0, 0, 0] }) as CvatInteractorResponse;
+const EMPTY_CVAT_RESPONSE: CvatInteractorResponse = Object.freeze({
+  mask: [[0]],
+  bounds: [0, 0, 0, 0],
+}) as CvatInteractorResponse;
 
 function tracePolygons(mask: BinaryMask, simplification: PolygonSimplification = {}): Polygon[] {
   return maskToPolygons(mask, {

@@ -49,7 +49,9 @@ describe('renderMiouPlotSvg', () => {
     expect([image.width, image.height, image.channels]).toEqual([widthPx, heightPx, 3]);
     const [blue, orange] = CURVE_COLORS;
     // The rising curve starts low on the left (70 %) and ends high on the right (about 95 %).
-    expect(countColor(image, blue, { x0: 0, x1: widthPx * 0.3, y0: heightPx * 0.45, y1: heightPx })).toBeGreaterThan(30);
+    expect(countColor(image, blue, { x0: 0, x1: widthPx * 0.3, y0: heightPx * 0.45, y1: heightPx })).toBeGreaterThan(
+      30,
+    );
     expect(countColor(image, blue, { x0: widthPx * 0.7, x1: widthPx, y0: 0, y1: heightPx * 0.4 })).toBeGreaterThan(30);
     // The flat curve at 80 % of a 60..100 axis sits half-way up the axes, so nowhere in the top quarter.
     expect(countColor(image, orange)).toBeGreaterThan(200);
@@ -67,6 +69,8 @@ describe('renderMiouPlotSvg', () => {
     expect(() => renderMiouPlotSvg([])).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(() => renderMiouPlotSvg([{ label: 'x', meanIouPerClick: [] }])).toThrow(/empty/);
     expect(() => renderMiouPlotSvg([{ label: 'x', meanIouPerClick: [85] }])).toThrow(/fraction/);
-    expect(() => renderMiouPlotSvg([{ label: 'x', meanIouPerClick: [0.5] }], { widthPx: 120, heightPx: 90 })).toThrow(/too small/);
+    expect(() => renderMiouPlotSvg([{ label: 'x', meanIouPerClick: [0.5] }], { widthPx: 120, heightPx: 90 })).toThrow(
+      /too small/,
+    );
   });
 });

@@ -96,7 +96,9 @@ export function renderMiouPlotSvg(curves: readonly MiouCurve[], options: Partial
   for (let click = 1; click <= clickCount; click++) {
     if (click !== 1 && click % xStep !== 0) continue;
     const x = round(xToPx(click));
-    parts.push(`<line x1="${x}" y1="${round(top)}" x2="${x}" y2="${round(bottom)}" stroke="#cdcdcd" stroke-dasharray="4 4"/>`);
+    parts.push(
+      `<line x1="${x}" y1="${round(top)}" x2="${x}" y2="${round(bottom)}" stroke="#cdcdcd" stroke-dasharray="4 4"/>`,
+    );
     parts.push(`<line x1="${x}" y1="${round(bottom)}" x2="${x}" y2="${round(bottom + 6)}" stroke="#000000"/>`);
     parts.push(text(String(click), x, bottom + 12 + fontSizePx, { size: fontSizePx, anchor: 'middle' }));
   }
@@ -118,7 +120,9 @@ export function renderMiouPlotSvg(curves: readonly MiouCurve[], options: Partial
       return `${round(xToPx(k + 1))},${round(yToPx(percent))}`;
     });
     if (points.length > 1) {
-      parts.push(`<polyline points="${points.join(' ')}" fill="none" stroke="${color}" stroke-width="3" stroke-linejoin="round"/>`);
+      parts.push(
+        `<polyline points="${points.join(' ')}" fill="none" stroke="${color}" stroke-width="3" stroke-linejoin="round"/>`,
+      );
     }
     for (const point of points) {
       const [x, y] = point.split(',');
@@ -139,9 +143,13 @@ export function renderMiouPlotSvg(curves: readonly MiouCurve[], options: Partial
   curves.forEach((curve, index) => {
     const color = CURVE_COLORS[index % CURVE_COLORS.length];
     const midY = round(y0 + 8 + index * rowPx + fontSizePx / 2);
-    parts.push(`<line x1="${round(x0 + 12)}" y1="${midY}" x2="${round(x0 + 12 + swatchPx)}" y2="${midY}" stroke="${color}" stroke-width="3"/>`);
+    parts.push(
+      `<line x1="${round(x0 + 12)}" y1="${midY}" x2="${round(x0 + 12 + swatchPx)}" y2="${midY}" stroke="${color}" stroke-width="3"/>`,
+    );
     parts.push(`<circle cx="${round(x0 + 12 + swatchPx / 2)}" cy="${midY}" r="3.5" fill="${color}"/>`);
-    parts.push(text(curve.label, x0 + 12 + swatchPx + 8, midY + fontSizePx * 0.35, { size: fontSizePx, color: '#282828' }));
+    parts.push(
+      text(curve.label, x0 + 12 + swatchPx + 8, midY + fontSizePx * 0.35, { size: fontSizePx, color: '#282828' }),
+    );
   });
 
   return (
@@ -167,7 +175,10 @@ function text(content: string, x: number, y: number, style: TextStyle): string {
 }
 
 function escapeXml(content: string): string {
-  return content.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] ?? c);
+  return content.replace(
+    /[<>&"']/g,
+    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] ?? c,
+  );
 }
 
 function round(value: number): number {

@@ -9,9 +9,15 @@ function sink() {
 
 describe('progress bar', () => {
   it('formats counts, the running detail, elapsed time and ETA', () => {
-    const line = formatProgressLine({ done: 10, total: 40, detail: 'mean NoC@90 2.50', elapsedSeconds: 20 }, 8, 'GrabCut');
+    const line = formatProgressLine(
+      { done: 10, total: 40, detail: 'mean NoC@90 2.50', elapsedSeconds: 20 },
+      8,
+      'GrabCut',
+    );
     expect(line).toBe('GrabCut [##------]  10/40  mean NoC@90 2.50  0:00:20 elapsed  ETA 0:01:00');
-    expect(formatProgressLine({ done: 3, total: 3, elapsedSeconds: 3725 }, 4)).toBe('[####]  3/3  1:02:05 elapsed  done');
+    expect(formatProgressLine({ done: 3, total: 3, elapsedSeconds: 3725 }, 4)).toBe(
+      '[####]  3/3  1:02:05 elapsed  done',
+    );
     expect(formatProgressLine({ done: 0, total: 5, elapsedSeconds: 0 }, 4)).toContain('ETA ?');
   });
 

@@ -33,7 +33,11 @@ const DEFAULT_PROGRESS_BAR_OPTIONS: ProgressBarOptions = Object.freeze({
  * The one line of progress: `GrabCut [#########---------------]  19/50  mean NoC@90 1.84  0:00:21 elapsed  ETA 0:00:34`.
  * ETA assumes the remaining objects take the mean time of the finished ones.
  */
-export function formatProgressLine(state: ProgressState, barWidth = DEFAULT_PROGRESS_BAR_OPTIONS.barWidth, label = ''): string {
+export function formatProgressLine(
+  state: ProgressState,
+  barWidth = DEFAULT_PROGRESS_BAR_OPTIONS.barWidth,
+  label = '',
+): string {
   const { done, total, detail, elapsedSeconds } = state;
   const fraction = total > 0 ? Math.min(1, done / total) : 0;
   const filled = Math.round(fraction * barWidth);

@@ -6,7 +6,13 @@ import type { CliIo } from '../cli-io';
 import { main } from '../main';
 import { REPO_ROOT } from '../../../../test/support/default-model';
 
-export { REPO_ROOT, DEFAULT_MODEL_NAME, DEFAULT_MODEL_PATH, DEFAULT_MODEL_SIZE_PX, UNTRAINED_TOY_MODEL_PATH } from '../../../../test/support/default-model';
+export {
+  REPO_ROOT,
+  DEFAULT_MODEL_NAME,
+  DEFAULT_MODEL_PATH,
+  DEFAULT_MODEL_SIZE_PX,
+  UNTRAINED_TOY_MODEL_PATH,
+} from '../../../../test/support/default-model';
 
 /** A {@link CliIo} that keeps everything written. */
 export interface CapturedIo extends CliIo {

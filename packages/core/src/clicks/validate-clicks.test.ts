@@ -26,14 +26,23 @@ describe('checkedClicks', () => {
     [{ xPx: 1, yPx: 1, isPositive: 1 as unknown as boolean }, /isPositive/],
     [{ xPx: '1' as unknown as number, yPx: 1, isPositive: true }, /non-finite/],
   ])('rejects %o', (click, message) => {
-    expect(() => checkedClicks([{ xPx: 1, yPx: 1, isPositive: true }, click as Click], 10, 5)).toThrow(InvalidClickError);
+    expect(() => checkedClicks([{ xPx: 1, yPx: 1, isPositive: true }, click as Click], 10, 5)).toThrow(
+      InvalidClickError,
+    );
     expect(() => checkedClicks([click as Click], 10, 5)).toThrow(message);
   });
 
   it('names the bad click', () => {
-    expect(() => checkedClicks([{ xPx: 1, yPx: 1, isPositive: true }, { xPx: 1, yPx: 99, isPositive: true }], 10, 5)).toThrow(
-      /click 1/,
-    );
+    expect(() =>
+      checkedClicks(
+        [
+          { xPx: 1, yPx: 1, isPositive: true },
+          { xPx: 1, yPx: 99, isPositive: true },
+        ],
+        10,
+        5,
+      ),
+    ).toThrow(/click 1/);
   });
 
   it('returns frozen copies, and a checked click as it is for the same image size (one check, one copy)', () => {

@@ -6,7 +6,7 @@ import { tinyGraphPath } from '../../test-support/tiny-graph';
 import { evaluateObject } from './evaluate';
 
 describe('evaluateObject on an object without pixels', () => {
-  it('records empty masks for the simulator\'s negative clicks instead of failing', async () => {
+  it("records empty masks for the simulator's negative clicks instead of failing", async () => {
     const predictor = await ClickPredictor.create(await createNodeModel(tinyGraphPath('tiny-s32.onnx')));
     try {
       const width = 40;

@@ -52,7 +52,9 @@ describe('evaluateDataset with a ClickSegmenter', () => {
 
   it('rejects a threshold outside [0, 1]', async () => {
     const gt = { width: WIDTH, height: HEIGHT, data: new Uint8Array(WIDTH * HEIGHT).fill(1) };
-    await expect(evaluateDataset([{ id: 'a', image, gt }], new RecordingSegmenter(), { maskThreshold: 1.5 })).rejects.toMatchObject({
+    await expect(
+      evaluateDataset([{ id: 'a', image, gt }], new RecordingSegmenter(), { maskThreshold: 1.5 }),
+    ).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
     });
   });
@@ -61,7 +63,14 @@ describe('evaluateDataset with a ClickSegmenter', () => {
     const netSizePx = 64;
     let runs = 0;
     const model: SegmentationModel = {
-      metadata: { variant: 'fake', inputSizePx: netSizePx, patchSizePx: 16, trainingData: 'none', version: '0', raw: {} },
+      metadata: {
+        variant: 'fake',
+        inputSizePx: netSizePx,
+        patchSizePx: 16,
+        trainingData: 'none',
+        version: '0',
+        raw: {},
+      },
       async run(input: NetInput) {
         runs++;
         const plane = input.sizePx * input.sizePx;
@@ -79,7 +88,8 @@ describe('evaluateDataset with a ClickSegmenter', () => {
     const predictor = await ClickPredictor.create(model, { preset: 'parity' });
     // Ground truth: a disk of radius 12 around (40, 30).
     const gtMask = { width: WIDTH, height: HEIGHT, data: new Uint8Array(WIDTH * HEIGHT) };
-    for (let y = 0; y < HEIGHT; y++) for (let x = 0; x < WIDTH; x++) gtMask.data[y * WIDTH + x] = (x - 40) ** 2 + (y - 30) ** 2 <= 144 ? 1 : 0;
+    for (let y = 0; y < HEIGHT; y++)
+      for (let x = 0; x < WIDTH; x++) gtMask.data[y * WIDTH + x] = (x - 40) ** 2 + (y - 30) ** 2 <= 144 ? 1 : 0;
     const result = await evaluateDataset([{ id: 'toy/disk', image, gt: gtMask }], predictor, {
       maxClicks: 4,
       earlyStop: false,

@@ -260,7 +260,9 @@ function validateOptions(options: EvaluationOptions): void {
   }
   if (!(earlyStopIou > 0)) throw new InvalidArgumentError(`earlyStopIou must be > 0, got ${earlyStopIou}`);
   if (iouThresholds.length === 0 || iouThresholds.some((t) => !(t > 0 && t <= 1))) {
-    throw new InvalidArgumentError(`iouThresholds must be non-empty values in (0, 1], got [${iouThresholds.join(', ')}]`);
+    throw new InvalidArgumentError(
+      `iouThresholds must be non-empty values in (0, 1], got [${iouThresholds.join(', ')}]`,
+    );
   }
 }
 

@@ -122,14 +122,7 @@ describe('findNextClick (official clicker rules, hand-checked)', () => {
 
   it('picks the first maximum in row-major order (row first, then column)', () => {
     // Two equal 3 x 3 missed blocks; the right one starts one row higher, so it comes first.
-    const gt = maskFromRows([
-      '..........',
-      '......###.',
-      '.###..###.',
-      '.###..###.',
-      '.###......',
-      '..........',
-    ]);
+    const gt = maskFromRows(['..........', '......###.', '.###..###.', '.###..###.', '.###......', '..........']);
     expect(findNextClick({ gt, prediction: createBinaryMask(10, 6) })).toEqual({ xPx: 7, yPx: 2, isPositive: true });
   });
 
@@ -146,7 +139,8 @@ describe('findNextClick (official clicker rules, hand-checked)', () => {
         const cx = random() * width;
         const cy = random() * height;
         const r = 1 + random() * 8;
-        for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) if ((x - cx) ** 2 + (y - cy) ** 2 <= r * r) mask.data[y * width + x] = 1;
+        for (let y = 0; y < height; y++)
+          for (let x = 0; x < width; x++) if ((x - cx) ** 2 + (y - cy) ** 2 <= r * r) mask.data[y * width + x] = 1;
       }
       return mask;
     };

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  OFFICIAL_IOU_THRESHOLDS,
-  meanIouPerClick,
-  numberOfClicks,
-  officialIouThresholds,
-  summarizeNoc,
-} from './noc';
+import { OFFICIAL_IOU_THRESHOLDS, meanIouPerClick, numberOfClicks, officialIouThresholds, summarizeNoc } from './noc';
 
 describe('official IoU thresholds', () => {
   it('are numpy.arange(0.8, min(0.95, target) + 0.001, 0.05).tolist(), digit for digit', () => {

@@ -33,7 +33,11 @@ export function officialIouThresholds(targetIou: number = OFFICIAL_EARLY_STOP_IO
  *
  * @param ious - IoU after click 1, 2, ... (float64 values; rounded here).
  */
-export function numberOfClicks(ious: ArrayLike<number>, threshold: number, maxClicks: number = OFFICIAL_MAX_CLICKS): number {
+export function numberOfClicks(
+  ious: ArrayLike<number>,
+  threshold: number,
+  maxClicks: number = OFFICIAL_MAX_CLICKS,
+): number {
   const threshold32 = Math.fround(threshold);
   for (let i = 0; i < ious.length; i++) {
     if (Math.fround(ious[i]) >= threshold32) return i + 1;

@@ -84,7 +84,13 @@ export function parseEvaluationResultJson(text: string): EvaluationResult {
   }
   const { protocol, summary, objects, datasetName } = candidate;
   // `satisfies unknown`: Array.isArray(x) itself would narrow a readonly T[] to any[] (its declared guard).
-  if (!protocol || !summary || !objects || !Array.isArray(objects satisfies unknown) || typeof datasetName !== 'string') {
+  if (
+    !protocol ||
+    !summary ||
+    !objects ||
+    !Array.isArray(objects satisfies unknown) ||
+    typeof datasetName !== 'string'
+  ) {
     throw new InvalidFormatError('results document lacks protocol, summary, objects or datasetName');
   }
   const thresholdKeys = protocol.iouThresholds.map((threshold) => String(threshold));

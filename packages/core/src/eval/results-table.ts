@@ -12,7 +12,10 @@ export interface ResultsTableOptions {
 }
 
 /** Defaults of {@link ResultsTableOptions}. */
-export const DEFAULT_RESULTS_TABLE_OPTIONS: ResultsTableOptions = Object.freeze({ brsType: 'NoBRS', includeHeader: true });
+export const DEFAULT_RESULTS_TABLE_OPTIONS: ResultsTableOptions = Object.freeze({
+  brsType: 'NoBRS',
+  includeHeader: true,
+});
 
 /**
  * The results table the official `evaluate_model.py` prints, character for character:
@@ -45,7 +48,9 @@ export function formatResultsTable(result: EvaluationResult, options: Partial<Re
   const rule = '-'.repeat(tableHeader.length);
 
   const nocCell = (index: number) =>
-    index < summary.nocMean.length ? centerLikePython(formatFixedLikePython(summary.nocMean[index], 2), 9) : centerLikePython('?', 9);
+    index < summary.nocMean.length
+      ? centerLikePython(formatFixedLikePython(summary.nocMean[index], 2), 9)
+      : centerLikePython('?', 9);
   const nofCell = (index: number) =>
     index < summary.nof.length ? centerLikePython(String(summary.nof[index]), 9) : centerLikePython('?', 9);
   const row =

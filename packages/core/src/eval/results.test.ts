@@ -13,7 +13,13 @@ import { maskSegmenter } from './test-support/mask-segmenter';
 function resultWith(datasetName: string, summary: Partial<EvaluationResult['summary']>): EvaluationResult {
   return {
     datasetName,
-    protocol: { maxClicks: 20, earlyStop: true, earlyStopIou: 0.9, minClicks: 1, iouThresholds: OFFICIAL_IOU_THRESHOLDS },
+    protocol: {
+      maxClicks: 20,
+      earlyStop: true,
+      earlyStopIou: 0.9,
+      minClicks: 1,
+      iouThresholds: OFFICIAL_IOU_THRESHOLDS,
+    },
     objects: [],
     summary: {
       iouThresholds: OFFICIAL_IOU_THRESHOLDS,
@@ -82,7 +88,10 @@ describe('formatResultsTable', () => {
 
   it('writes ? for columns the run has no threshold for, and the mIoU suffix of --print-ious', () => {
     const result = resultWith('toy', { nocMean: [2], nof: [1], meanIouPerClick: [0.5, 0.87654] });
-    const row = formatResultsTable({ ...result, protocol: { ...result.protocol, iouThresholds: [0.8] } }, { includeHeader: false });
+    const row = formatResultsTable(
+      { ...result, protocol: { ...result.protocol, iouThresholds: [0.8] } },
+      { includeHeader: false },
+    );
     expect(row).toBe('|    NoBRS    |    toy    |  2.00   |    ?    |    ?    |    ?    |    ?    | 0.000 | 0:00:00 |');
     expect(formatMiouPerClick(result)).toBe('mIoU@1=50.00%; mIoU@2=87.65%;');
   });
@@ -115,7 +124,9 @@ describe('results JSON', () => {
     expect(back.objects[1].ious.every(Number.isNaN)).toBe(true);
     expect(back.objects[0]).toEqual(result.objects[0]);
     expect(back.summary).toEqual(result.summary);
-    expect(() => parseEvaluationResultJson('{"format":"other"}')).toThrow(expect.objectContaining({ code: 'INVALID_FORMAT' }));
+    expect(() => parseEvaluationResultJson('{"format":"other"}')).toThrow(
+      expect.objectContaining({ code: 'INVALID_FORMAT' }),
+    );
     expect(() => parseEvaluationResultJson('not json')).toThrow(expect.objectContaining({ code: 'INVALID_FORMAT' }));
   });
 });

@@ -156,7 +156,9 @@ function assertCoverage(counts: readonly number[], height: number, width: number
   let total = 0;
   for (const count of counts) total += count;
   if (total !== height * width) {
-    throw new InvalidFormatError(`COCO RLE runs cover ${total} pixels, expected ${height} x ${width} = ${height * width}`);
+    throw new InvalidFormatError(
+      `COCO RLE runs cover ${total} pixels, expected ${height} x ${width} = ${height * width}`,
+    );
   }
 }
 

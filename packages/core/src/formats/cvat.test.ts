@@ -34,13 +34,21 @@ describe('CVAT mask RLE', () => {
     const mask = maskFromRows(['0000', '0110', '0100']);
     expect(encodeCvatMaskRle(mask)).toEqual([0, 3, 1, 1, 1, 2, 2]); // crop rows [1,1], [1,0]: runs 0, 3, 1
     expect(encodeCvatMaskRle(maskFromRows(['000']))).toBeNull();
-    expect(encodeCvatMaskRle(maskFromRows(['000']), { colMin: 0, rowMin: 0, colMax: 2, rowMax: 0 })).toEqual([3, 0, 0, 2, 0]);
+    expect(encodeCvatMaskRle(maskFromRows(['000']), { colMin: 0, rowMin: 0, colMax: 2, rowMax: 0 })).toEqual([
+      3, 0, 0, 2, 0,
+    ]);
   });
 
   it('round-trips random masks', () => {
     const random = seededRandom(2);
     for (let trial = 0; trial < 30; trial++) {
-      const mask = randomMask(random, 1 + Math.floor(random() * 60), 1 + Math.floor(random() * 60), random(), trial % 2 === 0);
+      const mask = randomMask(
+        random,
+        1 + Math.floor(random() * 60),
+        1 + Math.floor(random() * 60),
+        random(),
+        trial % 2 === 0,
+      );
       const points = encodeCvatMaskRle(mask);
       if (points === null) continue;
       expect(firstDifference(decodeCvatMaskRle(points, mask.width, mask.height).data, mask.data)).toBe(-1);
@@ -62,9 +70,21 @@ describe('CVAT mask RLE', () => {
 describe('toCvatInteractorResponse', () => {
   it('crops to the tight box with rows of 0/255 and inclusive bounds', () => {
     const mask = maskFromRows(['00000', '00110', '00100', '00000']);
-    expect(toCvatInteractorResponse(mask)).toEqual({ mask: [[255, 255], [255, 0]], bounds: [2, 1, 3, 2] });
+    expect(toCvatInteractorResponse(mask)).toEqual({
+      mask: [
+        [255, 255],
+        [255, 0],
+      ],
+      bounds: [2, 1, 3, 2],
+    });
     expect(toCvatInteractorResponse(maskFromRows(['00']))).toBeNull();
     const box = { colMin: 1, rowMin: 0, colMax: 2, rowMax: 1 };
-    expect(toCvatInteractorResponse(mask, box)).toEqual({ mask: [[0, 0], [0, 255]], bounds: [1, 0, 2, 1] });
+    expect(toCvatInteractorResponse(mask, box)).toEqual({
+      mask: [
+        [0, 0],
+        [0, 255],
+      ],
+      bounds: [1, 0, 2, 1],
+    });
   });
 });

@@ -16,7 +16,11 @@ export {
 export type { CocoRle, CompressedCocoRle, UncompressedCocoRle, CocoBbox } from './coco-rle';
 
 // --- Label Studio ---
-export { encodeLabelStudioBrushRle, decodeLabelStudioBrushRle, DEFAULT_BRUSH_RLE_DECODE_OPTIONS } from './label-studio-brush-rle';
+export {
+  encodeLabelStudioBrushRle,
+  decodeLabelStudioBrushRle,
+  DEFAULT_BRUSH_RLE_DECODE_OPTIONS,
+} from './label-studio-brush-rle';
 export type { BrushRleDecodeOptions } from './label-studio-brush-rle';
 export { brushRegion, polygonRegions, DEFAULT_LABEL_STUDIO_NAMES } from './label-studio-regions';
 export type {

@@ -70,8 +70,20 @@ describe('Label Studio brush RLE against @thi.ng/rle-pack (the LS frontend encod
     // Header: count 8 (32 bits), word size 8 -> 7 (5 bits), widths 3, 4, 8, 16 -> 2, 3, 7, 15 (4 bits each);
     // chunks: repeat, width 0, count 4 -> 3 (3 bits), value 255; repeat, width 0, 3, value 0.
     const bits =
-      '00000000000000000000000000001000' + '00111' + '0010' + '0011' + '0111' + '1111' +
-      '1' + '00' + '011' + '11111111' + '1' + '00' + '011' + '00000000';
+      '00000000000000000000000000001000' +
+      '00111' +
+      '0010' +
+      '0011' +
+      '0111' +
+      '1111' +
+      '1' +
+      '00' +
+      '011' +
+      '11111111' +
+      '1' +
+      '00' +
+      '011' +
+      '00000000';
     const padded = bits.padEnd(Math.ceil(bits.length / 8) * 8, '0');
     const bytes = Array.from({ length: padded.length / 8 }, (_, k) => parseInt(padded.slice(8 * k, 8 * k + 8), 2));
     expect(encodeLabelStudioBrushRle(maskFromRows(['10']))).toEqual(bytes);
@@ -111,7 +123,9 @@ describe.skipIf(!brushPy || !existsSync(brushPy) || !existsSync('/usr/bin/python
       const random = seededRandom(9);
       const cases = Array.from({ length: 6 }, (_, k) => randomMask(random, 20 + 7 * k, 15 + 5 * k, 0.4, k % 2 === 0));
       cases.push({ width: 300, height: 100, data: new Uint8Array(30000).fill(1) });
-      const payload = JSON.stringify(cases.map((m) => ({ rle: encodeLabelStudioBrushRle(m), mask: Array.from(m.data) })));
+      const payload = JSON.stringify(
+        cases.map((m) => ({ rle: encodeLabelStudioBrushRle(m), mask: Array.from(m.data) })),
+      );
       const script = [
         'import importlib.util, json, sys',
         'spec = importlib.util.spec_from_file_location("b", sys.argv[1]); b = importlib.util.module_from_spec(spec)',
@@ -119,7 +133,10 @@ describe.skipIf(!brushPy || !existsSync(brushPy) || !existsSync('/usr/bin/python
         'ok = [list(b.decode_rle(bytes(c["rle"]))[3::4]) == [255 * v for v in c["mask"]] for c in json.load(sys.stdin)]',
         'print(json.dumps(ok))',
       ].join('\n');
-      const result = spawnSync('/usr/bin/python3', ['-c', script, brushPy as string], { input: payload, encoding: 'utf8' });
+      const result = spawnSync('/usr/bin/python3', ['-c', script, brushPy as string], {
+        input: payload,
+        encoding: 'utf8',
+      });
       expect(result.stderr).toBe('');
       expect(JSON.parse(result.stdout)).toEqual(cases.map(() => true));
     });

@@ -54,7 +54,11 @@ export function encodeLabelStudioBrushRle(mask: BinaryMask): number[] {
       const chunk = Math.min(byteCount, MAX_CHUNK);
       const lengthCode = chunk - 1;
       const widthIndex = lengthCode < 1 << 3 ? 0 : lengthCode < 1 << 4 ? 1 : lengthCode < 1 << 8 ? 2 : 3;
-      out.writeBit(1).write(widthIndex, 2).write(lengthCode, RUN_LENGTH_WIDTHS[widthIndex]).write(value, WORD_SIZE_BITS);
+      out
+        .writeBit(1)
+        .write(widthIndex, 2)
+        .write(lengthCode, RUN_LENGTH_WIDTHS[widthIndex])
+        .write(value, WORD_SIZE_BITS);
       byteCount -= chunk;
     }
   };

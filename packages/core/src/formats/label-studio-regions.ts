@@ -64,7 +64,12 @@ export interface RegionExtras {
  * encoder, byte-identical to the LS frontend's), sized by `original_width` / `original_height` (the mask's size,
  * which must be the image's natural size).
  */
-export function brushRegion(mask: BinaryMask, names: LabelStudioNames, id: string, extras: RegionExtras = {}): LabelStudioRegion {
+export function brushRegion(
+  mask: BinaryMask,
+  names: LabelStudioNames,
+  id: string,
+  extras: RegionExtras = {},
+): LabelStudioRegion {
   return {
     id,
     type: 'brushlabels',

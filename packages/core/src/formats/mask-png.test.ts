@@ -13,7 +13,12 @@ describe('mask PNG', () => {
     for (const mask of masks) {
       const png = decode(encodeMaskPng(mask));
       expect([png.width, png.height, png.depth, png.channels]).toEqual([mask.width, mask.height, 8, 1]);
-      expect(firstDifference(png.data, mask.data.map((v) => v * 255))).toBe(-1);
+      expect(
+        firstDifference(
+          png.data,
+          mask.data.map((v) => v * 255),
+        ),
+      ).toBe(-1);
     }
   });
 
@@ -30,10 +35,20 @@ describe('mask PNG', () => {
     const rgba = new Uint8Array([0, 0, 0, 255, 255, 255, 255, 0, 9, 9, 9, 200]);
     expect(Array.from(decodeMaskPng(encode({ width: 3, height: 1, data: rgba, channels: 4 })).data)).toEqual([1, 0, 1]);
     const gray16 = new Uint16Array([0, 40000, 30000, 65535]);
-    expect(Array.from(decodeMaskPng(encode({ width: 2, height: 2, data: gray16, channels: 1, depth: 16 })).data)).toEqual([
-      0, 1, 0, 1,
-    ]);
-    const indexed = encode({ width: 3, height: 1, data: new Uint8Array([0, 1, 0]), depth: 8, channels: 1, palette: [[0, 0, 0], [255, 255, 255]] });
+    expect(
+      Array.from(decodeMaskPng(encode({ width: 2, height: 2, data: gray16, channels: 1, depth: 16 })).data),
+    ).toEqual([0, 1, 0, 1]);
+    const indexed = encode({
+      width: 3,
+      height: 1,
+      data: new Uint8Array([0, 1, 0]),
+      depth: 8,
+      channels: 1,
+      palette: [
+        [0, 0, 0],
+        [255, 255, 255],
+      ],
+    });
     expect(Array.from(decodeMaskPng(indexed).data)).toEqual([0, 1, 0]);
   });
 

@@ -37,7 +37,8 @@ export function encodeMaskPng(mask: BinaryMask, options: Partial<MaskPngOptions>
   assertBinaryMask(mask);
   const { bitDepth, compressionLevel } = { ...DEFAULT_MASK_PNG_OPTIONS, ...options };
   assertCompressionLevel(compressionLevel);
-  if (bitDepth !== 1 && bitDepth !== 8) throw new InvalidArgumentError(`bitDepth must be 1 or 8, got ${String(bitDepth)}`);
+  if (bitDepth !== 1 && bitDepth !== 8)
+    throw new InvalidArgumentError(`bitDepth must be 1 or 8, got ${String(bitDepth)}`);
   const { width, height, data } = mask;
   let pixels: Uint8Array;
   if (bitDepth === 8) {
@@ -53,7 +54,10 @@ export function encodeMaskPng(mask: BinaryMask, options: Partial<MaskPngOptions>
       }
     }
   }
-  return encodePng({ width, height, data: pixels, channels: 1, depth: bitDepth }, { zlib: { level: compressionLevel } });
+  return encodePng(
+    { width, height, data: pixels, channels: 1, depth: bitDepth },
+    { zlib: { level: compressionLevel } },
+  );
 }
 
 /**

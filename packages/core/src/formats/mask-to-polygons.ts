@@ -35,7 +35,10 @@ export const DEFAULT_MASK_TO_POLYGONS_OPTIONS: Readonly<MaskToPolygonsOptions> =
  * use {@link polygonToPercent} for Label Studio. One polygon per connected component, holes included.
  */
 export function maskToPolygons(mask: BinaryMask, options: Partial<MaskToPolygonsOptions> = {}): Polygon[] {
-  const { connectivity, epsilonPx, maxVerticesPerPolygon, minAreaPx } = { ...DEFAULT_MASK_TO_POLYGONS_OPTIONS, ...options };
+  const { connectivity, epsilonPx, maxVerticesPerPolygon, minAreaPx } = {
+    ...DEFAULT_MASK_TO_POLYGONS_OPTIONS,
+    ...options,
+  };
   if (typeof minAreaPx !== 'number' || !(minAreaPx >= 0)) {
     throw new InvalidArgumentError(`minAreaPx must be a number >= 0, got ${String(minAreaPx)}`);
   }

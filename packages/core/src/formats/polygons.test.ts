@@ -14,7 +14,17 @@ import { seededRandom } from '../test-support/seeded-random';
 describe('traceMaskPolygons', () => {
   it('traces a pixel as a clockwise unit square with corners on pixel corners', () => {
     const polygons = traceMaskPolygons(maskFromRows(['000', '010']));
-    expect(polygons).toEqual([{ outer: [[1, 1], [2, 1], [2, 2], [1, 2]], holes: [] }]);
+    expect(polygons).toEqual([
+      {
+        outer: [
+          [1, 1],
+          [2, 1],
+          [2, 2],
+          [1, 2],
+        ],
+        holes: [],
+      },
+    ]);
     expect(ringSignedAreaPx(polygons[0].outer)).toBe(1);
   });
 
@@ -32,9 +42,47 @@ describe('traceMaskPolygons', () => {
     ]);
     const polygons = traceMaskPolygons(mask);
     expect(polygons).toEqual([
-      { outer: [[0, 0], [9, 0], [9, 9], [0, 9]], holes: [[[1, 1], [1, 8], [8, 8], [8, 1]]] },
-      { outer: [[2, 2], [7, 2], [7, 7], [2, 7]], holes: [[[3, 3], [3, 6], [6, 6], [6, 3]]] },
-      { outer: [[4, 4], [5, 4], [5, 5], [4, 5]], holes: [] },
+      {
+        outer: [
+          [0, 0],
+          [9, 0],
+          [9, 9],
+          [0, 9],
+        ],
+        holes: [
+          [
+            [1, 1],
+            [1, 8],
+            [8, 8],
+            [8, 1],
+          ],
+        ],
+      },
+      {
+        outer: [
+          [2, 2],
+          [7, 2],
+          [7, 7],
+          [2, 7],
+        ],
+        holes: [
+          [
+            [3, 3],
+            [3, 6],
+            [6, 6],
+            [6, 3],
+          ],
+        ],
+      },
+      {
+        outer: [
+          [4, 4],
+          [5, 4],
+          [5, 5],
+          [4, 5],
+        ],
+        holes: [],
+      },
     ]);
     expect(ringSignedAreaPx(polygons[0].holes[0])).toBe(-49);
     expect(polygons.map(polygonAreaPx)).toEqual([32, 16, 1]);
@@ -44,17 +92,43 @@ describe('traceMaskPolygons', () => {
   it('joins diagonal pixels through the shared corner with 8-connectivity, separates them with 4', () => {
     const mask = maskFromRows(['10', '01']);
     const eight = traceMaskPolygons(mask, { connectivity: 8 });
-    expect(eight).toEqual([{ outer: [[0, 0], [1, 0], [1, 1], [2, 1], [2, 2], [1, 2], [1, 1], [0, 1]], holes: [] }]);
+    expect(eight).toEqual([
+      {
+        outer: [
+          [0, 0],
+          [1, 0],
+          [1, 1],
+          [2, 1],
+          [2, 2],
+          [1, 2],
+          [1, 1],
+          [0, 1],
+        ],
+        holes: [],
+      },
+    ]);
     const four = traceMaskPolygons(mask, { connectivity: 4 });
     expect(four).toHaveLength(2);
-    expect(four[1].outer).toEqual([[1, 1], [2, 1], [2, 2], [1, 2]]);
+    expect(four[1].outer).toEqual([
+      [1, 1],
+      [2, 1],
+      [2, 2],
+      [1, 2],
+    ]);
   });
 
   it('takes holes with the other connectivity: a hole touching the outside at a corner', () => {
     // The centre pixel touches the background outside only through the corner at (2, 2).
     const mask = maskFromRows(['111', '101', '110']);
     const [eight] = traceMaskPolygons(mask, { connectivity: 8 });
-    expect(eight.holes).toEqual([[[1, 1], [1, 2], [2, 2], [2, 1]]]); // 4-connected background: a hole
+    expect(eight.holes).toEqual([
+      [
+        [1, 1],
+        [1, 2],
+        [2, 2],
+        [2, 1],
+      ],
+    ]); // 4-connected background: a hole
     const [four] = traceMaskPolygons(mask, { connectivity: 4 });
     expect(four.holes).toHaveLength(0); // 8-connected background: open to the outside
     expect(four.outer).toHaveLength(10);
@@ -83,21 +157,44 @@ describe('traceMaskPolygons', () => {
 
 describe('rasterizePolygons', () => {
   it('sets pixels whose centre is inside; left edges in, right edges out', () => {
-    const triangle: Polygon = { outer: [[0, 0], [4, 0], [0, 4]], holes: [] };
+    const triangle: Polygon = {
+      outer: [
+        [0, 0],
+        [4, 0],
+        [0, 4],
+      ],
+      holes: [],
+    };
     const mask = rasterizePolygons([triangle], 4, 4);
     // Centres (c+0.5, r+0.5) with c + r + 1 < 4; c + r + 1 = 4 lies on the hypotenuse (a right edge): out.
     expect(Array.from(mask.data)).toEqual([1, 1, 1, 0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0]);
   });
 
   it('differs between even-odd and nonzero for overlapping same-direction rings', () => {
-    const square = (x: number, y: number, size: number): Ring => [[x, y], [x + size, y], [x + size, y + size], [x, y + size]];
-    const polygons: Polygon[] = [{ outer: square(0, 0, 4), holes: [] }, { outer: square(1, 1, 2), holes: [] }];
+    const square = (x: number, y: number, size: number): Ring => [
+      [x, y],
+      [x + size, y],
+      [x + size, y + size],
+      [x, y + size],
+    ];
+    const polygons: Polygon[] = [
+      { outer: square(0, 0, 4), holes: [] },
+      { outer: square(1, 1, 2), holes: [] },
+    ];
     expect(rasterizePolygons(polygons, 4, 4, { fillRule: 'nonzero' }).data.every((v) => v === 1)).toBe(true);
     expect(rasterizePolygons(polygons, 4, 4, { fillRule: 'evenodd' }).data[5]).toBe(0);
   });
 
   it('clips to the image and validates input', () => {
-    const big: Polygon = { outer: [[-5, -5], [50, -5], [50, 50], [-5, 50]], holes: [] };
+    const big: Polygon = {
+      outer: [
+        [-5, -5],
+        [50, -5],
+        [50, 50],
+        [-5, 50],
+      ],
+      holes: [],
+    };
     expect(rasterizePolygons([big], 3, 2).data.every((v) => v === 1)).toBe(true);
     expect(() => rasterizePolygons([{ outer: [[0, NaN]], holes: [] }], 3, 2)).toThrow(InvalidFormatError);
     expect(() => rasterizePolygons([], -1, 2)).toThrow(InvalidArgumentError);
@@ -105,7 +202,11 @@ describe('rasterizePolygons', () => {
 });
 
 /** Distance from a point to a segment. */
-function pointSegmentDistance([px, py]: readonly number[], [ax, ay]: readonly number[], [bx, by]: readonly number[]): number {
+function pointSegmentDistance(
+  [px, py]: readonly number[],
+  [ax, ay]: readonly number[],
+  [bx, by]: readonly number[],
+): number {
   const dx = bx - ax;
   const dy = by - ay;
   const lengthSquared = dx * dx + dy * dy;
@@ -157,7 +258,9 @@ describe('simplifyPolygon', () => {
         if (maxVertices >= total) expect(simplified).toEqual(polygon);
         if (simplified.holes.length === polygon.holes.length) {
           // One more vertex was not possible: the next-larger tolerance step would exceed the budget.
-          const importances = [polygon.outer, ...polygon.holes].flatMap((ring) => Array.from(ringVertexImportance(ring)));
+          const importances = [polygon.outer, ...polygon.holes].flatMap((ring) =>
+            Array.from(ringVertexImportance(ring)),
+          );
           const kept = importances.filter((v) => v === Infinity).length;
           const finite = importances.filter((v) => v !== Infinity).sort((a, b) => b - a);
           const allowed = maxVertices - kept;
@@ -172,7 +275,12 @@ describe('simplifyPolygon', () => {
 
   it('drops the smallest holes when the budget cannot hold them', () => {
     const square = (x: number, y: number, size: number, hole: boolean): Ring => {
-      const ring: Ring = [[x, y], [x + size, y], [x + size, y + size], [x, y + size]];
+      const ring: Ring = [
+        [x, y],
+        [x + size, y],
+        [x + size, y + size],
+        [x, y + size],
+      ];
       return hole ? ring.reverse() : ring;
     };
     const polygon: Polygon = { outer: square(0, 0, 20, false), holes: [square(2, 2, 2, true), square(8, 8, 6, true)] };
@@ -193,8 +301,16 @@ describe('simplifyPolygon', () => {
 
 describe('percent helpers', () => {
   it('converts to and from Label Studio percent', () => {
-    const ring: Ring = [[0, 0], [640, 0], [320, 480]];
-    expect(ringToPercent(ring, 640, 480)).toEqual([[0, 0], [100, 0], [50, 100]]);
+    const ring: Ring = [
+      [0, 0],
+      [640, 0],
+      [320, 480],
+    ];
+    expect(ringToPercent(ring, 640, 480)).toEqual([
+      [0, 0],
+      [100, 0],
+      [50, 100],
+    ]);
     expect(ringFromPercent(ringToPercent(ring, 640, 480), 640, 480)).toEqual(ring);
     expect(polygonToPercent({ outer: ring, holes: [ring] }, 640, 480).holes[0][2]).toEqual([50, 100]);
     expect(ringToFlat(ring)).toEqual([0, 0, 640, 0, 320, 480]);

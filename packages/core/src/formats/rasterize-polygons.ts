@@ -81,7 +81,8 @@ export function rasterizePolygons(
       if (edgeEndRow[active[j]] > row) active[kept++] = active[j];
     }
     activeCount = kept;
-    while (nextEdge < edgeCount && edgeFirstRow[byFirstRow[nextEdge]] === row) active[activeCount++] = byFirstRow[nextEdge++];
+    while (nextEdge < edgeCount && edgeFirstRow[byFirstRow[nextEdge]] === row)
+      active[activeCount++] = byFirstRow[nextEdge++];
     if (activeCount === 0) {
       if (nextEdge >= edgeCount) break;
       continue;

@@ -28,9 +28,12 @@ async function outcome(run: () => Promise<unknown>, describeInput: () => string)
     return 'ok';
   } catch (error) {
     if (error instanceof SimpleClickError) return error;
-    throw new Error(`seed ${SEED}: untyped ${String((error as Error)?.name)} for ${describeInput()}: ${String(error)}`, {
-      cause: error,
-    });
+    throw new Error(
+      `seed ${SEED}: untyped ${String((error as Error)?.name)} for ${describeInput()}: ${String(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
@@ -132,7 +135,23 @@ function randomValue(depth = 0): unknown {
     case 7:
       return Array.from({ length: int(4) }, () => randomValue(depth + 1));
     default: {
-      const keys = ['xPx', 'yPx', 'isPositive', 'width', 'height', 'data', 'format', 'version', 'objects', 'threshold', 'id', 'clicks', 'mask', 'counts', 'size'];
+      const keys = [
+        'xPx',
+        'yPx',
+        'isPositive',
+        'width',
+        'height',
+        'data',
+        'format',
+        'version',
+        'objects',
+        'threshold',
+        'id',
+        'clicks',
+        'mask',
+        'counts',
+        'size',
+      ];
       return Object.fromEntries(Array.from({ length: int(5) }, () => [pick(keys), randomValue(depth + 1)]));
     }
   }
@@ -147,7 +166,9 @@ function randomClick(): unknown {
 describe('fuzz: session over the ClickPredictor', () => {
   let predictor: ClickPredictor;
   beforeAll(async () => {
-    predictor = await ClickPredictor.create(await createNodeModel(tinyGraphPath('tiny-s32.onnx'), { intraOpNumThreads: 1 }));
+    predictor = await ClickPredictor.create(
+      await createNodeModel(tinyGraphPath('tiny-s32.onnx'), { intraOpNumThreads: 1 }),
+    );
   });
   afterAll(() => predictor.close());
 
@@ -159,9 +180,12 @@ describe('fuzz: session over the ClickPredictor', () => {
       ['addClick', () => session.addClick(randomClick() as never)],
       ['addClick', () => session.addClick(randomClick() as never)],
       ['addClick', () => session.addClick(randomClick() as never)],
-      ['click list', async () => {
-        for (const click of Array.from({ length: 1 + int(4) }, randomClick)) await session.addClick(click as never);
-      }],
+      [
+        'click list',
+        async () => {
+          for (const click of Array.from({ length: 1 + int(4) }, randomClick)) await session.addClick(click as never);
+        },
+      ],
       ['undo', () => session.undo()],
       ['redo', () => session.redo()],
       ['reset', () => session.reset()],
@@ -170,16 +194,22 @@ describe('fuzz: session over the ClickPredictor', () => {
       ['deleteObject', () => session.deleteObject(pick([randomValue(), 1, 2]) as never)],
       ['setThreshold', () => session.setThreshold(randomValue() as never)],
       ['importMask', () => session.importMask(randomValue() as never)],
-      ['importMask', () => {
-        const data = Uint8Array.from({ length: WIDTH * HEIGHT }, () => pick([0, 1, 1, 255, int(256)]));
-        return session.importMask({ width: pick([WIDTH, WIDTH - 1]), height: HEIGHT, data });
-      }],
+      [
+        'importMask',
+        () => {
+          const data = Uint8Array.from({ length: WIDTH * HEIGHT }, () => pick([0, 1, 1, 255, int(256)]));
+          return session.importMask({ width: pick([WIDTH, WIDTH - 1]), height: HEIGHT, data });
+        },
+      ],
       ['restoreSnapshot', () => session.restoreSnapshot(randomValue() as never)],
-      ['restoreSnapshot', () => {
-        const snapshot = JSON.parse(JSON.stringify(session.toSnapshot())) as Record<string, unknown>;
-        snapshot[pick(Object.keys(snapshot))] = randomValue();
-        return session.restoreSnapshot(snapshot as never);
-      }],
+      [
+        'restoreSnapshot',
+        () => {
+          const snapshot = JSON.parse(JSON.stringify(session.toSnapshot())) as Record<string, unknown>;
+          snapshot[pick(Object.keys(snapshot))] = randomValue();
+          return session.restoreSnapshot(snapshot as never);
+        },
+      ],
     ];
     const counts = { ok: 0, typed: 0 };
     for (let i = 0; i < 400; i++) {
@@ -190,7 +220,8 @@ describe('fuzz: session over the ClickPredictor', () => {
       if (result === 'ok') counts.ok++;
       else {
         counts.typed++;
-        if (name !== 'click list') expect(fingerprint(), `seed ${SEED}, operation ${i} ${name}: ${result.message}`).toBe(before);
+        if (name !== 'click list')
+          expect(fingerprint(), `seed ${SEED}, operation ${i} ${name}: ${result.message}`).toBe(before);
       }
     }
     expect(counts.ok).toBeGreaterThan(50);

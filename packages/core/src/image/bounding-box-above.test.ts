@@ -10,9 +10,10 @@ function plainBox(values: ArrayLike<number>, width: number, height: number, limi
   for (let row = 0; row < height; row++) {
     for (let col = 0; col < width; col++) {
       if (!(values[row * width + col] > limit)) continue;
-      box = box === null
-        ? { rowMin: row, rowMax: row, colMin: col, colMax: col }
-        : { rowMin: box.rowMin, rowMax: row, colMin: Math.min(box.colMin, col), colMax: Math.max(box.colMax, col) };
+      box =
+        box === null
+          ? { rowMin: row, rowMax: row, colMin: col, colMax: col }
+          : { rowMin: box.rowMin, rowMax: row, colMin: Math.min(box.colMin, col), colMax: Math.max(box.colMax, col) };
     }
   }
   return box;
@@ -44,7 +45,9 @@ describe('maskBoundingBox', () => {
       const mask = randomMask(random, 1 + Math.floor(random() * 16), 1 + Math.floor(random() * 16), random() * 0.2);
       const plain = plainBox(mask.data, mask.width, mask.height, 0);
       expect(maskBoundingBox(mask)).toEqual(
-        plain === null ? null : { colMin: plain.colMin, rowMin: plain.rowMin, colMax: plain.colMax, rowMax: plain.rowMax },
+        plain === null
+          ? null
+          : { colMin: plain.colMin, rowMin: plain.rowMin, colMax: plain.colMax, rowMax: plain.rowMax },
       );
     }
   });

@@ -42,7 +42,11 @@ export function composeAxisTaps(
   const taps =
     into !== undefined && into.index.length === TAPS_PER_OUTPUT * count
       ? into
-      : { index: new Int32Array(TAPS_PER_OUTPUT * count), weight: new Float64Array(TAPS_PER_OUTPUT * count), tapCount: 1 };
+      : {
+          index: new Int32Array(TAPS_PER_OUTPUT * count),
+          weight: new Float64Array(TAPS_PER_OUTPUT * count),
+          tapCount: 1,
+        };
   const { index, weight } = taps;
   let tapCount = 1;
   for (let d = 0; d < count; d++) {

@@ -26,6 +26,13 @@ describe('crops', () => {
 describe('rgbImageToPlanarFloat', () => {
   it('gives R, G, B planes of float32(value / 255), as torchvision ToTensor', () => {
     const planes = rgbImageToPlanarFloat({ width: 2, height: 1, data: new Uint8Array([0, 51, 255, 1, 2, 3]) });
-    expect(Array.from(planes)).toEqual([0, Math.fround(1 / 255), Math.fround(51 / 255), Math.fround(2 / 255), 1, Math.fround(3 / 255)]);
+    expect(Array.from(planes)).toEqual([
+      0,
+      Math.fround(1 / 255),
+      Math.fround(51 / 255),
+      Math.fround(2 / 255),
+      1,
+      Math.fround(3 / 255),
+    ]);
   });
 });

@@ -7,7 +7,15 @@ import type { RgbImage } from './rgb-image';
 function assertRoiInside(roi: Roi, width: number, height: number): void {
   const { rowMin, rowMax, colMin, colMax } = roi;
   const integers = [rowMin, rowMax, colMin, colMax].every(Number.isInteger);
-  if (!integers || rowMin < 0 || colMin < 0 || rowMax >= height || colMax >= width || rowMin > rowMax || colMin > colMax) {
+  if (
+    !integers ||
+    rowMin < 0 ||
+    colMin < 0 ||
+    rowMax >= height ||
+    colMax >= width ||
+    rowMin > rowMax ||
+    colMin > colMax
+  ) {
     throw new InvalidArgumentError(
       `ROI rows ${rowMin}..${rowMax}, cols ${colMin}..${colMax} is not a box inside ${width} x ${height}`,
     );

@@ -21,7 +21,8 @@ function referenceFmaf(a: number, b: number, c: number): number {
   const productExponent = ea.exponent + eb.exponent;
   const base = Math.min(productExponent, ec.exponent);
   const total =
-    ea.numerator * eb.numerator * (1n << BigInt(productExponent - base)) + ec.numerator * (1n << BigInt(ec.exponent - base));
+    ea.numerator * eb.numerator * (1n << BigInt(productExponent - base)) +
+    ec.numerator * (1n << BigInt(ec.exponent - base));
   if (total === 0n) return 0;
   const negative = total < 0n;
   let magnitude = negative ? -total : total;

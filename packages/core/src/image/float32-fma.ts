@@ -24,5 +24,5 @@ function resolveMidpoint(product: number, c: number, sum: number, rounded: numbe
   const virtualC = sum - product;
   const remainder = product - (sum - virtualC) + (c - virtualC);
   if (remainder === 0) return rounded; // a true tie: fround already rounded it to even
-  return (remainder > 0) === (other > rounded) ? other : rounded;
+  return remainder > 0 === other > rounded ? other : rounded;
 }

@@ -60,7 +60,8 @@ export function compactAxis(axis: LinearAxisWeights): CompactedAxis {
   }
   // Ascending order holds by construction (see above); checked because the callers' grids depend on it.
   for (let k = 1; k < indices.length; k++) {
-    if (indices[k] <= indices[k - 1]) throw new InvalidArgumentError('the axis table does not read its source in increasing order');
+    if (indices[k] <= indices[k - 1])
+      throw new InvalidArgumentError('the axis table does not read its source in increasing order');
   }
   return {
     sourceIndices: Int32Array.from(indices),

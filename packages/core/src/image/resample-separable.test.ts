@@ -48,10 +48,34 @@ function maxDifference(a: Float32Array, b: Float32Array): number {
 
 describe('resampleSeparable with composed taps', () => {
   const cases: { name: string; region: Roi; roi: Roi; netSize: number; size: number }[] = [
-    { name: 'same ROI, upsampled state', region: { rowMin: 10, rowMax: 109, colMin: 20, colMax: 149 }, roi: { rowMin: 10, rowMax: 109, colMin: 20, colMax: 149 }, netSize: 32, size: 32 },
-    { name: 'new ROI around the region', region: { rowMin: 30, rowMax: 89, colMin: 40, colMax: 119 }, roi: { rowMin: 0, rowMax: 139, colMin: 5, colMax: 179 }, netSize: 32, size: 24 },
-    { name: 'new ROI inside the region', region: { rowMin: 0, rowMax: 199, colMin: 0, colMax: 249 }, roi: { rowMin: 50, rowMax: 120, colMin: 60, colMax: 140 }, netSize: 40, size: 32 },
-    { name: 'region smaller than the network (downsampled state)', region: { rowMin: 5, rowMax: 24, colMin: 7, colMax: 21 }, roi: { rowMin: 0, rowMax: 40, colMin: 0, colMax: 30 }, netSize: 32, size: 32 },
+    {
+      name: 'same ROI, upsampled state',
+      region: { rowMin: 10, rowMax: 109, colMin: 20, colMax: 149 },
+      roi: { rowMin: 10, rowMax: 109, colMin: 20, colMax: 149 },
+      netSize: 32,
+      size: 32,
+    },
+    {
+      name: 'new ROI around the region',
+      region: { rowMin: 30, rowMax: 89, colMin: 40, colMax: 119 },
+      roi: { rowMin: 0, rowMax: 139, colMin: 5, colMax: 179 },
+      netSize: 32,
+      size: 24,
+    },
+    {
+      name: 'new ROI inside the region',
+      region: { rowMin: 0, rowMax: 199, colMin: 0, colMax: 249 },
+      roi: { rowMin: 50, rowMax: 120, colMin: 60, colMax: 140 },
+      netSize: 40,
+      size: 32,
+    },
+    {
+      name: 'region smaller than the network (downsampled state)',
+      region: { rowMin: 5, rowMax: 24, colMin: 7, colMax: 21 },
+      roi: { rowMin: 0, rowMax: 40, colMin: 0, colMax: 30 },
+      netSize: 32,
+      size: 32,
+    },
   ];
   for (const { name, region, roi, netSize, size } of cases) {
     it(`equals resize-then-crop-then-resize within float32 noise: ${name}`, () => {
@@ -62,19 +86,50 @@ describe('resampleSeparable with composed taps', () => {
       const resized = new ResizedFloatMap({ width: netSize, height: netSize, data: net }, regionWidth, regionHeight);
       const expected = twoStep((row, col) => resized.valueAt(col, row), region, roi, size);
       const { rows: innerRows, cols: innerCols } = resized.axisTables();
-      const rowTaps = composeAxisTaps(computeLinearAxisWeights(roi.rowMax - roi.rowMin + 1, size, true), roi.rowMin - region.rowMin, regionHeight, innerRows);
-      const colTaps = composeAxisTaps(computeLinearAxisWeights(roi.colMax - roi.colMin + 1, size, true), roi.colMin - region.colMin, regionWidth, innerCols);
+      const rowTaps = composeAxisTaps(
+        computeLinearAxisWeights(roi.rowMax - roi.rowMin + 1, size, true),
+        roi.rowMin - region.rowMin,
+        regionHeight,
+        innerRows,
+      );
+      const colTaps = composeAxisTaps(
+        computeLinearAxisWeights(roi.colMax - roi.colMin + 1, size, true),
+        roi.colMin - region.colMin,
+        regionWidth,
+        innerCols,
+      );
       const out = new Float32Array(size * size);
-      resampleSeparable(planeWindow(net, netSize, netSize), rowTaps, colTaps, planeWindow(out, size, size), new SeparableScratch());
+      resampleSeparable(
+        planeWindow(net, netSize, netSize),
+        rowTaps,
+        colTaps,
+        planeWindow(out, size, size),
+        new SeparableScratch(),
+      );
       expect(maxDifference(out, expected)).toBeLessThan(1e-6);
 
       // The same region kept as values (identity inner axis): 2 taps per output.
       const values = resized.toFloatMap().data;
-      const valueRows = composeAxisTaps(computeLinearAxisWeights(roi.rowMax - roi.rowMin + 1, size, true), roi.rowMin - region.rowMin, regionHeight, null);
-      const valueCols = composeAxisTaps(computeLinearAxisWeights(roi.colMax - roi.colMin + 1, size, true), roi.colMin - region.colMin, regionWidth, null);
+      const valueRows = composeAxisTaps(
+        computeLinearAxisWeights(roi.rowMax - roi.rowMin + 1, size, true),
+        roi.rowMin - region.rowMin,
+        regionHeight,
+        null,
+      );
+      const valueCols = composeAxisTaps(
+        computeLinearAxisWeights(roi.colMax - roi.colMin + 1, size, true),
+        roi.colMin - region.colMin,
+        regionWidth,
+        null,
+      );
       expect(valueRows.tapCount).toBeLessThanOrEqual(2);
       const fromValues = new Float32Array(size * size);
-      resampleSeparable(planeWindow(values, regionWidth, regionHeight), valueRows, valueCols, planeWindow(fromValues, size, size));
+      resampleSeparable(
+        planeWindow(values, regionWidth, regionHeight),
+        valueRows,
+        valueCols,
+        planeWindow(fromValues, size, size),
+      );
       expect(maxDifference(fromValues, expected)).toBeLessThan(1e-6);
     });
   }

@@ -45,7 +45,8 @@ export function resampleSeparable(
   for (const taps of [rows, cols]) {
     const weights = taps.weight;
     for (let k = 0; k < weights.length; k++) {
-      if (k % TAPS_PER_OUTPUT >= taps.tapCount && weights[k] !== 0) throw new InvalidArgumentError('a tap beyond tapCount has a weight');
+      if (k % TAPS_PER_OUTPUT >= taps.tapCount && weights[k] !== 0)
+        throw new InvalidArgumentError('a tap beyond tapCount has a weight');
     }
   }
   const rowIndex = rows.index;

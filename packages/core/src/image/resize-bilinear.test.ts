@@ -81,7 +81,14 @@ describe('resizeRgbRegionToPlanar matches ToTensor + crop + interpolate(align_co
     const planes = rgbImageToPlanarFloat(image);
     const viaPlanes = resizeBilinearPlanar(planes, image.width, image.height, 3, 19, 17);
     const direct = new Float32Array(3 * 19 * 17);
-    resizeRgbRegionToPlanar(image, { rowMin: 0, rowMax: image.height - 1, colMin: 0, colMax: image.width - 1 }, direct, 0, 19, 17);
+    resizeRgbRegionToPlanar(
+      image,
+      { rowMin: 0, rowMax: image.height - 1, colMin: 0, colMax: image.width - 1 },
+      direct,
+      0,
+      19,
+      17,
+    );
     expect(mismatches(direct, viaPlanes)).toEqual([]);
   });
 });
@@ -90,12 +97,29 @@ describe('the two kernels', () => {
   it('differ in the last bit somewhere, so choosing the right one matters', () => {
     const testCase = fixture.floatCases.find((c) => c.planes === 2 && c.inputHeight === 15 && c.alignCorners)!;
     const input = decodeFloat32(testCase.input);
-    const generic = resizeBilinearPlanar(input, testCase.inputWidth, testCase.inputHeight, 2, testCase.outputWidth, testCase.outputHeight, { alignCorners: true, torchKernel: 'generic' });
-    const channelsLast = resizeBilinearPlanar(input, testCase.inputWidth, testCase.inputHeight, 2, testCase.outputWidth, testCase.outputHeight, { alignCorners: true, torchKernel: 'channels-last' });
+    const generic = resizeBilinearPlanar(
+      input,
+      testCase.inputWidth,
+      testCase.inputHeight,
+      2,
+      testCase.outputWidth,
+      testCase.outputHeight,
+      { alignCorners: true, torchKernel: 'generic' },
+    );
+    const channelsLast = resizeBilinearPlanar(
+      input,
+      testCase.inputWidth,
+      testCase.inputHeight,
+      2,
+      testCase.outputWidth,
+      testCase.outputHeight,
+      { alignCorners: true, torchKernel: 'channels-last' },
+    );
     const differing = mismatches(generic, channelsLast).length;
     expect(differing).toBeGreaterThan(0);
     let maxDifference = 0;
-    for (let i = 0; i < generic.length; i++) maxDifference = Math.max(maxDifference, Math.abs(generic[i] - channelsLast[i]));
+    for (let i = 0; i < generic.length; i++)
+      maxDifference = Math.max(maxDifference, Math.abs(generic[i] - channelsLast[i]));
     expect(maxDifference).toBeLessThan(1e-6);
   });
 });
@@ -116,7 +140,11 @@ describe('computeLinearAxisWeights', () => {
 
   it('rejects sizes that are not positive integers', () => {
     expect(() => computeLinearAxisWeights(0, 3, true)).toThrow(InvalidArgumentError);
-    expect(() => resizeFloatMap({ width: 2, height: 2, data: new Float32Array(4) }, 2.5, 2)).toThrow(InvalidArgumentError);
-    expect(() => resizeFloatMap({ width: 2, height: 2, data: new Float32Array(3) }, 2, 2)).toThrow(InvalidArgumentError);
+    expect(() => resizeFloatMap({ width: 2, height: 2, data: new Float32Array(4) }, 2.5, 2)).toThrow(
+      InvalidArgumentError,
+    );
+    expect(() => resizeFloatMap({ width: 2, height: 2, data: new Float32Array(3) }, 2, 2)).toThrow(
+      InvalidArgumentError,
+    );
   });
 });

@@ -29,7 +29,14 @@ export function resizeRgbRegionToPlanarFast(
 ): void {
   const regionWidth = region.colMax - region.colMin + 1;
   const regionHeight = region.rowMax - region.rowMin + 1;
-  if (region.rowMin < 0 || region.colMin < 0 || region.rowMax >= image.height || region.colMax >= image.width || regionWidth <= 0 || regionHeight <= 0) {
+  if (
+    region.rowMin < 0 ||
+    region.colMin < 0 ||
+    region.rowMax >= image.height ||
+    region.colMax >= image.width ||
+    regionWidth <= 0 ||
+    regionHeight <= 0
+  ) {
     throw new InvalidArgumentError(
       `region rows ${region.rowMin}..${region.rowMax}, cols ${region.colMin}..${region.colMax} is not inside the ${image.width} x ${image.height} image`,
     );

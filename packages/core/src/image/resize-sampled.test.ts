@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../test-support/seeded-random';
 import { compactAxis, selectAxisEntries } from './linear-axis-subsets';
-import { computeLinearAxisWeights, planeWindow, resizeBilinearWindow, type TorchBilinearKernel } from './resize-bilinear';
+import {
+  computeLinearAxisWeights,
+  planeWindow,
+  resizeBilinearWindow,
+  type TorchBilinearKernel,
+} from './resize-bilinear';
 import { resizeBilinearSampled } from './resize-sampled';
 
 function mismatches(actual: Float32Array, expected: Float32Array): number[] {
@@ -26,7 +31,12 @@ describe('resizeBilinearSampled equals resizing the materialised source', () => 
           const random = seededRandom(sourceWidth * 131 + sourceHeight + width);
           const source = Float32Array.from({ length: sourceWidth * sourceHeight }, () => random());
           const expected = new Float32Array(width * height);
-          resizeBilinearWindow(planeWindow(source, sourceWidth, sourceHeight), planeWindow(expected, width, height), alignCorners, kernel);
+          resizeBilinearWindow(
+            planeWindow(source, sourceWidth, sourceHeight),
+            planeWindow(expected, width, height),
+            alignCorners,
+            kernel,
+          );
           const actual = new Float32Array(width * height);
           let sampled = 0;
           resizeBilinearSampled(
@@ -35,7 +45,8 @@ describe('resizeBilinearSampled equals resizing the materialised source', () => 
             (rows, cols, out) => {
               sampled += rows.length * cols.length;
               for (let i = 0; i < rows.length; i++) {
-                for (let j = 0; j < cols.length; j++) out.data[out.offset + i * out.rowStride + j] = source[rows[i] * sourceWidth + cols[j]];
+                for (let j = 0; j < cols.length; j++)
+                  out.data[out.offset + i * out.rowStride + j] = source[rows[i] * sourceWidth + cols[j]];
               }
             },
             planeWindow(actual, width, height),

@@ -43,7 +43,8 @@ export function resizeBilinearSampled(
   const gridWidth = cols.sourceIndices.length;
   const gridHeight = rows.sourceIndices.length;
   const grid = planeWindow(scratch(gridWidth * gridHeight), gridWidth, gridHeight);
-  if (grid.data.length < gridWidth * gridHeight) throw new InvalidArgumentError('scratch buffer is smaller than the sample grid');
+  if (grid.data.length < gridWidth * gridHeight)
+    throw new InvalidArgumentError('scratch buffer is smaller than the sample grid');
   sample(rows.sourceIndices, cols.sourceIndices, grid);
   resizeBilinearWindow(grid, target, alignCorners, kernel, rows.weights, cols.weights);
 }

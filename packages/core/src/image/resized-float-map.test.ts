@@ -142,7 +142,9 @@ describe('ResizedFloatMap gives the values of the materialised channels-last res
   it('rejects bad sizes, windows and indices', () => {
     const source = { width: 4, height: 4, data: new Float32Array(16) };
     expect(() => new ResizedFloatMap(source, 0, 3)).toThrow(InvalidArgumentError);
-    expect(() => new ResizedFloatMap({ width: 4, height: 4, data: new Float32Array(15) }, 3, 3)).toThrow(InvalidArgumentError);
+    expect(() => new ResizedFloatMap({ width: 4, height: 4, data: new Float32Array(15) }, 3, 3)).toThrow(
+      InvalidArgumentError,
+    );
     const map = new ResizedFloatMap(source, 10, 10);
     expect(() => map.writeTo(planeWindow(new Float32Array(100), 10, 9))).toThrow(InvalidArgumentError);
     expect(() => map.sampleGrid(Int32Array.of(10), Int32Array.of(0), planeWindow(new Float32Array(1), 1, 1))).toThrow(
@@ -159,7 +161,9 @@ describe('ResizedFloatMap thresholds cell by cell exactly as plain thresholding'
         const random = seededRandom(sourceHeight * 7919 + width * 31 + Math.round(threshold * 100));
         for (let trial = 0; trial < 6; trial++) {
           const source =
-            trial % 2 === 0 ? nearThresholdMap(random, sourceWidth, sourceHeight, threshold) : randomMap(random, sourceWidth, sourceHeight);
+            trial % 2 === 0
+              ? nearThresholdMap(random, sourceWidth, sourceHeight, threshold)
+              : randomMap(random, sourceWidth, sourceHeight);
           const map = new ResizedFloatMap(source, width, height, trial < 4);
           const expected = materialise(source, width, height, trial < 4);
           expect(resizedSpans(map, threshold)).toEqual(plainSpans(expected, threshold));
@@ -189,7 +193,9 @@ describe('ResizedFloatMap thresholds cell by cell exactly as plain thresholding'
   it('handles values outside [0, 1], NaN and infinities as the plain comparison does', () => {
     const random = seededRandom(11);
     const special = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -3, 250, -1e-30, 1e30];
-    const source = randomMap(random, 10, 9, () => (random() < 0.3 ? special[Math.floor(random() * special.length)] : random() * 4 - 2));
+    const source = randomMap(random, 10, 9, () =>
+      random() < 0.3 ? special[Math.floor(random() * special.length)] : random() * 4 - 2,
+    );
     for (const threshold of [0.49, -1, 100]) {
       const map = new ResizedFloatMap(source, 37, 23);
       const expected = materialise(source, 37, 23);

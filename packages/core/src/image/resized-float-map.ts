@@ -68,7 +68,8 @@ export class ResizedFloatMap {
       ['width', widthPx],
       ['height', heightPx],
     ] as const) {
-      if (!Number.isInteger(value) || value <= 0) throw new InvalidArgumentError(`${name} must be a positive integer, got ${value}`);
+      if (!Number.isInteger(value) || value <= 0)
+        throw new InvalidArgumentError(`${name} must be a positive integer, got ${value}`);
     }
     if (!(source.data instanceof Float32Array) || source.data.length !== source.width * source.height) {
       throw new InvalidArgumentError(`source data must be a Float32Array of ${source.width * source.height} values`);
@@ -118,7 +119,9 @@ export class ResizedFloatMap {
   /** Writes the whole map into `target` (a window of this map's size, e.g. a region of a larger map). */
   writeTo(target: FloatPlaneWindow): void {
     if (target.width !== this.width || target.height !== this.height) {
-      throw new InvalidArgumentError(`target is ${target.width} x ${target.height}, the map is ${this.width} x ${this.height}`);
+      throw new InvalidArgumentError(
+        `target is ${target.width} x ${target.height}, the map is ${this.width} x ${this.height}`,
+      );
     }
     resizeBilinearWindow(this.#sourceWindow(), target, this.alignCorners, 'channels-last', this.#rows, this.#cols);
   }
@@ -137,7 +140,9 @@ export class ResizedFloatMap {
    */
   sampleGrid(rowsPx: Int32Array, colsPx: Int32Array, out: FloatPlaneWindow): void {
     if (out.width !== colsPx.length || out.height !== rowsPx.length) {
-      throw new InvalidArgumentError(`out is ${out.width} x ${out.height}, expected ${colsPx.length} x ${rowsPx.length}`);
+      throw new InvalidArgumentError(
+        `out is ${out.width} x ${out.height}, expected ${colsPx.length} x ${rowsPx.length}`,
+      );
     }
     checkIndices(rowsPx, this.height, 'row');
     checkIndices(colsPx, this.width, 'column');
@@ -579,7 +584,8 @@ interface AxisRuns {
 
 function axisRuns(axis: LinearAxisWeights): AxisRuns {
   const length = axis.index0.length;
-  const startsRun = (d: number) => d === 0 || axis.index0[d] !== axis.index0[d - 1] || axis.index1[d] !== axis.index1[d - 1];
+  const startsRun = (d: number) =>
+    d === 0 || axis.index0[d] !== axis.index0[d - 1] || axis.index1[d] !== axis.index1[d - 1];
   let count = 0;
   for (let d = 0; d < length; d++) if (startsRun(d)) count++;
   const start = new Int32Array(count + 1);
@@ -614,7 +620,8 @@ function cachedAxisRuns(axis: LinearAxisWeights): AxisRuns {
 
 function checkIndices(indices: Int32Array, size: number, what: string): void {
   for (let k = 0; k < indices.length; k++) {
-    if (indices[k] < 0 || indices[k] >= size) throw new InvalidArgumentError(`${what} ${indices[k]} is outside 0..${size - 1}`);
+    if (indices[k] < 0 || indices[k] >= size)
+      throw new InvalidArgumentError(`${what} ${indices[k]} is outside 0..${size - 1}`);
   }
 }
 

@@ -129,16 +129,29 @@ describe('fillHoles / removeIslands / keepLargestComponent against a flood-fill 
       }
     }
     const size = areas(labels);
-    return mask.data.map((v, i) => (v !== 0 || (labels[i] !== 0 && !outside.has(labels[i]) && (size.get(labels[i]) ?? 0) <= maxAreaPx) ? 1 : 0));
+    return mask.data.map((v, i) =>
+      v !== 0 || (labels[i] !== 0 && !outside.has(labels[i]) && (size.get(labels[i]) ?? 0) <= maxAreaPx) ? 1 : 0,
+    );
   }
 
   it('agrees on random masks', () => {
     const random = seededRandom(21);
     for (let trial = 0; trial < 40; trial++) {
-      const mask = randomMask(random, 1 + Math.floor(random() * 50), 1 + Math.floor(random() * 50), random(), trial % 2 === 0);
+      const mask = randomMask(
+        random,
+        1 + Math.floor(random() * 50),
+        1 + Math.floor(random() * 50),
+        random(),
+        trial % 2 === 0,
+      );
       for (const connectivity of [4, 8] as const) {
         for (const maxAreaPx of [0, 1, 3, 10, Infinity]) {
-          expect(firstDifference(fillHoles(mask, { connectivity, maxAreaPx }).data, referenceFillHoles(mask, connectivity, maxAreaPx))).toBe(-1);
+          expect(
+            firstDifference(
+              fillHoles(mask, { connectivity, maxAreaPx }).data,
+              referenceFillHoles(mask, connectivity, maxAreaPx),
+            ),
+          ).toBe(-1);
           const labels = floodFillLabels(mask, connectivity);
           const size = areas(labels);
           const islandsRemoved = labels.map((label) => (label !== 0 && (size.get(label) ?? 0) > maxAreaPx ? 1 : 0));
@@ -147,7 +160,8 @@ describe('fillHoles / removeIslands / keepLargestComponent against a flood-fill 
         const labels = floodFillLabels(mask, connectivity);
         const size = areas(labels);
         let largest = 0;
-        for (const [label, area] of size) if (area > (size.get(largest) ?? 0) || (area === size.get(largest) && label < largest)) largest = label;
+        for (const [label, area] of size)
+          if (area > (size.get(largest) ?? 0) || (area === size.get(largest) && label < largest)) largest = label;
         const onlyLargest = labels.map((label) => (label !== 0 && label === largest ? 1 : 0));
         expect(firstDifference(keepLargestComponent(mask, { connectivity }).data, onlyLargest)).toBe(-1);
       }

@@ -28,7 +28,14 @@ function mean(indices: number[], f: (i: number) => number): number {
 }
 
 /** He et al.'s definition written out directly: per window a least-squares fit, then the mean of the fits. */
-function naiveGuidedFilterGray(guide: Float32Array, p: Float32Array, width: number, height: number, r: number, eps: number): number[] {
+function naiveGuidedFilterGray(
+  guide: Float32Array,
+  p: Float32Array,
+  width: number,
+  height: number,
+  r: number,
+  eps: number,
+): number[] {
   const a: number[] = [];
   const b: number[] = [];
   for (let y = 0; y < height; y++) {
@@ -75,7 +82,14 @@ function solve3(m: number[][], v: number[]): number[] {
 }
 
 /** Per pixel, the mean over the windows covering it of the colour filter's a (3 values) and b: direct sums. */
-function naiveRgbCoefficients(guide: Float32Array, p: Float32Array, width: number, height: number, r: number, eps: number): number[][] {
+function naiveRgbCoefficients(
+  guide: Float32Array,
+  p: Float32Array,
+  width: number,
+  height: number,
+  r: number,
+  eps: number,
+): number[][] {
   const n = width * height;
   const channel = (c: number, i: number) => guide[c * n + i];
   const fits: { a: number[]; b: number }[] = [];
@@ -87,7 +101,10 @@ function naiveRgbCoefficients(guide: Float32Array, p: Float32Array, width: numbe
       const sigma = [0, 1, 2].map((c) =>
         [0, 1, 2].map((d) => mean(w, (i) => (channel(c, i) - mu[c]) * (channel(d, i) - mu[d])) + (c === d ? eps : 0)),
       );
-      const a = solve3(sigma, [0, 1, 2].map((c) => mean(w, (i) => (channel(c, i) - mu[c]) * (p[i] - mp))));
+      const a = solve3(
+        sigma,
+        [0, 1, 2].map((c) => mean(w, (i) => (channel(c, i) - mu[c]) * (p[i] - mp))),
+      );
       fits.push({ a, b: mp - a[0] * mu[0] - a[1] * mu[1] - a[2] * mu[2] });
     }
   }
@@ -102,7 +119,15 @@ function naiveRgbCoefficients(guide: Float32Array, p: Float32Array, width: numbe
 }
 
 /** He and Sun's fast filter written out: block means, coefficients at low resolution, bilinear back, applied. */
-function naiveFastGuidedFilterRgb(guide: Float32Array, p: Float32Array, width: number, height: number, r: number, eps: number, s: number): number[] {
+function naiveFastGuidedFilterRgb(
+  guide: Float32Array,
+  p: Float32Array,
+  width: number,
+  height: number,
+  r: number,
+  eps: number,
+  s: number,
+): number[] {
   const n = width * height;
   const lw = Math.ceil(width / s);
   const lh = Math.ceil(height / s);
@@ -111,7 +136,8 @@ function naiveFastGuidedFilterRgb(guide: Float32Array, p: Float32Array, width: n
   for (let by = 0; by < lh; by++) {
     for (let bx = 0; bx < lw; bx++) {
       const cells: number[] = [];
-      for (let y = by * s; y < Math.min(height, (by + 1) * s); y++) for (let x = bx * s; x < Math.min(width, (bx + 1) * s); x++) cells.push(y * width + x);
+      for (let y = by * s; y < Math.min(height, (by + 1) * s); y++)
+        for (let x = bx * s; x < Math.min(width, (bx + 1) * s); x++) cells.push(y * width + x);
       for (let c = 0; c < 3; c++) lowGuide[c * lw * lh + by * lw + bx] = mean(cells, (i) => guide[c * n + i]);
       lowP[by * lw + bx] = mean(cells, (i) => p[i]);
     }
@@ -139,7 +165,14 @@ function naiveFastGuidedFilterRgb(guide: Float32Array, p: Float32Array, width: n
   return q;
 }
 
-function naiveGuidedFilterRgb(guide: Float32Array, p: Float32Array, width: number, height: number, r: number, eps: number): number[] {
+function naiveGuidedFilterRgb(
+  guide: Float32Array,
+  p: Float32Array,
+  width: number,
+  height: number,
+  r: number,
+  eps: number,
+): number[] {
   const n = width * height;
   const channel = (c: number, i: number) => guide[c * n + i];
   const coefficients: { a: number[]; b: number }[] = [];
@@ -176,7 +209,12 @@ function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol
 
 describe('boxMean', () => {
   it('is the mean over the window cut at the border, for every radius including ones wider than the plane', () => {
-    for (const [width, height] of [[7, 5], [1, 6], [9, 1], [4, 4]]) {
+    for (const [width, height] of [
+      [7, 5],
+      [1, 6],
+      [9, 1],
+      [4, 4],
+    ]) {
       const source = randomPlane(width * height, width * 31 + height);
       for (const r of [0, 1, 2, 3, 10]) {
         const out = new Float32Array(width * height);
@@ -293,7 +331,7 @@ describe('fastGuidedFilterRgb', () => {
     expect(Array.from(fast)).toEqual(Array.from(full));
   });
 
-  it('matches He and Sun\'s fast guided filter written out, sizes not multiples of the subsampling included', () => {
+  it("matches He and Sun's fast guided filter written out, sizes not multiples of the subsampling included", () => {
     for (const [width, height, r, eps, s] of [
       [12, 10, 4, 1e-3, 2],
       [13, 11, 6, 1e-4, 3],
@@ -310,7 +348,11 @@ describe('fastGuidedFilterRgb', () => {
 
   it('rejects a bad subsampling', () => {
     const plane = new Float32Array(4);
-    expect(() => fastGuidedFilterRgb(new Float32Array(12), plane, 2, 2, { radiusPx: 1, eps: 1e-3 }, 0, plane)).toThrow(RangeError);
-    expect(() => fastGuidedFilterRgb(new Float32Array(12), plane, 2, 2, { radiusPx: 1, eps: 1e-3 }, 1.5, plane)).toThrow(RangeError);
+    expect(() => fastGuidedFilterRgb(new Float32Array(12), plane, 2, 2, { radiusPx: 1, eps: 1e-3 }, 0, plane)).toThrow(
+      RangeError,
+    );
+    expect(() =>
+      fastGuidedFilterRgb(new Float32Array(12), plane, 2, 2, { radiusPx: 1, eps: 1e-3 }, 1.5, plane),
+    ).toThrow(RangeError);
   });
 });

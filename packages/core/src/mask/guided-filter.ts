@@ -180,7 +180,8 @@ export function fastGuidedFilterRgb(
   out: Float32Array,
 ): void {
   checkParams(width, height, params, guide.length / 3, input.length, out.length);
-  if (!Number.isInteger(subsample) || subsample < 1) throw new RangeError('guided filter: subsample must be an integer >= 1');
+  if (!Number.isInteger(subsample) || subsample < 1)
+    throw new RangeError('guided filter: subsample must be an integer >= 1');
   if (subsample === 1) {
     guidedFilterRgb(guide, input, width, height, params, out);
     return;
@@ -191,7 +192,13 @@ export function fastGuidedFilterRgb(
   const lowN = lowWidth * lowHeight;
   const lowGuide = new Float32Array(3 * lowN);
   for (let c = 0; c < 3; c++) {
-    blockMean(guide.subarray(c * n, (c + 1) * n), width, height, subsample, lowGuide.subarray(c * lowN, (c + 1) * lowN));
+    blockMean(
+      guide.subarray(c * n, (c + 1) * n),
+      width,
+      height,
+      subsample,
+      lowGuide.subarray(c * lowN, (c + 1) * lowN),
+    );
   }
   const lowInput = new Float32Array(lowN);
   blockMean(input, width, height, subsample, lowInput);
@@ -327,12 +334,22 @@ function rgbCoefficients(
   return [planes.mean(mRP, mRR), planes.mean(mGP, mRG), planes.mean(mBP, mRB), planes.mean(mP, mGG)];
 }
 
-function checkParams(width: number, height: number, params: GuidedFilterParams, guidePlane: number, input: number, out: number): void {
+function checkParams(
+  width: number,
+  height: number,
+  params: GuidedFilterParams,
+  guidePlane: number,
+  input: number,
+  out: number,
+): void {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
     throw new RangeError(`guided filter: bad size ${width} x ${height}`);
   }
-  if (!Number.isInteger(params.radiusPx) || params.radiusPx < 0) throw new RangeError('guided filter: radiusPx must be an integer >= 0');
-  if (!(params.eps > 0) || !Number.isFinite(params.eps)) throw new RangeError('guided filter: eps must be a positive number');
+  if (!Number.isInteger(params.radiusPx) || params.radiusPx < 0)
+    throw new RangeError('guided filter: radiusPx must be an integer >= 0');
+  if (!(params.eps > 0) || !Number.isFinite(params.eps))
+    throw new RangeError('guided filter: eps must be a positive number');
   const n = width * height;
-  if (guidePlane !== n || input !== n || out !== n) throw new RangeError('guided filter: plane sizes do not match width x height');
+  if (guidePlane !== n || input !== n || out !== n)
+    throw new RangeError('guided filter: plane sizes do not match width x height');
 }

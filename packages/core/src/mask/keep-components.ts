@@ -33,7 +33,14 @@ export const DEFAULT_KEEP_COMPONENTS_OPTIONS: Readonly<KeepComponentsOptions> = 
 function clickPixelIndex(click: Click, width: number, height: number): number {
   const column = Math.floor(click.xPx);
   const row = Math.floor(click.yPx);
-  if (!Number.isFinite(click.xPx) || !Number.isFinite(click.yPx) || column < 0 || row < 0 || column >= width || row >= height) {
+  if (
+    !Number.isFinite(click.xPx) ||
+    !Number.isFinite(click.yPx) ||
+    column < 0 ||
+    row < 0 ||
+    column >= width ||
+    row >= height
+  ) {
     throw new InvalidClickError(`click (${click.xPx}, ${click.yPx}) lies outside the ${width} x ${height} mask`);
   }
   return row * width + column;
@@ -69,7 +76,8 @@ export function keepClickedComponents(
     }
   });
   if (kept === 0) {
-    if (fallback === 'all') return { width: mask.width, height: mask.height, data: mask.data.map((v) => (v !== 0 ? 1 : 0)) };
+    if (fallback === 'all')
+      return { width: mask.width, height: mask.height, data: mask.data.map((v) => (v !== 0 ? 1 : 0)) };
     if (fallback === 'largest') {
       const largest = largestLabel(components.areasPx);
       if (largest !== 0) keep[largest] = 1;

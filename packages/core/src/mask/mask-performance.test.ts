@@ -77,14 +77,36 @@ describe.skipIf(!process.env.SIMPLECLICK_BENCH)('mask operations on 1920 x 1080 
     const mask = time('thresholdProbabilities', () => thresholdProbabilities(probabilities), results);
     const components = time('labelConnectedComponents (8)', () => labelConnectedComponents(mask), results);
     time('labelConnectedComponents (4)', () => labelConnectedComponents(mask, { connectivity: 4 }), results);
-    time('keepClickedComponents', () => keepClickedComponents(mask, [{ xPx: 960, yPx: 540, isPositive: true }]), results);
+    time(
+      'keepClickedComponents',
+      () => keepClickedComponents(mask, [{ xPx: 960, yPx: 540, isPositive: true }]),
+      results,
+    );
     time('removeIslands (<= 100 px)', () => removeIslands(mask, { maxAreaPx: 100 }), results);
     time('fillHoles (all)', () => fillHoles(mask), results);
-    time('cleanUpMask (clicked, islands, holes)', () => cleanUpMask(mask, { keep: 'clicked', clicks: [{ xPx: 960, yPx: 540, isPositive: true }], removeIslandsMaxAreaPx: 100, fillHolesMaxAreaPx: 500 }), results);
+    time(
+      'cleanUpMask (clicked, islands, holes)',
+      () =>
+        cleanUpMask(mask, {
+          keep: 'clicked',
+          clicks: [{ xPx: 960, yPx: 540, isPositive: true }],
+          removeIslandsMaxAreaPx: 100,
+          fillHolesMaxAreaPx: 500,
+        }),
+      results,
+    );
     const polygons = time('traceMaskPolygons', () => traceMaskPolygons(mask), results);
     const vertices = polygons.reduce((sum, p) => sum + p.outer.length + p.holes.reduce((s, h) => s + h.length, 0), 0);
-    time('simplifyPolygon x all (epsilon 1 px)', () => polygons.map((p) => simplifyPolygon(p, { epsilonPx: 1 })), results);
-    time('simplifyPolygon x all (<= 100 vertices)', () => polygons.map((p) => simplifyPolygon(p, { maxVertices: 100 })), results);
+    time(
+      'simplifyPolygon x all (epsilon 1 px)',
+      () => polygons.map((p) => simplifyPolygon(p, { epsilonPx: 1 })),
+      results,
+    );
+    time(
+      'simplifyPolygon x all (<= 100 vertices)',
+      () => polygons.map((p) => simplifyPolygon(p, { maxVertices: 100 })),
+      results,
+    );
     const raster = time('rasterizePolygons (exact rings)', () => rasterizePolygons(polygons, WIDTH, HEIGHT), results);
     expect(raster.data.every((v, i) => v === mask.data[i])).toBe(true);
     const coco = time('encodeCocoRle', () => encodeCocoRle(mask), results);

@@ -25,8 +25,8 @@ describe('thresholdProbabilities', () => {
     const mask = thresholdProbabilities({ width: 2, height: 3, data: new Float32Array(6).fill(0.9) });
     expect([mask.width, mask.height, mask.data.length]).toEqual([2, 3, 6]);
     expect(() => thresholdProbabilities({ width: 2, height: 2, data: new Float32Array(3) })).toThrow(InvalidMaskError);
-    expect(() => thresholdProbabilities({ width: 1, height: 1, data: new Float32Array(1) }, { threshold: NaN })).toThrow(
-      InvalidArgumentError,
-    );
+    expect(() =>
+      thresholdProbabilities({ width: 1, height: 1, data: new Float32Array(1) }, { threshold: NaN }),
+    ).toThrow(InvalidArgumentError);
   });
 });

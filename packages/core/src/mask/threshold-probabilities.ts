@@ -26,10 +26,7 @@ export const DEFAULT_MASK_THRESHOLD = 0.49;
  * Python float in float32; comparing against the float64 value would differ for a probability equal to
  * `fround(threshold)` whenever that lies above the float64 threshold.
  */
-export function thresholdProbabilities(
-  probabilities: FloatMap,
-  options: Partial<ThresholdOptions> = {},
-): BinaryMask {
+export function thresholdProbabilities(probabilities: FloatMap, options: Partial<ThresholdOptions> = {}): BinaryMask {
   assertFloatMap(probabilities);
   const threshold = options.threshold ?? DEFAULT_MASK_THRESHOLD;
   if (typeof threshold !== 'number' || !Number.isFinite(threshold)) {

@@ -27,12 +27,25 @@ describe('readOnnxMetadataProps', () => {
   it('reads metadata_props around other fields of every wire type', () => {
     const graph = lengthDelimited(7, new Array(300).fill(7)); // skipped by length, not decoded
     const bytes = new Uint8Array([
-      ...varint(1 * 8 + 0), ...varint(8), // ir_version (varint)
+      ...varint(1 * 8 + 0),
+      ...varint(8), // ir_version (varint)
       ...text(2, 'producer'),
       ...entry('simpleclick.variant', 'xtiny'),
       ...graph,
-      ...varint(99 * 8 + 5), 1, 2, 3, 4, // unknown fixed32
-      ...varint(98 * 8 + 1), 1, 2, 3, 4, 5, 6, 7, 8, // unknown fixed64
+      ...varint(99 * 8 + 5),
+      1,
+      2,
+      3,
+      4, // unknown fixed32
+      ...varint(98 * 8 + 1),
+      1,
+      2,
+      3,
+      4,
+      5,
+      6,
+      7,
+      8, // unknown fixed64
       ...entry('simpleclick.note', 'größe ✓'),
       ...entry('simpleclick.variant', 'base'), // a repeated key: the last one wins
     ]);

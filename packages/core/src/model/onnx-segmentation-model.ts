@@ -101,7 +101,9 @@ export class OnnxSegmentationModel implements SegmentationModel {
       this.#assertOpen();
       if (this.staticBatchSize === null || this.staticBatchSize === input.batchSize) return this.#runBatch(input);
       if (this.staticBatchSize !== 1) {
-        throw new ModelContractError(`the graph takes batches of exactly ${this.staticBatchSize}, got ${input.batchSize}`);
+        throw new ModelContractError(
+          `the graph takes batches of exactly ${this.staticBatchSize}, got ${input.batchSize}`,
+        );
       }
       // A graph exported with batch 1: run the batch item by item.
       const inputLength = 3 * input.sizePx * input.sizePx;
@@ -156,7 +158,7 @@ export class OnnxSegmentationModel implements SegmentationModel {
     } finally {
       image.dispose();
       clickMaps.dispose();
-      if (results !== undefined) for (const value of Object.values(results)) (value).dispose();
+      if (results !== undefined) for (const value of Object.values(results)) value.dispose();
     }
   }
 

@@ -180,7 +180,8 @@ export function decodeBmp(bytes: Uint8Array, maxPixels: number = Number.POSITIVE
         rgb[out + 1] = bytes[at + 1];
         rgb[out + 2] = bytes[at];
       } else {
-        const value = bitsPerPixel === 16 ? view.getUint16(rowStart + x * 2, true) : view.getUint32(rowStart + x * 4, true);
+        const value =
+          bitsPerPixel === 16 ? view.getUint16(rowStart + x * 2, true) : view.getUint32(rowStart + x * 4, true);
         rgb[out] = red(value);
         rgb[out + 1] = green(value);
         rgb[out + 2] = blue(value);

@@ -46,7 +46,9 @@ describe('decodeImageBytes', () => {
   it('applies EXIF orientation (JPEG made here with orientation 6 = rotate 90 degrees clockwise)', async () => {
     // Stored 32 x 16: left half red, right half blue. Displayed: 16 x 32, top half red, bottom half blue.
     const stored = await sharp({ create: { width: 32, height: 16, channels: 3, background: '#0000ff' } })
-      .composite([{ input: { create: { width: 16, height: 16, channels: 3, background: '#ff0000' } }, left: 0, top: 0 }])
+      .composite([
+        { input: { create: { width: 16, height: 16, channels: 3, background: '#ff0000' } }, left: 0, top: 0 },
+      ])
       .jpeg({ quality: 95 })
       .withMetadata({ orientation: 6 })
       .toBuffer();
@@ -63,8 +65,12 @@ describe('decodeImageBytes', () => {
   });
 
   it('rejects unknown and corrupt bytes with InvalidImageError', async () => {
-    const jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#336699' } }).jpeg().toBuffer();
-    const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#336699' } }).png().toBuffer();
+    const jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#336699' } })
+      .jpeg()
+      .toBuffer();
+    const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#336699' } })
+      .png()
+      .toBuffer();
     const bmp = await readFile(resolve(FIXTURES, 'bmp/rgb24-bottom-up.bmp'));
     const garbage = Uint8Array.from({ length: 300 }, (_, i) => (i * 37 + 11) & 0xff);
     const corrupt: [string, Uint8Array][] = [
@@ -84,15 +90,27 @@ describe('decodeImageBytes', () => {
   });
 
   it('accepts a JPEG with a benign libjpeg warning (extraneous bytes before a marker), like OpenCV', async () => {
-    const clean = Buffer.from(await sharp({ create: { width: 16, height: 8, channels: 3, background: '#5080a0' } }).jpeg().toBuffer());
+    const clean = Buffer.from(
+      await sharp({ create: { width: 16, height: 8, channels: 3, background: '#5080a0' } })
+        .jpeg()
+        .toBuffer(),
+    );
     const startOfScan = clean.indexOf(Buffer.from([0xff, 0xda]));
-    const withJunk = Buffer.concat([clean.subarray(0, startOfScan), Buffer.from([0x12, 0x34]), clean.subarray(startOfScan)]);
+    const withJunk = Buffer.concat([
+      clean.subarray(0, startOfScan),
+      Buffer.from([0x12, 0x34]),
+      clean.subarray(startOfScan),
+    ]);
     expect((await decodeImageBytes(withJunk)).data).toEqual((await decodeImageBytes(clean)).data);
   });
 
   it('refuses a huge declared size from the header, before decoding pixels (ImageTooLargeError)', async () => {
     // A 60000 x 60000 JPEG header (3.6 gigapixels) on an 8 x 8 file: patch the SOF0 dimensions.
-    const jpeg = Buffer.from(await sharp({ create: { width: 8, height: 8, channels: 3, background: '#000' } }).jpeg().toBuffer());
+    const jpeg = Buffer.from(
+      await sharp({ create: { width: 8, height: 8, channels: 3, background: '#000' } })
+        .jpeg()
+        .toBuffer(),
+    );
     const sof = jpeg.indexOf(Buffer.from([0xff, 0xc0]));
     expect(sof).toBeGreaterThan(0);
     jpeg.writeUInt16BE(60000, sof + 5);
@@ -111,7 +129,9 @@ describe('decodeImageBytes', () => {
     await expect(decodeImageBytes(bmp)).rejects.toMatchObject({ code: 'IMAGE_TOO_LARGE' });
 
     // The limit is an option.
-    const small = await sharp({ create: { width: 10, height: 10, channels: 3, background: '#000' } }).png().toBuffer();
+    const small = await sharp({ create: { width: 10, height: 10, channels: 3, background: '#000' } })
+      .png()
+      .toBuffer();
     await expect(decodeImageBytes(small, { maxPixels: 99 })).rejects.toMatchObject({ code: 'IMAGE_TOO_LARGE' });
     expect((await decodeImageBytes(small, { maxPixels: 100 })).width).toBe(10);
     await expect(decodeImageBytes(small, { maxPixels: 0 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });

@@ -91,7 +91,10 @@ export async function readImageInfo(bytes: Uint8Array): Promise<ImageInfo> {
  * @throws InvalidImageError for unknown, corrupt or truncated bytes; ImageTooLargeError over `maxPixels`;
  *   InvalidArgumentError for a bad `maxPixels` or when sharp (an optional peer dependency) is not installed.
  */
-export async function decodeImageBytes(bytes: Uint8Array, options: Partial<DecodeImageOptions> = {}): Promise<RgbImage> {
+export async function decodeImageBytes(
+  bytes: Uint8Array,
+  options: Partial<DecodeImageOptions> = {},
+): Promise<RgbImage> {
   const { maxPixels, applyIccProfile } = { ...DEFAULT_DECODE_IMAGE_OPTIONS, ...options };
   if (!(maxPixels > 0)) throw new InvalidArgumentError(`maxPixels must be > 0, got ${maxPixels}`);
   const info = await readImageInfo(bytes);

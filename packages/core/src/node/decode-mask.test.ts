@@ -10,15 +10,33 @@ const count = (data: Uint8Array) => data.reduce((sum, value) => sum + value, 0);
 
 describe('groundTruthFromMaskImage', () => {
   // Pixels as RGB triples. OpenCV's "channel 0" is blue, so only the blue value decides for 'blue-128'.
-  const mask = createRgbImage(7, 1, Uint8Array.from([
-    0, 0, 0, // background
-    255, 255, 128, // blue 128: ignore, whatever red and green say
-    0, 0, 129, // blue 129: object
-    255, 0, 0, // pure red: background for the blue rules, object for 'any-nonzero'
-    128, 128, 128, // gray 128: ignore
-    255, 255, 255, // white: object
-    1, 1, 1, // value 1: object only under the official GrabCut loader's quirk
-  ]));
+  const mask = createRgbImage(
+    7,
+    1,
+    Uint8Array.from([
+      0,
+      0,
+      0, // background
+      255,
+      255,
+      128, // blue 128: ignore, whatever red and green say
+      0,
+      0,
+      129, // blue 129: object
+      255,
+      0,
+      0, // pure red: background for the blue rules, object for 'any-nonzero'
+      128,
+      128,
+      128, // gray 128: ignore
+      255,
+      255,
+      255, // white: object
+      1,
+      1,
+      1, // value 1: object only under the official GrabCut loader's quirk
+    ]),
+  );
 
   it("'grabcut' (GrabCut, Berkeley): blue 128 = ignore, > 128 = object, and the loader's literal blue 1 = object", () => {
     const { gt, ignore } = groundTruthFromMaskImage(mask, 'grabcut');

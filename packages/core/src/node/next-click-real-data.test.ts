@@ -39,14 +39,17 @@ function predictionFor(gt: BinaryMask, step: Step): BinaryMask {
   return out;
 }
 
-describe.skipIf(!dataRoot || reference.sequences.length === 0)('ClickSimulator vs the Python reference on real masks', () => {
-  if (!dataRoot) console.warn(NO_DATA_MESSAGE);
-  for (const sequence of reference.sequences) {
-    it(`${sequence.mask}: the same ${sequence.expectedClicks.length} clicks`, async () => {
-      const { gt, ignore } = await readGroundTruthFile(resolve(dataRoot!, sequence.mask), 'grabcut');
-      const simulator = ClickSimulator.create(gt, ignore);
-      for (const step of sequence.steps as Step[]) simulator.addNextClick(predictionFor(gt, step));
-      expect(simulator.clicks).toEqual(sequence.expectedClicks);
-    });
-  }
-});
+describe.skipIf(!dataRoot || reference.sequences.length === 0)(
+  'ClickSimulator vs the Python reference on real masks',
+  () => {
+    if (!dataRoot) console.warn(NO_DATA_MESSAGE);
+    for (const sequence of reference.sequences) {
+      it(`${sequence.mask}: the same ${sequence.expectedClicks.length} clicks`, async () => {
+        const { gt, ignore } = await readGroundTruthFile(resolve(dataRoot!, sequence.mask), 'grabcut');
+        const simulator = ClickSimulator.create(gt, ignore);
+        for (const step of sequence.steps as Step[]) simulator.addNextClick(predictionFor(gt, step));
+        expect(simulator.clicks).toEqual(sequence.expectedClicks);
+      });
+    }
+  },
+);

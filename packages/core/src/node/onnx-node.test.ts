@@ -75,7 +75,10 @@ describe('createNodeModel on the tiny contract graph (onnxruntime-node)', () => 
     expect(model.executionProviders).toEqual(['cpu']);
     await model.close();
     await expect(
-      createNodeModel(tinyGraphPath('tiny-s32.onnx'), { executionProviders: ['no-such-provider'], fallbackToCpu: false }),
+      createNodeModel(tinyGraphPath('tiny-s32.onnx'), {
+        executionProviders: ['no-such-provider'],
+        fallbackToCpu: false,
+      }),
     ).rejects.toThrow(ModelLoadError);
   });
 });

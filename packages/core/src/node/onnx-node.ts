@@ -116,7 +116,9 @@ export async function createNodeModel(
   } catch (error) {
     const onlyCpu = executionProviders.length === 1 && executionProviders[0] === 'cpu';
     if (!fallbackToCpu || onlyCpu) {
-      throw new ModelLoadError(`onnxruntime-node could not create a session: ${(error as Error).message}`, { cause: error });
+      throw new ModelLoadError(`onnxruntime-node could not create a session: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     try {
       usedProviders = ['cpu'];

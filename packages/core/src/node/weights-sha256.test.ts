@@ -25,7 +25,9 @@ describe('weights sha256 (simpleclick.weights_sha256)', () => {
     expect(readOnnxInitializerData(plain).tensorBytes.map((raw) => raw?.length)).toEqual([4096, 4, 4, 4, 24]);
     expect(weightsSha256(plain)).toBe(TINY_S32_WEIGHTS_SHA256);
     // Metadata is not covered: recording the value does not change it.
-    expect(weightsSha256(withMetadataEntry(plain, MODEL_METADATA_KEYS.weightsSha256, 'x'))).toBe(TINY_S32_WEIGHTS_SHA256);
+    expect(weightsSha256(withMetadataEntry(plain, MODEL_METADATA_KEYS.weightsSha256, 'x'))).toBe(
+      TINY_S32_WEIGHTS_SHA256,
+    );
   });
 
   it('converts typed fields (float_data, int32_data, int64_data, double_data, uint64_data) as numpy does', () => {
@@ -88,7 +90,9 @@ describe('non-finite model output', () => {
   });
 
   it('rejects infinite logits too', async () => {
-    const model = await createNodeModel(withInitializerFloat(tinyGraphBytes('tiny-s32.onnx'), TWO, Number.NEGATIVE_INFINITY));
+    const model = await createNodeModel(
+      withInitializerFloat(tinyGraphBytes('tiny-s32.onnx'), TWO, Number.NEGATIVE_INFINITY),
+    );
     try {
       const { image, clickMaps } = tinyGraphInputs(1);
       await expect(model.run({ batchSize: 1, sizePx: TINY_GRAPH_SIZE_PX, image, clickMaps })).rejects.toBeInstanceOf(

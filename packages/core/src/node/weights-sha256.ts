@@ -25,7 +25,10 @@ export function weightsSha256(bytes: Uint8Array): string | undefined {
  * @param metadataProps - The file's metadata_props when already read (else read from `bytes`).
  * @throws ModelLoadError for bytes that are not a protobuf message.
  */
-export function checkWeightsSha256(bytes: Uint8Array, metadataProps?: Readonly<Record<string, string>>): WeightsChecksum {
+export function checkWeightsSha256(
+  bytes: Uint8Array,
+  metadataProps?: Readonly<Record<string, string>>,
+): WeightsChecksum {
   const recorded = (metadataProps ?? readOnnxMetadataProps(bytes))[MODEL_METADATA_KEYS.weightsSha256];
   if (recorded === undefined) return { status: 'absent' };
   const expected = recorded.trim().toLowerCase();

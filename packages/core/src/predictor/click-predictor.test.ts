@@ -90,7 +90,12 @@ function referenceStep(
     for (let x = 0; x < width; x++) {
       if (previous.probabilities[y * width + x] > 0.5) {
         foreground = foreground
-          ? { rowMin: Math.min(foreground.rowMin, y), rowMax: y, colMin: Math.min(foreground.colMin, x), colMax: Math.max(foreground.colMax, x) }
+          ? {
+              rowMin: Math.min(foreground.rowMin, y),
+              rowMax: y,
+              colMin: Math.min(foreground.colMin, x),
+              colMax: Math.max(foreground.colMax, x),
+            }
           : { rowMin: y, rowMax: y, colMin: x, colMax: x };
       }
     }
@@ -101,7 +106,10 @@ function referenceStep(
   const crop = new Float32Array(4 * roiWidth * roiHeight);
   crop.set(rgbImageToPlanarFloat(cropRgbImage(image, roi)));
   crop.set(cropFloatMap({ width, height, data: previous.probabilities }, roi).data, 3 * roiWidth * roiHeight);
-  const resized = resizeBilinearPlanar(crop, roiWidth, roiHeight, 4, S, S, { alignCorners: true, torchKernel: 'generic' });
+  const resized = resizeBilinearPlanar(crop, roiWidth, roiHeight, 4, S, S, {
+    alignCorners: true,
+    torchKernel: 'generic',
+  });
   const plane = S * S;
   const batch = useFlip ? 2 : 1;
   const imageInput = new Float32Array(batch * 3 * plane);
@@ -119,11 +127,16 @@ function referenceStep(
   if (useFlip) {
     for (let channel = 0; channel < 3; channel++) {
       for (let y = 0; y < S; y++) {
-        for (let x = 0; x < S; x++) imageInput[(3 + channel) * plane + y * S + x] = imageInput[channel * plane + y * S + (S - 1 - x)];
+        for (let x = 0; x < S; x++)
+          imageInput[(3 + channel) * plane + y * S + x] = imageInput[channel * plane + y * S + (S - 1 - x)];
       }
     }
-    for (let y = 0; y < S; y++) for (let x = 0; x < S; x++) clickMaps[3 * plane + y * S + x] = clickMaps[y * S + (S - 1 - x)];
-    const mirrored = encodeClickDisks(netClicks.map((c) => ({ ...c, xNet: S - c.xNet - 1 })), S);
+    for (let y = 0; y < S; y++)
+      for (let x = 0; x < S; x++) clickMaps[3 * plane + y * S + x] = clickMaps[y * S + (S - 1 - x)];
+    const mirrored = encodeClickDisks(
+      netClicks.map((c) => ({ ...c, xNet: S - c.xNet - 1 })),
+      S,
+    );
     clickMaps.set(mirrored.positive, 4 * plane);
     clickMaps.set(mirrored.negative, 5 * plane);
   }
@@ -171,7 +184,9 @@ describe('ClickPredictor follows the official pipeline step by step', () => {
         expect(result.roi).toEqual(reference.roi);
         expect(result.probabilities.data).toEqual(reference.probabilities);
         expect(model.inputs[k - 1].batchSize).toBe(useFlip ? 2 : 1);
-        expect(result.toMask().data).toEqual(Uint8Array.from(reference.probabilities, (p) => (p > Math.fround(0.49) ? 1 : 0)));
+        expect(result.toMask().data).toEqual(
+          Uint8Array.from(reference.probabilities, (p) => (p > Math.fround(0.49) ? 1 : 0)),
+        );
         expect(result.timing.totalMs).toBeGreaterThanOrEqual(result.timing.modelMs);
         state = result.state;
         rois.push(result.roi);
@@ -274,7 +289,11 @@ describe('ClickPredictor whole-image crop', () => {
       // An object from a mask: its ROI is not the whole image, so the last crop is another one.
       const mask = new Uint8Array(420 * 300);
       for (let y = 100; y < 130; y++) for (let x = 200; x < 260; x++) mask[y * 420 + x] = 1;
-      const object = await predictor.predict(image, [{ xPx: 220, yPx: 110, isPositive: true }], predictor.stateFromMask(image, { width: 420, height: 300, data: mask }));
+      const object = await predictor.predict(
+        image,
+        [{ xPx: 220, yPx: 110, isPositive: true }],
+        predictor.stateFromMask(image, { width: 420, height: 300, data: mask }),
+      );
       expect(object.roi).not.toEqual(first.roi);
       await predictor.predict(image, [{ xPx: 50, yPx: 60, isPositive: true }]);
       expect(model.inputs[2].image).toEqual(model.inputs[0].image);
@@ -295,7 +314,11 @@ describe('ClickPredictor keeps large ROIs at network resolution', () => {
       const lazyModel = new FakeModel();
       const eagerModel = new FakeModel();
       const lazy = await ClickPredictor.create(lazyModel, { preset, exactArithmetic: true });
-      const eager = await ClickPredictor.create(eagerModel, { preset, exactArithmetic: true }, { eagerRoiProbabilities: true });
+      const eager = await ClickPredictor.create(
+        eagerModel,
+        { preset, exactArithmetic: true },
+        { eagerRoiProbabilities: true },
+      );
       const clicks: Click[] = [
         { xPx: 200, yPx: 150, isPositive: true },
         { xPx: 60, yPx: 40, isPositive: false },
@@ -325,7 +348,12 @@ describe('ClickPredictor keeps large ROIs at network resolution', () => {
       }
       expect(networkStates).toBeGreaterThan(0);
       // The previous mask mattered: the click maps carry a non-zero previous-probability channel.
-      expect(lazyModel.inputs.at(-1)!.clickMaps.subarray(0, S * S).some((v) => v > 0)).toBe(true);
+      expect(
+        lazyModel.inputs
+          .at(-1)!
+          .clickMaps.subarray(0, S * S)
+          .some((v) => v > 0),
+      ).toBe(true);
     }
   });
 
@@ -358,7 +386,9 @@ describe('ClickPredictor input checks', () => {
 
   it('rejects bad options and a model whose output has the wrong size', async () => {
     await expect(ClickPredictor.create(new FakeModel(), { maskThreshold: 2 })).rejects.toThrow(InvalidArgumentError);
-    await expect(ClickPredictor.create(new FakeModel(), { preset: 'fast' as never })).rejects.toThrow(InvalidArgumentError);
+    await expect(ClickPredictor.create(new FakeModel(), { preset: 'fast' as never })).rejects.toThrow(
+      InvalidArgumentError,
+    );
     const broken = await ClickPredictor.create(new FakeModel(() => new Float32Array(10)));
     await expect(broken.predict(makeImage(50, 40), [{ xPx: 5, yPx: 5, isPositive: true }])).rejects.toThrow(
       ModelContractError,
@@ -433,7 +463,9 @@ describe('ClickPredictor.prepareImage', () => {
         plainState = b.state;
       }
       expect(preparedModel.inputs[0].batchSize).toBe(preset === 'parity' ? 2 : 1);
-      expect(steps.map((_, k) => preparedModel.inputs[k].image.length)).toEqual(steps.map((_, k) => plainModel.inputs[k].image.length));
+      expect(steps.map((_, k) => preparedModel.inputs[k].image.length)).toEqual(
+        steps.map((_, k) => plainModel.inputs[k].image.length),
+      );
     }
   });
 
@@ -487,9 +519,15 @@ describe('ClickPredictor.prepareImage', () => {
       predictor.predict(other, click),
     ]);
     const fresh = await ClickPredictor.create(new FakeModel());
-    expect(float32Bits(first.probabilities.data)).toEqual(float32Bits((await fresh.predict(image, click)).probabilities.data));
-    expect(float32Bits(second.probabilities.data)).toEqual(float32Bits((await fresh.predict(other, click)).probabilities.data));
-    await expect(predictor.prepareImage({ width: 420, height: 300, data: new Uint8Array(10) })).rejects.toThrow(InvalidImageError);
+    expect(float32Bits(first.probabilities.data)).toEqual(
+      float32Bits((await fresh.predict(image, click)).probabilities.data),
+    );
+    expect(float32Bits(second.probabilities.data)).toEqual(
+      float32Bits((await fresh.predict(other, click)).probabilities.data),
+    );
+    await expect(predictor.prepareImage({ width: 420, height: 300, data: new Uint8Array(10) })).rejects.toThrow(
+      InvalidImageError,
+    );
     await expect(predictor.prepareImage(null as unknown as RgbImage)).rejects.toThrow(InvalidImageError);
     expect(model.inputs.length).toBe(2); // preparing never runs the model
     await predictor.close();

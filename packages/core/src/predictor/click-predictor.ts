@@ -76,15 +76,23 @@ export class ClickPredictor implements ClickSegmenter<ObjectState> {
   #clickMapsInput: Float32Array;
   #netProbabilities: Float32Array;
   /** What the image planes of the input buffer hold (batch 0, and its mirror with flip): the crop cache key. */
-  #imageInputKey: { readonly data: Uint8Array; readonly width: number; readonly height: number; readonly roi: Roi } | null =
-    null;
+  #imageInputKey: {
+    readonly data: Uint8Array;
+    readonly width: number;
+    readonly height: number;
+    readonly roi: Roi;
+  } | null = null;
   /**
    * The crop of the whole image (batch 0 planes) of the last image whose whole image was the ROI or that was
    * prepared ({@link prepareImage}): the first click of every object on an image uses it (official zoom-in), so
    * the second object's first click does not resize the image again. 3 x S x S floats.
    */
-  #wholeImageCrop: { readonly data: Uint8Array; readonly width: number; readonly height: number; readonly planes: Float32Array } | null =
-    null;
+  #wholeImageCrop: {
+    readonly data: Uint8Array;
+    readonly width: number;
+    readonly height: number;
+    readonly planes: Float32Array;
+  } | null = null;
   readonly #internal: ClickPredictorInternalOptions;
   #scratch = new Float32Array(0);
   /** Fast path (`exactArithmetic: false`): reused tables and buffers, so a click allocates only S-size arrays. */
@@ -210,7 +218,9 @@ export class ClickPredictor implements ClickSegmenter<ObjectState> {
   stateFromMask(image: RgbImage, mask: BinaryMask): ObjectState {
     checkImage(image);
     if (mask.width !== image.width || mask.height !== image.height) {
-      throw new InvalidArgumentError(`mask is ${mask.width} x ${mask.height}, the image is ${image.width} x ${image.height}`);
+      throw new InvalidArgumentError(
+        `mask is ${mask.width} x ${mask.height}, the image is ${image.width} x ${image.height}`,
+      );
     }
     return ObjectState.fromMask(mask);
   }
@@ -367,15 +377,23 @@ export class ClickPredictor implements ClickSegmenter<ObjectState> {
     let newState: ObjectState;
     // The fast path differs only in the sigmoid (a table instead of Math.exp rounded step by step).
     const toProbabilities = (target: Float32Array) =>
-      exact ? logitsToProbabilities(logits, target, size, useFlip) : tableSigmoid(logits, target, plane, size, useFlip ? plane : null);
+      exact
+        ? logitsToProbabilities(logits, target, size, useFlip)
+        : tableSigmoid(logits, target, plane, size, useFlip ? plane : null);
     // Boundary refinement works on the ROI-size map at full image resolution, so it always builds that map.
     const configured = this.options.boundaryRefinement;
     const refinement =
-      configured && roiWidth * roiHeight <= (configured.maxRoiPixels ?? Number.POSITIVE_INFINITY) ? configured : undefined;
+      configured && roiWidth * roiHeight <= (configured.maxRoiPixels ?? Number.POSITIVE_INFINITY)
+        ? configured
+        : undefined;
     if (roiWidth * roiHeight > plane && !(exact && this.#internal.eagerRoiProbabilities) && !refinement) {
       const probabilities = new Float32Array(plane); // owned by the state from now on
       toProbabilities(probabilities);
-      newState = ObjectState.fromNetProbabilities(image.width, image.height, roi, { width: size, height: size, data: probabilities });
+      newState = ObjectState.fromNetProbabilities(image.width, image.height, roi, {
+        width: size,
+        height: size,
+        data: probabilities,
+      });
     } else {
       const probabilities = this.#netProbabilities;
       toProbabilities(probabilities);
@@ -407,7 +425,8 @@ export class ClickPredictor implements ClickSegmenter<ObjectState> {
 
   /** Batch 0's image planes: the crop of `roi` resized to S x S, from the whole-image cache when it has it. */
   #resizeImage(image: RgbImage, roi: Roi): void {
-    const wholeImage = roi.rowMin === 0 && roi.colMin === 0 && roi.rowMax === image.height - 1 && roi.colMax === image.width - 1;
+    const wholeImage =
+      roi.rowMin === 0 && roi.colMin === 0 && roi.rowMax === image.height - 1 && roi.colMax === image.width - 1;
     if (!wholeImage || this.#internal.eagerRoiProbabilities) {
       this.#resizeCrop(image, roi, this.#imageInput);
       return;
@@ -470,7 +489,12 @@ export class ClickPredictor implements ClickSegmenter<ObjectState> {
   /** The crop of the whole image resized to S x S (3 planes), kept for the last image asked for. */
   #wholeImagePlanes(image: RgbImage): Float32Array {
     const cached = this.#wholeImageCrop;
-    if (cached !== null && cached.data === image.data && cached.width === image.width && cached.height === image.height) {
+    if (
+      cached !== null &&
+      cached.data === image.data &&
+      cached.width === image.width &&
+      cached.height === image.height
+    ) {
       return cached.planes;
     }
     const size = this.netSizePx;
@@ -513,7 +537,9 @@ function checkImage(image: RgbImage): void {
     throw new InvalidImageError(`image size must be positive integers, got ${width} x ${height}`);
   }
   if (data.length !== width * height * 3) {
-    throw new InvalidImageError(`RGB buffer has ${data.length} bytes, expected ${width * height * 3} for ${width} x ${height}`);
+    throw new InvalidImageError(
+      `RGB buffer has ${data.length} bytes, expected ${width * height * 3} for ${width} x ${height}`,
+    );
   }
 }
 
@@ -521,7 +547,13 @@ function checkImage(image: RgbImage): void {
  * Copies `planeCount` S x S planes from `sourceOffset` to `targetOffset`, each mirrored left-right
  * (`torch.flip(x, dims=[3])`).
  */
-function mirrorPlanes(data: Float32Array, sourceOffset: number, targetOffset: number, planeCount: number, size: number): void {
+function mirrorPlanes(
+  data: Float32Array,
+  sourceOffset: number,
+  targetOffset: number,
+  planeCount: number,
+  size: number,
+): void {
   for (let planeIndex = 0; planeIndex < planeCount; planeIndex++) {
     const from = sourceOffset + planeIndex * size * size;
     const to = targetOffset + planeIndex * size * size;

@@ -8,7 +8,12 @@ import type { BinaryMask } from '../mask/binary-mask';
 import type { NetInput, NetOutput, SegmentationModel } from '../model/segmentation-model';
 import { decodeImageFile } from '../node/decode-image';
 import { createNodeModel } from '../node/onnx-node';
-import { DEFAULT_MODEL_PATH, HAVE_DEFAULT_MODEL, NO_MODEL_MESSAGE, REPO_ROOT } from '../../../../test/support/default-model';
+import {
+  DEFAULT_MODEL_PATH,
+  HAVE_DEFAULT_MODEL,
+  NO_MODEL_MESSAGE,
+  REPO_ROOT,
+} from '../../../../test/support/default-model';
 import { ClickPredictor } from './click-predictor';
 import { ObjectState } from './object-state';
 
@@ -58,7 +63,11 @@ describe.skipIf(!HAVE_DEFAULT_MODEL)('fast path with the default model', () => {
         const fast = await ClickPredictor.create(model, { preset, useFlip, exactArithmetic: false });
         let exactState: ObjectState | undefined;
         let fastState: ObjectState | undefined;
-        const reused: BinaryMask = { width: image.width, height: image.height, data: new Uint8Array(image.width * image.height) };
+        const reused: BinaryMask = {
+          width: image.width,
+          height: image.height,
+          data: new Uint8Array(image.width * image.height),
+        };
         const ious: number[] = [];
         let largestProbabilityDifference = 0;
         for (let k = 1; k <= clicks.length; k++) {
@@ -80,10 +89,13 @@ describe.skipIf(!HAVE_DEFAULT_MODEL)('fast path with the default model', () => {
           ious.push(computeIou(exactMask, fastMask));
           const pa = a.probabilities.data;
           const pb = b.probabilities.data;
-          for (let i = 0; i < pa.length; i++) largestProbabilityDifference = Math.max(largestProbabilityDifference, Math.abs(pa[i] - pb[i]));
+          for (let i = 0; i < pa.length; i++)
+            largestProbabilityDifference = Math.max(largestProbabilityDifference, Math.abs(pa[i] - pb[i]));
           expect(b.roi).toEqual(a.roi);
         }
-        console.log(`flip ${useFlip ? 'on' : 'off'}, x ${factor}: 1 - IoU(fast, exact) per click ${ious.map((v) => (1 - v).toExponential(1)).join(' ')}`);
+        console.log(
+          `flip ${useFlip ? 'on' : 'off'}, x ${factor}: 1 - IoU(fast, exact) per click ${ious.map((v) => (1 - v).toExponential(1)).join(' ')}`,
+        );
         console.log(`  largest probability difference ${largestProbabilityDifference.toExponential(1)}`);
         // The paths did differ (the fast one ran), by float32 noise only.
         expect(largestProbabilityDifference).toBeGreaterThan(0);
@@ -96,7 +108,14 @@ describe.skipIf(!HAVE_DEFAULT_MODEL)('fast path with the default model', () => {
 
 /** A model in JavaScript (logits from the inputs), so that allocations are the predictor's own. */
 class JavaScriptModel implements SegmentationModel {
-  readonly metadata = { variant: 'fake', inputSizePx: 64, patchSizePx: 16, trainingData: 'none', version: '0', raw: {} };
+  readonly metadata = {
+    variant: 'fake',
+    inputSizePx: 64,
+    patchSizePx: 16,
+    trainingData: 'none',
+    version: '0',
+    raw: {},
+  };
   #logits = new Float32Array(0);
   async run(input: NetInput): Promise<NetOutput> {
     const plane = input.sizePx * input.sizePx;
@@ -105,7 +124,9 @@ class JavaScriptModel implements SegmentationModel {
       const base = b * 3 * plane;
       for (let i = 0; i < plane; i++) {
         this.#logits[b * plane + i] =
-          8 * (input.clickMaps[base + plane + i] - input.clickMaps[base + 2 * plane + i]) + 6 * input.clickMaps[base + i] - 3;
+          8 * (input.clickMaps[base + plane + i] - input.clickMaps[base + 2 * plane + i]) +
+          6 * input.clickMaps[base + i] -
+          3;
       }
     }
     return { logits: this.#logits };
@@ -113,7 +134,15 @@ class JavaScriptModel implements SegmentationModel {
   async close(): Promise<void> {}
 }
 
-const TYPED_ARRAYS = ['Float32Array', 'Float64Array', 'Uint8Array', 'Int32Array', 'Uint32Array', 'Int16Array', 'Uint16Array'] as const;
+const TYPED_ARRAYS = [
+  'Float32Array',
+  'Float64Array',
+  'Uint8Array',
+  'Int32Array',
+  'Uint32Array',
+  'Int16Array',
+  'Uint16Array',
+] as const;
 
 /**
  * Runs `work` with the global typed-array constructors wrapped so that every `new X(...)` is recorded (element
@@ -216,8 +245,17 @@ describe('toMask into a reused buffer', () => {
     ] as const) {
       const size = 32;
       const net = new Float32Array(size * size);
-      for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) net[y * size + x] = Math.hypot(x * (299 / 31) - cx, y * (199 / 31) - cy) < r ? 0.9 : 0.1;
-      states.push(ObjectState.fromNetProbabilities(width, height, { rowMin: 0, rowMax: 199, colMin: 0, colMax: 299 }, { width: size, height: size, data: net }));
+      for (let y = 0; y < size; y++)
+        for (let x = 0; x < size; x++)
+          net[y * size + x] = Math.hypot(x * (299 / 31) - cx, y * (199 / 31) - cy) < r ? 0.9 : 0.1;
+      states.push(
+        ObjectState.fromNetProbabilities(
+          width,
+          height,
+          { rowMin: 0, rowMax: 199, colMin: 0, colMax: 299 },
+          { width: size, height: size, data: net },
+        ),
+      );
     }
     states.push(ObjectState.empty(width, height));
     const box = new Uint8Array(width * height);

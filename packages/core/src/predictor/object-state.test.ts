@@ -59,12 +59,12 @@ describe('ObjectState', () => {
   });
 
   it('rejects bad imports', () => {
-    expect(() => ObjectState.fromProbabilities({ width: 2, height: 2, data: new Float32Array([0, 1.5, 0, 0]) })).toThrow(
-      InvalidMaskError,
-    );
-    expect(() => ObjectState.fromProbabilities({ width: 2, height: 2, data: new Float32Array([0, Number.NaN, 0, 0]) })).toThrow(
-      InvalidMaskError,
-    );
+    expect(() =>
+      ObjectState.fromProbabilities({ width: 2, height: 2, data: new Float32Array([0, 1.5, 0, 0]) }),
+    ).toThrow(InvalidMaskError);
+    expect(() =>
+      ObjectState.fromProbabilities({ width: 2, height: 2, data: new Float32Array([0, Number.NaN, 0, 0]) }),
+    ).toThrow(InvalidMaskError);
     expect(() => ObjectState.fromMask({ width: 2, height: 2, data: new Uint8Array(3) })).toThrow(InvalidMaskError);
   });
 
@@ -92,7 +92,12 @@ describe('ObjectState', () => {
 describe('LazyProbabilityMap', () => {
   it('builds the full map on first read, and survives spreading', async () => {
     const { LazyProbabilityMap } = await import('./prediction-result');
-    const state = ObjectState.fromPrediction(4, 3, { rowMin: 1, rowMax: 1, colMin: 1, colMax: 2 }, new Float32Array([0.25, 0.75]));
+    const state = ObjectState.fromPrediction(
+      4,
+      3,
+      { rowMin: 1, rowMax: 1, colMin: 1, colMax: 2 },
+      new Float32Array([0.25, 0.75]),
+    );
     const map = new LazyProbabilityMap(state);
     expect(map.width).toBe(4);
     const copy = { ...map };
@@ -113,7 +118,12 @@ describe('ObjectState kept at network resolution gives the values of the materia
     for (let i = 0; i < data.length; i++) {
       const pick = random();
       // Values on and around both thresholds (0.49 for the mask, 0.5 for the zoom-in), and anything else.
-      data[i] = pick < 0.3 ? Math.fround(0.49) + (random() - 0.5) * 1e-6 : pick < 0.5 ? 0.5 + (random() - 0.5) * 1e-6 : random();
+      data[i] =
+        pick < 0.3
+          ? Math.fround(0.49) + (random() - 0.5) * 1e-6
+          : pick < 0.5
+            ? 0.5 + (random() - 0.5) * 1e-6
+            : random();
     }
     return { width: S, height: S, data };
   }
@@ -160,9 +170,24 @@ describe('ObjectState kept at network resolution gives the values of the materia
       const newHeight = newRoi.rowMax - newRoi.rowMin + 1;
       const expected = resizeFloatMap(cropFloatMap(full, newRoi), S, S, { alignCorners: true, torchKernel: 'generic' });
       const actual = new Float32Array(S * S);
-      resizeBilinearSampled(newWidth, newHeight, (rows, cols, out) => state.sampleRoi(newRoi, rows, cols, out), planeWindow(actual, S, S), true, 'generic');
-      expect(sameBits(actual, expected.data), `trial ${trial}: ROI ${JSON.stringify(oldRoi)} -> ${JSON.stringify(newRoi)}`).toBe(true);
-      if (newRoi.colMin < oldRoi.colMin || newRoi.colMax > oldRoi.colMax || newRoi.rowMin < oldRoi.rowMin || newRoi.rowMax > oldRoi.rowMax) {
+      resizeBilinearSampled(
+        newWidth,
+        newHeight,
+        (rows, cols, out) => state.sampleRoi(newRoi, rows, cols, out),
+        planeWindow(actual, S, S),
+        true,
+        'generic',
+      );
+      expect(
+        sameBits(actual, expected.data),
+        `trial ${trial}: ROI ${JSON.stringify(oldRoi)} -> ${JSON.stringify(newRoi)}`,
+      ).toBe(true);
+      if (
+        newRoi.colMin < oldRoi.colMin ||
+        newRoi.colMax > oldRoi.colMax ||
+        newRoi.rowMin < oldRoi.rowMin ||
+        newRoi.rowMax > oldRoi.rowMax
+      ) {
         outsideRegion++;
       }
       if (newWidth < S || newHeight < S) smallerThanS++;
@@ -171,7 +196,8 @@ describe('ObjectState kept at network resolution gives the values of the materia
       const crop = cropFloatMap(full, newRoi).data;
       const fromWindow = new Float32Array(newWidth * newHeight);
       for (let y = 0; y < newHeight; y++) {
-        for (let x = 0; x < newWidth; x++) fromWindow[y * newWidth + x] = window.data[window.offset + y * window.rowStride + x];
+        for (let x = 0; x < newWidth; x++)
+          fromWindow[y * newWidth + x] = window.data[window.offset + y * window.rowStride + x];
       }
       expect(sameBits(fromWindow, crop)).toBe(true);
     }
@@ -213,6 +239,8 @@ describe('ObjectState kept at network resolution gives the values of the materia
     const state = ObjectState.fromNetProbabilities(WIDTH, HEIGHT, roi, net);
     expect(state.resizedRegionProbabilities?.source.data.length).toBe(S * S);
     expect(state.toMask().data.every((v) => v === 1)).toBe(true);
-    expect(() => ObjectState.fromNetProbabilities(WIDTH, HEIGHT, { ...roi, colMax: WIDTH }, net)).toThrow(InvalidArgumentError);
+    expect(() => ObjectState.fromNetProbabilities(WIDTH, HEIGHT, { ...roi, colMax: WIDTH }, net)).toThrow(
+      InvalidArgumentError,
+    );
   });
 });

@@ -85,7 +85,12 @@ export class ObjectState {
    * The array is kept, not copied: the caller must not write to it afterwards.
    * See {@link fromNetProbabilities} for large ROIs.
    */
-  static fromPrediction(imageWidthPx: number, imageHeightPx: number, roi: Roi, roiProbabilities: Float32Array): ObjectState {
+  static fromPrediction(
+    imageWidthPx: number,
+    imageHeightPx: number,
+    roi: Roi,
+    roiProbabilities: Float32Array,
+  ): ObjectState {
     checkImageSize(imageWidthPx, imageHeightPx);
     const expected = (roi.rowMax - roi.rowMin + 1) * (roi.colMax - roi.colMin + 1);
     if (roiProbabilities.length !== expected) {
@@ -100,7 +105,12 @@ export class ObjectState {
    * as {@link fromPrediction} with the resized map, without building it. The array is kept, not copied: the
    * caller must not write to it afterwards.
    */
-  static fromNetProbabilities(imageWidthPx: number, imageHeightPx: number, roi: Roi, netProbabilities: FloatMap): ObjectState {
+  static fromNetProbabilities(
+    imageWidthPx: number,
+    imageHeightPx: number,
+    roi: Roi,
+    netProbabilities: FloatMap,
+  ): ObjectState {
     checkImageSize(imageWidthPx, imageHeightPx);
     checkRoiInside(roi, imageWidthPx, imageHeightPx);
     const resized = new ResizedFloatMap(netProbabilities, roi.colMax - roi.colMin + 1, roi.rowMax - roi.rowMin + 1);
@@ -126,7 +136,13 @@ export class ObjectState {
     }
     const region = boundingBoxAbove(map.data, map.width, map.height, 0);
     if (region === null) return ObjectState.empty(map.width, map.height);
-    return new ObjectState(map.width, map.height, null, region, copyRegion(map.data, map.width, region, (v) => v));
+    return new ObjectState(
+      map.width,
+      map.height,
+      null,
+      region,
+      copyRegion(map.data, map.width, region, (v) => v),
+    );
   }
 
   /** {@link fromProbabilities} for a binary mask (probability 1 inside, 0 outside). */
@@ -137,7 +153,13 @@ export class ObjectState {
     }
     const region = boundingBoxAbove(mask.data, mask.width, mask.height, 0);
     if (region === null) return ObjectState.empty(mask.width, mask.height);
-    return new ObjectState(mask.width, mask.height, null, region, copyRegion(mask.data, mask.width, region, (v) => (v !== 0 ? 1 : 0)));
+    return new ObjectState(
+      mask.width,
+      mask.height,
+      null,
+      region,
+      copyRegion(mask.data, mask.width, region, (v) => (v !== 0 ? 1 : 0)),
+    );
   }
 
   /** True when every probability is 0. */
@@ -233,7 +255,11 @@ export class ObjectState {
     // What this call writes into a reused buffer, so that its next use clears only that.
     const record = into === undefined ? null : clearReusedMask(into, this.imageWidthPx, this.imageHeightPx);
     if (into === undefined) {
-      mask = { width: this.imageWidthPx, height: this.imageHeightPx, data: new Uint8Array(this.imageWidthPx * this.imageHeightPx) };
+      mask = {
+        width: this.imageWidthPx,
+        height: this.imageHeightPx,
+        data: new Uint8Array(this.imageWidthPx * this.imageHeightPx),
+      };
     } else {
       mask = into;
     }
@@ -277,7 +303,10 @@ export class ObjectState {
     const roiHeight = roi.rowMax - roi.rowMin + 1;
     const regionWidth = region.colMax - region.colMin + 1;
     const inside =
-      roi.rowMin >= region.rowMin && roi.rowMax <= region.rowMax && roi.colMin >= region.colMin && roi.colMax <= region.colMax;
+      roi.rowMin >= region.rowMin &&
+      roi.rowMax <= region.rowMax &&
+      roi.colMin >= region.colMin &&
+      roi.colMax <= region.colMax;
     if (inside && this.resizedRegionProbabilities === null) {
       return {
         data: this.#regionValues as Float32Array,
@@ -305,7 +334,9 @@ export class ObjectState {
    */
   sampleRoi(roi: Roi, rowsPx: Int32Array, colsPx: Int32Array, out: FloatPlaneWindow): void {
     if (out.width !== colsPx.length || out.height !== rowsPx.length) {
-      throw new InvalidArgumentError(`out is ${out.width} x ${out.height}, expected ${colsPx.length} x ${rowsPx.length}`);
+      throw new InvalidArgumentError(
+        `out is ${out.width} x ${out.height}, expected ${colsPx.length} x ${rowsPx.length}`,
+      );
     }
     const region = this.probabilityRegion;
     // Ascending lists: the indices inside the region form one run of each.
@@ -345,7 +376,13 @@ export class ObjectState {
 }
 
 /** Sets rows `rowStart <= y < rowEnd`, columns `colStart <= x < colEnd` of a window to 0. */
-function fillWindow(target: FloatPlaneWindow, rowStart: number, rowEnd: number, colStart: number, colEnd: number): void {
+function fillWindow(
+  target: FloatPlaneWindow,
+  rowStart: number,
+  rowEnd: number,
+  colStart: number,
+  colEnd: number,
+): void {
   if (colStart >= colEnd) return;
   for (let row = rowStart; row < rowEnd; row++) {
     const start = target.offset + row * target.rowStride;
@@ -386,7 +423,9 @@ function checkRoiInside(roi: Roi, widthPx: number, heightPx: number): void {
     rowMax < heightPx &&
     colMax < widthPx;
   if (!valid) {
-    throw new InvalidArgumentError(`ROI rows ${rowMin}..${rowMax}, cols ${colMin}..${colMax} is not inside the ${widthPx} x ${heightPx} image`);
+    throw new InvalidArgumentError(
+      `ROI rows ${rowMin}..${rowMax}, cols ${colMin}..${colMax} is not inside the ${widthPx} x ${heightPx} image`,
+    );
   }
 }
 

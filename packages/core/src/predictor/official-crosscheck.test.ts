@@ -111,7 +111,10 @@ describe(`ClickPredictor reproduces the official v1.0 predictor (${fixture.offic
         state = result.state;
         expect(result.roi, `${where}: ROI`).toEqual(step.roi);
         mask = result.toMask(fixture.threshold);
-        expect(mask.data.reduce((sum, v) => sum + v, 0), `${where}: mask pixels`).toBe(step.maskPixels);
+        expect(
+          mask.data.reduce((sum, v) => sum + v, 0),
+          `${where}: mask pixels`,
+        ).toBe(step.maskPixels);
         expect(computeIou(gt, mask, ignore), `${where}: IoU`).toBe(step.iou);
         let sum = 0;
         for (const p of result.probabilities.data) sum += p;
@@ -126,8 +129,15 @@ describe(`ClickPredictor reproduces the official v1.0 predictor (${fixture.offic
       const sample = fixture.samples.find((s) => s.id === run.sampleId)!;
       const distinct = new Set(run.steps.map((s) => JSON.stringify(s.roi)));
       expect(distinct.size).toBeGreaterThan(1);
-      expect(run.steps[1].roi).not.toEqual({ rowMin: 0, rowMax: sample.height - 1, colMin: 0, colMax: sample.width - 1 });
+      expect(run.steps[1].roi).not.toEqual({
+        rowMin: 0,
+        rowMax: sample.height - 1,
+        colMin: 0,
+        colMax: sample.width - 1,
+      });
     }
-    expect(Math.max(...fixture.runs.map((r) => new Set(r.steps.map((s) => JSON.stringify(s.roi))).size))).toBeGreaterThanOrEqual(5);
+    expect(
+      Math.max(...fixture.runs.map((r) => new Set(r.steps.map((s) => JSON.stringify(s.roi))).size)),
+    ).toBeGreaterThanOrEqual(5);
   });
 });

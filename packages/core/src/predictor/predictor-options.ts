@@ -101,7 +101,6 @@ export interface PredictorOptionsInput {
   readonly boundaryRefinement?: boolean | Partial<BoundaryRefinementOptions>;
 }
 
-
 /** Merges `input` over its preset and checks every value. Throws {@link InvalidArgumentError}. */
 export function resolvePredictorOptions(input: PredictorOptionsInput = {}): PredictorOptions {
   const preset = input.preset ?? 'interactive';
@@ -144,7 +143,9 @@ function resolveBoundaryRefinement(
   }
   const resolved = { ...DEFAULT_BOUNDARY_REFINEMENT, ...value };
   if (!Number.isInteger(resolved.radiusPx) || resolved.radiusPx < 1 || resolved.radiusPx > 256) {
-    throw new InvalidArgumentError(`boundaryRefinement.radiusPx must be an integer in [1, 256], got ${String(resolved.radiusPx)}`);
+    throw new InvalidArgumentError(
+      `boundaryRefinement.radiusPx must be an integer in [1, 256], got ${String(resolved.radiusPx)}`,
+    );
   }
   if (typeof resolved.eps !== 'number' || !Number.isFinite(resolved.eps) || resolved.eps <= 0 || resolved.eps > 1) {
     throw new InvalidArgumentError(`boundaryRefinement.eps must be a number in (0, 1], got ${String(resolved.eps)}`);
@@ -154,7 +155,9 @@ function resolveBoundaryRefinement(
   }
   const subsample = resolved.subsample ?? 1;
   if (!Number.isInteger(subsample) || subsample < 1 || subsample > 8) {
-    throw new InvalidArgumentError(`boundaryRefinement.subsample must be an integer in [1, 8], got ${String(subsample)}`);
+    throw new InvalidArgumentError(
+      `boundaryRefinement.subsample must be an integer in [1, 8], got ${String(subsample)}`,
+    );
   }
   const maxRoiPixels = resolved.maxRoiPixels ?? Number.POSITIVE_INFINITY;
   if (typeof maxRoiPixels !== 'number' || Number.isNaN(maxRoiPixels) || maxRoiPixels < 1) {
@@ -162,7 +165,13 @@ function resolveBoundaryRefinement(
       `boundaryRefinement.maxRoiPixels must be a number >= 1 (Infinity: no limit), got ${String(resolved.maxRoiPixels)}`,
     );
   }
-  return Object.freeze({ radiusPx: resolved.radiusPx, eps: resolved.eps, guide: resolved.guide, subsample, maxRoiPixels });
+  return Object.freeze({
+    radiusPx: resolved.radiusPx,
+    eps: resolved.eps,
+    guide: resolved.guide,
+    subsample,
+    maxRoiPixels,
+  });
 }
 
 function checkRange(name: string, value: number, min: number, max: number): void {

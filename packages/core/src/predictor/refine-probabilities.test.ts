@@ -27,7 +27,9 @@ describe('boundary refinement options', () => {
     expect(resolvePredictorOptions({ preset: 'parity' }).boundaryRefinement).toBeUndefined();
     expect(resolvePredictorOptions({ preset: 'interactive' }).boundaryRefinement).toBeUndefined();
     expect(DEFAULT_PREDICTOR_OPTIONS.boundaryRefinement).toBeUndefined();
-    expect(resolvePredictorOptions({ preset: 'interactive', boundaryRefinement: false }).boundaryRefinement).toBeUndefined();
+    expect(
+      resolvePredictorOptions({ preset: 'interactive', boundaryRefinement: false }).boundaryRefinement,
+    ).toBeUndefined();
     expect(resolvePredictorOptions({ preset: 'interactive', boundaryRefinement: true }).boundaryRefinement).toEqual(
       DEFAULT_BOUNDARY_REFINEMENT,
     );
@@ -42,13 +44,17 @@ describe('boundary refinement options', () => {
     expect(() => resolvePredictorOptions({ boundaryRefinement: { radiusPx: 0 } })).toThrow(InvalidArgumentError);
     expect(() => resolvePredictorOptions({ boundaryRefinement: { radiusPx: 2.5 } })).toThrow(InvalidArgumentError);
     expect(() => resolvePredictorOptions({ boundaryRefinement: { eps: 0 } })).toThrow(InvalidArgumentError);
-    expect(() => resolvePredictorOptions({ boundaryRefinement: { guide: 'lab' as 'rgb' } })).toThrow(InvalidArgumentError);
+    expect(() => resolvePredictorOptions({ boundaryRefinement: { guide: 'lab' as 'rgb' } })).toThrow(
+      InvalidArgumentError,
+    );
     expect(() => resolvePredictorOptions({ boundaryRefinement: { subsample: 0 } })).toThrow(InvalidArgumentError);
     expect(() => resolvePredictorOptions({ boundaryRefinement: { maxRoiPixels: 0 } })).toThrow(InvalidArgumentError);
     expect(() => resolvePredictorOptions({ boundaryRefinement: { maxRoiPixels: NaN } })).toThrow(InvalidArgumentError);
     expect(() => resolvePredictorOptions({ boundaryRefinement: { subsample: 9 } })).toThrow(InvalidArgumentError);
     expect(resolvePredictorOptions({ boundaryRefinement: { subsample: 2 } }).boundaryRefinement?.subsample).toBe(2);
-    expect(() => resolvePredictorOptions({ boundaryRefinement: 'on' as unknown as boolean })).toThrow(InvalidArgumentError);
+    expect(() => resolvePredictorOptions({ boundaryRefinement: 'on' as unknown as boolean })).toThrow(
+      InvalidArgumentError,
+    );
   });
 });
 
@@ -58,7 +64,12 @@ describe('refineRoiProbabilities', () => {
     const probabilities = new Float32Array(200);
     for (let i = 0; i < 200; i++) probabilities[i] = i % 20 >= 5 ? 1 : 0;
     const before = probabilities.slice();
-    refineRoiProbabilities(image, { rowMin: 0, rowMax: 9, colMin: 0, colMax: 19 }, probabilities, DEFAULT_BOUNDARY_REFINEMENT);
+    refineRoiProbabilities(
+      image,
+      { rowMin: 0, rowMax: 9, colMin: 0, colMax: 19 },
+      probabilities,
+      DEFAULT_BOUNDARY_REFINEMENT,
+    );
     expect(Array.from(probabilities)).toEqual(Array.from(before));
   });
 
@@ -119,7 +130,8 @@ class RampModel implements SegmentationModel {
     for (let b = 0; b < input.batchSize; b++) {
       for (let i = 0; i < plane; i++) {
         const col = i % input.sizePx;
-        logits[b * plane + i] = (b === 0 ? 1 : -1) * (0.4 * (input.sizePx / 2 - col)) + 4 * input.clickMaps[b * 3 * plane + plane + i];
+        logits[b * plane + i] =
+          (b === 0 ? 1 : -1) * (0.4 * (input.sizePx / 2 - col)) + 4 * input.clickMaps[b * 3 * plane + plane + i];
       }
     }
     return { logits };
@@ -154,8 +166,12 @@ describe('ClickPredictor with boundary refinement', () => {
     const capped = await ClickPredictor.create(new RampModel(), { boundaryRefinement: { maxRoiPixels: 30 * 24 - 1 } });
     const atCap = await ClickPredictor.create(new RampModel(), { boundaryRefinement: { maxRoiPixels: 30 * 24 } });
     const a = await plain.predict(image, clicks);
-    expect(Array.from((await capped.predict(image, clicks)).probabilities.data)).toEqual(Array.from(a.probabilities.data));
-    expect(Array.from((await atCap.predict(image, clicks)).probabilities.data)).not.toEqual(Array.from(a.probabilities.data));
+    expect(Array.from((await capped.predict(image, clicks)).probabilities.data)).toEqual(
+      Array.from(a.probabilities.data),
+    );
+    expect(Array.from((await atCap.predict(image, clicks)).probabilities.data)).not.toEqual(
+      Array.from(a.probabilities.data),
+    );
     await Promise.all([plain.close(), capped.close(), atCap.close()]);
   });
 });

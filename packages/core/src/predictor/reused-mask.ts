@@ -27,7 +27,9 @@ export function clearReusedMask(into: BinaryMask, widthPx: number, heightPx: num
     throw new InvalidArgumentError('the mask to reuse must be a BinaryMask {width, height, data: Uint8Array}');
   }
   if (into.width !== widthPx || into.height !== heightPx || into.data.length !== widthPx * heightPx) {
-    throw new InvalidArgumentError(`the mask to reuse is ${into.width} x ${into.height}, the image is ${widthPx} x ${heightPx}`);
+    throw new InvalidArgumentError(
+      `the mask to reuse is ${into.width} x ${into.height}, the image is ${widthPx} x ${heightPx}`,
+    );
   }
   const data = into.data;
   let record = written.get(data);
@@ -39,7 +41,8 @@ export function clearReusedMask(into: BinaryMask, widthPx: number, heightPx: num
     const { box, spans, spanCount } = record;
     for (let k = 0; k < 2 * spanCount; k += 2) data.fill(0, spans[k], spans[k + 1]);
     if (box !== null) {
-      for (let row = box.rowMin; row <= box.rowMax; row++) data.fill(0, row * widthPx + box.colMin, row * widthPx + box.colMax + 1);
+      for (let row = box.rowMin; row <= box.rowMax; row++)
+        data.fill(0, row * widthPx + box.colMin, row * widthPx + box.colMax + 1);
     }
   }
   record.box = null;

@@ -35,7 +35,8 @@ export function tableSigmoid(
   if (mirroredOffset === null) {
     for (let i = 0; i < count; i++) {
       let t = (logits[i] - LOGIT_MIN) * scale;
-      if (!(t > 0)) t = 0; // also NaN
+      if (!(t > 0))
+        t = 0; // also NaN
       else if (t > last) t = last;
       const k = t | 0;
       const a = table[k];

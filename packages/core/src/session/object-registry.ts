@@ -135,7 +135,13 @@ export class ObjectRegistry {
   /** Drops every object and state (a closed session); the current object becomes an empty one in no list. */
   release(): void {
     this.#objects = [];
-    this.#current = { id: 0, origin: EMPTY_ENTRY, startedFromMask: false, history: new ObjectHistory(EMPTY_ENTRY, 0), edited: false };
+    this.#current = {
+      id: 0,
+      origin: EMPTY_ENTRY,
+      startedFromMask: false,
+      history: new ObjectHistory(EMPTY_ENTRY, 0),
+      edited: false,
+    };
   }
 
   /** What the objects hold for undo and redo. */

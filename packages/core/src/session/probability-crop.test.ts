@@ -50,7 +50,9 @@ describe('resized probability crop', () => {
     const dense: ProbabilityCrop = { roi, data: resized.toFloatMap().data };
     expect(Array.from(expandCrop(lazy, width, height).data)).toEqual(Array.from(expandCrop(dense, width, height).data));
     for (const threshold of [0.49, 0.2, 0.9]) {
-      expect(Array.from(thresholdCrop(lazy, width, height, threshold).data)).toEqual(Array.from(thresholdCrop(dense, width, height, threshold).data));
+      expect(Array.from(thresholdCrop(lazy, width, height, threshold).data)).toEqual(
+        Array.from(thresholdCrop(dense, width, height, threshold).data),
+      );
       const runs = (crop: ProbabilityCrop) => {
         const found: number[][] = [];
         forEachRunAbove(crop, width, threshold, (start, end) => found.push([start, end]));

@@ -84,7 +84,13 @@ export function expandCrop(crop: ProbabilityCrop | undefined, width: number, hei
   const data = new Float32Array(width * height);
   if (crop?.resized !== undefined) {
     const { rowMin, colMin } = crop.roi;
-    crop.resized.writeTo({ data, offset: rowMin * width + colMin, rowStride: width, width: crop.resized.width, height: crop.resized.height });
+    crop.resized.writeTo({
+      data,
+      offset: rowMin * width + colMin,
+      rowStride: width,
+      width: crop.resized.width,
+      height: crop.resized.height,
+    });
   } else if (crop !== undefined) {
     const cropWidth = cropWidthPx(crop);
     const { rowMin, rowMax, colMin } = crop.roi;
@@ -179,7 +185,8 @@ export function cropSharedFromState(
   if (region === null && values === null) return { crop: undefined };
   if (typeof region !== 'object' || region === null || !(values instanceof Float32Array)) return undefined;
   const { rowMin, rowMax, colMin, colMax } = region;
-  if (!isInside(region, width, height) || values.length !== (rowMax - rowMin + 1) * (colMax - colMin + 1)) return undefined;
+  if (!isInside(region, width, height) || values.length !== (rowMax - rowMin + 1) * (colMax - colMin + 1))
+    return undefined;
   return { crop: { roi: { rowMin, rowMax, colMin, colMax }, data: values } };
 }
 

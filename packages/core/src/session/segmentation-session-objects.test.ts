@@ -203,7 +203,8 @@ describe('snapshots', () => {
     expect(state.currentObjectId).toBe(2);
     expect(state.objects).toEqual(session.getState().objects);
     expect(Array.from(restored.getLabelMap().data)).toEqual(Array.from(session.getLabelMap().data));
-    for (const id of [1, 2, 3]) expect(Array.from(restored.getMask(id).data)).toEqual(Array.from(session.getMask(id).data));
+    for (const id of [1, 2, 3])
+      expect(Array.from(restored.getMask(id).data)).toEqual(Array.from(session.getMask(id).data));
     // Editing continues from the restored mask; reset goes back to the imported start mask.
     const next = await restored.addClick(neg(30, 20));
     expect(next.clicks).toHaveLength(2);
@@ -233,7 +234,10 @@ describe('snapshots', () => {
       { ...snapshot, objects: [snapshot.objects[0], snapshot.objects[0]] },
       { ...snapshot, objects: [{ ...snapshot.objects[0], clicks: [pos(WIDTH, 0)] }] },
       { ...snapshot, objects: [{ ...snapshot.objects[0], mask: { size: [HEIGHT, WIDTH], counts: [5] } }] },
-      { ...snapshot, objects: [{ ...snapshot.objects[0], mask: { size: [HEIGHT, WIDTH + 1], counts: [HEIGHT * (WIDTH + 1)] } }] },
+      {
+        ...snapshot,
+        objects: [{ ...snapshot.objects[0], mask: { size: [HEIGHT, WIDTH + 1], counts: [HEIGHT * (WIDTH + 1)] } }],
+      },
       { ...snapshot, objects: [{ ...snapshot.objects[0], mask: { size: [HEIGHT, WIDTH], counts: '~~' } }] },
     ];
     for (const candidate of broken) {

@@ -23,7 +23,8 @@ class JavaScriptModel implements SegmentationModel {
       const base = b * 3 * plane;
       for (let i = 0; i < plane; i++) {
         const maps = input.clickMaps;
-        logits[b * plane + i] = 6 * (maps[base + plane + i] - maps[base + 2 * plane + i]) + 4 * maps[base + i] + input.image[base + i] - 2.2;
+        logits[b * plane + i] =
+          6 * (maps[base + plane + i] - maps[base + 2 * plane + i]) + 4 * maps[base + i] + input.image[base + i] - 2.2;
       }
     }
     return { logits };

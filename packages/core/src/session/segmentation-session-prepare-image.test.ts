@@ -71,9 +71,9 @@ describe('SegmentationSession.create prepares the image', () => {
 
   it('checks its arguments first: bad input rejects with the typed error and prepares nothing', async () => {
     const { segmenter, prepareImage } = preparingSegmenter(async () => undefined);
-    await expect(SegmentationSession.create(segmenter, { width: 40, height: 30, data: new Uint8Array(7) })).rejects.toThrow(
-      InvalidImageError,
-    );
+    await expect(
+      SegmentationSession.create(segmenter, { width: 40, height: 30, data: new Uint8Array(7) }),
+    ).rejects.toThrow(InvalidImageError);
     await expect(SegmentationSession.create(segmenter, image, { threshold: 2 })).rejects.toThrow(InvalidArgumentError);
     expect(prepareImage).not.toHaveBeenCalled();
   });

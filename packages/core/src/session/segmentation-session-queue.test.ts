@@ -123,7 +123,10 @@ describe('memory bound', () => {
   it('keeps the retained history bounded over hundreds of clicks and undos', async () => {
     const maxUndoSteps = 20;
     const segmenter = new FakeDiskSegmenter({ radiusPx: RADIUS });
-    const session = await SegmentationSession.create(segmenter, image, { maxUndoSteps, maxUndoStepsOfInactiveObjects: 3 });
+    const session = await SegmentationSession.create(segmenter, image, {
+      maxUndoSteps,
+      maxUndoStepsOfInactiveObjects: 3,
+    });
     let maxStates = 0;
     let maxValues = 0;
     for (let i = 0; i < 400; i++) {
@@ -186,6 +189,8 @@ describe('memory bound', () => {
     expect(fullMapReads).toBe(0);
     // The fake exposes the whole image as its region: the session kept that array, not a 9 x 9 copy.
     expect(session.getHistoryStats().retainedProbabilityValues).toBe(WIDTH * HEIGHT);
-    expect(Array.from(state.mask.data)).toEqual(Array.from(expectedDiskMask(WIDTH, HEIGHT, [click], RADIUS, 0.49).data));
+    expect(Array.from(state.mask.data)).toEqual(
+      Array.from(expectedDiskMask(WIDTH, HEIGHT, [click], RADIUS, 0.49).data),
+    );
   });
 });

@@ -14,7 +14,9 @@ import { gradientImage } from './test-support/session-test-helpers';
 import { DEFAULT_MODEL_PATH, HAVE_DEFAULT_MODEL } from '../../../../test/support/default-model';
 
 if (!HAVE_DEFAULT_MODEL) {
-  console.warn(`session integration test skipped: model file absent (${DEFAULT_MODEL_PATH}); run the exporter (see models/README)`);
+  console.warn(
+    `session integration test skipped: model file absent (${DEFAULT_MODEL_PATH}); run the exporter (see models/README)`,
+  );
 }
 
 // Small image: the zoom-in's 200-pixel minimum clamps every ROI to the whole image, so each run is one 448 crop.
@@ -56,16 +58,22 @@ describe.skipIf(!HAVE_DEFAULT_MODEL)('SegmentationSession with ClickPredictor an
       const direct = previous.probabilities.data;
       const fromSession = events[k - 1].probabilities.data;
       let maxDifference = 0;
-      for (let i = 0; i < direct.length; i++) maxDifference = Math.max(maxDifference, Math.abs(direct[i] - fromSession[i]));
+      for (let i = 0; i < direct.length; i++)
+        maxDifference = Math.max(maxDifference, Math.abs(direct[i] - fromSession[i]));
       expect(maxDifference).toBeLessThan(1e-6);
-      expect(Array.from(events[k - 1].mask.data)).toEqual(Array.from(previous.toMask(session.getState().threshold).data));
+      expect(Array.from(events[k - 1].mask.data)).toEqual(
+        Array.from(previous.toMask(session.getState().threshold).data),
+      );
     }
 
     // Guard against a test that cannot fail: the previous state must matter at least as much as the tolerance.
     const withoutState = await predictor.predict(image, clicks.slice(0, 2));
     let stateEffect = 0;
     for (let i = 0; i < withoutState.probabilities.data.length; i++) {
-      stateEffect = Math.max(stateEffect, Math.abs(withoutState.probabilities.data[i] - events[1].probabilities.data[i]));
+      stateEffect = Math.max(
+        stateEffect,
+        Math.abs(withoutState.probabilities.data[i] - events[1].probabilities.data[i]),
+      );
     }
     expect(stateEffect).toBeGreaterThan(1e-4);
 

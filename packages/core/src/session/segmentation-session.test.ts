@@ -51,13 +51,17 @@ describe('SegmentationSession.create', () => {
     const segmenter = Object.assign(new FakeDiskSegmenter(), { options: { maskThreshold: 0.7 } });
     expect((await SegmentationSession.create(segmenter, image)).getState().threshold).toBe(0.7);
     expect((await SegmentationSession.create(segmenter, image, { threshold: 0.2 })).getState().threshold).toBe(0.2);
-    expect((await SegmentationSession.create(segmenter, image, { threshold: undefined })).getState().threshold).toBe(0.7);
+    expect((await SegmentationSession.create(segmenter, image, { threshold: undefined })).getState().threshold).toBe(
+      0.7,
+    );
   });
 
   it('rejects a bad predictor, image or option', async () => {
     await expect(SegmentationSession.create({} as never, image)).rejects.toBeInstanceOf(InvalidArgumentError);
     const badImage = { width: 4, height: 4, data: new Uint8Array(10) };
-    await expect(SegmentationSession.create(new FakeDiskSegmenter(), badImage)).rejects.toBeInstanceOf(InvalidImageError);
+    await expect(SegmentationSession.create(new FakeDiskSegmenter(), badImage)).rejects.toBeInstanceOf(
+      InvalidImageError,
+    );
     for (const options of [{ threshold: 1.5 }, { maxUndoSteps: -1 }, { maxUndoSteps: 2.5 }, { labelMapOverlap: 'x' }]) {
       await expect(SegmentationSession.create(new FakeDiskSegmenter(), image, options as never)).rejects.toBeInstanceOf(
         InvalidArgumentError,

@@ -11,22 +11,13 @@ import type { HistoryEntry } from './object-history';
 import { EMPTY_ENTRY, ObjectRegistry, type RestoredObject } from './object-registry';
 import { OperationQueue } from './operation-queue';
 import { expandCrop, thresholdCrop, type ProbabilityCrop } from './probability-crop';
-import {
-  probabilitiesOfResult,
-  probabilitiesOfState,
-  requireStateFromProbabilities,
-} from './segmenter-outputs';
+import { probabilitiesOfResult, probabilitiesOfState, requireStateFromProbabilities } from './segmenter-outputs';
 import { SessionEmitter, type OperationClock } from './session-emitter';
 import type { SegmentationSessionEvents } from './session-events';
 import { probabilitiesFromMask } from './session-input';
 import { resolveSessionOptions, validateThreshold, type SegmentationSessionOptions } from './session-options';
 import { decodeSessionSnapshot, type SessionSnapshot } from './session-snapshot';
-import type {
-  SessionHistoryStats,
-  SessionObjectSummary,
-  SessionOperationKind,
-  SessionState,
-} from './session-state';
+import type { SessionHistoryStats, SessionObjectSummary, SessionOperationKind, SessionState } from './session-state';
 import { rebuildSnapshotObjects, snapshotOf } from './snapshot-objects';
 
 /** Options of {@link SegmentationSession.restoreSnapshot}. */
@@ -49,9 +40,7 @@ function stripUndefined<T extends object>(options: T | undefined): Partial<T> {
 }
 
 function isClickSegmenter(value: unknown): value is ClickSegmenter<unknown> {
-  return (
-    typeof value === 'object' && value !== null && typeof (value as { predict?: unknown }).predict === 'function'
-  );
+  return typeof value === 'object' && value !== null && typeof (value as { predict?: unknown }).predict === 'function';
 }
 
 /**
@@ -410,7 +399,12 @@ export class SegmentationSession {
   getMask(objectId?: number): BinaryMask {
     this.throwIfClosed();
     const object = objectId === undefined ? this.registry.current : this.registry.find(objectId);
-    return thresholdCrop(object.history.current.probabilities, this.openImage.width, this.openImage.height, this.threshold);
+    return thresholdCrop(
+      object.history.current.probabilities,
+      this.openImage.width,
+      this.openImage.height,
+      this.threshold,
+    );
   }
 
   /**
@@ -431,7 +425,10 @@ export class SegmentationSession {
    */
   getLabelMap(options?: LabelMapOptions): LabelMap {
     this.throwIfClosed();
-    const layers = this.registry.objects.map((object) => ({ id: object.id, probabilities: object.history.current.probabilities }));
+    const layers = this.registry.objects.map((object) => ({
+      id: object.id,
+      probabilities: object.history.current.probabilities,
+    }));
     return buildLabelMap(
       this.openImage.width,
       this.openImage.height,
@@ -465,7 +462,9 @@ export class SegmentationSession {
     const decoded = decodeSessionSnapshot(snapshot, this.openImage.width, this.openImage.height);
     const replayClicks = options.replayClicks ?? false;
     const needsMaskStart = !replayClicks || decoded.objects.some((object) => object.startMask !== undefined);
-    const stateFromProbabilities = needsMaskStart ? requireStateFromProbabilities(this.segmenter, 'restoreSnapshot') : undefined;
+    const stateFromProbabilities = needsMaskStart
+      ? requireStateFromProbabilities(this.segmenter, 'restoreSnapshot')
+      : undefined;
     return this.enqueue('restore', async (clock) => {
       const predictStartMs = nowMs();
       let rebuilt: RestoredObject[];
@@ -601,4 +600,3 @@ export class SegmentationSession {
     return state;
   }
 }
-

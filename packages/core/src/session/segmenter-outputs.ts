@@ -61,7 +61,10 @@ export function probabilitiesOfState(
  * The segmenter's `stateFromProbabilities`, bound to it.
  * @throws InvalidArgumentError when it has none (`method` names what needed it).
  */
-export function requireStateFromProbabilities(segmenter: ClickSegmenter<unknown>, method: string): StateFromProbabilities {
+export function requireStateFromProbabilities(
+  segmenter: ClickSegmenter<unknown>,
+  method: string,
+): StateFromProbabilities {
   if (typeof segmenter.stateFromProbabilities !== 'function') {
     throw new InvalidArgumentError(
       `${method} needs a predictor that can start from a mask (stateFromProbabilities); this one cannot`,

@@ -39,15 +39,24 @@ export class SessionEmitter {
     this.#revision = revision;
   }
 
-  on<K extends keyof SegmentationSessionEvents>(event: K, listener: (...args: SegmentationSessionEvents[K]) => void): void {
+  on<K extends keyof SegmentationSessionEvents>(
+    event: K,
+    listener: (...args: SegmentationSessionEvents[K]) => void,
+  ): void {
     this.#emitter.on(event, listener);
   }
 
-  once<K extends keyof SegmentationSessionEvents>(event: K, listener: (...args: SegmentationSessionEvents[K]) => void): void {
+  once<K extends keyof SegmentationSessionEvents>(
+    event: K,
+    listener: (...args: SegmentationSessionEvents[K]) => void,
+  ): void {
     this.#emitter.once(event, listener);
   }
 
-  off<K extends keyof SegmentationSessionEvents>(event: K, listener?: (...args: SegmentationSessionEvents[K]) => void): void {
+  off<K extends keyof SegmentationSessionEvents>(
+    event: K,
+    listener?: (...args: SegmentationSessionEvents[K]) => void,
+  ): void {
     this.#emitter.off(event, listener);
   }
 

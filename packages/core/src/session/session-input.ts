@@ -14,14 +14,18 @@ export function probabilitiesFromMask(mask: BinaryMask | FloatMap, width: number
     throw new InvalidMaskError(`a mask must be a BinaryMask or FloatMap, got ${String(mask)}`);
   }
   if (mask.width !== width || mask.height !== height) {
-    throw new InvalidMaskError(`mask is ${String(mask.width)} x ${String(mask.height)}, the image is ${width} x ${height}`);
+    throw new InvalidMaskError(
+      `mask is ${String(mask.width)} x ${String(mask.height)}, the image is ${width} x ${height}`,
+    );
   }
   const { data } = mask;
   if (!(data instanceof Uint8Array) && !(data instanceof Float32Array)) {
     throw new InvalidMaskError('mask data must be a Uint8Array (BinaryMask, 0/1) or Float32Array (probabilities)');
   }
   if (data.length !== width * height) {
-    throw new InvalidMaskError(`mask data has ${data.length} values, expected ${width * height} for ${width} x ${height}`);
+    throw new InvalidMaskError(
+      `mask data has ${data.length} values, expected ${width * height} for ${width} x ${height}`,
+    );
   }
   const probabilities = new Float32Array(width * height);
   if (data instanceof Uint8Array) {

@@ -72,7 +72,9 @@ function decodeMask(value: unknown, width: number, height: number, where: string
   if (!isRecord(value)) throw new InvalidFormatError(`${where}: expected a COCO RLE {size: [height, width], counts}`);
   // Checked before decoding, so a forged size allocates nothing.
   if (!Array.isArray(value.size) || value.size[0] !== height || value.size[1] !== width) {
-    throw new InvalidFormatError(`${where}: size ${JSON.stringify(value.size)} is not the image's [${height}, ${width}]`);
+    throw new InvalidFormatError(
+      `${where}: size ${JSON.stringify(value.size)} is not the image's [${height}, ${width}]`,
+    );
   }
   try {
     return decodeCocoRle(value as unknown as CocoRle);
@@ -87,7 +89,9 @@ function decodeClick(value: unknown, width: number, height: number, where: strin
   try {
     return checkedClick(value as Click, width, height);
   } catch (error) {
-    throw new InvalidFormatError(`${where}: expected {xPx, yPx, isPositive} inside the ${width} x ${height} image`, { cause: error });
+    throw new InvalidFormatError(`${where}: expected {xPx, yPx, isPositive} inside the ${width} x ${height} image`, {
+      cause: error,
+    });
   }
 }
 
@@ -100,7 +104,9 @@ export function decodeSessionSnapshot(snapshot: unknown, width: number, height: 
     throw new InvalidFormatError(`not a session snapshot (format must be '${SESSION_SNAPSHOT_FORMAT}')`);
   }
   if (snapshot.version !== SESSION_SNAPSHOT_VERSION) {
-    throw new InvalidFormatError(`snapshot version ${String(snapshot.version)} is not supported (expected ${SESSION_SNAPSHOT_VERSION})`);
+    throw new InvalidFormatError(
+      `snapshot version ${String(snapshot.version)} is not supported (expected ${SESSION_SNAPSHOT_VERSION})`,
+    );
   }
   if (snapshot.width !== width || snapshot.height !== height) {
     throw new InvalidFormatError(
@@ -117,7 +123,12 @@ export function decodeSessionSnapshot(snapshot: unknown, width: number, height: 
   const seenIds = new Set<number>();
   const objects = snapshot.objects.map((value: unknown, index: number): DecodedSnapshotObject => {
     const where = `snapshot object ${index}`;
-    if (!isRecord(value) || !Number.isInteger(value.id) || (value.id as number) < 1 || (value.id as number) > MAX_OBJECT_ID) {
+    if (
+      !isRecord(value) ||
+      !Number.isInteger(value.id) ||
+      (value.id as number) < 1 ||
+      (value.id as number) > MAX_OBJECT_ID
+    ) {
       throw new InvalidFormatError(`${where}: id must be an integer in [1, ${MAX_OBJECT_ID}]`);
     }
     const id = value.id as number;

@@ -52,12 +52,17 @@ export interface RebuildOptions {
 }
 
 /** The objects of a decoded snapshot with their states rebuilt; changes nothing (the session swaps them in). */
-export async function rebuildSnapshotObjects(decoded: DecodedSnapshot, options: RebuildOptions): Promise<RestoredObject[]> {
+export async function rebuildSnapshotObjects(
+  decoded: DecodedSnapshot,
+  options: RebuildOptions,
+): Promise<RestoredObject[]> {
   const { segmenter, image, stateFromProbabilities } = options;
   const rebuilt: RestoredObject[] = [];
   for (const object of decoded.objects) {
     const origin =
-      object.startMask === undefined ? EMPTY_ENTRY : entryFromMask(image, object.startMask, [], stateFromProbabilities!);
+      object.startMask === undefined
+        ? EMPTY_ENTRY
+        : entryFromMask(image, object.startMask, [], stateFromProbabilities!);
     const entry = options.replayClicks
       ? await replayClicks(segmenter, image, origin, object.clicks)
       : entryFromMask(image, object.mask, object.clicks, stateFromProbabilities!);

@@ -56,7 +56,13 @@ export function rectangleMask(
  * A random mask: independent pixels with probability `density`, or blobby when `blobs` is set (random discs and
  * discs cut out of them, giving holes and islands inside holes).
  */
-export function randomMask(random: () => number, width: number, height: number, density: number, blobs = false): BinaryMask {
+export function randomMask(
+  random: () => number,
+  width: number,
+  height: number,
+  density: number,
+  blobs = false,
+): BinaryMask {
   const data = new Uint8Array(width * height);
   if (!blobs) {
     for (let i = 0; i < data.length; i++) data[i] = random() < density ? 1 : 0;
@@ -107,8 +113,22 @@ export function floodFillLabels(mask: BinaryMask, connectivity: 4 | 8, value: 0 
   const labels = new Int32Array(width * height);
   const offsets =
     connectivity === 4
-      ? [[1, 0], [-1, 0], [0, 1], [0, -1]]
-      : [[1, 0], [-1, 0], [0, 1], [0, -1], [1, 1], [1, -1], [-1, 1], [-1, -1]];
+      ? [
+          [1, 0],
+          [-1, 0],
+          [0, 1],
+          [0, -1],
+        ]
+      : [
+          [1, 0],
+          [-1, 0],
+          [0, 1],
+          [0, -1],
+          [1, 1],
+          [1, -1],
+          [-1, 1],
+          [-1, -1],
+        ];
   let next = 0;
   for (let start = 0; start < labels.length; start++) {
     if (!on(start) || labels[start] !== 0) continue;

@@ -13,7 +13,11 @@ describe('rgbImageFromImageData', () => {
   });
 
   it('rejects a wrong size or buffer', () => {
-    expect(() => rgbImageFromImageData({ width: 2, height: 1, data: new Uint8ClampedArray(7) })).toThrow(InvalidImageError);
-    expect(() => rgbImageFromImageData({ width: 0, height: 1, data: new Uint8ClampedArray(0) })).toThrow(InvalidImageError);
+    expect(() => rgbImageFromImageData({ width: 2, height: 1, data: new Uint8ClampedArray(7) })).toThrow(
+      InvalidImageError,
+    );
+    expect(() => rgbImageFromImageData({ width: 0, height: 1, data: new Uint8ClampedArray(0) })).toThrow(
+      InvalidImageError,
+    );
   });
 });

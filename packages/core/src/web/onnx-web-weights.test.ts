@@ -12,12 +12,20 @@ import { createWebModel } from './onnx-web';
 
 // The browser runner checks simpleclick.weights_sha256 with WebCrypto (globalThis.crypto.subtle, also in Node).
 describe('createWebModel and the weights sha256', () => {
-  const recorded = withMetadataEntry(tinyGraphBytes('tiny-s32.onnx'), MODEL_METADATA_KEYS.weightsSha256, TINY_S32_WEIGHTS_SHA256);
+  const recorded = withMetadataEntry(
+    tinyGraphBytes('tiny-s32.onnx'),
+    MODEL_METADATA_KEYS.weightsSha256,
+    TINY_S32_WEIGHTS_SHA256,
+  );
 
   it('loads matching weights and says so', async () => {
     const model = await createWebModel(recorded, { numThreads: 1 });
     try {
-      expect(model.weightsChecksum).toEqual({ status: 'match', expected: TINY_S32_WEIGHTS_SHA256, actual: TINY_S32_WEIGHTS_SHA256 });
+      expect(model.weightsChecksum).toEqual({
+        status: 'match',
+        expected: TINY_S32_WEIGHTS_SHA256,
+        actual: TINY_S32_WEIGHTS_SHA256,
+      });
     } finally {
       await model.close();
     }

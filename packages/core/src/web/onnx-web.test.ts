@@ -11,7 +11,11 @@ import {
   TINY_GRAPH_SIZE_PX,
 } from '../../test-support/tiny-graph';
 import { createWebModel } from './onnx-web';
-import { DEFAULT_MODEL_PATH, DEFAULT_MODEL_RELATIVE_PATH, HAVE_DEFAULT_MODEL } from '../../../../test/support/default-model';
+import {
+  DEFAULT_MODEL_PATH,
+  DEFAULT_MODEL_RELATIVE_PATH,
+  HAVE_DEFAULT_MODEL,
+} from '../../../../test/support/default-model';
 
 // onnxruntime-web's WASM backend runs inside Node (export condition "node"), so the browser runner is tested
 // here against onnxruntime-node: same logits within 1e-3 (docs/environment.md, runtimes).
@@ -42,7 +46,6 @@ describe('createWebModel (onnxruntime-web WASM inside Node)', () => {
     );
   });
 });
-
 
 describe.skipIf(!HAVE_DEFAULT_MODEL)(`web vs node on the default xTiny model (${DEFAULT_MODEL_RELATIVE_PATH})`, () => {
   let webModel: OnnxSegmentationModel;

@@ -142,7 +142,8 @@ async function loadBytes(source: string | URL | Uint8Array | ArrayBuffer, init?:
     throw new InvalidArgumentError('model source must be a URL or the bytes of the ONNX file');
   }
   const fetchFunction = (globalThis as { fetch?: FetchLike }).fetch;
-  if (fetchFunction === undefined) throw new ModelLoadError('this runtime has no fetch(): pass the model bytes instead');
+  if (fetchFunction === undefined)
+    throw new ModelLoadError('this runtime has no fetch(): pass the model bytes instead');
   const url = String(source);
   let response: FetchResponseLike;
   try {

@@ -30,4 +30,6 @@ for (const name of dependencies) {
   mkdirSync(dirname(target), { recursive: true });
   symlinkSync(join(repoModules, name), target);
 }
-console.log(`fake npm: installed ${readdirSync('vendor').length} packed packages, linked ${dependencies.size} dependencies`);
+console.log(
+  `fake npm: installed ${readdirSync('vendor').length} packed packages, linked ${dependencies.size} dependencies`,
+);

@@ -3,13 +3,7 @@
 
 /** A value {@link encodeMsgpack} can write. */
 export type MsgpackValue =
-  | null
-  | boolean
-  | number
-  | string
-  | Uint8Array
-  | readonly MsgpackValue[]
-  | { readonly [key: string]: MsgpackValue };
+  null | boolean | number | string | Uint8Array | readonly MsgpackValue[] | { readonly [key: string]: MsgpackValue };
 
 /** Encodes `value` as MessagePack (integers must be safe integers; no floats are needed for events). */
 export function encodeMsgpack(value: MsgpackValue): Buffer {
@@ -42,7 +36,10 @@ function write(value: MsgpackValue, parts: Buffer[]): void {
     const bytes = Buffer.from(value, 'utf8');
     parts.push(header(bytes.length, [32, 0xa0], [0xd9, 0xda, 0xdb]), bytes);
   } else if (value instanceof Uint8Array) {
-    parts.push(header(value.length, null, [0xc4, 0xc5, 0xc6]), Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+    parts.push(
+      header(value.length, null, [0xc4, 0xc5, 0xc6]),
+      Buffer.from(value.buffer, value.byteOffset, value.byteLength),
+    );
   } else if (Array.isArray(value)) {
     parts.push(header(value.length, [16, 0x90], [0, 0xdc, 0xdd]));
     for (const item of value as readonly MsgpackValue[]) write(item, parts);

@@ -55,7 +55,13 @@ export class NuclioProcessorHarness {
   #lines: string[] = [];
   #exited: Promise<number | null>;
 
-  private constructor(child: ChildProcess, servers: Server[], dir: string, events: Socket, exited: Promise<number | null>) {
+  private constructor(
+    child: ChildProcess,
+    servers: Server[],
+    dir: string,
+    events: Socket,
+    exited: Promise<number | null>,
+  ) {
     this.#child = child;
     this.#servers = servers;
     this.#dir = dir;
@@ -82,12 +88,34 @@ export class NuclioProcessorHarness {
     const control = await accept(controlPath);
     const child = spawn(
       launch.python,
-      ['-u', launch.wrapperPath, '--handler', launch.handler, '--event-socket-path', eventPath,
-        '--control-socket-path', controlPath, '--platform-kind', 'local', '--namespace', 'nuclio', '--worker-id', '0',
-        '--trigger-kind', 'http', '--trigger-name', 'myHttpTrigger', '--decode-event-strings'],
+      [
+        '-u',
+        launch.wrapperPath,
+        '--handler',
+        launch.handler,
+        '--event-socket-path',
+        eventPath,
+        '--control-socket-path',
+        controlPath,
+        '--platform-kind',
+        'local',
+        '--namespace',
+        'nuclio',
+        '--worker-id',
+        '0',
+        '--trigger-kind',
+        'http',
+        '--trigger-name',
+        'myHttpTrigger',
+        '--decode-event-strings',
+      ],
       {
         cwd: launch.functionDir,
-        env: { PATH: process.env.PATH ?? '', ...launch.env, PYTHONPATH: [launch.functionDir, ...(launch.pythonPath ?? [])].join(':') },
+        env: {
+          PATH: process.env.PATH ?? '',
+          ...launch.env,
+          PYTHONPATH: [launch.functionDir, ...(launch.pythonPath ?? [])].join(':'),
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
@@ -102,7 +130,9 @@ export class NuclioProcessorHarness {
     try {
       const events = await Promise.race([
         event.socket,
-        exited.then((code) => Promise.reject(new Error(`wrapper exited with ${code} before connecting: ${stderr.join('')}`))),
+        exited.then((code) =>
+          Promise.reject(new Error(`wrapper exited with ${code} before connecting: ${stderr.join('')}`)),
+        ),
       ]);
       void control.socket.then((socket) => socket.resume()); // control messages are not needed here
       const harness = new NuclioProcessorHarness(child, [event.server, control.server], dir, events, exited);

@@ -41,7 +41,10 @@ export class FakeLabelStudioFrontend implements LabelStudioLike {
       annotationStore: {
         selected: {
           id: 'annotation-1',
-          serializeAnnotation: () => [...frontend.otherResults, ...frontend.keypoints.map((keypoint) => frontend.#serialize(keypoint))],
+          serializeAnnotation: () => [
+            ...frontend.otherResults,
+            ...frontend.keypoints.map((keypoint) => frontend.#serialize(keypoint)),
+          ],
         },
       },
       autoAcceptSuggestions: false,
@@ -100,7 +103,12 @@ export class FakeLabelStudioFrontend implements LabelStudioLike {
    */
   remove(keypoint: FakeKeypoint): void {
     this.keypoints.splice(this.keypoints.indexOf(keypoint), 1);
-    const destroyed: LabelStudioRegion = { id: `${keypoint.cleanId}#annotation-1`, type: 'keypointregion', object: null, dynamic: true };
+    const destroyed: LabelStudioRegion = {
+      id: `${keypoint.cleanId}#annotation-1`,
+      type: 'keypointregion',
+      object: null,
+      dynamic: true,
+    };
     this.emit('regionFinishedDrawing', destroyed, this.#group(keypoint.label));
   }
 
@@ -114,12 +122,13 @@ export class FakeLabelStudioFrontend implements LabelStudioLike {
   }
 
   emit(eventName: string, ...args: unknown[]): void {
-    for (const listener of this.listeners.get(eventName) ?? []) (listener as (...values: unknown[]) => unknown)(...args);
+    for (const listener of this.listeners.get(eventName) ?? [])
+      (listener as (...values: unknown[]) => unknown)(...args);
   }
 
   /** Waits for every loadSuggestions request so far. */
   async settled(): Promise<void> {
-    for (let seen = -1; seen !== this.loadCalls.length; ) {
+    for (let seen = -1; seen !== this.loadCalls.length;) {
       seen = this.loadCalls.length;
       await Promise.all(this.loadCalls.map((call) => call.request));
       await new Promise((resolve) => setTimeout(resolve, 0));
@@ -143,7 +152,13 @@ export class FakeLabelStudioFrontend implements LabelStudioLike {
       original_width: this.naturalWidthPx,
       original_height: this.naturalHeightPx,
       image_rotation: 0,
-      value: { x: keypoint.xPercent, y: keypoint.yPercent, width: 0.5, labels: [keypoint.label], keypointlabels: [keypoint.label] },
+      value: {
+        x: keypoint.xPercent,
+        y: keypoint.yPercent,
+        width: 0.5,
+        labels: [keypoint.label],
+        keypointlabels: [keypoint.label],
+      },
       is_positive: keypoint.isPositive,
       id: keypoint.cleanId,
       from_name: 'tag2',

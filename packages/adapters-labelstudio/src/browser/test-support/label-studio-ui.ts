@@ -14,7 +14,12 @@ export interface EmbedPageSnapshot {
   readonly runsIn: string;
   readonly keypoints: { x: number; y: number; isPositive: boolean }[];
   /** The plugin's suggestions (onSuggestion), in order: their results as loaded into Label Studio. */
-  readonly events: { clicks: { xPx: number; yPx: number; isPositive: boolean }[]; modelRuns: number; elapsedMs: number; results: unknown[] }[];
+  readonly events: {
+    clicks: { xPx: number; yPx: number; isPositive: boolean }[];
+    modelRuns: number;
+    elapsedMs: number;
+    results: unknown[];
+  }[];
   readonly errors: { code: string; message: string }[];
 }
 
@@ -24,10 +29,12 @@ export async function openEmbedPage(page: Page, url: string, useWorker: boolean)
   await page.goto(`${url}${useWorker ? '' : '?worker=0'}`);
   await page.waitForFunction(() => document.body.dataset.state !== 'loading', null, { timeout: 120_000 });
   const state = await page.evaluate(() => document.body.dataset.state);
-  if (state !== 'ready') throw new Error(`the Label Studio example did not start: ${await page.locator('#error-banner').textContent()}`);
+  if (state !== 'ready')
+    throw new Error(`the Label Studio example did not start: ${await page.locator('#error-banner').textContent()}`);
   await page.waitForFunction(
     () => {
-      const handle = (window as unknown as { simpleclickLabelStudio: { labelStudio: { store: any } } }).simpleclickLabelStudio;
+      const handle = (window as unknown as { simpleclickLabelStudio: { labelStudio: { store: any } } })
+        .simpleclickLabelStudio;
       return handle.labelStudio.store.annotationStore.selected?.names.get('image')?.isReady === true;
     },
     null,
@@ -46,8 +53,11 @@ export async function pickSmartTool(page: Page): Promise<void> {
 
 function countKeypoints(page: Page): Promise<number> {
   return page.evaluate(() => {
-    const handle = (window as unknown as { simpleclickLabelStudio: { labelStudio: { store: any } } }).simpleclickLabelStudio;
-    return (handle.labelStudio.store.annotationStore.selected.regions as any[]).filter((region) => region.type === 'keypointregion').length;
+    const handle = (window as unknown as { simpleclickLabelStudio: { labelStudio: { store: any } } })
+      .simpleclickLabelStudio;
+    return (handle.labelStudio.store.annotationStore.selected.regions as any[]).filter(
+      (region) => region.type === 'keypointregion',
+    ).length;
   });
 }
 
@@ -56,14 +66,21 @@ function countKeypoints(page: Page): Promise<number> {
  * added the keypoint; a click its canvas dropped (seen on a loaded machine) is repeated once. Returns the page's
  * `performance.now()` just before the click.
  */
-export async function placeKeypoint(page: Page, pixel: { xPx: number; yPx: number }, negative = false): Promise<number> {
+export async function placeKeypoint(
+  page: Page,
+  pixel: { xPx: number; yPx: number },
+  negative = false,
+): Promise<number> {
   const before = await countKeypoints(page);
   const stage = page.locator('.konvajs-content').first();
   for (let attempt = 1; attempt <= 2; attempt++) {
     const box = (await stage.boundingBox())!;
     const start = await page.evaluate(() => performance.now());
     await stage.click({
-      position: { x: ((pixel.xPx + 0.5) / EMBED_IMAGE_WIDTH) * box.width, y: ((pixel.yPx + 0.5) / EMBED_IMAGE_HEIGHT) * box.height },
+      position: {
+        x: ((pixel.xPx + 0.5) / EMBED_IMAGE_WIDTH) * box.width,
+        y: ((pixel.yPx + 0.5) / EMBED_IMAGE_HEIGHT) * box.height,
+      },
       modifiers: negative ? ['Alt'] : [],
     });
     const deadline = Date.now() + 10_000;
@@ -79,7 +96,8 @@ export async function placeKeypoint(page: Page, pixel: { xPx: number; yPx: numbe
 export async function waitForAnswers(page: Page, count: number): Promise<number> {
   await page.waitForFunction(
     (expected) => {
-      const handle = (window as unknown as { simpleclickLabelStudio: { suggestions: unknown[]; errors: unknown[] } }).simpleclickLabelStudio;
+      const handle = (window as unknown as { simpleclickLabelStudio: { suggestions: unknown[]; errors: unknown[] } })
+        .simpleclickLabelStudio;
       return handle.suggestions.length + handle.errors.length >= expected && document.body.dataset.busy !== 'true';
     },
     count,
@@ -94,7 +112,12 @@ export function readEmbedPage(page: Page): Promise<EmbedPageSnapshot> {
     type Handle = {
       labelStudio: { store: { annotationStore: { selected: any } } };
       model: { predictor: { runsIn: string } };
-      suggestions: { clicks: { xPx: number; yPx: number; isPositive: boolean }[]; modelRuns: number; elapsedMs: number; results: unknown[] }[];
+      suggestions: {
+        clicks: { xPx: number; yPx: number; isPositive: boolean }[];
+        modelRuns: number;
+        elapsedMs: number;
+        results: unknown[];
+      }[];
       errors: { code: string; message: string }[];
     };
     const handle = (window as unknown as { simpleclickLabelStudio: Handle }).simpleclickLabelStudio;
@@ -105,7 +128,12 @@ export function readEmbedPage(page: Page): Promise<EmbedPageSnapshot> {
     return {
       runsIn: handle.model.predictor.runsIn,
       keypoints,
-      events: handle.suggestions.map(({ clicks, modelRuns, elapsedMs, results }) => ({ clicks, modelRuns, elapsedMs, results })),
+      events: handle.suggestions.map(({ clicks, modelRuns, elapsedMs, results }) => ({
+        clicks,
+        modelRuns,
+        elapsedMs,
+        results,
+      })),
       errors: handle.errors,
     };
   });

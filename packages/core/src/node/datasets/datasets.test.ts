@@ -63,7 +63,7 @@ describe.skipIf(!dataRoot)('official benchmark loaders on the real data', () => 
     ]);
   });
 
-  it("ssTEM: one object per 4-connected component, numbered like cv2 (391 on stack 1, specks included)", async () => {
+  it('ssTEM: one object per 4-connected component, numbered like cv2 (391 on stack 1, specks included)', async () => {
     const dataset = await openDataset('ssTEM', dataRoot!);
     const expectedTotal = Object.values(realData.sstemComponents).reduce((n, slice) => n + slice.area.length, 0);
     expect(expectedTotal).toBe(391);
@@ -81,7 +81,9 @@ describe.skipIf(!dataRoot)('official benchmark loaders on the real data', () => 
       expect(sample.ignore).toBeUndefined();
     }
     expect([...seenPerSlice.values()].reduce((a, b) => a + b, 0)).toBe(391);
-    expect(seenPerSlice.get('ssTEM/stack1/mitochondria/00.png')).toBe(realData.sstemComponents['ssTEM/stack1/mitochondria/00.png'].area.length);
+    expect(seenPerSlice.get('ssTEM/stack1/mitochondria/00.png')).toBe(
+      realData.sstemComponents['ssTEM/stack1/mitochondria/00.png'].area.length,
+    );
   });
 
   it('ssTEM: minInstanceAreaPx leaves out small instances; the ssTEM/ folder itself is accepted too', async () => {
@@ -98,7 +100,9 @@ describe('loaders on generated folders (DAVIS / COCO_MVal layout, plain image fo
   const png = (width: number, height: number, paint: (x: number, y: number) => [number, number, number]) => {
     const data = Buffer.alloc(width * height * 3);
     for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data.set(paint(x, y), (y * width + x) * 3);
-    return sharp(data, { raw: { width, height, channels: 3 } }).png().toBuffer();
+    return sharp(data, { raw: { width, height, channels: 3 } })
+      .png()
+      .toBuffer();
   };
 
   beforeAll(async () => {
@@ -107,8 +111,16 @@ describe('loaders on generated folders (DAVIS / COCO_MVal layout, plain image fo
     await mkdir(join(root, 'davis/img'), { recursive: true });
     await mkdir(join(root, 'davis/gt'), { recursive: true });
     for (const name of ['b_frame', 'a_frame']) {
-      await writeFile(join(root, `davis/img/${name}.jpg`), await sharp(await png(8, 6, () => [90, 90, 90])).jpeg().toBuffer());
-      await writeFile(join(root, `davis/gt/${name}.png`), await png(8, 6, (x) => (x < 2 ? [0, 0, 0] : x < 5 ? [128, 0, 0] : [0, 128, 0])));
+      await writeFile(
+        join(root, `davis/img/${name}.jpg`),
+        await sharp(await png(8, 6, () => [90, 90, 90]))
+          .jpeg()
+          .toBuffer(),
+      );
+      await writeFile(
+        join(root, `davis/gt/${name}.png`),
+        await png(8, 6, (x) => (x < 2 ? [0, 0, 0] : x < 5 ? [128, 0, 0] : [0, 128, 0])),
+      );
     }
     await writeFile(join(root, 'davis/img/Thumbs.db'), 'not an image');
     // Plain folder: cat has two masks (cat_1, cat_2), dog one; masks use 255 = object, 128 = ignore.
@@ -116,9 +128,18 @@ describe('loaders on generated folders (DAVIS / COCO_MVal layout, plain image fo
     await mkdir(join(root, 'plain/masks'), { recursive: true });
     await writeFile(join(root, 'plain/images/dog.png'), await png(4, 4, () => [10, 20, 30]));
     await writeFile(join(root, 'plain/images/cat.png'), await png(4, 4, () => [30, 20, 10]));
-    await writeFile(join(root, 'plain/masks/cat_2.png'), await png(4, 4, (x) => (x === 3 ? [255, 255, 255] : [0, 0, 0])));
-    await writeFile(join(root, 'plain/masks/cat_1.png'), await png(4, 4, (x) => (x === 0 ? [255, 255, 255] : x === 1 ? [128, 128, 128] : [0, 0, 0])));
-    await writeFile(join(root, 'plain/masks/dog.png'), await png(4, 4, (_x, y) => (y < 2 ? [255, 255, 255] : [0, 0, 0])));
+    await writeFile(
+      join(root, 'plain/masks/cat_2.png'),
+      await png(4, 4, (x) => (x === 3 ? [255, 255, 255] : [0, 0, 0])),
+    );
+    await writeFile(
+      join(root, 'plain/masks/cat_1.png'),
+      await png(4, 4, (x) => (x === 0 ? [255, 255, 255] : x === 1 ? [128, 128, 128] : [0, 0, 0])),
+    );
+    await writeFile(
+      join(root, 'plain/masks/dog.png'),
+      await png(4, 4, (_x, y) => (y < 2 ? [255, 255, 255] : [0, 0, 0])),
+    );
     // Broken: an image without a mask.
     await mkdir(join(root, 'broken/data_GT'), { recursive: true });
     await mkdir(join(root, 'broken/boundary_GT'), { recursive: true });

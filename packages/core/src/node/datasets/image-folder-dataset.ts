@@ -30,7 +30,9 @@ export class ImageFolderDataset implements EvalDataset {
     readonly name: string,
     readonly rootPath: string,
     private readonly images: readonly { imageName: string; maskNames: readonly string[] }[],
-    private readonly settings: Required<Pick<ImageFolderDatasetOptions, 'imagesFolder' | 'masksFolder' | 'maskEncoding'>>,
+    private readonly settings: Required<
+      Pick<ImageFolderDatasetOptions, 'imagesFolder' | 'masksFolder' | 'maskEncoding'>
+    >,
     private readonly options: DatasetOptions,
   ) {}
 
@@ -103,6 +105,9 @@ export class ImageFolderDataset implements EvalDataset {
 }
 
 /** Opens a folder of images and masks; see {@link ImageFolderDataset}. */
-export function openImageFolderDataset(rootPath: string, options?: ImageFolderDatasetOptions): Promise<ImageFolderDataset> {
+export function openImageFolderDataset(
+  rootPath: string,
+  options?: ImageFolderDatasetOptions,
+): Promise<ImageFolderDataset> {
   return ImageFolderDataset.create(rootPath, options);
 }

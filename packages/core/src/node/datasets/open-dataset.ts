@@ -2,7 +2,12 @@ import { join } from 'node:path';
 import { InvalidArgumentError } from '../../errors';
 import type { EvalDataset } from '../../eval/eval-sample';
 import type { DatasetOptions } from './dataset-options';
-import { openBerkeleyDataset, openCocoMvalDataset, openDavisDataset, openGrabCutDataset } from './single-object-dataset';
+import {
+  openBerkeleyDataset,
+  openCocoMvalDataset,
+  openDavisDataset,
+  openGrabCutDataset,
+} from './single-object-dataset';
 import { openSsTemDataset } from './sstem-dataset';
 
 /** Benchmarks with a built-in loader. */

@@ -58,7 +58,11 @@ export class SingleObjectDataset implements EvalDataset {
    * Lists and pairs the files (no pixel is decoded yet).
    * @throws DatasetError when a folder is missing, holds no image, or an image has no mask.
    */
-  static async create(rootPath: string, layout: SingleObjectLayout, options: DatasetOptions = {}): Promise<SingleObjectDataset> {
+  static async create(
+    rootPath: string,
+    layout: SingleObjectLayout,
+    options: DatasetOptions = {},
+  ): Promise<SingleObjectDataset> {
     const root = resolve(rootPath);
     const imagesPath = join(root, layout.imagesFolder);
     const masksPath = join(root, layout.masksFolder);
@@ -71,7 +75,9 @@ export class SingleObjectDataset implements EvalDataset {
     const pairs = imageNames.map((imageName) => {
       const maskName = masks.get(nameBeforeFirstDot(imageName));
       if (maskName === undefined) {
-        throw new DatasetError(`image ${imageName} has no mask named ${nameBeforeFirstDot(imageName)}.* in ${masksPath}`);
+        throw new DatasetError(
+          `image ${imageName} has no mask named ${nameBeforeFirstDot(imageName)}.* in ${masksPath}`,
+        );
       }
       return { imageName, maskName };
     });

@@ -58,7 +58,9 @@ describe.runIf(onPosix)('decodeImageFile and createNodeModel open only regular f
   it('refuses a named pipe or /dev/zero as the image with InvalidImageError instead of hanging', async () => {
     const pipe = namedPipe();
     await expect(decodeImageFile(pipe)).rejects.toThrow(InvalidImageError);
-    await expect(decodeImageFile(pipe)).rejects.toThrow(/cannot read image file .*pipe-\d+\.png: not a regular file \(a named pipe\)/);
+    await expect(decodeImageFile(pipe)).rejects.toThrow(
+      /cannot read image file .*pipe-\d+\.png: not a regular file \(a named pipe\)/,
+    );
     await expect(decodeImageFile('/dev/zero')).rejects.toThrow(/not a regular file \(a character device\)/);
   });
 

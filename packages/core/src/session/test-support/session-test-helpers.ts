@@ -35,7 +35,9 @@ export function expectedDiskMask(
         const d = Math.hypot(x - click.xPx, y - click.yPx);
         return click.isPositive && d <= radiusPx && Math.fround(1 - d / (2 * radiusPx)) > Math.fround(threshold);
       });
-      const inNegative = clicks.some((click) => !click.isPositive && Math.hypot(x - click.xPx, y - click.yPx) <= radiusPx);
+      const inNegative = clicks.some(
+        (click) => !click.isPositive && Math.hypot(x - click.xPx, y - click.yPx) <= radiusPx,
+      );
       data[y * width + x] = (inBase || inPositive) && !inNegative ? 1 : 0;
     }
   }

@@ -64,6 +64,8 @@ describe('computeObjectOutputs', () => {
   it('refuses a missing request and bad options', () => {
     const source = { objectId: 1, mask: testMask(), clicks, probabilities: () => probabilities };
     expect(() => computeObjectOutputs(source, null as never)).toThrow(InvalidArgumentError);
-    expect(() => computeObjectOutputs(source, { cleanUp: { removeIslandsMaxAreaPx: -1 } })).toThrow(InvalidArgumentError);
+    expect(() => computeObjectOutputs(source, { cleanUp: { removeIslandsMaxAreaPx: -1 } })).toThrow(
+      InvalidArgumentError,
+    );
   });
 });

@@ -54,7 +54,8 @@ export interface ObjectOutputsSource {
  * @throws {@link InvalidArgumentError} for bad clean-up or polygon options.
  */
 export function computeObjectOutputs(source: ObjectOutputsSource, request: ObjectOutputsRequest): ObjectOutputs {
-  if (typeof request !== 'object' || request === null) throw new InvalidArgumentError('the outputs request must be an object');
+  if (typeof request !== 'object' || request === null)
+    throw new InvalidArgumentError('the outputs request must be an object');
   let mask = source.mask;
   if (request.cleanUp !== undefined) mask = cleanUpMask(mask, { ...request.cleanUp, clicks: source.clicks });
   const { width, height } = mask;
@@ -62,7 +63,12 @@ export function computeObjectOutputs(source: ObjectOutputsSource, request: Objec
   let areaPx = 0;
   // An indexed loop: the iterator form is far slower on a 12-megapixel mask.
   for (let i = 0; i < data.length; i++) if (data[i] !== 0) areaPx++;
-  const outputs: { -readonly [K in keyof ObjectOutputs]: ObjectOutputs[K] } = { objectId: source.objectId, width, height, areaPx };
+  const outputs: { -readonly [K in keyof ObjectOutputs]: ObjectOutputs[K] } = {
+    objectId: source.objectId,
+    width,
+    height,
+    areaPx,
+  };
   if (request.meanProbability === true) {
     let sum = 0;
     if (areaPx > 0) {

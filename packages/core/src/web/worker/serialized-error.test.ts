@@ -28,7 +28,9 @@ describe('errors across the worker boundary', () => {
   });
 
   it('keeps refinements (NoPositiveClickError is an InvalidClickError) and causes', () => {
-    const rebuilt = acrossTheBoundary(new errors.ModelLoadError('cannot use the model', { cause: new errors.NoPositiveClickError() }));
+    const rebuilt = acrossTheBoundary(
+      new errors.ModelLoadError('cannot use the model', { cause: new errors.NoPositiveClickError() }),
+    );
     expect(rebuilt).toBeInstanceOf(errors.ModelLoadError);
     const cause = (rebuilt as Error & { cause?: unknown }).cause;
     expect(cause).toBeInstanceOf(errors.NoPositiveClickError);

@@ -81,7 +81,12 @@ export function deserializeError(serialized: SerializedError): Error {
   ) as Error & { code?: string };
   // Own properties, as SimpleClickError's constructor makes them (`this.name = new.target.name`).
   if (errorClass !== Error || serialized.name !== 'Error') {
-    Object.defineProperty(error, 'name', { value: serialized.name, writable: true, configurable: true, enumerable: false });
+    Object.defineProperty(error, 'name', {
+      value: serialized.name,
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
   }
   if (serialized.code !== undefined) error.code = serialized.code;
   if (serialized.stack !== undefined) {

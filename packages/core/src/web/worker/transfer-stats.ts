@@ -43,7 +43,8 @@ export class TransferCounter {
     const moving = new Set<Transferable>(transfer);
     let transferred = 0;
     // An ImageBitmap counts as its RGBA bytes; once moved its size reads 0 here, as a detached buffer's length.
-    const sizeOf = (item: Transferable) => (item instanceof ArrayBuffer ? item.byteLength : item.width * item.height * 4);
+    const sizeOf = (item: Transferable) =>
+      item instanceof ArrayBuffer ? item.byteLength : item.width * item.height * 4;
     for (const item of moving) transferred += sizeOf(item);
     const copied = copiedBytesOf(message, moving, 0);
     post(message, [...moving]);
@@ -71,6 +72,7 @@ function copiedBytesOf(value: unknown, moving: ReadonlySet<Transferable>, depth:
   if (value instanceof ArrayBuffer) return moving.has(value) ? 0 : value.byteLength;
   if (ArrayBuffer.isView(value)) return moving.has(value.buffer as ArrayBuffer) ? 0 : value.byteLength;
   let bytes = 0;
-  for (const item of Array.isArray(value) ? value : Object.values(value)) bytes += copiedBytesOf(item, moving, depth + 1);
+  for (const item of Array.isArray(value) ? value : Object.values(value))
+    bytes += copiedBytesOf(item, moving, depth + 1);
   return bytes;
 }

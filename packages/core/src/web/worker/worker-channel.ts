@@ -5,7 +5,11 @@ import type { Transferable, WorkerLike } from './worker-like';
 import type { WorkerEventMessage, WorkerMessage, WorkerRequest } from './worker-protocol';
 
 /** A request without its id (the channel numbers them). */
-export type WorkerRequestBody = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never;
+export type WorkerRequestBody = WorkerRequest extends infer R
+  ? R extends WorkerRequest
+    ? Omit<R, 'id'>
+    : never
+  : never;
 
 interface PendingRequest {
   resolve(value: unknown): void;
@@ -30,7 +34,9 @@ export class WorkerChannel {
     this.#worker = worker;
     this.#onEvent = onEvent;
     worker.addEventListener('message', (event) => this.#receive(event.data as WorkerMessage));
-    worker.addEventListener('messageerror', () => this.stop(new SessionClosedError('a message from the SimpleClick worker could not be read')));
+    worker.addEventListener('messageerror', () =>
+      this.stop(new SessionClosedError('a message from the SimpleClick worker could not be read')),
+    );
     worker.addEventListener('error', (event) => {
       const where = event.filename ? ` (${event.filename}${event.lineno ? `:${event.lineno}` : ''})` : '';
       const text = `${event.message ?? 'no message'}${where}`;

@@ -89,7 +89,9 @@ export class WorkerHost {
     const fail = (error: unknown) =>
       this.#post({ type: 'reply', id: request.id, ok: false, error: serializeError(error) } satisfies WorkerReply, []);
     reply
-      .then(({ value, transfer }) => this.#post({ type: 'reply', id: request.id, ok: true, value } satisfies WorkerReply, transfer))
+      .then(({ value, transfer }) =>
+        this.#post({ type: 'reply', id: request.id, ok: true, value } satisfies WorkerReply, transfer),
+      )
       // A value that cannot be cloned must still answer the request, or the page would wait forever.
       .catch(fail);
   }
@@ -165,7 +167,11 @@ export class WorkerHost {
         ? rgbImageFromImageData(readBitmap(wire.bitmap))
         : wire.channels === 4
           ? rgbImageFromImageData({ width: wire.width, height: wire.height, data: wire.data })
-          : { width: wire.width, height: wire.height, data: new Uint8Array(wire.data.buffer, wire.data.byteOffset, wire.data.length) };
+          : {
+              width: wire.width,
+              height: wire.height,
+              data: new Uint8Array(wire.data.buffer, wire.data.byteOffset, wire.data.length),
+            };
     // The worker's sessions share its one predictor; the page owns the worker as a whole.
     const session = await SegmentationSession.create(predictor, image, { ...options, ownsPredictor: false });
     const sessionId = this.#nextSessionId++;
@@ -194,11 +200,19 @@ export class WorkerHost {
     session.on('change', (event) => {
       const transfer: Transferable[] = [];
       const state = this.#wireState(hosted, event.state, transfer);
-      this.#post({ type: 'event', sessionId, event: 'change', payload: { revision: event.revision, cause: event.cause, state } }, transfer);
+      this.#post(
+        { type: 'event', sessionId, event: 'change', payload: { revision: event.revision, cause: event.cause, state } },
+        transfer,
+      );
     });
     session.on('error', (event) => {
       const { revision, operation, click } = event;
-      const payload = { revision, operation, error: serializeError(event.error), ...(click !== undefined ? { click } : {}) };
+      const payload = {
+        revision,
+        operation,
+        error: serializeError(event.error),
+        ...(click !== undefined ? { click } : {}),
+      };
       this.#post({ type: 'event', sessionId, event: 'error', payload }, []);
     });
   }
@@ -270,7 +284,12 @@ export class WorkerHost {
     return moved !== undefined ? { ...rest, mask: moved } : rest;
   }
 
-  #maskIfNew(hosted: HostedSession, revision: number, mask: BinaryMask, transfer: Transferable[]): BinaryMask | undefined {
+  #maskIfNew(
+    hosted: HostedSession,
+    revision: number,
+    mask: BinaryMask,
+    transfer: Transferable[],
+  ): BinaryMask | undefined {
     if (revision <= hosted.lastSentRevision) return undefined;
     hosted.lastSentRevision = revision;
     transfer.push(mask.data.buffer as ArrayBuffer);
@@ -298,7 +317,10 @@ interface OffscreenCanvasLike {
   getContext(
     kind: '2d',
     options: { willReadFrequently: boolean },
-  ): { drawImage(image: ImageBitmapLike, x: number, y: number): void; getImageData(x: number, y: number, w: number, h: number): ImageDataLike } | null;
+  ): {
+    drawImage(image: ImageBitmapLike, x: number, y: number): void;
+    getImageData(x: number, y: number, w: number, h: number): ImageDataLike;
+  } | null;
 }
 
 /**
@@ -308,10 +330,15 @@ interface OffscreenCanvasLike {
  */
 function readBitmap(bitmap: ImageBitmapLike): ImageDataLike {
   try {
-    const Canvas = (globalThis as { OffscreenCanvas?: new (width: number, height: number) => OffscreenCanvasLike }).OffscreenCanvas;
-    if (Canvas === undefined) throw new InvalidImageError('this worker has no OffscreenCanvas to read an ImageBitmap: pass ImageData instead');
+    const Canvas = (globalThis as { OffscreenCanvas?: new (width: number, height: number) => OffscreenCanvasLike })
+      .OffscreenCanvas;
+    if (Canvas === undefined)
+      throw new InvalidImageError('this worker has no OffscreenCanvas to read an ImageBitmap: pass ImageData instead');
     const context = new Canvas(bitmap.width, bitmap.height).getContext('2d', { willReadFrequently: true });
-    if (context === null) throw new InvalidImageError('this worker gives no 2D OffscreenCanvas to read an ImageBitmap: pass ImageData instead');
+    if (context === null)
+      throw new InvalidImageError(
+        'this worker gives no 2D OffscreenCanvas to read an ImageBitmap: pass ImageData instead',
+      );
     context.drawImage(bitmap, 0, 0);
     return context.getImageData(0, 0, bitmap.width, bitmap.height);
   } finally {

@@ -8,7 +8,12 @@ import type { WebModelOptions } from '../onnx-web';
 import type { WorkerTransferStats, ChannelTransferStats } from './transfer-stats';
 import { WorkerChannel } from './worker-channel';
 import type { ImageBitmapLike, Transferable, WorkerConstructorLike } from './worker-like';
-import { WORKER_PROTOCOL_VERSION, type WireImage, type WorkerEventMessage, type WorkerModelInfo } from './worker-protocol';
+import {
+  WORKER_PROTOCOL_VERSION,
+  type WireImage,
+  type WorkerEventMessage,
+  type WorkerModelInfo,
+} from './worker-protocol';
 import { WorkerSession, type CreatedWorkerSession } from './worker-session';
 
 /** The browser's Worker constructor (typed structurally: the core compiles without the DOM library). */
@@ -24,7 +29,10 @@ export interface WorkerPredictorOptions extends Omit<WebModelOptions, 'fetchInit
    */
   readonly workerUrl?: string | URL;
   /** Options for the worker's `fetch` of a model URL (plain data only: credentials and headers). */
-  readonly fetchInit?: { readonly credentials?: 'omit' | 'same-origin' | 'include'; readonly headers?: Record<string, string> };
+  readonly fetchInit?: {
+    readonly credentials?: 'omit' | 'same-origin' | 'include';
+    readonly headers?: Record<string, string>;
+  };
 }
 
 /** Options of {@link WorkerPredictor.createSession}: SegmentationSession's, plus how the pixels travel. */
@@ -86,7 +94,8 @@ export class WorkerPredictor {
     model: string | URL | Uint8Array | ArrayBuffer,
     options: WorkerPredictorOptions = {},
   ): Promise<WorkerPredictor> {
-    if (typeof Worker === 'undefined') throw new ModelLoadError('this runtime has no Web Workers (use createWebModel instead)');
+    if (typeof Worker === 'undefined')
+      throw new ModelLoadError('this runtime has no Web Workers (use createWebModel instead)');
     const { source, transfer } = modelSource(model);
     const { predictor: predictorOptions = {}, workerUrl, ...modelOptions } = options;
     const sessions = new Map<number, WorkerSession>();
@@ -100,9 +109,13 @@ export class WorkerPredictor {
           : new Worker(new URL('./web-worker.mjs', import.meta.url), { type: 'module', name: 'simpleclick' });
     } catch (error) {
       const where = String(workerUrl ?? 'web-worker.mjs');
-      throw new ModelLoadError(`cannot start the SimpleClick worker from ${where}: ${(error as Error).message}`, { cause: error });
+      throw new ModelLoadError(`cannot start the SimpleClick worker from ${where}: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
-    const channel = new WorkerChannel(worker, (message: WorkerEventMessage) => sessions.get(message.sessionId)?.receive(message));
+    const channel = new WorkerChannel(worker, (message: WorkerEventMessage) =>
+      sessions.get(message.sessionId)?.receive(message),
+    );
     try {
       const info = await channel.request<WorkerModelInfo>(
         {
@@ -138,11 +151,17 @@ export class WorkerPredictor {
    * @throws {@link InvalidImageError} (a buffer of neither size, a closed bitmap, no OffscreenCanvas in the
    *   worker), the errors of `SegmentationSession.create`.
    */
-  async createSession(image: RgbImage | ImageDataLike | ImageBitmapLike, options: WorkerSessionOptions = {}): Promise<WorkerSession> {
+  async createSession(
+    image: RgbImage | ImageDataLike | ImageBitmapLike,
+    options: WorkerSessionOptions = {},
+  ): Promise<WorkerSession> {
     if (this.isClosed) throw new SessionClosedError('the predictor is closed');
     const { transferImage = false, ownsPredictor = false, ...sessionOptions } = options;
     const { image: wire, transfer } = wireImage(image, transferImage);
-    const created = await this.#channel.request<CreatedWorkerSession>({ type: 'create-session', image: wire, options: sessionOptions }, transfer);
+    const created = await this.#channel.request<CreatedWorkerSession>(
+      { type: 'create-session', image: wire, options: sessionOptions },
+      transfer,
+    );
     const session = new WorkerSession(
       {
         request: (body, list) => this.#channel.request(body, list),
@@ -161,7 +180,8 @@ export class WorkerPredictor {
    * one-off compilation. Resolves with the run's milliseconds.
    */
   warmUp(sizePx = 64): Promise<number> {
-    if (!Number.isInteger(sizePx) || sizePx < 8) return Promise.reject(new InvalidArgumentError('sizePx must be an integer >= 8'));
+    if (!Number.isInteger(sizePx) || sizePx < 8)
+      return Promise.reject(new InvalidArgumentError('sizePx must be an integer >= 8'));
     return this.#channel.request<number>({ type: 'warm-up', sizePx });
   }
 
@@ -236,35 +256,46 @@ function resolveAgainstPage(url: string | URL): string {
   return base === undefined ? String(url) : new URL(String(url), base).href;
 }
 
-function modelSource(model: string | URL | Uint8Array | ArrayBuffer): { source: string | ArrayBuffer; transfer: Transferable[] } {
+function modelSource(model: string | URL | Uint8Array | ArrayBuffer): {
+  source: string | ArrayBuffer;
+  transfer: Transferable[];
+} {
   if (typeof model === 'string' || model instanceof URL) return { source: resolveAgainstPage(model), transfer: [] };
   if (model instanceof ArrayBuffer || model instanceof Uint8Array) {
     // A copy, moved: the caller keeps its bytes, and the model crosses once.
-    const copy = model instanceof ArrayBuffer ? model.slice(0) : (model.slice().buffer);
+    const copy = model instanceof ArrayBuffer ? model.slice(0) : model.slice().buffer;
     return { source: copy, transfer: [copy] };
   }
   throw new InvalidArgumentError('model must be a URL or the bytes of the ONNX file');
 }
 
-function wireImage(image: RgbImage | ImageDataLike | ImageBitmapLike, transferImage: boolean): { image: WireImage; transfer: Transferable[] } {
-  if (typeof image !== 'object' || image === null) throw new InvalidImageError(`image must be an RgbImage, ImageData or ImageBitmap, got ${String(image)}`);
+function wireImage(
+  image: RgbImage | ImageDataLike | ImageBitmapLike,
+  transferImage: boolean,
+): { image: WireImage; transfer: Transferable[] } {
+  if (typeof image !== 'object' || image === null)
+    throw new InvalidImageError(`image must be an RgbImage, ImageData or ImageBitmap, got ${String(image)}`);
   const { width, height } = image;
   if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
     // A bitmap reads 0 x 0 once closed or moved.
     throw new InvalidImageError(`image size must be positive integers, got ${width} x ${height}`);
   }
-  if (!('data' in image) && typeof (image).close === 'function') {
+  if (!('data' in image) && typeof image.close === 'function') {
     const bitmap = image;
     return { image: { width, height, bitmap }, transfer: [bitmap] };
   }
   const { data } = image as RgbImage | ImageDataLike;
-  if (!(data instanceof Uint8Array || data instanceof Uint8ClampedArray)) throw new InvalidImageError('image data must be a Uint8Array or Uint8ClampedArray');
+  if (!(data instanceof Uint8Array || data instanceof Uint8ClampedArray))
+    throw new InvalidImageError('image data must be a Uint8Array or Uint8ClampedArray');
   const channels = data.length === width * height * 3 ? 3 : data.length === width * height * 4 ? 4 : undefined;
   if (channels === undefined) {
-    throw new InvalidImageError(`image data must have ${width * height * 3} (RGB) or ${width * height * 4} (RGBA) bytes for ${width} x ${height}, got ${data.length}`);
+    throw new InvalidImageError(
+      `image data must have ${width * height * 3} (RGB) or ${width * height * 4} (RGBA) bytes for ${width} x ${height}, got ${data.length}`,
+    );
   }
   // Moving the buffer hands over all of it: a view of part of a larger buffer is copied instead.
-  const wholeBuffer = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer;
+  const wholeBuffer =
+    data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer;
   const pixels = transferImage && wholeBuffer ? data : data.slice();
   return { image: { width, height, channels, data: pixels }, transfer: [pixels.buffer as ArrayBuffer] };
 }

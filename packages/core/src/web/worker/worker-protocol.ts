@@ -27,7 +27,10 @@ export interface WireModelOptions {
   readonly executionProviders?: readonly string[];
   readonly numThreads?: number;
   readonly wasmPaths?: string;
-  readonly fetchInit?: { readonly credentials?: 'omit' | 'same-origin' | 'include'; readonly headers?: Record<string, string> };
+  readonly fetchInit?: {
+    readonly credentials?: 'omit' | 'same-origin' | 'include';
+    readonly headers?: Record<string, string>;
+  };
 }
 
 /**
@@ -145,7 +148,12 @@ export type WorkerEventMessage =
         readonly timing: PredictionTiming;
       };
     }
-  | { readonly type: 'event'; readonly sessionId: number; readonly event: 'change'; readonly payload: { readonly revision: number; readonly cause: SessionOperationKind; readonly state: WireState } }
+  | {
+      readonly type: 'event';
+      readonly sessionId: number;
+      readonly event: 'change';
+      readonly payload: { readonly revision: number; readonly cause: SessionOperationKind; readonly state: WireState };
+    }
   | {
       readonly type: 'event';
       readonly sessionId: number;

@@ -28,7 +28,15 @@ const SKIP_REASON =
     : `browser tests skipped: ${DEMO_PATHS.coreWorkerBundle} is missing: run \`npm run build\` first`);
 
 /** A model without SimpleClick metadata (the contract check must refuse it in the worker). */
-const NO_METADATA_MODEL = join(DEMO_PATHS.repoRoot, 'packages', 'core', 'src', 'model', '__fixtures__', 'missing-metadata-s32.onnx');
+const NO_METADATA_MODEL = join(
+  DEMO_PATHS.repoRoot,
+  'packages',
+  'core',
+  'src',
+  'model',
+  '__fixtures__',
+  'missing-metadata-s32.onnx',
+);
 
 type Sdk = typeof import('@simpleclick/core/web');
 
@@ -65,7 +73,11 @@ describe.skipIf(SKIP_REASON !== undefined)('browser: SDK worker', BROWSER_TEST_O
       // The same model settings both ways: WASM, 2 threads, the interactive preset.
       const modelOptions = { executionProviders: ['wasm'], numThreads: 2 };
       type Step = (session: {
-        addClick(click: { xPx: number; yPx: number; isPositive: boolean }): Promise<{ mask: { data: Uint8Array }; revision: number }>;
+        addClick(click: {
+          xPx: number;
+          yPx: number;
+          isPositive: boolean;
+        }): Promise<{ mask: { data: Uint8Array }; revision: number }>;
         undo(): Promise<{ mask: { data: Uint8Array }; revision: number }>;
         redo(): Promise<{ mask: { data: Uint8Array }; revision: number }>;
         setThreshold(t: number): Promise<{ mask: { data: Uint8Array }; revision: number }>;
@@ -91,7 +103,8 @@ describe.skipIf(SKIP_REASON !== undefined)('browser: SDK worker', BROWSER_TEST_O
         }
         return `${hash.toString(16)}/${ones}`;
       };
-      const floatHash = (values: Float32Array) => hashOf(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+      const floatHash = (values: Float32Array) =>
+        hashOf(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
 
       // Main thread.
       const model = await sdk.createWebModel(modelUrl, modelOptions);
@@ -119,10 +132,16 @@ describe.skipIf(SKIP_REASON !== undefined)('browser: SDK worker', BROWSER_TEST_O
       for (const step of steps) {
         const state = await step(session);
         sharedMask &&= state.mask === lastEventMask && session.getState() === state;
-        worker.push(`${state.revision}:${hashOf(state.mask.data)}:${floatHash((await session.getProbabilities()).data)}`);
+        worker.push(
+          `${state.revision}:${hashOf(state.mask.data)}:${floatHash((await session.getProbabilities()).data)}`,
+        );
       }
       const workerLabels = hashOf((await session.getLabelMap()).data);
-      const info = { backend: workerPredictor.backend, threads: workerPredictor.wasmNumThreads, isolated: workerPredictor.crossOriginIsolated };
+      const info = {
+        backend: workerPredictor.backend,
+        threads: workerPredictor.wasmNumThreads,
+        isolated: workerPredictor.crossOriginIsolated,
+      };
       await session.close();
       await workerPredictor.close();
       return { main, worker, mainLabels, workerLabels, imageDetached, sharedMask, info };
@@ -146,7 +165,9 @@ describe.skipIf(SKIP_REASON !== undefined)('browser: SDK worker', BROWSER_TEST_O
       const blob = await (await fetch('examples/images/fruit.png')).blob();
       const decode = () => createImageBitmap(blob, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
       const forPixels = await decode();
-      const context = new OffscreenCanvas(forPixels.width, forPixels.height).getContext('2d', { willReadFrequently: true })!;
+      const context = new OffscreenCanvas(forPixels.width, forPixels.height).getContext('2d', {
+        willReadFrequently: true,
+      })!;
       context.drawImage(forPixels, 0, 0);
       const imageData = context.getImageData(0, 0, forPixels.width, forPixels.height);
       const predictor = await sdk.createWorkerPredictor(modelUrl, { executionProviders: ['wasm'], numThreads: 2 });
@@ -164,14 +185,27 @@ describe.skipIf(SKIP_REASON !== undefined)('browser: SDK worker', BROWSER_TEST_O
       for (const click of clicks) {
         const a = await fromBitmap.addClick(click);
         const b = await fromPixels.addClick(click);
-        same.push(a.mask.data.length === b.mask.data.length && a.mask.data.every((value, i) => value === b.mask.data[i]));
+        same.push(
+          a.mask.data.length === b.mask.data.length && a.mask.data.every((value, i) => value === b.mask.data[i]),
+        );
       }
-      const request = { cleanUp: { keep: 'clicked' as const, fillHolesMaxAreaPx: 100 }, meanProbability: true, labelStudioBrushRle: true, polygons: { epsilonPx: 1 }, mask: true };
+      const request = {
+        cleanUp: { keep: 'clicked' as const, fillHolesMaxAreaPx: 100 },
+        meanProbability: true,
+        labelStudioBrushRle: true,
+        polygons: { epsilonPx: 1 },
+        mask: true,
+      };
       const inWorker = await fromBitmap.getObjectOutputs(undefined, request);
       const state = fromBitmap.getState();
       const probabilities = await fromBitmap.getProbabilities();
       const onPage = sdk.computeObjectOutputs(
-        { objectId: state.currentObjectId, mask: state.mask, clicks: state.clicks, probabilities: () => probabilities.data },
+        {
+          objectId: state.currentObjectId,
+          mask: state.mask,
+          clicks: state.clicks,
+          probabilities: () => probabilities.data,
+        },
         request,
       );
       await predictor.close();
@@ -181,7 +215,9 @@ describe.skipIf(SKIP_REASON !== undefined)('browser: SDK worker', BROWSER_TEST_O
         bitmapBytes: afterBitmap.toWorker.transferredBytes - before.toWorker.transferredBytes,
         copiedBytes: afterBitmap.toWorker.copiedBytes - before.toWorker.copiedBytes,
         pixels: imageData.width * imageData.height,
-        outputsEqual: JSON.stringify({ ...inWorker, mask: Array.from(inWorker.mask!.data) }) === JSON.stringify({ ...onPage, mask: Array.from(onPage.mask!.data) }),
+        outputsEqual:
+          JSON.stringify({ ...inWorker, mask: Array.from(inWorker.mask!.data) }) ===
+          JSON.stringify({ ...onPage, mask: Array.from(onPage.mask!.data) }),
         areaPx: inWorker.areaPx,
       };
     }, `models/${XTINY_FILE}`);
@@ -279,13 +315,19 @@ describe.skipIf(SKIP_REASON !== undefined)('browser: SDK worker', BROWSER_TEST_O
           return undefined;
         };
         const options = { executionProviders: ['wasm'], numThreads: 2 };
-        const noScript = await caught(() => sdk.createWorkerPredictor(modelUrl, { ...options, workerUrl: 'core/no-such-worker.mjs' }));
+        const noScript = await caught(() =>
+          sdk.createWorkerPredictor(modelUrl, { ...options, workerUrl: 'core/no-such-worker.mjs' }),
+        );
         const missing = await caught(() => sdk.createWorkerPredictor('models/no-such-model.onnx', options));
         const bytes = Uint8Array.from(atob(noMetadataBase64), (c) => c.charCodeAt(0));
         const contract = await caught(() => sdk.createWorkerPredictor(bytes, options));
 
         const predictor = await sdk.createWorkerPredictor(modelUrl, options);
-        const session = await predictor.createSession({ width: 64, height: 48, data: new Uint8Array(64 * 48 * 3).fill(90) });
+        const session = await predictor.createSession({
+          width: 64,
+          height: 48,
+          data: new Uint8Array(64 * 48 * 3).fill(90),
+        });
         const outside = await caught(() => session.addClick({ xPx: 64, yPx: 10, isPositive: true }));
         const errorEvents: unknown[] = [];
         session.on('error', (event) => errorEvents.push(event.error));
@@ -330,21 +372,27 @@ describe.skipIf(SKIP_REASON !== undefined)('browser: SDK worker', BROWSER_TEST_O
     const before = new Set(liveWorkers);
     const stillRunning = (workers: PlaywrightWorker[]) => workers.filter((worker) => liveWorkers.has(worker)).length;
     const waitUntilClosed = async (workers: PlaywrightWorker[]) => {
-      for (let tries = 0; tries < 100 && stillRunning(workers) > 0; tries++) await new Promise((r) => setTimeout(r, 100));
+      for (let tries = 0; tries < 100 && stillRunning(workers) > 0; tries++)
+        await new Promise((r) => setTimeout(r, 100));
       return stillRunning(workers);
     };
     await fixture.page.evaluate(async (modelUrl) => {
       const sdk = (window as unknown as { simpleclick: Sdk }).simpleclick;
-      const session = await sdk.createWorkerSession(modelUrl, { width: 32, height: 32, data: new Uint8Array(32 * 32 * 3) }, {
-        executionProviders: ['wasm'],
-        numThreads: 2,
-      });
+      const session = await sdk.createWorkerSession(
+        modelUrl,
+        { width: 32, height: 32, data: new Uint8Array(32 * 32 * 3) },
+        {
+          executionProviders: ['wasm'],
+          numThreads: 2,
+        },
+      );
       (window as unknown as { ownedSession: unknown }).ownedSession = session;
     }, `models/${XTINY_FILE}`);
     const started = [...liveWorkers].filter((worker) => !before.has(worker));
     const urls = started.map((worker) => worker.url());
     const closed = await fixture.page.evaluate(async () => {
-      const session = (window as unknown as { ownedSession: import('@simpleclick/core/web').WorkerSession }).ownedSession;
+      const session = (window as unknown as { ownedSession: import('@simpleclick/core/web').WorkerSession })
+        .ownedSession;
       let closedEvents = 0;
       session.on('closed', () => (closedEvents += 1));
       await session.close();
@@ -375,7 +423,10 @@ describe.skipIf(SKIP_REASON !== undefined)('browser: SDK worker', BROWSER_TEST_O
         sharedSessions: import('@simpleclick/core/web').WorkerSession[];
       };
       await scope.sharedPredictor.close();
-      return { predictor: scope.sharedPredictor.isClosed, sessions: scope.sharedSessions.map((session) => session.isClosed) };
+      return {
+        predictor: scope.sharedPredictor.isClosed,
+        sessions: scope.sharedSessions.map((session) => session.isClosed),
+      };
     });
     expect(afterClose).toEqual({ predictor: true, sessions: [true, true] });
     expect(await waitUntilClosed(predictorWorkers)).toBe(0);

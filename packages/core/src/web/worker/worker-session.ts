@@ -276,7 +276,10 @@ export class WorkerSession {
       }
       case 'change': {
         const state = this.#decodeState(message.payload.state);
-        this.#emit('change', Object.freeze({ revision: message.payload.revision, cause: message.payload.cause, state }));
+        this.#emit(
+          'change',
+          Object.freeze({ revision: message.payload.revision, cause: message.payload.cause, state }),
+        );
         break;
       }
       case 'error': {
