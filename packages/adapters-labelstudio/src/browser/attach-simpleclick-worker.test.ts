@@ -14,10 +14,9 @@ import {
   type ObjectOutputsRequest,
   type WorkerPredictor,
 } from '@simpleclick/core/web';
-import { brushRegion } from '@simpleclick/core/formats';
+import { brushRegion, brushRegionFromRle } from '@simpleclick/core/formats';
 import { BRUSH_CONFIG, POLYGON_CONFIG, createFakeModel, makeTestImage } from '../test-support/fake-model';
 import { attachSimpleClick } from './attach-simpleclick';
-import { brushRegionFromRle } from './brush-region-from-rle';
 import { isWorkerPredictor } from './image-session';
 import type { LabelStudioPluginOptions } from './plugin-options';
 import { FakeLabelStudioFrontend } from './test-support/fake-label-studio-frontend';

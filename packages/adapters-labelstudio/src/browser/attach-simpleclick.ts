@@ -5,9 +5,13 @@ import { parseInteractiveContext, type InteractiveContext } from '../protocol/in
 import { parseLabelConfig, type LabelConfig } from '../protocol/label-config';
 import { selectOutputTargets, type OutputTargets } from '../protocol/output-targets';
 import { keypointToClick } from '../protocol/percent-coordinates';
-import { brushRegion, polygonRegions, type LabelStudioRegion as LabelStudioResult } from '@simpleclick/core/formats';
+import {
+  brushRegion,
+  brushRegionFromRle,
+  polygonRegions,
+  type LabelStudioRegion as LabelStudioResult,
+} from '@simpleclick/core/formats';
 import { resizeMaskNearest } from '../segmentation/resize-mask-nearest';
-import { brushRegionFromRle } from './brush-region-from-rle';
 import { ImageSession } from './image-session';
 import {
   KEYPOINT_REGION_TYPE,

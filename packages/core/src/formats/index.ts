@@ -22,7 +22,7 @@ export {
   DEFAULT_BRUSH_RLE_DECODE_OPTIONS,
 } from './label-studio-brush-rle';
 export type { BrushRleDecodeOptions } from './label-studio-brush-rle';
-export { brushRegion, polygonRegions, DEFAULT_LABEL_STUDIO_NAMES } from './label-studio-regions';
+export { brushRegion, brushRegionFromRle, polygonRegions, DEFAULT_LABEL_STUDIO_NAMES } from './label-studio-regions';
 export type {
   LabelStudioResultType,
   LabelStudioNames,

@@ -70,15 +70,30 @@ export function brushRegion(
   id: string,
   extras: RegionExtras = {},
 ): LabelStudioRegion {
+  return brushRegionFromRle(encodeLabelStudioBrushRle(mask), mask.width, mask.height, names, id, extras);
+}
+
+/**
+ * The region {@link brushRegion} builds, from a brush RLE encoded elsewhere (for example by the SDK's worker), so
+ * that a page never holds or encodes the image-sized mask. `width` x `height` is the image's natural size.
+ */
+export function brushRegionFromRle(
+  rle: number[],
+  width: number,
+  height: number,
+  names: LabelStudioNames,
+  id: string,
+  extras: RegionExtras = {},
+): LabelStudioRegion {
   return {
     id,
     type: 'brushlabels',
     from_name: names.fromName,
     to_name: names.toName,
-    original_width: mask.width,
-    original_height: mask.height,
+    original_width: width,
+    original_height: height,
     image_rotation: 0,
-    value: { format: 'rle', rle: encodeLabelStudioBrushRle(mask), brushlabels: [names.label] },
+    value: { format: 'rle', rle, brushlabels: [names.label] },
     ...extrasOf(extras),
   };
 }
