@@ -43,6 +43,7 @@ import {
   XTINY_SUITE_SKIP_REASON,
   type BrowserFixture,
 } from '../../../test/browser/support/browser-suite';
+import { recordLongTasks } from './long-tasks';
 
 type PathName = 'main' | 'worker' | 'ort-proxy';
 const CLICKS = Number(process.env.SIMPLECLICK_BENCH_CLICKS ?? 20);
@@ -242,14 +243,7 @@ describe.skipIf(SKIP_REASON !== undefined)('browser benchmark: SDK worker vs mai
       flags: [...CHROMIUM_FLAGS, '--enable-blink-features=ForceEagerMeasureMemory'],
     });
     // Every page load records its long tasks from the start.
-    await fixture.page.addInitScript(() => {
-      const scope = window as unknown as { __longTasks: { start: number; duration: number }[] };
-      scope.__longTasks = [];
-      new PerformanceObserver((list) => {
-        for (const entry of list.getEntries())
-          scope.__longTasks.push({ start: entry.startTime, duration: entry.duration });
-      }).observe({ type: 'longtask', buffered: true });
-    });
+    await recordLongTasks(fixture.page);
   });
 
   afterAll(async () => {

@@ -22,6 +22,7 @@ import { DEMO_PATHS, startDemoServer, type DemoServer } from '../../../examples/
 import { CHROMIUM_FLAGS, launchChromium, type LaunchedBrowser } from '../../../test/browser/support/chromium';
 import { XTINY_FILE, XTINY_SUITE_SKIP_REASON } from '../../../test/browser/support/browser-suite';
 import { startPageProfile } from './page-profile';
+import { recordLongTasks } from './long-tasks';
 
 const CLICKS = Number(process.env.SIMPLECLICK_BENCH_CLICKS ?? 10);
 const BASELINE = process.env.SIMPLECLICK_BENCH_DEMO_BASELINE;
@@ -79,14 +80,7 @@ describe.skipIf(XTINY_SUITE_SKIP_REASON !== undefined)(
       browser = await launchChromium(CHROMIUM_FLAGS);
       page = browser.context.pages()[0] ?? (await browser.context.newPage());
       await page.setViewportSize({ width: 1400, height: 1000 });
-      await page.addInitScript(() => {
-        const scope = window as unknown as { __longTasks: { start: number; duration: number }[] };
-        scope.__longTasks = [];
-        new PerformanceObserver((list) => {
-          for (const entry of list.getEntries())
-            scope.__longTasks.push({ start: entry.startTime, duration: entry.duration });
-        }).observe({ type: 'longtask', buffered: true });
-      });
+      await recordLongTasks(page);
     });
 
     afterAll(async () => {

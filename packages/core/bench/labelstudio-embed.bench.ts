@@ -41,6 +41,7 @@ import {
   readEmbedPage,
   waitForAnswers,
 } from '../../adapters-labelstudio/src/browser/test-support/label-studio-ui';
+import { recordLongTasks } from './long-tasks';
 
 type Mode = 'main' | 'worker';
 const CLICKS = Number(process.env.SIMPLECLICK_BENCH_CLICKS ?? 8);
@@ -112,14 +113,7 @@ describe.skipIf(SKIP_REASON !== undefined)(
       page = browser.context.pages()[0] ?? (await browser.context.newPage());
       await page.setViewportSize({ width: 1400, height: 1000 });
       // Every page load records its long tasks, and when each suggestion reached the page's handle.
-      await page.addInitScript(() => {
-        const scope = window as unknown as { __longTasks: { start: number; duration: number }[] };
-        scope.__longTasks = [];
-        new PerformanceObserver((list) => {
-          for (const entry of list.getEntries())
-            scope.__longTasks.push({ start: entry.startTime, duration: entry.duration });
-        }).observe({ type: 'longtask', buffered: true });
-      });
+      await recordLongTasks(page);
     });
 
     afterAll(async () => {
