@@ -10,6 +10,9 @@ Sources (each MANIFEST.md in the data root describes the encoding read here):
 * Weizmann SED: 3 human segmentations per image; object 1 painted pure red, object 2 pure blue.
 * coco128-seg: one YOLO-seg polygon per line, rasterised as one instance.
 * CCP: class maps; each class split into connected components, plus all non-zero labels as the person.
+* With ``--extra-root DIR``: every folder of DIR that has a MANIFEST.md (made by ``extra_data``) is one more source,
+  named by its folder: ``images/<id>.jpg|png`` + ``masks/<id>.png``, a uint8 label map of the image's size
+  (0 background, each other value one object).
 
 Images are downscaled to ``--max-side`` (longest side) and stored as JPEG; label maps are resized with nearest
 neighbour and stored as PNG. Objects smaller than ``min_area`` or larger than ``--max-area`` (fractions of the
@@ -36,6 +39,8 @@ cv2.setNumThreads(1)
 #: Minimum object area, fraction of the image, per dataset (BSDS regions below 1% are mostly slivers; COCO and
 #: CCP parts are real objects even when small).
 DEFAULT_MIN_AREA = {"BSDS500": 0.01, "WeizmannHorse": 0.01, "WeizmannSED": 0.005, "coco128-seg": 0.003, "CCP": 0.003}
+#: Minimum object area of the sources under ``--extra-root`` (whole objects and people).
+DEFAULT_EXTRA_MIN_AREA = 0.005
 
 
 def load_rgb(path: str) -> np.ndarray:
@@ -273,6 +278,30 @@ class Packer:
             if packed:
                 yield packed
 
+    # ---- normalised extra sources (extra_data.py) ----------------------------------------------------------
+    def extra(self, dataset: str, folder: str) -> Iterator[PackImage]:
+        image_dir = os.path.join(folder, "images")
+        mask_dir = os.path.join(folder, "masks")
+        for name in sorted(os.listdir(image_dir)):
+            stem, extension = os.path.splitext(name)
+            if extension.lower() not in (".jpg", ".jpeg", ".png"):
+                continue
+            mask_path = os.path.join(mask_dir, stem + ".png")
+            if not os.path.exists(mask_path):
+                self.skipped[f"{dataset}-nomask"] = self.skipped.get(f"{dataset}-nomask", 0) + 1
+                continue
+            labels = np.asarray(Image.open(mask_path)).astype(np.int32)
+            rgb = load_rgb(os.path.join(image_dir, name))
+            if labels.ndim != 2 or rgb.shape[:2] != labels.shape:
+                self.skipped[f"{dataset}-size"] = self.skipped.get(f"{dataset}-size", 0) + 1
+                continue
+            width, height = self.target_size(rgb.shape[1], rgb.shape[0])
+            rgb = resize_rgb(rgb, width, height)
+            labels = relabel_consecutive(resize_labels(labels, width, height))
+            packed = self.finish(dataset, stem, rgb, [make_layer(labels, self.new_filter(dataset))])
+            if packed:
+                yield packed
+
 
 def read_excluded_ids(path: str) -> set:
     excluded = set()
@@ -298,14 +327,31 @@ def default_data_root() -> str:
 DATASETS = ("BSDS500", "WeizmannHorse", "WeizmannSED", "coco128-seg", "CCP")
 
 
+def list_extra_sources(extra_root: str) -> Dict[str, str]:
+    """Source name -> folder, for every folder of `extra_root` that has a MANIFEST.md (sorted by name)."""
+    sources = {}
+    for name in sorted(os.listdir(extra_root)):
+        folder = os.path.join(extra_root, name)
+        if os.path.isfile(os.path.join(folder, "MANIFEST.md")) and os.path.isdir(os.path.join(folder, "images")):
+            if name in DATASETS:
+                raise ValueError(f"{folder}: an extra source may not take the name of a built-in one")
+            sources[name] = folder
+    return sources
+
+
 def build_pack(data_root: str, out_path: str, max_side: int = 352, jpeg_quality: int = 85, max_area: float = 0.8,
                dedupe_iou: float = 0.9, datasets: Sequence[str] = DATASETS, ccp_limit: Optional[int] = None,
-               log=print) -> Dict:
+               log=print, extra_root: Optional[str] = None, extra_min_area: float = DEFAULT_EXTRA_MIN_AREA) -> Dict:
     packer = Packer(data_root, max_side, jpeg_quality, max_area, dedupe_iou, dict(DEFAULT_MIN_AREA))
     generators = {
         "BSDS500": packer.bsds500, "WeizmannHorse": packer.weizmann_horse, "WeizmannSED": packer.weizmann_sed,
         "coco128-seg": packer.coco128, "CCP": lambda: packer.ccp(ccp_limit),
     }
+    extra_sources = list_extra_sources(extra_root) if extra_root is not None else {}
+    for name, folder in extra_sources.items():
+        generators[name] = lambda name=name, folder=folder: packer.extra(name, folder)
+        if name in datasets:
+            packer.min_area[name] = extra_min_area
     images: List[PackImage] = []
     for dataset in datasets:
         start = time.time()
@@ -315,6 +361,8 @@ def build_pack(data_root: str, out_path: str, max_side: int = 352, jpeg_quality:
     settings = {"max_side": max_side, "jpeg_quality": jpeg_quality, "max_area": max_area, "dedupe_iou": dedupe_iou,
                 "min_area": packer.min_area, "datasets": list(datasets), "ccp_limit": ccp_limit,
                 "skipped": packer.skipped}
+    if extra_root is not None:
+        settings["extra_root"] = os.path.abspath(extra_root)
     os.makedirs(os.path.dirname(os.path.abspath(out_path)), exist_ok=True)
     created_by = "python3 -m simpleclick.training.pack_data " + " ".join(sys.argv[1:])
     return write_pack(out_path, images, settings, created_by)
@@ -330,8 +378,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--jpeg-quality", type=int, default=85)
     parser.add_argument("--max-area", type=float, default=0.8, help="drop objects above this image fraction")
     parser.add_argument("--dedupe-iou", type=float, default=0.9)
-    parser.add_argument("--datasets", default=",".join(DATASETS))
+    parser.add_argument("--datasets", default=None,
+                        help="comma-separated sources (default: the built-in ones plus every --extra-root source)")
     parser.add_argument("--ccp-limit", type=int, default=None, help="use only the first N CCP photos")
+    parser.add_argument("--extra-root", default=None,
+                        help="folder made by extra_data: each subfolder with a MANIFEST.md is one more source")
+    parser.add_argument("--extra-min-area", type=float, default=DEFAULT_EXTRA_MIN_AREA,
+                        help="minimum object area (image fraction) of the --extra-root sources")
     args = parser.parse_args(argv)
     if args.data_root is None:
         args.data_root = default_data_root()
@@ -339,14 +392,25 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if not os.path.isdir(args.data_root):
         print(f"data root {args.data_root} not found (set --data-root or SIMPLECLICK_DATA)", file=sys.stderr)
         return 2
-    datasets = [d for d in args.datasets.split(",") if d]
-    unknown = set(datasets) - set(DATASETS)
+    extra_sources: Dict[str, str] = {}
+    if args.extra_root is not None:
+        if not os.path.isdir(args.extra_root):
+            print(f"extra root {args.extra_root} not found (make it with simpleclick.training.extra_data)",
+                  file=sys.stderr)
+            return 2
+        extra_sources = list_extra_sources(args.extra_root)
+    if args.datasets is None:
+        datasets = list(DATASETS) + list(extra_sources)
+    else:
+        datasets = [d for d in args.datasets.split(",") if d]
+    known = list(DATASETS) + list(extra_sources)
+    unknown = set(datasets) - set(known)
     if unknown:
-        print(f"unknown dataset(s) {sorted(unknown)}; known: {', '.join(DATASETS)}", file=sys.stderr)
+        print(f"unknown dataset(s) {sorted(unknown)}; known: {', '.join(known)}", file=sys.stderr)
         return 2
     print(f"packing {', '.join(datasets)} from {args.data_root} -> {args.out}")
     index = build_pack(args.data_root, args.out, args.max_side, args.jpeg_quality, args.max_area, args.dedupe_iou,
-                       datasets, args.ccp_limit)
+                       datasets, args.ccp_limit, extra_root=args.extra_root, extra_min_area=args.extra_min_area)
     size_mib = os.path.getsize(args.out) / 2 ** 20
     print(f"wrote {args.out}: {len(index['images'])} images, {size_mib:.1f} MiB")
     for name, stats in index["datasets"].items():
