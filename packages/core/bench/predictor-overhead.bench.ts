@@ -25,18 +25,30 @@
  * "New crop" rows alternate between two RgbImage objects with the same pixels, so the crop cache never hits.
  *
  * Each click is also thresholded into a full-size mask (the `mask` column: what an interactive caller does
- * next), and each scenario runs, alternating click by click so that both see the same load (and, in turn, a
- * warm CPU cache), on two paths per preset, printed side by side with their ratio (new / previous):
+ * next), and each scenario runs on several paths per preset, alternating click by click so that all see the same
+ * load (and, in turn, a warm CPU cache; the order rotates every click):
  * - `previous`: the predictor as it was before the fast path, `exactArithmetic: true` (PyTorch's arithmetic bit
- *   for bit), and a new full-size mask per click (`result.toMask()`);
- * - `new`: the preset as shipped (interactive: `exactArithmetic: false`, the fast path; parity: unchanged
- *   exact arithmetic) and the mask written into one reused buffer per object (`result.toMask(t, mask)`).
+ *   for bit) without boundary refinement, and a new full-size mask per click (`result.toMask()`);
+ * - `fast` (interactive only): the interactive preset with `boundaryRefinement: false`, i.e. the fast arithmetic
+ *   path alone: the SDK's plumbing around the model, the issue's "SDK share" (target: < 5 % of a click on a 2 MP
+ *   image), with the mask written into one reused buffer per object (`result.toMask(t, mask)`);
+ * - `shipped`: the preset as shipped (interactive: the fast path plus boundary refinement, the guided filter
+ *   inside the zoom-in crop, which skips ROIs above its `maxRoiPixels`, 1 MP; parity: exact arithmetic, no
+ *   refinement), mask into a reused buffer.
+ * The refinement's own time (`result.timing.refinementMs`, the guided filter) has its own columns (`refine`,
+ * `refine%`) and is left out of `sdk` and `sdk%` (total - model - refine): the plumbing share and the cost of
+ * the refinement are never added up. With refinement the state keeps the ROI-size map (built before the filter),
+ * which stays in the shipped row's `sdk` column: compare it with the `fast` row for that part.
+ * Below the table: `fast / previous` ratios (the plumbing against the exact path) and `shipped - fast` (what the
+ * refinement adds to a click, in all and in the filter alone).
  * With SIMPLECLICK_BENCH_EAGER=1 also the exact path's eager variant (`eagerRoiProbabilities`: every prediction
  * kept as its ROI-size probabilities, built right after the model, as before states kept S x S probabilities).
  *
- * Wall-clock times on a shared machine swing with its load. The `cpu out` and `cpu mask` columns are the process
+ * Wall-clock times on a shared machine swing with its load. The `cpu sdk` and `cpu mask` columns are the process
  * CPU time of the same work (everything but the model run, and the mask): the JavaScript runs on one thread and
- * nothing else of this process runs meanwhile, so they measure the work itself, not the waiting for a core.
+ * nothing else of this process runs meanwhile, so they measure the work itself, not the waiting for a core. The
+ * refinement's CPU time is not measured apart from the rest (only its wall time), so `cpu sdk` is `-` in rows
+ * where the filter ran; the `fast` row gives the plumbing's CPU time.
  */
 import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -126,44 +138,80 @@ class CpuTimedModel implements SegmentationModel {
   }
 }
 
-/** The medians a ratio row compares: outside the model, outside + mask, and CPU time outside + mask. */
-function summary(timings: ClickTiming[]): { outside: number; withMask: number; cpu: number; share: number } {
-  const withMask = median(timings.map((t) => t.totalMs + t.maskMs - t.modelMs));
+/** The click outside the model, the refinement left out (the SDK's plumbing). */
+const sdkMs = (t: ClickTiming) => t.totalMs - t.modelMs - t.refinementMs;
+
+/** The medians a ratio row compares: the plumbing, with the mask, and its CPU time with the mask's. */
+function summary(timings: ClickTiming[]): { sdk: number; withMask: number; cpu: number; share: number } {
+  const withMask = median(timings.map((t) => sdkMs(t) + t.maskMs));
   return {
-    outside: median(timings.map((t) => t.totalMs - t.modelMs)),
+    sdk: median(timings.map(sdkMs)),
     withMask,
-    cpu: median(timings.map((t) => t.cpuOutsideMs + t.cpuMaskMs)),
+    cpu: median(timings.map((t) => t.cpuOutsideMs + t.cpuMaskMs)), // only for paths without refinement
     share: (100 * withMask) / median(timings.map((t) => t.totalMs + t.maskMs)),
   };
 }
+
+const NAME_WIDTH = 54;
 
 function ratioRow(name: string, previous: ClickTiming[], next: ClickTiming[]): string {
   const a = summary(previous);
   const b = summary(next);
   const ratio = (x: number, y: number) => `${(y / x).toFixed(2)}x`;
-  return `${name.padEnd(52)}  outside ${ratio(a.outside, b.outside)}, +mask ${a.withMask.toFixed(1)} -> ${b.withMask.toFixed(1)} ms (${ratio(a.withMask, b.withMask)}), cpu out+mask ${a.cpu.toFixed(1)} -> ${b.cpu.toFixed(1)} ms (${ratio(a.cpu, b.cpu)}), +mask share ${a.share.toFixed(1)}% -> ${b.share.toFixed(1)}%`;
+  return `${name.padEnd(NAME_WIDTH)}  sdk ${ratio(a.sdk, b.sdk)}, sdk+mask ${a.withMask.toFixed(1)} -> ${b.withMask.toFixed(1)} ms (${ratio(a.withMask, b.withMask)}), cpu sdk+mask ${a.cpu.toFixed(1)} -> ${b.cpu.toFixed(1)} ms (${ratio(a.cpu, b.cpu)}), sdk+mask share ${a.share.toFixed(1)}% -> ${b.share.toFixed(1)}%`;
 }
 
+const signed = (value: number) => `${value >= 0 ? '+' : ''}${value.toFixed(1)}`;
+
+/** What the refinement adds to a click: `shipped` against `fast` (the same path without it), medians. */
+function refinementRow(name: string, fast: ClickTiming[], shipped: ClickTiming[]): string {
+  const total = (list: ClickTiming[]) => median(list.map((t) => t.totalMs));
+  const outside = (list: ClickTiming[]) => median(list.map((t) => t.totalMs - t.modelMs));
+  const refine = median(shipped.map((t) => t.refinementMs));
+  const refined = shipped.filter((t) => t.refinementMs > 0).length;
+  const share = median(shipped.map((t) => (100 * t.refinementMs) / t.totalMs));
+  return `${name.padEnd(NAME_WIDTH)}  click ${total(fast).toFixed(1)} -> ${total(shipped).toFixed(1)} ms, outside the model ${outside(fast).toFixed(1)} -> ${outside(shipped).toFixed(1)} ms (${signed(outside(shipped) - outside(fast))}), of which the filter ${refine.toFixed(1)} ms = ${share.toFixed(1)}% of the click (refined ${refined} of ${shipped.length} clicks)`;
+}
+
+const COLUMNS = [
+  'total',
+  'model',
+  'pre',
+  'post',
+  'refine',
+  'sdk',
+  'sdk%',
+  'mask',
+  'sdk+mask%',
+  'refine%',
+  'cpu sdk',
+  'cpu mask',
+];
+const COLUMN_WIDTHS = [8, 8, 7, 7, 8, 7, 7, 7, 11, 9, 9, 9];
+
 function row(name: string, timings: ClickTiming[]): string {
-  const total = median(timings.map((t) => t.totalMs));
-  const model = median(timings.map((t) => t.modelMs));
-  const outside = median(timings.map((t) => t.totalMs - t.modelMs));
-  const mask = median(timings.map((t) => t.maskMs));
-  const outsideWithMask = median(timings.map((t) => t.totalMs + t.maskMs - t.modelMs));
-  const totalWithMask = median(timings.map((t) => t.totalMs + t.maskMs));
+  const med = (f: (t: ClickTiming) => number) => median(timings.map(f));
+  const total = med((t) => t.totalMs);
+  const sdk = med(sdkMs);
+  const sdkWithMask = med((t) => sdkMs(t) + t.maskMs);
+  const totalWithMask = med((t) => t.totalMs + t.maskMs);
+  const percent = (v: number) => `${v.toFixed(1)}%`;
   const cells = [
-    total,
-    model,
-    median(timings.map((t) => t.preprocessMs)),
-    median(timings.map((t) => t.postprocessMs)),
-    outside,
-  ].map((v) => v.toFixed(1).padStart(8));
-  const share = `${((100 * outside) / total).toFixed(1)}%`.padStart(8);
-  const maskCells = `${mask.toFixed(1).padStart(8)}${`${((100 * outsideWithMask) / totalWithMask).toFixed(1)}%`.padStart(10)}`;
-  const cpuCells = [median(timings.map((t) => t.cpuOutsideMs)), median(timings.map((t) => t.cpuMaskMs))]
-    .map((v) => v.toFixed(1).padStart(9))
-    .join('');
-  return `${name.padEnd(52)}${cells.join('')}${share}${maskCells}${cpuCells}`;
+    total.toFixed(1),
+    med((t) => t.modelMs).toFixed(1),
+    med((t) => t.preprocessMs).toFixed(1),
+    med((t) => t.postprocessMs).toFixed(1),
+    med((t) => t.refinementMs).toFixed(1),
+    sdk.toFixed(1),
+    percent((100 * sdk) / total),
+    med((t) => t.maskMs).toFixed(1),
+    percent((100 * sdkWithMask) / totalWithMask),
+    percent(med((t) => (100 * t.refinementMs) / t.totalMs)),
+    // Where the filter ran its CPU time is not measured apart (only its wall time): no plumbing CPU time then.
+    timings.some((t) => t.refinementMs > 0) ? '-' : med((t) => t.cpuOutsideMs).toFixed(1),
+    med((t) => t.cpuMaskMs).toFixed(1),
+  ];
+  return `${name.padEnd(NAME_WIDTH)}${cells.map((c, i) => c.padStart(COLUMN_WIDTHS[i])).join('')}`;
 }
 
 it.skipIf(!existsSync(MODEL_PATH))(`predictor overhead, ${WIDTH} x ${HEIGHT}`, async () => {
@@ -208,29 +256,42 @@ it.skipIf(!existsSync(MODEL_PATH))(`predictor overhead, ${WIDTH} x ${HEIGHT}`, a
   const otherObject = objectMaskState();
   const lines: string[] = [];
   const ratioLines: string[] = [];
+  const refinementLines: string[] = [];
   const prepareLines: string[] = [];
   const loadBefore = loadavg()[0];
   interface Variant {
-    readonly label: string;
-    readonly exactArithmetic: boolean | undefined;
+    readonly label: 'previous' | 'fast' | 'shipped' | 'eager';
+    /** Options over the preset (none: the preset as shipped). */
+    readonly options: { exactArithmetic?: boolean; boundaryRefinement?: boolean };
     readonly eager: boolean;
     /** Write the mask into one reused buffer (else a new mask per click). */
     readonly reuseMask: boolean;
   }
-  const variants: Variant[] = [
-    { label: 'previous', exactArithmetic: true, eager: false, reuseMask: false },
-    { label: 'new', exactArithmetic: undefined, eager: false, reuseMask: true },
-    ...(WITH_EAGER ? [{ label: 'eager', exactArithmetic: true, eager: true, reuseMask: false }] : []),
-  ];
   for (const preset of ['interactive', 'parity'] as const) {
+    const variants: Variant[] = [
+      {
+        label: 'previous',
+        options: { exactArithmetic: true, boundaryRefinement: false },
+        eager: false,
+        reuseMask: false,
+      },
+      ...(preset === 'interactive'
+        ? [{ label: 'fast', options: { boundaryRefinement: false }, eager: false, reuseMask: true } as const]
+        : []),
+      { label: 'shipped', options: {}, eager: false, reuseMask: true },
+      ...(WITH_EAGER
+        ? [
+            {
+              label: 'eager',
+              options: { exactArithmetic: true, boundaryRefinement: false },
+              eager: true,
+              reuseMask: false,
+            } as const,
+          ]
+        : []),
+    ];
     const predictors = await Promise.all(
-      variants.map((v) =>
-        ClickPredictor.create(
-          model,
-          { preset, ...(v.exactArithmetic === undefined ? {} : { exactArithmetic: v.exactArithmetic }) },
-          { eagerRoiProbabilities: v.eager },
-        ),
-      ),
+      variants.map((v) => ClickPredictor.create(model, { preset, ...v.options }, { eagerRoiProbabilities: v.eager })),
     );
     const masks = variants.map(() => ({ width: WIDTH, height: HEIGHT, data: new Uint8Array(WIDTH * HEIGHT) }));
     const toMask = (v: number, result: { toMask(threshold?: number, into?: (typeof masks)[number]): unknown }) =>
@@ -246,8 +307,8 @@ it.skipIf(!existsSync(MODEL_PATH))(`predictor overhead, ${WIDTH} x ${HEIGHT}`, a
       const timings: ClickTiming[][] = variants.map(() => []);
       const prepareTimings: { wallMs: number; cpuMs: number }[][] = variants.map(() => []);
       for (let i = 0; i <= ITERATIONS; i++) {
-        // Alternate which variant goes first: the second one finds the image in the CPU caches.
-        const order = i % 2 === 0 ? [...predictors.keys()] : [...predictors.keys()].reverse();
+        // Rotate which variant goes first: the later ones find the image in the CPU caches.
+        const order = [...predictors.keys()].map((k) => (k + i) % predictors.length);
         for (const v of order) {
           const predictor = predictors[v];
           const input = sameImage || i % 2 === 0 ? image : imageCopy;
@@ -280,20 +341,31 @@ it.skipIf(!existsSync(MODEL_PATH))(`predictor overhead, ${WIDTH} x ${HEIGHT}`, a
           );
         }
       }
-      ratioLines.push(ratioRow(`${prefix}: ${name}`, timings[0], timings[1]));
+      const of = (label: Variant['label']) => timings[variants.findIndex((v) => v.label === label)];
+      if (preset === 'interactive') {
+        ratioLines.push(ratioRow(`${prefix}: ${name}`, of('previous'), of('fast')));
+        refinementLines.push(refinementRow(`${prefix}: ${name}`, of('fast'), of('shipped')));
+      } else {
+        ratioLines.push(ratioRow(`${prefix}: ${name} (shipped)`, of('previous'), of('shipped')));
+      }
     }
   }
   await model.close();
-  const header = `${'median ms per click'.padEnd(52)}${['total', 'model', 'pre', 'post', 'outside', 'share', 'mask'].map((h) => h.padStart(8)).join('')}  +mask share  cpu out cpu mask`;
+  const header = `${'median ms per click'.padEnd(NAME_WIDTH)}${COLUMNS.map((c, i) => c.padStart(COLUMN_WIDTHS[i])).join('')}`;
   console.log(
     [
       `predictor overhead: ${WIDTH} x ${HEIGHT} image, ${MODEL_PATH.split('/').pop()}, onnxruntime-node ${nodeModel.executionProviders.join('+')}, spinning ${SPINNING ? 'on' : 'off'}`,
       `${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${ITERATIONS} clicks per row after a warm-up, load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after`,
+      'paths: previous = exact arithmetic, no refinement; fast = interactive fast path, boundaryRefinement: false (the SDK plumbing);',
+      '       shipped = the preset as shipped (interactive: fast path + boundary refinement; parity: exact, no refinement)',
+      'sdk = total - model - refine (the SDK plumbing; the refinement is never in it); refine = the guided filter alone',
       header,
       ...lines,
       ...prepareLines,
-      'new / previous (medians; the mask is counted as SDK work):',
+      'fast / previous, the SDK plumbing (medians; the mask is counted as SDK work; parity: shipped / previous):',
       ...ratioLines,
+      'shipped - fast, what boundary refinement adds to an interactive click (medians):',
+      ...refinementLines,
     ].join('\n'),
   );
 });

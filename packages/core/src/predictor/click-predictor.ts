@@ -375,6 +375,7 @@ export class ClickPredictor implements ClickSegmenter<ObjectState> {
     //    into zeros. The state stands for that map with whichever is smaller: the ROI's values, or the S x S
     //    probabilities, resized on demand (a 2-megapixel ROI is never built unless someone asks for it).
     let newState: ObjectState;
+    let refinementMs = 0;
     // The fast path differs only in the sigmoid (a table instead of Math.exp rounded step by step).
     const toProbabilities = (target: Float32Array) =>
       exact
@@ -404,7 +405,11 @@ export class ClickPredictor implements ClickSegmenter<ObjectState> {
         true,
         'channels-last',
       );
-      if (refinement) refineRoiProbabilities(image, roi, roiProbabilities, refinement);
+      if (refinement) {
+        const refineStartMs = nowMs();
+        refineRoiProbabilities(image, roi, roiProbabilities, refinement);
+        refinementMs = nowMs() - refineStartMs;
+      }
       newState = ObjectState.fromPrediction(image.width, image.height, roi, roiProbabilities);
     }
     const endMs = nowMs();
@@ -419,6 +424,7 @@ export class ClickPredictor implements ClickSegmenter<ObjectState> {
         modelMs: modelEndMs - modelStartMs,
         preprocessMs: modelStartMs - startMs,
         postprocessMs: endMs - modelEndMs,
+        refinementMs,
       },
     };
   }

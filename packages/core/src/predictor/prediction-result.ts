@@ -12,8 +12,10 @@ export interface PredictorTiming {
   readonly modelMs: number;
   /** Zoom-in, crop and resize to S x S, click disks, flip copies. */
   readonly preprocessMs: number;
-  /** Flip averaging, sigmoid, resize back to the ROI, new state. */
+  /** Flip averaging, sigmoid, resize back to the ROI, boundary refinement, new state. */
   readonly postprocessMs: number;
+  /** The boundary refinement's own part of `postprocessMs` (the guided filter); 0 when it did not run. */
+  readonly refinementMs: number;
 }
 
 /** The outcome of one click. */

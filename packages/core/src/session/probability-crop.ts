@@ -1,6 +1,7 @@
 import type { FloatMap } from '../image/float-map';
 import { ResizedFloatMap } from '../image/resized-float-map';
 import type { BinaryMask } from '../mask/binary-mask';
+import { LazyBinaryMask } from '../mask/lazy-binary-mask';
 import type { Roi } from '../image/roi';
 import type { StateWithProbabilityRegion } from '../predictor/click-segmenter';
 
@@ -153,6 +154,19 @@ export function thresholdCrop(
   const data = new Uint8Array(width * height);
   forEachRunAbove(crop, width, threshold, (start, end) => data.fill(1, start, end));
   return { width, height, data };
+}
+
+/**
+ * {@link thresholdCrop}, built on the first read of `data` (a crop is never written after creation, so a later
+ * build gives the same mask): a session state's mask costs no full-size buffer until someone reads it.
+ */
+export function lazyThresholdCrop(
+  crop: ProbabilityCrop | undefined,
+  width: number,
+  height: number,
+  threshold: number,
+): BinaryMask {
+  return new LazyBinaryMask(width, height, () => thresholdCrop(crop, width, height, threshold).data);
 }
 
 /**

@@ -44,7 +44,12 @@ afterEach(() => {
 
 describe('SegmentationSession with ClickPredictor states kept at network resolution', () => {
   it('shows the predictor results without building full-size maps unless asked', async () => {
-    const predictor = await ClickPredictor.create(new JavaScriptModel(), { preset: 'interactive' });
+    // Without boundary refinement (on in the interactive preset): a refined state is kept at ROI size, and this
+    // test is about the states kept at network resolution.
+    const predictor = await ClickPredictor.create(new JavaScriptModel(), {
+      preset: 'interactive',
+      boundaryRefinement: false,
+    });
     const session = await SegmentationSession.create(predictor, image);
     const events: PredictionEvent[] = [];
     session.on('prediction', (event) => events.push(event));

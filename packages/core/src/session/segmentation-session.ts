@@ -10,7 +10,7 @@ import { buildLabelMap, type LabelMap, type LabelMapOptions } from './label-map'
 import type { HistoryEntry } from './object-history';
 import { EMPTY_ENTRY, ObjectRegistry, type RestoredObject } from './object-registry';
 import { OperationQueue } from './operation-queue';
-import { expandCrop, thresholdCrop, type ProbabilityCrop } from './probability-crop';
+import { expandCrop, lazyThresholdCrop, thresholdCrop, type ProbabilityCrop } from './probability-crop';
 import { probabilitiesOfResult, probabilitiesOfState, requireStateFromProbabilities } from './segmenter-outputs';
 import { SessionEmitter, type OperationClock } from './session-emitter';
 import type { SegmentationSessionEvents } from './session-events';
@@ -66,7 +66,9 @@ function isClickSegmenter(value: unknown): value is ClickSegmenter<unknown> {
  * Memory: each object keeps at most `maxUndoSteps + 1` states (`maxUndoStepsOfInactiveObjects` per side once
  * another object is being edited), and each state keeps only the bounding box of its non-zero probabilities, or
  * for a ClickPredictor state the smaller of its ROI's values and the network's S x S output (at most 800 KB at
- * S = 448, whatever the image size). Nothing per click is kept at full image size.
+ * S = 448, whatever the image size). Nothing per click is kept at full image size, and nothing of that size is
+ * allocated per operation unless it is read: a state's `mask` (and the `prediction` event's, the same object) is
+ * built on the first read of its `data`; `getMask`, `getProbabilities` and `getLabelMap` build theirs when called.
  *
  * Ownership: the session owns the predictor only with `ownsPredictor: true`; then `close()` closes it (and a
  * ClickPredictor closes the model it was created over).
@@ -580,7 +582,8 @@ export class SegmentationSession {
       revision: this.revisionNumber,
       currentObjectId: current.id,
       clicks: entry.clicks,
-      mask: thresholdCrop(entry.probabilities, this.openImage.width, this.openImage.height, this.threshold),
+      // Built on the first read of `mask.data`: an operation allocates no full-size buffer unless someone reads it.
+      mask: lazyThresholdCrop(entry.probabilities, this.openImage.width, this.openImage.height, this.threshold),
       threshold: this.threshold,
       canUndo: current.history.undoSteps > 0,
       canRedo: current.history.redoSteps > 0,

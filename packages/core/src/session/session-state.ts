@@ -36,7 +36,10 @@ export interface SessionState {
   readonly currentObjectId: number;
   /** The current object's clicks, in order. */
   readonly clicks: readonly Click[];
-  /** The current object's mask at the current threshold. */
+  /**
+   * The current object's mask at the current threshold. Its full-size `data` is built on first read (then kept),
+   * so a state nobody reads the mask of costs no image-sized buffer.
+   */
   readonly mask: BinaryMask;
   /** The threshold in use. */
   readonly threshold: number;
