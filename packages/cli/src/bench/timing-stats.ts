@@ -15,21 +15,33 @@ export function timingStats(values: readonly number[]): TimingStats {
   return { count: values.length, meanMs, medianMs };
 }
 
-/** Per-click totals and model times of one predictor, and the share of the total spent outside the model. */
+/** Per-click totals, model and boundary-refinement times of one predictor, and their shares of the total. */
 export interface PredictorTimings {
   readonly perClick: TimingStats;
   readonly model: TimingStats;
-  /** (sum of totals - sum of model times) / sum of totals. */
+  /** The guided filter of boundary refinement (all zeros when it is off). */
+  readonly refinement: TimingStats;
+  /** (sum of totals - model - refinement) / sum of totals: the SDK's own work around the model. */
   readonly outsideModelShare: number;
+  /** Sum of refinement times / sum of totals. */
+  readonly refinementShare: number;
 }
 
-/** {@link PredictorTimings} from parallel lists of per-click totals and model times. */
-export function predictorTimings(totalsMs: readonly number[], modelMs: readonly number[]): PredictorTimings {
-  const total = totalsMs.reduce((sum, value) => sum + value, 0);
-  const inModel = modelMs.reduce((sum, value) => sum + value, 0);
+/** {@link PredictorTimings} from parallel lists of per-click totals, model and refinement times. */
+export function predictorTimings(
+  totalsMs: readonly number[],
+  modelMs: readonly number[],
+  refinementMs: readonly number[] = totalsMs.map(() => 0),
+): PredictorTimings {
+  const sum = (values: readonly number[]) => values.reduce((total, value) => total + value, 0);
+  const total = sum(totalsMs);
+  const inModel = sum(modelMs);
+  const inRefinement = sum(refinementMs);
   return {
     perClick: timingStats(totalsMs),
     model: timingStats(modelMs),
-    outsideModelShare: total > 0 ? (total - inModel) / total : NaN,
+    refinement: timingStats(refinementMs),
+    outsideModelShare: total > 0 ? (total - inModel - inRefinement) / total : NaN,
+    refinementShare: total > 0 ? inRefinement / total : NaN,
   };
 }

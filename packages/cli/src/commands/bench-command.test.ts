@@ -49,6 +49,11 @@ describe('bench helpers', () => {
     expect(timingStats([3, 1, 2, 10])).toEqual({ count: 4, meanMs: 4, medianMs: 2.5 });
     const timings = predictorTimings([100, 200], [90, 170]);
     expect(timings.outsideModelShare).toBeCloseTo(40 / 300, 12);
+    expect(timings.refinementShare).toBe(0);
+    const refined = predictorTimings([100, 200], [90, 170], [4, 6]);
+    expect(refined.outsideModelShare).toBeCloseTo(30 / 300, 12);
+    expect(refined.refinementShare).toBeCloseTo(10 / 300, 12);
+    expect(refined.refinement.meanMs).toBe(5);
   });
 });
 
@@ -81,6 +86,8 @@ describe('simpleclick bench', () => {
     expect(report.typescript.model.meanMs).toBeGreaterThan(0);
     expect(report.typescript.perClick.meanMs).toBeGreaterThanOrEqual(report.typescript.model.meanMs);
     expect(report.pytorch).toBeUndefined();
+    expect(report.boundaryRefinement).toBe(true); // the interactive preset's default
+    expect(report.typescript.refinement.count).toBe(2);
     expect(report.roi.clickCount).toBe(2);
     expect(report.roi.meanPixels).toBeGreaterThan(0);
     expect(report.roi.meanPixels).toBeLessThanOrEqual(96 * 54);
@@ -105,6 +112,8 @@ describe('simpleclick bench', () => {
           '1',
           '--threads',
           '2',
+          '--boundary-refinement',
+          'off', // the PyTorch reference has none
           '--python',
           PYTHON,
         ],

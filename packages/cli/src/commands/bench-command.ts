@@ -20,6 +20,7 @@ import { describeModel, loadPredictor } from '../models/load-predictor';
 import { findPythonToolchainDirectory } from '../models/repository-paths';
 import { resolveModel } from '../models/resolve-model';
 import { integerAtLeast } from '../options/parse-number';
+import { parseBoundaryRefinement, type BoundaryRefinementArg } from '../options/parse-boundary-refinement';
 import { checkClicksInside } from '../options/check-clicks';
 
 /** What `simpleclick bench` was asked to do. */
@@ -30,6 +31,8 @@ export interface BenchArgs {
   readonly rounds: number;
   readonly threads: number;
   readonly preset: PredictorPreset;
+  /** Boundary refinement of the probabilities (default: the preset's). */
+  readonly boundaryRefinement?: BoundaryRefinementArg;
   readonly reference: boolean;
   readonly python: string;
   readonly json: boolean;
@@ -68,6 +71,11 @@ export function addBenchCommand(program: Command, io: CliIo): void {
         .choices(['interactive', 'parity'])
         .default('interactive'),
     )
+    .option(
+      '--boundary-refinement <spec>',
+      "on, off, or r=<px>,eps=<x>,guide=rgb|gray,s=<subsampling> (default: the preset's; the PyTorch reference has none)",
+      parseBoundaryRefinement,
+    )
     .option('--no-reference', 'time only the TypeScript predictor')
     .option('--python <path>', 'Python interpreter with torch', io.env.SIMPLECLICK_PYTHON ?? '/usr/bin/python3')
     .option('--json', 'print the numbers as JSON instead of a table')
@@ -80,6 +88,7 @@ export function addBenchCommand(program: Command, io: CliIo): void {
           rounds: options.rounds as number,
           threads: options.threads as number,
           preset: options.preset as PredictorPreset,
+          boundaryRefinement: options.boundaryRefinement as BoundaryRefinementArg | undefined,
           reference: options.reference as boolean,
           python: options.python as string,
           json: options.json === true,
@@ -94,6 +103,8 @@ export interface BenchReport {
   readonly image: { readonly source: string; readonly width: number; readonly height: number };
   readonly model: { readonly file: string; readonly description: string };
   readonly preset: PredictorPreset;
+  /** Whether the TypeScript predictor refined boundaries (the PyTorch reference never does). */
+  readonly boundaryRefinement: boolean;
   readonly clicks: readonly Click[];
   readonly rounds: number;
   readonly threads: number;
@@ -102,7 +113,7 @@ export interface BenchReport {
   readonly pytorch?: PredictorTimings & { readonly runtime: string };
   /** PyTorch mean per-click time / TypeScript mean per-click time. */
   readonly speedup?: number;
-  /** IoU of the two final masks (same clicks, same weights). */
+  /** IoU of the two final masks (same clicks, same weights; not comparable with boundary refinement on). */
   readonly finalMaskIou?: number;
   /**
    * The zoom-in ROIs of the timed TypeScript clicks: mean size in pixels and how many were the whole image. Time
@@ -124,7 +135,8 @@ async function runBench(args: BenchArgs, io: CliIo): Promise<BenchReport> {
       'the Python toolchain (python/simpleclick) was not found: set SIMPLECLICK_PYTHON_DIR or pass --no-reference',
     );
   }
-  const loaded = await loadPredictor(model, { preset: args.preset, threads: args.threads }, io.stderr);
+  const overrides = args.boundaryRefinement === undefined ? {} : { boundaryRefinement: args.boundaryRefinement };
+  const loaded = await loadPredictor(model, { preset: args.preset, threads: args.threads, overrides }, io.stderr);
   const { predictor } = loaded;
   const threshold = predictor.options.maskThreshold;
   const imageSource = args.image ?? `synthetic ${image.width} x ${image.height}`;
@@ -143,6 +155,7 @@ async function runBench(args: BenchArgs, io: CliIo): Promise<BenchReport> {
   // TypeScript: one warm-up click, then the rounds; each round is a fresh object clicked in order.
   const totalsMs: number[] = [];
   const modelMs: number[] = [];
+  const refinementMs: number[] = [];
   const roiPixels: number[] = [];
   let typescriptMask: BinaryMask | undefined;
   try {
@@ -155,6 +168,7 @@ async function runBench(args: BenchArgs, io: CliIo): Promise<BenchReport> {
         typescriptMask = result.toMask(threshold);
         totalsMs.push(performance.now() - startMs);
         modelMs.push(result.timing.modelMs);
+        refinementMs.push(result.timing.refinementMs);
         const { rowMin, rowMax, colMin, colMax } = result.roi;
         roiPixels.push((rowMax - rowMin + 1) * (colMax - colMin + 1));
         state = result.state;
@@ -164,7 +178,7 @@ async function runBench(args: BenchArgs, io: CliIo): Promise<BenchReport> {
     await predictor.close();
   }
   const typescript = {
-    ...predictorTimings(totalsMs, modelMs),
+    ...predictorTimings(totalsMs, modelMs, refinementMs),
     runtime: `onnxruntime-node ${onnxRuntimeEnv.versions?.node ?? '?'} (${loaded.executionProviders.join(', ')})`,
   };
 
@@ -193,6 +207,7 @@ async function runBench(args: BenchArgs, io: CliIo): Promise<BenchReport> {
     image: { source: imageSource, width: image.width, height: image.height },
     model: { file: basename(model.path), description: describeModel(loaded.metadata) },
     preset: args.preset,
+    boundaryRefinement: predictor.options.boundaryRefinement !== undefined,
     clicks,
     rounds: args.rounds,
     threads: args.threads,
@@ -229,9 +244,15 @@ export function formatBenchReport(report: BenchReport): string {
     ['per click, mean', ms(ts.perClick.meanMs), ms(py?.perClick.meanMs)],
     ['per click, median', ms(ts.perClick.medianMs), ms(py?.perClick.medianMs)],
     ['  in the model, mean', ms(ts.model.meanMs), ms(py?.model.meanMs)],
+    ...(report.boundaryRefinement
+      ? [
+          ['  boundary refinement, mean', ms(ts.refinement.meanMs), '(none)'] as [string, string, string],
+          ['  refinement share', percent(ts.refinementShare), '-'] as [string, string, string],
+        ]
+      : []),
     [
       '  outside the model, mean',
-      ms(ts.perClick.meanMs - ts.model.meanMs),
+      ms(ts.perClick.meanMs - ts.model.meanMs - ts.refinement.meanMs),
       ms(py ? py.perClick.meanMs - py.model.meanMs : undefined),
     ],
     ['  outside-model share', percent(ts.outsideModelShare), percent(py?.outsideModelShare)],
@@ -250,7 +271,8 @@ export function formatBenchReport(report: BenchReport): string {
       : `(the < ${OUTSIDE_MODEL_SHARE_GOAL * 100} % goal is for 2-megapixel images; this one has ${(pixels / 1e6).toFixed(2)} MP)`;
   const lines = [
     `image     ${report.image.source} (${report.image.width} x ${report.image.height}, ${(pixels / 1e6).toFixed(2)} MP)`,
-    `model     ${report.model.file} (${report.model.description}), ${report.preset} preset`,
+    `model     ${report.model.file} (${report.model.description}), ${report.preset} preset` +
+      (report.boundaryRefinement ? ', boundary refinement on' : ''),
     `clicks    ${report.clicks.length} per round x ${report.rounds} rounds after 1 warm-up click, ${report.threads} threads on each side`,
     `machine   ${report.machine}`,
     '',
@@ -259,12 +281,17 @@ export function formatBenchReport(report: BenchReport): string {
     report.speedup !== undefined
       ? `ratio     PyTorch / TypeScript per-click time = ${report.speedup.toFixed(2)}x`
       : 'ratio     - (the PyTorch reference was not run)',
-    `overhead  TypeScript time outside the model: ${percent(ts.outsideModelShare)} of each click, ${goal}`,
+    `overhead  TypeScript time outside the model${report.boundaryRefinement ? ' and the refinement' : ''}: ${percent(ts.outsideModelShare)} of each click, ${goal}`,
     `roi       zoom-in ROI ${(report.roi.meanPixels / 1e6).toFixed(2)} MP on average; the whole image on ${report.roi.wholeImageCount} of ${report.roi.clickCount} timed clicks` +
       (report.roi.wholeImageCount > 0 ? ' (the worst case: crop, resize back and paste cover every pixel)' : ''),
   ];
   if (report.finalMaskIou !== undefined) {
-    lines.push(`check     IoU of the two final masks (same clicks, same weights): ${report.finalMaskIou.toFixed(6)}`);
+    const caveat = report.boundaryRefinement
+      ? ' (TypeScript refined its boundaries, which the reference does not: use --boundary-refinement off to check agreement)'
+      : '';
+    lines.push(
+      `check     IoU of the two final masks (same clicks, same weights): ${report.finalMaskIou.toFixed(6)}${caveat}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -84,7 +84,7 @@ export function addEvalCommand(program: Command, io: CliIo, argv: readonly strin
     .option('--threads <n>', 'onnxruntime threads (default: all cores)', integerAtLeast(1))
     .option(
       '--boundary-refinement <spec>',
-      "guided-filter refinement of the probabilities inside the zoom-in crop: on, off, or r=<px>,eps=<x>,guide=rgb|gray,s=<subsampling> (default: the preset's, off)",
+      "guided-filter refinement of the probabilities inside the zoom-in crop: on, off, or r=<px>,eps=<x>,guide=rgb|gray,s=<subsampling> (default: the preset's: on in interactive, off in parity)",
       parseBoundaryRefinement,
     )
     .option('--no-progress', 'no progress bar on stderr')

@@ -171,7 +171,11 @@ describe('ClickPredictor follows the official pipeline step by step', () => {
       const model = new FakeModel();
       // Exact arithmetic for both: the step-by-step reference is PyTorch's (the interactive preset's fast path
       // is compared with the exact one in fast-path.test.ts).
-      const predictor = await ClickPredictor.create(model, { preset, exactArithmetic: true });
+      const predictor = await ClickPredictor.create(model, {
+        preset,
+        exactArithmetic: true,
+        boundaryRefinement: false,
+      });
       const useFlip = preset === 'parity';
       expect(predictor.options.useFlip).toBe(useFlip);
       let reference: ReferenceState = { probabilities: new Float32Array(420 * 300), roi: null };
@@ -224,7 +228,7 @@ describe('ClickPredictor follows the official pipeline step by step', () => {
 
   it('starts from an imported mask: its box sets the first ROI and it is the previous-mask channel', async () => {
     const model = new FakeModel();
-    const predictor = await ClickPredictor.create(model, { exactArithmetic: true });
+    const predictor = await ClickPredictor.create(model, { exactArithmetic: true, boundaryRefinement: false });
     const image = makeImage(420, 300);
     const mask = new Uint8Array(420 * 300);
     for (let y = 100; y < 130; y++) for (let x = 200; x < 260; x++) mask[y * 420 + x] = 1;
@@ -313,10 +317,10 @@ describe('ClickPredictor keeps large ROIs at network resolution', () => {
       const image = makeImage(420, 300); // ROIs up to 420 x 300, far more than S x S = 32 x 32 pixels
       const lazyModel = new FakeModel();
       const eagerModel = new FakeModel();
-      const lazy = await ClickPredictor.create(lazyModel, { preset, exactArithmetic: true });
+      const lazy = await ClickPredictor.create(lazyModel, { preset, exactArithmetic: true, boundaryRefinement: false });
       const eager = await ClickPredictor.create(
         eagerModel,
-        { preset, exactArithmetic: true },
+        { preset, exactArithmetic: true, boundaryRefinement: false },
         { eagerRoiProbabilities: true },
       );
       const clicks: Click[] = [

@@ -407,7 +407,7 @@ export class ClickPredictor implements ClickSegmenter<ObjectState> {
       );
       if (refinement) {
         const refineStartMs = nowMs();
-        refineRoiProbabilities(image, roi, roiProbabilities, refinement);
+        refineRoiProbabilities(image, roi, roiProbabilities, refinement, clicks, maskThreshold);
         refinementMs = nowMs() - refineStartMs;
       }
       newState = ObjectState.fromPrediction(image.width, image.height, roi, roiProbabilities);

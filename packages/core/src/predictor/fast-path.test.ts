@@ -59,8 +59,10 @@ describe.skipIf(!HAVE_DEFAULT_MODEL)('fast path with the default model', () => {
         const model = await createNodeModel(DEFAULT_MODEL_PATH, { intraOpNumThreads: 1 });
         models.push(model);
         const preset = useFlip ? 'parity' : 'interactive';
-        const exact = await ClickPredictor.create(model, { preset, useFlip, exactArithmetic: true });
-        const fast = await ClickPredictor.create(model, { preset, useFlip, exactArithmetic: false });
+        // Refinement off on both sides: this compares the arithmetic paths (refinement has its own tests).
+        const common = { preset, useFlip, boundaryRefinement: false } as const;
+        const exact = await ClickPredictor.create(model, { ...common, exactArithmetic: true });
+        const fast = await ClickPredictor.create(model, { ...common, exactArithmetic: false });
         let exactState: ObjectState | undefined;
         let fastState: ObjectState | undefined;
         const reused: BinaryMask = {
@@ -188,7 +190,11 @@ describe('fast path allocations', () => {
 
   /** Three refining clicks and a mask into a reused buffer per click; the allocations of the clicks after the first. */
   async function refineAllocations(width: number, height: number, exactArithmetic: boolean): Promise<number[]> {
-    const predictor = await ClickPredictor.create(new JavaScriptModel(), { preset: 'interactive', exactArithmetic });
+    const predictor = await ClickPredictor.create(new JavaScriptModel(), {
+      preset: 'interactive',
+      exactArithmetic,
+      boundaryRefinement: false,
+    });
     const picture = image(width, height);
     const mask: BinaryMask = { width, height, data: new Uint8Array(width * height) };
     const clicks: Click[] = [

@@ -98,6 +98,7 @@ describe(`ClickPredictor reproduces the official v1.0 predictor (${fixture.offic
       const predictor = await ClickPredictor.create(new StandInModel(sample.colourWeight), {
         preset: run.flip ? 'parity' : 'interactive',
         exactArithmetic: true, // the official arithmetic; the fast path is tested in fast-path.test.ts
+        boundaryRefinement: false, // not in the official predictor
       });
       const simulator = ClickSimulator.create(gt, ignore);
       let mask: BinaryMask = { width: gt.width, height: gt.height, data: new Uint8Array(gt.data.length) };

@@ -31,8 +31,8 @@ export interface PredictorOptions {
   /**
    * Edge-aware refinement of the probability map: a guided filter driven by the image, at full resolution
    * inside the zoom-in crop, before the threshold (predictor/refine-probabilities.ts). The refined map is what
-   * the state keeps (so it is also the next click's previous mask). Opt-in in the interactive preset, never in
-   * the parity preset (the official predictor); a missing value means off. See the training README, "Resolution
+   * the state keeps (so it is also the next click's previous mask). On in the interactive preset, never in the
+   * parity preset (the official predictor); a missing value means off. See the training README, "Resolution
    * and boundary refinement", for what it does to NoC.
    */
   readonly boundaryRefinement?: BoundaryRefinementOptions;
@@ -70,16 +70,18 @@ export const DEFAULT_BOUNDARY_REFINEMENT: BoundaryRefinementOptions = Object.fre
 
 /**
  * For people clicking, on a CPU: the parity pipeline without flip averaging, on the fast arithmetic path
- * (`exactArithmetic: false`). Flip runs a batch of 2, which took 1.7 to 2.1 times the model time of batch 1 with
- * onnxruntime-node and -web on the 2-core development machine (packages/core/bench/README.md) for about 0.4 click.
- * The click encoding, zoom-in and thresholds stay the official ones. Boundary refinement is opt-in
- * (`boundaryRefinement: true`): it cost about 10-12 ms of CPU per click and saved 1.3 (GrabCut) and 1.6
- * (Berkeley) clicks at 90 % IoU with the default model.
+ * (`exactArithmetic: false`), with boundary refinement on ({@link DEFAULT_BOUNDARY_REFINEMENT}). Flip runs a batch
+ * of 2, which took 1.7 to 2.1 times the model time of batch 1 with onnxruntime-node and -web on the 2-core
+ * development machine (packages/core/bench/README.md) for about 0.4 click. Refinement cost about 10-20 ms of CPU
+ * per click and saved 0.9 (GrabCut) and 1.8 (Berkeley) clicks at 90 % IoU with the default model
+ * (docs/per-click-algorithm.md); `boundaryRefinement: false` turns it off. The click encoding, zoom-in and
+ * thresholds stay the official ones.
  */
 export const INTERACTIVE_PREDICTOR_OPTIONS: PredictorOptions = Object.freeze({
   ...PARITY_PREDICTOR_OPTIONS,
   useFlip: false,
   exactArithmetic: false,
+  boundaryRefinement: DEFAULT_BOUNDARY_REFINEMENT,
 });
 
 /** The defaults of {@link ClickPredictor.create}: the interactive preset. */

@@ -23,10 +23,14 @@ function edgeImage(width: number, height: number, edge: number): RgbImage {
 }
 
 describe('boundary refinement options', () => {
-  it('is off in both presets and in the default options; true means the documented defaults', () => {
+  it('is on in the interactive preset and the defaults, off in parity; true means the documented defaults', () => {
     expect(resolvePredictorOptions({ preset: 'parity' }).boundaryRefinement).toBeUndefined();
-    expect(resolvePredictorOptions({ preset: 'interactive' }).boundaryRefinement).toBeUndefined();
-    expect(DEFAULT_PREDICTOR_OPTIONS.boundaryRefinement).toBeUndefined();
+    expect(resolvePredictorOptions({ preset: 'interactive' }).boundaryRefinement).toEqual(DEFAULT_BOUNDARY_REFINEMENT);
+    expect(resolvePredictorOptions().boundaryRefinement).toEqual(DEFAULT_BOUNDARY_REFINEMENT);
+    expect(DEFAULT_PREDICTOR_OPTIONS.boundaryRefinement).toEqual(DEFAULT_BOUNDARY_REFINEMENT);
+    expect(resolvePredictorOptions({ preset: 'parity', boundaryRefinement: true }).boundaryRefinement).toEqual(
+      DEFAULT_BOUNDARY_REFINEMENT,
+    );
     expect(
       resolvePredictorOptions({ preset: 'interactive', boundaryRefinement: false }).boundaryRefinement,
     ).toBeUndefined();
@@ -69,6 +73,8 @@ describe('refineRoiProbabilities', () => {
       { rowMin: 0, rowMax: 9, colMin: 0, colMax: 19 },
       probabilities,
       DEFAULT_BOUNDARY_REFINEMENT,
+      [],
+      0.49,
     );
     expect(Array.from(probabilities)).toEqual(Array.from(before));
   });
@@ -85,7 +91,7 @@ describe('refineRoiProbabilities', () => {
     }
     const before = probabilities.slice();
     const options = { radiusPx: 2, eps: 1e-3, guide: 'rgb' as const };
-    refineRoiProbabilities(image, roi, probabilities, options);
+    expect(refineRoiProbabilities(image, roi, probabilities, options, [], 0.49)).toBe(true);
 
     // Uncertain columns 12..19 (values in [0.01, 0.99]), grown by 5: columns 7..24, all rows.
     const left = 7;
@@ -116,6 +122,47 @@ describe('refineRoiProbabilities', () => {
     // And the boundary moved onto the image edge (image column 20 = ROI column 16).
     const row = 5 * width;
     expect(probabilities[row + 16] - probabilities[row + 15]).toBeGreaterThan(before[row + 16] - before[row + 15]);
+  });
+
+  it('leaves the map as the network made it when the filter would undo a click the network obeyed', () => {
+    // On a flat grey image the filter has no edge to follow: a box mean of radius 6, which keeps a soft 20 x 20
+    // block (0.9) and blurs a soft 5 x 5 blob beside it below the threshold.
+    const width = 60;
+    const height = 30;
+    const image = { width, height, data: new Uint8Array(width * height * 3).fill(128) };
+    const roi = { rowMin: 0, rowMax: height - 1, colMin: 0, colMax: width - 1 };
+    const options = { radiusPx: 6, eps: 1e-4, guide: 'rgb' as const };
+    const map = new Float32Array(width * height).fill(0.05);
+    for (let y = 5; y < 25; y++) for (let x = 5; x < 25; x++) map[y * width + x] = 0.9;
+    for (let y = 13; y < 18; y++) for (let x = 43; x < 48; x++) map[y * width + x] = 0.9;
+
+    const free = map.slice();
+    expect(refineRoiProbabilities(image, roi, free, options, [], 0.49)).toBe(true);
+    expect(free[15 * width + 15]).toBeGreaterThan(0.49);
+    expect(free[15 * width + 45]).toBeLessThan(0.49);
+
+    const positive = map.slice();
+    const click = { xPx: 45.4, yPx: 15.7, isPositive: true };
+    expect(refineRoiProbabilities(image, roi, positive, options, [click], 0.49)).toBe(false);
+    expect(Array.from(positive)).toEqual(Array.from(map));
+
+    // A click the network did not obey (a negative click inside the blob) does not hold the refinement back.
+    const negative = map.slice();
+    const against = { xPx: 45, yPx: 15, isPositive: false };
+    expect(refineRoiProbabilities(image, roi, negative, options, [against], 0.49)).toBe(true);
+    expect(Array.from(negative)).toEqual(Array.from(free));
+  });
+
+  it('leaves the map as the network made it when the filter would erase every object pixel', () => {
+    const width = 40;
+    const height = 30;
+    const image = { width, height, data: new Uint8Array(width * height * 3).fill(128) };
+    const roi = { rowMin: 0, rowMax: height - 1, colMin: 0, colMax: width - 1 };
+    const blob = new Float32Array(width * height).fill(0.05);
+    for (let y = 13; y < 18; y++) for (let x = 18; x < 23; x++) blob[y * width + x] = 0.9;
+    const refined = blob.slice();
+    expect(refineRoiProbabilities(image, roi, refined, { radiusPx: 6, eps: 1e-4, guide: 'rgb' }, [], 0.49)).toBe(false);
+    expect(Array.from(refined)).toEqual(Array.from(blob));
   });
 });
 
@@ -150,7 +197,7 @@ describe('ClickPredictor with boundary refinement', () => {
     expect(b.roi).toEqual(a.roi);
     // The ROI is the whole image here (first click): refine the plain map by hand and compare.
     const expected = Float32Array.from(a.probabilities.data);
-    refineRoiProbabilities(image, a.roi, expected, DEFAULT_BOUNDARY_REFINEMENT);
+    expect(refineRoiProbabilities(image, a.roi, expected, DEFAULT_BOUNDARY_REFINEMENT, clicks, 0.49)).toBe(true);
     expect(Array.from(b.probabilities.data)).toEqual(Array.from(expected));
     expect(Array.from(b.probabilities.data)).not.toEqual(Array.from(a.probabilities.data));
     const mask = b.toMask();

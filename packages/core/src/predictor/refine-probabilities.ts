@@ -1,3 +1,4 @@
+import type { Click } from '../clicks/click';
 import type { RgbImage } from '../image/rgb-image';
 import { fastGuidedFilterRgb, guidedFilterGray } from '../mask/guided-filter';
 import type { Roi } from '../image/roi';
@@ -34,17 +35,25 @@ const BAND_LOW = 0.01;
 const BAND_HIGH = 0.99;
 
 /**
- * Refines `probabilities` (the ROI's map, `roiWidth` x `roiHeight`, row-major) in place. Only the bounding box
- * of the uncertain pixels (probability in [0.01, 0.99]), grown by twice the radius, is filtered: outside it every
- * window sees a settled map, which the filter leaves as it is (up to the band's 0.01). Results are clamped to
- * [0, 1].
+ * Refines `probabilities` (the ROI's map, `roiWidth` x `roiHeight`, row-major) in place and returns whether it
+ * did. Only the bounding box of the uncertain pixels (probability in [0.01, 0.99]), grown by twice the radius, is
+ * filtered: outside it every window sees a settled map, which the filter leaves as it is (up to the band's 0.01).
+ * Results are clamped to [0, 1].
+ *
+ * The refinement never contradicts a click the network obeyed: where the filter would move a click's pixel to the
+ * other side of `threshold` than the click asks for (a small or thin object on a flat background is blurred
+ * away, since the filter is a plain box mean where the guide has no edge), the map is left as the network made
+ * it and this returns false; likewise when the filter would leave no object pixel in the filtered box where the
+ * network had some (what is left of an object after a negative click can be thin).
  */
 export function refineRoiProbabilities(
   image: RgbImage,
   roi: Roi,
   probabilities: Float32Array,
   options: BoundaryRefinementOptions,
-): void {
+  clicks: readonly Click[],
+  threshold: number,
+): boolean {
   const roiWidth = roi.colMax - roi.colMin + 1;
   const roiHeight = roi.rowMax - roi.rowMin + 1;
   let top = roiHeight;
@@ -63,7 +72,7 @@ export function refineRoiProbabilities(
       }
     }
   }
-  if (bottom < 0) return;
+  if (bottom < 0) return false;
   const margin = 2 * options.radiusPx + 1;
   top = Math.max(0, top - margin);
   left = Math.max(0, left - margin);
@@ -101,6 +110,15 @@ export function refineRoiProbabilities(
   const params = { radiusPx: options.radiusPx, eps: options.eps };
   if (rgb) fastGuidedFilterRgb(guide, input, width, height, params, options.subsample ?? 1, output);
   else guidedFilterGray(guide, input, width, height, params, output);
+  const limit = Math.fround(threshold); // compared as the masks are (threshold-probabilities.ts)
+  for (const click of clicks) {
+    const x = Math.floor(click.xPx) - roi.colMin - left;
+    const y = Math.floor(click.yPx) - roi.rowMin - top;
+    if (x < 0 || y < 0 || x >= width || y >= height) continue;
+    const obeyed = input[y * width + x] > limit === click.isPositive;
+    if (obeyed && output[y * width + x] > limit !== click.isPositive) return false;
+  }
+  if (erasesObject(input, output, limit)) return false;
   for (let y = 0; y < height; y++) {
     const to = (top + y) * roiWidth + left;
     for (let x = 0; x < width; x++) {
@@ -108,4 +126,15 @@ export function refineRoiProbabilities(
       probabilities[to + x] = q < 0 ? 0 : q > 1 ? 1 : q;
     }
   }
+  return true;
+}
+
+/** Whether the network's map has object pixels in the box and the refined one none (a thin remnant blurred away). */
+function erasesObject(input: Float32Array, output: Float32Array, limit: number): boolean {
+  let before = false;
+  for (let i = 0; i < input.length; i++) {
+    if (output[i] > limit) return false;
+    if (input[i] > limit) before = true;
+  }
+  return before;
 }
