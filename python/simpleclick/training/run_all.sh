@@ -9,7 +9,9 @@
 #   2. fine-tune: S=FT_SIZE (default 320), FT_HOURS (default 2.1) on the native-resolution pack, whole objects
 #      weighted up, from stage 1's final.pth or from FROM.
 # Settings (environment): RUN (folder prefix, default runs/main-xtiny-narrow), DEVICE (cpu|cuda), BATCH (default 8),
-# SEED (fine-tuning seed, default 2), EXTRA (more train.py options for the fine-tuning stage).
+# SEED (fine-tuning seed, default 2), EXTRA (more train.py options for the fine-tuning stage), EXTRA_ROOT (a folder
+# written by extra_data.py, e.g. data-extra: its sources join the fine-tuning pack, build/train-pack-extra.bin, with
+# the source weights below).
 set -euo pipefail
 REPO="$(cd "$(dirname "$0")/../../.." && pwd)"
 RUN="${RUN:-runs/main-xtiny-narrow}"
@@ -37,8 +39,19 @@ train() {
   fi
 }
 
-NATIVE_PACK="$REPO/build/train-pack-native.bin"
-[ -f "$NATIVE_PACK" ] || $PY -m simpleclick.training.pack_data --out "$NATIVE_PACK" --max-side 1024
+FT_SOURCES=()
+if [ -n "${EXTRA_ROOT:-}" ]; then
+  case "$EXTRA_ROOT" in /*) ;; *) EXTRA_ROOT="$REPO/$EXTRA_ROOT" ;; esac
+  NATIVE_PACK="$REPO/build/train-pack-extra.bin"
+  [ -f "$NATIVE_PACK" ] || $PY -m simpleclick.training.pack_data --out "$NATIVE_PACK" --max-side 1024 \
+    --extra-root "$EXTRA_ROOT"
+  # The built-in fine-tuning weights with a tenth for the portraits, taken mostly from BSDS regions and CCP parts.
+  FT_SOURCES=(--source-weights '{"BSDS500": 0.17, "CCP": 0.12, "coco128-seg": 0.18, "WeizmannSED": 0.11,
+    "WeizmannHorse": 0.07, "PortraitFlickr": 0.10, "copy-paste": 0.15, "synthetic": 0.10}')
+else
+  NATIVE_PACK="$REPO/build/train-pack-native.bin"
+  [ -f "$NATIVE_PACK" ] || $PY -m simpleclick.training.pack_data --out "$NATIVE_PACK" --max-side 1024
+fi
 
 if [ -n "${FROM:-}" ]; then
   START="$(cd "$REPO" && realpath "$FROM")"
@@ -54,7 +67,7 @@ else
 fi
 
 train "$FT_RUN" --size "$FT_SIZE" --time-budget-h "$FT_HOURS" --lr 1e-4 --warmup-steps 100 --seed "$SEED" \
-  --pack "$NATIVE_PACK" --init-weights "$START" "${LAYOUT[@]}" ${EXTRA:-}
+  --pack "$NATIVE_PACK" --init-weights "$START" "${LAYOUT[@]}" "${FT_SOURCES[@]}" ${EXTRA:-}
 
 # Export, evaluate, card; says whether the run beats the shipped model (ship only then).
 $PY -m simpleclick.training.finish --run "$FT_RUN"

@@ -22,7 +22,9 @@ import { SimpleClickBackend } from './simpleclick-backend';
 import type { BackendOptions } from './backend-options';
 
 // The protocol without HTTP or network: images come as data URLs, the model is a weightless fake whose mask
-// depends on the clicks and the previous state (see test-support/fake-model.ts).
+// depends on the clicks and the previous state (see test-support/fake-model.ts). Its masks follow no image edge, so
+// boundary refinement (tested in the core) is off here: it would blur the fake's blobs.
+const PREDICTOR = { boundaryRefinement: false } as const;
 
 const WIDTH = 80;
 const HEIGHT = 60;
@@ -35,12 +37,12 @@ const kp = (x: number, y: number, positive = true) =>
   keypointRegion(pct(x, WIDTH), pct(y, HEIGHT), positive, WIDTH, HEIGHT);
 
 async function createBackend(options: Partial<BackendOptions> = {}) {
-  return SimpleClickBackend.create({ model: async () => createFakeModel(), ...options });
+  return SimpleClickBackend.create({ model: async () => createFakeModel(), predictor: PREDICTOR, ...options });
 }
 
 /** The mask of running the predictor directly, click after click, as the official protocol does. */
 async function referenceMask(source: RgbImage, clicks: readonly Click[]): Promise<BinaryMask> {
-  const predictor = await ClickPredictor.create(createFakeModel());
+  const predictor = await ClickPredictor.create(createFakeModel(), PREDICTOR);
   let state;
   let result;
   for (let count = 1; count <= clicks.length; count++) {

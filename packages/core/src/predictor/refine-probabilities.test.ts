@@ -124,7 +124,7 @@ describe('refineRoiProbabilities', () => {
     expect(probabilities[row + 16] - probabilities[row + 15]).toBeGreaterThan(before[row + 16] - before[row + 15]);
   });
 
-  it('leaves the map as the network made it when the filter would undo a click the network obeyed', () => {
+  it("keeps the network's values around a click the network obeyed and the filter would undo", () => {
     // On a flat grey image the filter has no edge to follow: a box mean of radius 6, which keeps a soft 20 x 20
     // block (0.9) and blurs a soft 5 x 5 blob beside it below the threshold.
     const width = 60;
@@ -141,10 +141,19 @@ describe('refineRoiProbabilities', () => {
     expect(free[15 * width + 15]).toBeGreaterThan(0.49);
     expect(free[15 * width + 45]).toBeLessThan(0.49);
 
+    // A positive click on the blob: the network's values come back within the radius (6) of the click, the
+    // rest of the map is refined as without the click.
     const positive = map.slice();
     const click = { xPx: 45.4, yPx: 15.7, isPositive: true };
-    expect(refineRoiProbabilities(image, roi, positive, options, [click], 0.49)).toBe(false);
-    expect(Array.from(positive)).toEqual(Array.from(map));
+    expect(refineRoiProbabilities(image, roi, positive, options, [click], 0.49)).toBe(true);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const i = y * width + x;
+        const nearClick = (x - 45) ** 2 + (y - 15) ** 2 <= 36;
+        expect(positive[i]).toBe(nearClick ? map[i] : free[i]);
+      }
+    }
+    expect(positive[15 * width + 45]).toBeGreaterThan(0.49);
 
     // A click the network did not obey (a negative click inside the blob) does not hold the refinement back.
     const negative = map.slice();

@@ -42,9 +42,10 @@ const BAND_HIGH = 0.99;
  *
  * The refinement never contradicts a click the network obeyed: where the filter would move a click's pixel to the
  * other side of `threshold` than the click asks for (a small or thin object on a flat background is blurred
- * away, since the filter is a plain box mean where the guide has no edge), the map is left as the network made
- * it and this returns false; likewise when the filter would leave no object pixel in the filtered box where the
- * network had some (what is left of an object after a negative click can be thin).
+ * away, since the filter is a plain box mean where the guide has no edge), the network's values are kept within
+ * the filter's radius of that click. And where the filter would leave no object pixel in the filtered box where
+ * the network had some (what is left of an object after a negative click can be thin), the map is left as the
+ * network made it and this returns false.
  */
 export function refineRoiProbabilities(
   image: RgbImage,
@@ -116,7 +117,9 @@ export function refineRoiProbabilities(
     const y = Math.floor(click.yPx) - roi.rowMin - top;
     if (x < 0 || y < 0 || x >= width || y >= height) continue;
     const obeyed = input[y * width + x] > limit === click.isPositive;
-    if (obeyed && output[y * width + x] > limit !== click.isPositive) return false;
+    if (obeyed && output[y * width + x] > limit !== click.isPositive) {
+      restoreDisk(input, output, width, height, x, y, options.radiusPx);
+    }
   }
   if (erasesObject(input, output, limit)) return false;
   for (let y = 0; y < height; y++) {
@@ -137,4 +140,23 @@ function erasesObject(input: Float32Array, output: Float32Array, limit: number):
     if (input[i] > limit) before = true;
   }
   return before;
+}
+
+/** Puts the network's values back into `output` on the disk of radius `radius` around (x, y), clipped to the box. */
+function restoreDisk(
+  input: Float32Array,
+  output: Float32Array,
+  width: number,
+  height: number,
+  x: number,
+  y: number,
+  radius: number,
+): void {
+  for (let row = Math.max(0, y - radius); row <= Math.min(height - 1, y + radius); row++) {
+    const reach = Math.floor(Math.sqrt(radius * radius - (row - y) * (row - y)));
+    const start = row * width;
+    for (let col = Math.max(0, x - reach); col <= Math.min(width - 1, x + reach); col++) {
+      output[start + col] = input[start + col];
+    }
+  }
 }
