@@ -15,8 +15,9 @@
  *   reused buffer (`result.toMask(t, mask)`); `prepareImage` runs once per image before the clicks (untimed, as
  *   `SegmentationSession.create` does). A click = predict + mask; `model` = `result.timing.modelMs`.
  * - `browser`: chromium (the browser tests' launcher and demo server, cross-origin isolated), the SDK's Web Worker
- *   as the demo uses it (`createWorkerPredictor` + `WorkerSession`, onnxruntime-web WASM, the same number of
- *   threads). A click = `session.addClick` from the call to the resolved state on the page's thread (the mask is
+ *   as the demo uses it (`createWorkerPredictor` + `WorkerSession`, onnxruntime-web WASM, the SDK's default
+ *   number of threads, `defaultWasmThreads`, unless SIMPLECLICK_BENCH_BROWSER_THREADS or SIMPLECLICK_BENCH_THREADS
+ *   sets it). A click = `session.addClick` from the call to the resolved state on the page's thread (the mask is
  *   on the page by then); `predict` = the session's own `timing.predictMs` (the segmenter call inside the worker,
  *   the model run included: the API exposes no separate model time there). The page's long tasks (> 50 ms)
  *   during clicks are counted too.
@@ -27,7 +28,8 @@
  * configuration is a warm-up. Load average is printed before and after.
  *
  * Environment: SIMPLECLICK_BENCH_ROUNDS (timed 5-click sequences per image, configuration and path, default 4: 20
- * clicks), SIMPLECLICK_BENCH_THREADS (default 2), SIMPLECLICK_BENCH_MODEL (default models/<default model>.onnx;
+ * clicks), SIMPLECLICK_BENCH_THREADS (both runtimes; node's default 2, the browser's the SDK default),
+ * SIMPLECLICK_BENCH_BROWSER_THREADS (the browser's alone, over SIMPLECLICK_BENCH_THREADS), SIMPLECLICK_BENCH_MODEL (default models/<default model>.onnx;
  * the page gets the same file), SIMPLECLICK_BENCH_CONFIGS (default `shipped,no-refinement`), SIMPLECLICK_BENCH_IMAGES
  * (default `0.3mp,2mp`).
  */
@@ -52,6 +54,9 @@ import { recordLongTasks } from './long-tasks';
 
 const ROUNDS = Number(process.env.SIMPLECLICK_BENCH_ROUNDS ?? 4);
 const THREADS = Number(process.env.SIMPLECLICK_BENCH_THREADS ?? 2);
+const BROWSER_THREADS_TEXT = process.env.SIMPLECLICK_BENCH_BROWSER_THREADS ?? process.env.SIMPLECLICK_BENCH_THREADS;
+/** undefined: the SDK's default (`defaultWasmThreads`). */
+const BROWSER_THREADS = BROWSER_THREADS_TEXT === undefined ? undefined : Number(BROWSER_THREADS_TEXT);
 const MODEL_PATH = process.env.SIMPLECLICK_BENCH_MODEL ?? DEFAULT_MODEL_PATH;
 const CONFIG_NAMES = (process.env.SIMPLECLICK_BENCH_CONFIGS ?? 'shipped,no-refinement').split(',');
 const IMAGE_NAMES = (process.env.SIMPLECLICK_BENCH_IMAGES ?? '0.3mp,2mp').split(',');
@@ -140,7 +145,7 @@ const loads = () =>
 /** In the page: a WorkerPredictor per configuration (self-contained: playwright serialises it). */
 async function openPredictors(args: {
   modelUrl: string;
-  threads: number;
+  threads: number | undefined;
   configs: { boundaryRefinement?: boolean }[];
 }): Promise<string> {
   type Sdk = typeof import('@simpleclick/core/web');
@@ -256,7 +261,7 @@ describe.skipIf(SKIP_REASON !== undefined)('browser benchmark: the SDK worker (W
     const started = new Date().toISOString();
     const browserBackend = await page.evaluate(openPredictors, {
       modelUrl: 'bench-files/model.onnx',
-      threads: THREADS,
+      threads: BROWSER_THREADS,
       configs: CONFIGS.map((c) => c.options),
     });
     const nodeModel = await createNodeModel(MODEL_PATH, { intraOpNumThreads: THREADS });

@@ -6,7 +6,7 @@
 export * from '../index';
 
 // --- model (onnxruntime-web) ---
-export { createWebModel, DEFAULT_WEB_MODEL_OPTIONS } from './onnx-web';
+export { createWebModel, defaultWasmThreads, DEFAULT_WEB_MODEL_OPTIONS } from './onnx-web';
 export type { WebModelOptions, RequestInitLike } from './onnx-web';
 
 // --- image ---

@@ -10,7 +10,7 @@ import {
   tinyGraphLogits,
   TINY_GRAPH_SIZE_PX,
 } from '../../test-support/tiny-graph';
-import { createWebModel } from './onnx-web';
+import { createWebModel, defaultWasmThreads } from './onnx-web';
 import {
   DEFAULT_MODEL_PATH,
   DEFAULT_MODEL_RELATIVE_PATH,
@@ -44,6 +44,15 @@ describe('createWebModel (onnxruntime-web WASM inside Node)', () => {
     await expect(createWebModel(tinyGraphBytes('wrong-input-name-s32.onnx'), { numThreads: 2 })).rejects.toThrow(
       ModelContractError,
     );
+  });
+});
+
+describe('defaultWasmThreads', () => {
+  // Pinned (issue 12, packages/core/bench/README.md "Where WASM time goes"): on 2 cores a second WASM thread made
+  // the model run about twice as slow under any other load, so 2 cores or fewer get 1 thread.
+  it('is 1 on 2 hardware threads or fewer, or when unknown, else min(4, hardware threads)', () => {
+    expect([undefined, Number.NaN, 0, 1, 2].map(defaultWasmThreads)).toEqual([1, 1, 1, 1, 1]);
+    expect([3, 4, 6, 8, 16, 64].map(defaultWasmThreads)).toEqual([3, 4, 4, 4, 4, 4]);
   });
 });
 

@@ -21,9 +21,9 @@ export interface WebModelOptions {
   readonly executionProviders?: readonly string[];
   /**
    * WebAssembly threads (`ort.env.wasm.numThreads`, a global of onnxruntime-web, set before the first
-   * session). onnxruntime-web picks 1 on a 2-core machine by default, so the default here is
-   * `min(4, hardwareConcurrency)`, at least 1. Threads need a cross-origin isolated page in browsers
-   * (COOP/COEP headers), else onnxruntime silently runs one thread.
+   * session). Default {@link defaultWasmThreads}: 1 with 2 hardware threads or fewer, else
+   * `min(4, hardwareConcurrency)`. Threads need a cross-origin isolated page in browsers (COOP/COEP
+   * headers), else onnxruntime silently runs one thread.
    */
   readonly numThreads?: number;
   /** Where the .wasm files are served from (`ort.env.wasm.wasmPaths`), when not next to the bundle. */
@@ -125,9 +125,21 @@ export async function createWebModel(
   throw new ModelLoadError(`onnxruntime-web could not create a session (${failures.join('; ')})`);
 }
 
+/**
+ * The default WebAssembly thread count for a machine with `hardwareConcurrency` hardware threads: 1 on 2 or fewer
+ * (or when unknown), else `min(4, hardwareConcurrency)`. On a 2-core machine with other work running, a second
+ * onnxruntime-web thread made the model run 1.4-2x slower, serial operators included: the pool's second thread
+ * competes with the one that runs the graph (packages/core/bench/README.md, "Where WASM time goes"; an idle 2-core
+ * machine was not measured). onnxruntime-web's own default on 2 cores is 1 too.
+ */
+export function defaultWasmThreads(hardwareConcurrency: number | undefined): number {
+  if (hardwareConcurrency === undefined || !Number.isFinite(hardwareConcurrency) || hardwareConcurrency <= 2) return 1;
+  return Math.min(4, Math.floor(hardwareConcurrency));
+}
+
 function configureWasm(options: WebModelOptions): void {
   const hardware = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
-  const numThreads = options.numThreads ?? Math.max(1, Math.min(4, hardware ?? 1));
+  const numThreads = options.numThreads ?? defaultWasmThreads(hardware);
   if (!Number.isInteger(numThreads) || numThreads < 1) {
     throw new InvalidArgumentError(`numThreads must be a positive integer, got ${numThreads}`);
   }
