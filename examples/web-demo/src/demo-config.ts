@@ -3,7 +3,7 @@
  *
  * - `model=<file>.onnx`: a model of the server's /models/ folder instead of the manifest's default.
  * - `backend=auto|webgpu|wasm`: `auto` (default) uses WebGPU when the browser has a hardware adapter, else WASM.
- * - `threads=<n>`: WebAssembly threads (default: the SDK's `defaultWasmThreads`: 1 on 2 hardware threads or fewer, else
+ * - `threads=<n>`: WebAssembly threads (default: the SDK's `defaultWasmThreads`:
  *   min(4, hardware threads)); threads need the page to be cross-origin isolated, which the demo server arranges.
  * - `flip=1`: horizontal-flip averaging (the official evaluation's setting; about twice the model time).
  * - `warmup=0`: skip the warm-up run after loading (the first click then includes one-off compile time).

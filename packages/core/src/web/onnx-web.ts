@@ -21,8 +21,7 @@ export interface WebModelOptions {
   readonly executionProviders?: readonly string[];
   /**
    * WebAssembly threads (`ort.env.wasm.numThreads`, a global of onnxruntime-web, set before the first
-   * session). Default {@link defaultWasmThreads}: 1 with 2 hardware threads or fewer, else
-   * `min(4, hardwareConcurrency)`. Threads need a cross-origin isolated page in browsers (COOP/COEP
+   * session). Default {@link defaultWasmThreads}: `min(4, hardwareConcurrency)`. Threads need a cross-origin isolated page in browsers (COOP/COEP
    * headers), else onnxruntime silently runs one thread.
    */
   readonly numThreads?: number;
@@ -126,14 +125,14 @@ export async function createWebModel(
 }
 
 /**
- * The default WebAssembly thread count for a machine with `hardwareConcurrency` hardware threads: 1 on 2 or fewer
- * (or when unknown), else `min(4, hardwareConcurrency)`. On a 2-core machine with other work running, a second
- * onnxruntime-web thread made the model run 1.4-2x slower, serial operators included: the pool's second thread
- * competes with the one that runs the graph (packages/core/bench/README.md, "Where WASM time goes"; an idle 2-core
- * machine was not measured). onnxruntime-web's own default on 2 cores is 1 too.
+ * The default WebAssembly thread count for a machine with `hardwareConcurrency` hardware threads:
+ * `min(4, hardwareConcurrency)`, 1 when unknown. On an idle 2-core machine 2 threads ran the model in 0.56x the time
+ * of 1 (87 against 154 ms); with other work on both cores the second thread made it 1.4-2x slower instead
+ * (packages/core/bench/README.md, "Where WASM time goes"). The SDK takes the idle case, an annotator's machine
+ * while they click; onnxruntime-web's own default would be 1 on 2 cores. Pass `numThreads` to choose.
  */
 export function defaultWasmThreads(hardwareConcurrency: number | undefined): number {
-  if (hardwareConcurrency === undefined || !Number.isFinite(hardwareConcurrency) || hardwareConcurrency <= 2) return 1;
+  if (hardwareConcurrency === undefined || !Number.isFinite(hardwareConcurrency) || hardwareConcurrency < 1) return 1;
   return Math.min(4, Math.floor(hardwareConcurrency));
 }
 
