@@ -58,15 +58,17 @@ export function boxMean(
     const rowStart = y * width;
     for (let x = 0; x < width; x++) sums[x] += columnSums[rowStart + x];
   }
+  // 1 / (columns of each window inside the row): a multiplication per pixel instead of a division.
+  const inverseColumns = new Float64Array(width);
+  for (let x = 0; x < width; x++) {
+    inverseColumns[x] = 1 / ((x + r + 1 < width ? x + r + 1 : width) - (x - r > 0 ? x - r : 0));
+  }
   for (let y = 0; y < height; y++) {
     const hi = y + r < height - 1 ? y + r : height - 1;
     const lo = y - r > 0 ? y - r : 0;
-    const rows = hi - lo + 1;
+    const inverseRows = 1 / (hi - lo + 1);
     const rowStart = y * width;
-    for (let x = 0; x < width; x++) {
-      const colCount = (x + r + 1 < width ? x + r + 1 : width) - (x - r > 0 ? x - r : 0);
-      out[rowStart + x] = sums[x] / (colCount * rows);
-    }
+    for (let x = 0; x < width; x++) out[rowStart + x] = sums[x] * inverseColumns[x] * inverseRows;
     const entering = y + r + 1;
     if (entering < height) {
       const from = entering * width;
@@ -203,35 +205,40 @@ export function fastGuidedFilterRgb(
   const lowInput = new Float32Array(lowN);
   blockMean(input, width, height, subsample, lowInput);
   const lowParams = { radiusPx: Math.max(1, Math.round(params.radiusPx / subsample)), eps: params.eps };
-  const coefficients = rgbCoefficients(lowGuide, lowInput, lowWidth, lowHeight, lowParams);
-  // Bilinear resize of the four coefficient planes: block j's centre is at full-resolution (j + 0.5) s - 0.5.
+  const [lowAr, lowAg, lowAb, lowB] = rgbCoefficients(lowGuide, lowInput, lowWidth, lowHeight, lowParams);
+  // Bilinear resize of the four coefficient planes (block j's centre is at full-resolution (j + 0.5) s - 0.5),
+  // separably: each output row first blends its two block rows into one row per plane, then each pixel blends two
+  // neighbours of that row and applies a . I + b.
   const xs = axisTaps(width, lowWidth, subsample);
   const ys = axisTaps(height, lowHeight, subsample);
+  const rowAr = new Float32Array(lowWidth);
+  const rowAg = new Float32Array(lowWidth);
+  const rowAb = new Float32Array(lowWidth);
+  const rowB = new Float32Array(lowWidth);
+  const red = guide.subarray(0, n);
+  const green = guide.subarray(n, 2 * n);
+  const blue = guide.subarray(2 * n, 3 * n);
   for (let y = 0; y < height; y++) {
-    const y0 = ys.index[y];
-    const y1 = y0 + 1 < lowHeight ? y0 + 1 : y0;
+    const upper = ys.index[y] * lowWidth;
+    const lower = (ys.index[y] + 1 < lowHeight ? ys.index[y] + 1 : ys.index[y]) * lowWidth;
     const fy = ys.fraction[y];
+    for (let j = 0; j < lowWidth; j++) {
+      rowAr[j] = lowAr[upper + j] + fy * (lowAr[lower + j] - lowAr[upper + j]);
+      rowAg[j] = lowAg[upper + j] + fy * (lowAg[lower + j] - lowAg[upper + j]);
+      rowAb[j] = lowAb[upper + j] + fy * (lowAb[lower + j] - lowAb[upper + j]);
+      rowB[j] = lowB[upper + j] + fy * (lowB[lower + j] - lowB[upper + j]);
+    }
     const row = y * width;
     for (let x = 0; x < width; x++) {
       const x0 = xs.index[x];
       const x1 = x0 + 1 < lowWidth ? x0 + 1 : x0;
       const fx = xs.fraction[x];
-      const i00 = y0 * lowWidth + x0;
-      const i01 = y0 * lowWidth + x1;
-      const i10 = y1 * lowWidth + x0;
-      const i11 = y1 * lowWidth + x1;
-      const w00 = (1 - fy) * (1 - fx);
-      const w01 = (1 - fy) * fx;
-      const w10 = fy * (1 - fx);
-      const w11 = fy * fx;
+      const ar = rowAr[x0] + fx * (rowAr[x1] - rowAr[x0]);
+      const ag = rowAg[x0] + fx * (rowAg[x1] - rowAg[x0]);
+      const ab = rowAb[x0] + fx * (rowAb[x1] - rowAb[x0]);
+      const bias = rowB[x0] + fx * (rowB[x1] - rowB[x0]);
       const i = row + x;
-      let q = 0;
-      for (let c = 0; c < 4; c++) {
-        const plane = coefficients[c];
-        const value = w00 * plane[i00] + w01 * plane[i01] + w10 * plane[i10] + w11 * plane[i11];
-        q += c < 3 ? value * guide[c * n + i] : value;
-      }
-      out[i] = q;
+      out[i] = ar * red[i] + ag * green[i] + ab * blue[i] + bias;
     }
   }
 }
@@ -239,13 +246,18 @@ export function fastGuidedFilterRgb(
 /** Mean of each `s` x `s` block (the last row and column of blocks cut at the border) into `out`. */
 function blockMean(source: Float32Array, width: number, height: number, s: number, out: Float32Array): void {
   const lowWidth = Math.ceil(width / s);
+  const lowHeight = Math.ceil(height / s);
   out.fill(0);
   for (let y = 0; y < height; y++) {
-    const outRow = Math.floor(y / s) * lowWidth;
+    const outRow = ((y / s) | 0) * lowWidth;
     const row = y * width;
-    for (let x = 0; x < width; x++) out[outRow + Math.floor(x / s)] += source[row + x];
+    for (let bx = 0, x = 0; bx < lowWidth; bx++) {
+      const end = x + s < width ? x + s : width;
+      let sum = 0;
+      for (; x < end; x++) sum += source[row + x];
+      out[outRow + bx] += sum;
+    }
   }
-  const lowHeight = Math.ceil(height / s);
   for (let by = 0; by < lowHeight; by++) {
     const rows = Math.min(s, height - by * s);
     for (let bx = 0; bx < lowWidth; bx++) out[by * lowWidth + bx] /= rows * Math.min(s, width - bx * s);
