@@ -5,7 +5,8 @@
 #
 # Environment (docker-compose.yml sets these): PORT (9090), HOST (0.0.0.0), SIMPLECLICK_MODEL (the model baked in),
 # LABEL_STUDIO_URL, LABEL_STUDIO_API_KEY, BASIC_AUTH_USER, BASIC_AUTH_PASS, LOCAL_FILES_DOCUMENT_ROOT,
-# SIMPLECLICK_ALLOWED_HOSTS, SIMPLECLICK_DEVICE (cpu or cuda); more flags may follow on the command line.
+# SIMPLECLICK_ALLOWED_HOSTS, SIMPLECLICK_DEVICE (cpu or cuda), SIMPLECLICK_BOUNDARY_REFINEMENT (on, off or
+# r=<px>,eps=<x>,guide=rgb|gray,s=<n>); more flags may follow on the command line.
 set -eu
 app_dir="$(cd "$(dirname "$0")" && pwd)"
 if [ -z "${SIMPLECLICK_MODEL:-}" ]; then

@@ -46,7 +46,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   let providers: readonly string[] | undefined;
   try {
     const interactor = await createCvatInteractorFromFile(settings.modelPath, {
-      predictor: { preset: settings.preset },
+      predictor: {
+        preset: settings.preset,
+        ...(settings.boundaryRefinement === undefined ? {} : { boundaryRefinement: settings.boundaryRefinement }),
+      },
       model: {
         ...(settings.threads === undefined ? {} : { intraOpNumThreads: settings.threads }),
         ...(settings.executionProviders === undefined ? {} : { executionProviders: settings.executionProviders }),

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { InvalidArgumentError } from '@simpleclick/core';
 import { defaultModelPath } from '@simpleclick/model-default';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../test-support/fixtures';
@@ -84,6 +85,40 @@ describe('parseCliArgs', () => {
     });
     expect(parseCliArgs(['--model', 'x', '--threads', '1'], env)).toMatchObject({ settings: { threads: 1 } });
     expect(() => parseCliArgs(['--model', 'x'], { SIMPLECLICK_THREADS: 'many' })).toThrow(/SIMPLECLICK_THREADS/);
+  });
+
+  it('reads --boundary-refinement, else SIMPLECLICK_BOUNDARY_REFINEMENT; left out, the preset decides', () => {
+    const refinement = (argv: string[], env: Record<string, string> = {}) => {
+      const command = parseCliArgs(['--model', 'x', ...argv], env);
+      return command.kind === 'serve' ? command.settings.boundaryRefinement : 'not serve';
+    };
+    expect(refinement([])).toBeUndefined();
+    expect(refinement(['--boundary-refinement', 'off'])).toBe(false);
+    expect(refinement(['--boundary-refinement', 'on', '--preset', 'parity'])).toBe(true);
+    expect(refinement(['--boundary-refinement', 'r=8,eps=1e-3,guide=gray,s=1'])).toEqual({
+      radiusPx: 8,
+      eps: 1e-3,
+      guide: 'gray',
+      subsample: 1,
+    });
+    expect(refinement([], { SIMPLECLICK_BOUNDARY_REFINEMENT: 'off' })).toBe(false);
+    expect(refinement(['--boundary-refinement', 's=4'], { SIMPLECLICK_BOUNDARY_REFINEMENT: 'off' })).toEqual({
+      subsample: 4,
+    });
+  });
+
+  it('refuses a boundary refinement spec that does not parse or is out of range, naming the flag or variable', () => {
+    const bad: [string[], Record<string, string>, RegExp][] = [
+      [['--boundary-refinement', 'yes'], {}, /^--boundary-refinement "yes": expected "on", "off"/],
+      [['--boundary-refinement', 'eps=x'], {}, /--boundary-refinement/],
+      [['--boundary-refinement', 'r=0'], {}, /--boundary-refinement "r=0": .*radiusPx/],
+      [['--boundary-refinement', 's=9'], {}, /subsample/],
+      [[], { SIMPLECLICK_BOUNDARY_REFINEMENT: 'maybe' }, /SIMPLECLICK_BOUNDARY_REFINEMENT "maybe"/],
+    ];
+    for (const [argv, env, message] of bad) {
+      expect(() => parseCliArgs(['--model', 'x', ...argv], env)).toThrow(InvalidArgumentError);
+      expect(() => parseCliArgs(['--model', 'x', ...argv], env)).toThrow(message);
+    }
   });
 
   it('refuses what it cannot use, saying why', () => {

@@ -1,8 +1,8 @@
-import { InvalidArgumentError, type PredictorPreset } from '@simpleclick/core';
+import { InvalidArgumentError, type PredictorOptionsInput, type PredictorPreset } from '@simpleclick/core';
 import { defaultModelPath } from '@simpleclick/model-default';
 import { Command } from 'commander';
 import type { ReplayOrder } from '../interactor/click-order';
-import { interactorSettingsFromEnv } from '../nuclio/env-settings';
+import { interactorSettingsFromEnv, parseBoundaryRefinementOption } from '../nuclio/env-settings';
 import { DEFAULT_SERVICE_PORT } from '../service-port';
 
 /** What `simpleclick-cvat` was asked to do. */
@@ -21,6 +21,8 @@ export interface ServeSettings {
   readonly imageCacheBytes?: number;
   readonly stateCacheBytes?: number;
   readonly preset: PredictorPreset;
+  /** Boundary refinement (`--boundary-refinement`, SIMPLECLICK_BOUNDARY_REFINEMENT); left out: the preset's. */
+  readonly boundaryRefinement?: PredictorOptionsInput['boundaryRefinement'];
   readonly threads?: number;
   /** onnxruntime-node execution providers in order (SIMPLECLICK_EXECUTION_PROVIDERS), default CPU. */
   readonly executionProviders?: readonly string[];
@@ -55,6 +57,10 @@ Options:
   --host ADDRESS       address to listen on (default ${DEFAULT_SERVE_SETTINGS.host}; 0.0.0.0 inside a container)
   --socket PATH        listen on a Unix socket instead of --host/--port
   --preset NAME        interactive (default: official pipeline, no flip) or parity (flip averaging)
+  --boundary-refinement SPEC
+                       boundary refinement of the mask edges (a guided filter): on (the default of the
+                       interactive preset), off (the official pipeline without flip), or
+                       r=<px>,eps=<x>,guide=rgb|gray,s=<n> (any subset; the rest from the defaults)
   --threads N          onnxruntime threads (default: all cores)
   --replay-order NAME  interleave (default) or positives-first: order of clicks CVAT sent together
   --max-body-mb N      largest request body in MiB (default ${DEFAULT_SERVE_SETTINGS.maxBodyMb})
@@ -68,7 +74,7 @@ Options:
 Environment (defaults for the options above; a bad value is a startup error):
   SIMPLECLICK_MODEL, SIMPLECLICK_PRESET, SIMPLECLICK_THREADS, SIMPLECLICK_REPLAY_ORDER,
   SIMPLECLICK_MAX_PIXELS, SIMPLECLICK_IMAGE_CACHE_MB, SIMPLECLICK_STATE_CACHE_MB,
-  SIMPLECLICK_EXECUTION_PROVIDERS (e.g. cuda,cpu)
+  SIMPLECLICK_EXECUTION_PROVIDERS (e.g. cuda,cpu), SIMPLECLICK_BOUNDARY_REFINEMENT
 `;
 
 /**
@@ -88,6 +94,7 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
     .option('--host <address>')
     .option('--socket <path>')
     .option('--preset <name>')
+    .option('--boundary-refinement <spec>')
     .option('--threads <n>')
     .option('--replay-order <name>')
     .option('--max-body-mb <n>')
@@ -109,6 +116,7 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
     host?: string;
     socket?: string;
     preset?: string;
+    boundaryRefinement?: string;
     threads?: string;
     replayOrder?: string;
     maxBodyMb?: string;
@@ -136,6 +144,11 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
   if (preset !== 'interactive' && preset !== 'parity') {
     throw new InvalidArgumentError(`--preset must be interactive or parity, got "${preset}"`);
   }
+  // The flag replaces the variable (which interactorSettingsFromEnv checked); the ranges do not depend on the preset.
+  const boundaryRefinement =
+    values.boundaryRefinement === undefined
+      ? fromEnv.predictor?.boundaryRefinement
+      : parseBoundaryRefinementOption(values.boundaryRefinement, '--boundary-refinement', preset);
   const replayOrder = values.replayOrder ?? envInteractor.replayOrder ?? DEFAULT_SERVE_SETTINGS.replayOrder;
   if (replayOrder !== 'interleave' && replayOrder !== 'positives-first') {
     throw new InvalidArgumentError(`--replay-order must be interleave or positives-first, got "${replayOrder}"`);
@@ -155,6 +168,7 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
       ...(envInteractor.maxImageCacheBytes === undefined ? {} : { imageCacheBytes: envInteractor.maxImageCacheBytes }),
       ...(envInteractor.maxStateCacheBytes === undefined ? {} : { stateCacheBytes: envInteractor.maxStateCacheBytes }),
       preset,
+      ...(boundaryRefinement === undefined ? {} : { boundaryRefinement }),
       ...(threads === undefined ? {} : { threads }),
       ...(fromEnv.model?.executionProviders === undefined
         ? {}

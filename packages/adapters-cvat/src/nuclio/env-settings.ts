@@ -1,4 +1,5 @@
-import { InvalidArgumentError } from '@simpleclick/core';
+import { InvalidArgumentError, resolvePredictorOptions, type PredictorOptionsInput } from '@simpleclick/core';
+import { parseBoundaryRefinementSpec } from '@simpleclick/core/internal';
 import type { CvatInteractorFromFileOptions } from '../interactor/create-interactor-from-file';
 
 /** Where the nuclio build recipe puts the model (function.yaml sets SIMPLECLICK_MODEL to it too). */
@@ -14,6 +15,7 @@ export const INTERACTOR_ENV_VARIABLES = Object.freeze({
   imageCacheMb: 'SIMPLECLICK_IMAGE_CACHE_MB',
   stateCacheMb: 'SIMPLECLICK_STATE_CACHE_MB',
   executionProviders: 'SIMPLECLICK_EXECUTION_PROVIDERS',
+  boundaryRefinement: 'SIMPLECLICK_BOUNDARY_REFINEMENT',
 });
 
 /** The model path and interactor options a deployment sets through environment variables. */
@@ -27,7 +29,8 @@ export interface InteractorSettings {
  * {@link DEFAULT_NUCLIO_MODEL_PATH}), `SIMPLECLICK_PRESET` (`interactive` or `parity`), `SIMPLECLICK_THREADS`
  * (onnxruntime intra-op threads), `SIMPLECLICK_REPLAY_ORDER` (`interleave` or `positives-first`),
  * `SIMPLECLICK_MAX_PIXELS`, `SIMPLECLICK_IMAGE_CACHE_MB`, `SIMPLECLICK_STATE_CACHE_MB`, `SIMPLECLICK_EXECUTION_PROVIDERS`
- * (onnxruntime-node providers in order, e.g. `cuda,cpu`). Unset or empty means
+ * (onnxruntime-node providers in order, e.g. `cuda,cpu`), `SIMPLECLICK_BOUNDARY_REFINEMENT` (`on`, `off` or
+ * `r=<px>,eps=<x>,guide=rgb|gray,s=<n>`: see {@link parseBoundaryRefinementOption}). Unset or empty means
  * the default. Throws {@link InvalidArgumentError} naming the variable for a value that is not usable.
  */
 export function interactorSettingsFromEnv(env: Readonly<Record<string, string | undefined>>): InteractorSettings {
@@ -56,6 +59,11 @@ export function interactorSettingsFromEnv(env: Readonly<Record<string, string | 
     );
   }
   const threads = number(names.threads, true, 1);
+  const boundaryRefinement = parseBoundaryRefinementOption(
+    read(names.boundaryRefinement),
+    names.boundaryRefinement,
+    preset ?? 'interactive',
+  );
   // "cuda,cpu": onnxruntime-node providers in order of preference (core falls back to the CPU when one is missing).
   const providers = read(names.executionProviders)
     ?.split(',')
@@ -79,7 +87,13 @@ export function interactorSettingsFromEnv(env: Readonly<Record<string, string | 
   return {
     modelPath: read(names.model) ?? DEFAULT_NUCLIO_MODEL_PATH,
     options: {
-      predictor: preset === undefined ? undefined : { preset },
+      predictor:
+        preset === undefined && boundaryRefinement === undefined
+          ? undefined
+          : {
+              ...(preset === undefined ? {} : { preset }),
+              ...(boundaryRefinement === undefined ? {} : { boundaryRefinement }),
+            },
       model,
       interactor: {
         replayOrder,
@@ -89,4 +103,26 @@ export function interactorSettingsFromEnv(env: Readonly<Record<string, string | 
       },
     },
   };
+}
+
+/**
+ * A boundary refinement spec, from `name` (`--boundary-refinement` or `SIMPLECLICK_BOUNDARY_REFINEMENT`): the core's
+ * grammar (`on`, `off`, `r=<px>,eps=<x>,guide=rgb|gray,s=<n>`, any subset), its ranges checked for `preset` so that a
+ * bad value stops the start instead of the model load. `undefined` in, `undefined` out (the preset's default: on in
+ * the interactive preset, off in the parity preset).
+ * @throws InvalidArgumentError naming `name`.
+ */
+export function parseBoundaryRefinementOption(
+  text: string | undefined,
+  name: string,
+  preset: 'interactive' | 'parity',
+): PredictorOptionsInput['boundaryRefinement'] {
+  if (text === undefined) return undefined;
+  try {
+    const boundaryRefinement = parseBoundaryRefinementSpec(text);
+    resolvePredictorOptions({ preset, boundaryRefinement });
+    return boundaryRefinement;
+  } catch (cause) {
+    throw new InvalidArgumentError(`${name} "${text}": ${(cause as Error).message}`, { cause });
+  }
 }

@@ -141,6 +141,44 @@ describe('parseCliArgs', () => {
     });
   });
 
+  it('reads --boundary-refinement, else SIMPLECLICK_BOUNDARY_REFINEMENT, into the predictor options', () => {
+    const predictor = (argv: string[], env: Record<string, string> = {}) => {
+      const command = parseCliArgs(['-m', 'x', ...argv], env);
+      return command.kind === 'serve' ? command.options.predictor : undefined;
+    };
+    expect(predictor([])).toEqual({ preset: 'interactive' }); // the preset's default: on
+    expect(predictor(['--boundary-refinement', 'off'])).toEqual({ preset: 'interactive', boundaryRefinement: false });
+    expect(predictor(['--preset', 'parity', '--boundary-refinement', 'ON'])).toEqual({
+      preset: 'parity',
+      boundaryRefinement: true,
+    });
+    expect(predictor(['--boundary-refinement', 'r=8,eps=1e-3,guide=gray,s=1'])).toEqual({
+      preset: 'interactive',
+      boundaryRefinement: { radiusPx: 8, eps: 1e-3, guide: 'gray', subsample: 1 },
+    });
+    expect(predictor([], { SIMPLECLICK_BOUNDARY_REFINEMENT: 'off' })).toMatchObject({ boundaryRefinement: false });
+    expect(predictor([], { SIMPLECLICK_BOUNDARY_REFINEMENT: ' ' })).toEqual({ preset: 'interactive' });
+    expect(predictor(['--boundary-refinement', 's=4'], { SIMPLECLICK_BOUNDARY_REFINEMENT: 'off' })).toMatchObject({
+      boundaryRefinement: { subsample: 4 },
+    });
+  });
+
+  it('refuses a boundary refinement spec that does not parse or is out of range, naming the flag or variable', () => {
+    const bad: [string[], Record<string, string>, RegExp][] = [
+      [['--boundary-refinement', 'yes'], {}, /--boundary-refinement "yes": expected "on", "off"/],
+      [['--boundary-refinement', 'r=1.5'], {}, /--boundary-refinement/],
+      [['--boundary-refinement', 'guide=lab'], {}, /--boundary-refinement/],
+      [['--boundary-refinement', 'r=0'], {}, /--boundary-refinement "r=0": .*radiusPx/],
+      [['--boundary-refinement', 's=9'], {}, /subsample/],
+      [['--boundary-refinement', 'eps=2'], {}, /eps/],
+      [[], { SIMPLECLICK_BOUNDARY_REFINEMENT: 'maybe' }, /SIMPLECLICK_BOUNDARY_REFINEMENT "maybe"/],
+    ];
+    for (const [argv, env, message] of bad) {
+      expect(() => parseCliArgs(['-m', 'x', ...argv], env)).toThrow(UsageError);
+      expect(() => parseCliArgs(['-m', 'x', ...argv], env)).toThrow(message);
+    }
+  });
+
   it('refuses malformed command lines', () => {
     const bad: [string[], RegExp][] = [
       [['-m', 'x', '--port', '70000'], /--port/],

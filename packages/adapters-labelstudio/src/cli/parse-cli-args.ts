@@ -1,3 +1,5 @@
+import { resolvePredictorOptions, type PredictorOptionsInput } from '@simpleclick/core';
+import { parseBoundaryRefinementSpec } from '@simpleclick/core/internal';
 import { defaultModelPath } from '@simpleclick/model-default';
 import { Command } from 'commander';
 import type { RegionOutput } from '../backend/backend-options';
@@ -51,6 +53,10 @@ usage: simpleclick-labelstudio [--model FILE.onnx] [options]
       --remove-islands AREA   remove components of at most AREA pixels
       --preset NAME           interactive (default) or parity (flip averaging: twice the model time)
       --threshold P           mask = probability > P (default 0.49)
+      --boundary-refinement SPEC
+                              boundary refinement of the mask edges (a guided filter): on (the default of
+                              the interactive preset), off (the official pipeline without flip), or
+                              r=<px>,eps=<x>,guide=rgb|gray,s=<n> (env SIMPLECLICK_BOUNDARY_REFINEMENT)
       --threads N             onnxruntime threads (default: all cores)
       --device cpu|cuda       cuda: onnxruntime's CUDA provider (needs its CUDA build and libraries, as in
                               the GPU container), CPU when it cannot start (default cpu, env SIMPLECLICK_DEVICE)
@@ -99,6 +105,7 @@ export function parseCliArgs(
     .option('--remove-islands <value>')
     .option('--preset <value>')
     .option('--threshold <value>')
+    .option('--boundary-refinement <value>')
     .option('--threads <value>')
     .option('--device <value>')
     .option('--max-image-pixels <value>')
@@ -136,6 +143,7 @@ export function parseCliArgs(
     removeIslands?: string;
     preset?: string;
     threshold?: string;
+    boundaryRefinement?: string;
     threads?: string;
     device?: string;
     maxImagePixels?: string;
@@ -200,6 +208,11 @@ export function parseCliArgs(
   const maxVertices = optionalInteger(values.maxVertices, '--max-vertices', 3);
   const polygonEpsilon = optionalNumber(values.polygonEpsilon, '--polygon-epsilon', 0);
   const threshold = optionalNumber(values.threshold, '--threshold', 0, 1);
+  const boundaryRefinement = optionalBoundaryRefinement(
+    values.boundaryRefinement,
+    nonEmpty(env.SIMPLECLICK_BOUNDARY_REFINEMENT),
+    preset,
+  );
   const fillHoles = optionalArea(values.fillHoles, '--fill-holes');
   const removeIslands = optionalArea(values.removeIslands, '--remove-islands');
   const maxImagePixels = optionalInteger(values.maxImagePixels, '--max-image-pixels', 1);
@@ -239,7 +252,11 @@ export function parseCliArgs(
       ...(fillHoles !== undefined ? { fillHolesMaxAreaPx: fillHoles } : {}),
       ...(removeIslands !== undefined ? { removeIslandsMaxAreaPx: removeIslands } : {}),
     },
-    predictor: { preset, ...(threshold !== undefined ? { maskThreshold: threshold } : {}) },
+    predictor: {
+      preset,
+      ...(threshold !== undefined ? { maskThreshold: threshold } : {}),
+      ...(boundaryRefinement !== undefined ? { boundaryRefinement } : {}),
+    },
     ...(Object.keys(runtime).length > 0 ? { runtime } : {}),
     ...(maxImagePixels !== undefined ? { maxImagePixels } : {}),
     ...(imageTimeoutS !== undefined || maxImageMb !== undefined
@@ -286,6 +303,28 @@ function optionalInteger(
 function optionalArea(text: string | undefined, name: string): number | undefined {
   if (text === 'all') return Infinity;
   return optionalNumber(text, name, 0);
+}
+
+/**
+ * `--boundary-refinement SPEC`, else `SIMPLECLICK_BOUNDARY_REFINEMENT`: the core's grammar (on, off,
+ * r=<px>,eps=<x>,guide=rgb|gray,s=<n>), its ranges checked here so that a bad value stops the start (a model
+ * loaded on the first click would otherwise fail every click).
+ */
+function optionalBoundaryRefinement(
+  flag: string | undefined,
+  fromEnv: string | undefined,
+  preset: 'interactive' | 'parity',
+): PredictorOptionsInput['boundaryRefinement'] {
+  const text = flag ?? fromEnv;
+  if (text === undefined) return undefined;
+  const name = flag !== undefined ? '--boundary-refinement' : 'SIMPLECLICK_BOUNDARY_REFINEMENT';
+  try {
+    const boundaryRefinement = parseBoundaryRefinementSpec(text);
+    resolvePredictorOptions({ preset, boundaryRefinement });
+    return boundaryRefinement;
+  } catch (error) {
+    throw new UsageError(`${name} "${text}": ${(error as Error).message}`);
+  }
 }
 
 /** The model of `@simpleclick/model-default`, for a command line that names none. */

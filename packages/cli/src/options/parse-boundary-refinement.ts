@@ -1,40 +1,19 @@
+import { parseBoundaryRefinementSpec } from '@simpleclick/core/internal';
 import { InvalidArgumentError } from 'commander';
 
 /** What `--boundary-refinement` parses to: off, on with the SDK's defaults, or on with some values set. */
-export type BoundaryRefinementArg =
-  boolean | { radiusPx?: number; eps?: number; guide?: 'rgb' | 'gray'; subsample?: number };
-
-const USAGE =
-  'expected "on", "off" or comma-separated r=<int>, eps=<number>, guide=rgb|gray, s=<int> (e.g. "r=12,eps=1e-4,s=2")';
+export type BoundaryRefinementArg = ReturnType<typeof parseBoundaryRefinementSpec>;
 
 /**
  * `--boundary-refinement <spec>`: `on` (the SDK's default radius and eps), `off`, or `r=12,eps=1e-4,guide=rgb,s=2`
- * (any subset; the rest from the defaults; `s`: the fast filter's subsampling). The SDK checks the ranges.
+ * (any subset; the rest from the defaults; `s`: the fast filter's subsampling). The grammar is the core's
+ * (`parseBoundaryRefinementSpec`, shared with the adapters' servers); the SDK checks the ranges.
+ * @throws InvalidArgumentError (commander's) for a spec that does not parse.
  */
 export function parseBoundaryRefinement(text: string): BoundaryRefinementArg {
-  const trimmed = text.trim().toLowerCase();
-  if (trimmed === 'on') return true;
-  if (trimmed === 'off') return false;
-  const result: { radiusPx?: number; eps?: number; guide?: 'rgb' | 'gray'; subsample?: number } = {};
-  for (const part of trimmed.split(',')) {
-    const [key, value, extra] = part.split('=').map((piece) => piece.trim());
-    if (value === undefined || extra !== undefined || value === '') throw new InvalidArgumentError(USAGE);
-    if (key === 'r' || key === 'radius') {
-      if (!/^\d+$/.test(value)) throw new InvalidArgumentError(USAGE);
-      result.radiusPx = Number(value);
-    } else if (key === 'eps') {
-      const eps = Number(value);
-      if (!Number.isFinite(eps) || eps <= 0) throw new InvalidArgumentError(USAGE);
-      result.eps = eps;
-    } else if (key === 's' || key === 'subsample') {
-      if (!/^\d+$/.test(value)) throw new InvalidArgumentError(USAGE);
-      result.subsample = Number(value);
-    } else if (key === 'guide') {
-      if (value !== 'rgb' && value !== 'gray') throw new InvalidArgumentError(USAGE);
-      result.guide = value;
-    } else {
-      throw new InvalidArgumentError(USAGE);
-    }
+  try {
+    return parseBoundaryRefinementSpec(text);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
   }
-  return result;
 }

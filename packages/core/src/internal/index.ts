@@ -9,6 +9,9 @@
 // --- caches (the adapters' decoded-image and click-state caches) ---
 export { ByteLruCache } from '../cache/byte-lru-cache';
 
+// --- settings (the --boundary-refinement flags and SIMPLECLICK_BOUNDARY_REFINEMENT of the CLI and the adapters) ---
+export { parseBoundaryRefinementSpec } from '../predictor/parse-boundary-refinement-spec';
+
 // --- ONNX files (the CLI's `info` and `convert`) ---
 export { readOnnxMetadataProps } from '../model/onnx-metadata-props';
 export { parseModelMetadata, MODEL_METADATA_KEYS, SUPPORTED_MODEL_FORMAT_VERSIONS } from '../model/model-metadata';
