@@ -5,7 +5,8 @@ import type { Click } from '../clicks/click';
 import { computeIou } from '../mask/iou';
 import type { RgbImage } from '../image/rgb-image';
 import type { BinaryMask } from '../mask/binary-mask';
-import type { NetInput, NetOutput, SegmentationModel } from '../model/segmentation-model';
+import type { SegmentationModel } from '../model/segmentation-model';
+import { JavaScriptModel, recordAllocations } from '../test-support/allocations';
 import { decodeImageFile } from '../node/decode-image';
 import { createNodeModel } from '../node/onnx-node';
 import {
@@ -107,72 +108,6 @@ describe.skipIf(!HAVE_DEFAULT_MODEL)('fast path with the default model', () => {
     }
   }
 });
-
-/** A model in JavaScript (logits from the inputs), so that allocations are the predictor's own. */
-class JavaScriptModel implements SegmentationModel {
-  readonly metadata = {
-    variant: 'fake',
-    inputSizePx: 64,
-    patchSizePx: 16,
-    trainingData: 'none',
-    version: '0',
-    raw: {},
-  };
-  #logits = new Float32Array(0);
-  async run(input: NetInput): Promise<NetOutput> {
-    const plane = input.sizePx * input.sizePx;
-    if (this.#logits.length !== input.batchSize * plane) this.#logits = new Float32Array(input.batchSize * plane);
-    for (let b = 0; b < input.batchSize; b++) {
-      const base = b * 3 * plane;
-      for (let i = 0; i < plane; i++) {
-        this.#logits[b * plane + i] =
-          8 * (input.clickMaps[base + plane + i] - input.clickMaps[base + 2 * plane + i]) +
-          6 * input.clickMaps[base + i] -
-          3;
-      }
-    }
-    return { logits: this.#logits };
-  }
-  async close(): Promise<void> {}
-}
-
-const TYPED_ARRAYS = [
-  'Float32Array',
-  'Float64Array',
-  'Uint8Array',
-  'Int32Array',
-  'Uint32Array',
-  'Int16Array',
-  'Uint16Array',
-] as const;
-
-/**
- * Runs `work` with the global typed-array constructors wrapped so that every `new X(...)` is recorded (element
- * count); returns the counts. The SDK's code creates its buffers with these globals.
- */
-async function recordAllocations(work: () => Promise<void>): Promise<number[]> {
-  const lengths: number[] = [];
-  const globals = globalThis as unknown as Record<string, unknown>;
-  const originals = TYPED_ARRAYS.map((name) => globals[name]);
-  TYPED_ARRAYS.forEach((name, k) => {
-    globals[name] = new Proxy(originals[k] as object, {
-      construct(target, args): object {
-        // Built by the original constructor (newTarget would be the proxy): a plain typed array.
-        const instance = Reflect.construct(target as new (...values: unknown[]) => { length: number }, args);
-        lengths.push(instance.length);
-        return instance;
-      },
-    });
-  });
-  try {
-    await work();
-  } finally {
-    TYPED_ARRAYS.forEach((name, k) => {
-      globals[name] = originals[k];
-    });
-  }
-  return lengths;
-}
 
 describe('fast path allocations', () => {
   /** An object mask on a `width` x `height` image: a 300 x 200 box at (700, 400), so ROIs are the same on every image size. */

@@ -5,64 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { ClickPredictor, SegmentationSession, type Click, type PredictionEvent } from '@simpleclick/core';
 import type { RgbImage } from '../image/rgb-image';
-import type { NetInput, NetOutput, SegmentationModel } from '../model/segmentation-model';
-
-const S = 64;
-
-/** Logits from the inputs (previous mask and click disks), into one reused buffer. */
-class JavaScriptModel implements SegmentationModel {
-  readonly metadata = { variant: 'js', inputSizePx: S, patchSizePx: 16, trainingData: 'none', version: '0', raw: {} };
-  #logits = new Float32Array(0);
-  async run(input: NetInput): Promise<NetOutput> {
-    const plane = input.sizePx * input.sizePx;
-    if (this.#logits.length !== input.batchSize * plane) this.#logits = new Float32Array(input.batchSize * plane);
-    for (let b = 0; b < input.batchSize; b++) {
-      const base = b * 3 * plane;
-      for (let i = 0; i < plane; i++) {
-        this.#logits[b * plane + i] =
-          8 * (input.clickMaps[base + plane + i] - input.clickMaps[base + 2 * plane + i]) +
-          6 * input.clickMaps[base + i] -
-          3;
-      }
-    }
-    return { logits: this.#logits };
-  }
-  async close(): Promise<void> {}
-}
-
-const TYPED_ARRAYS = [
-  'Float32Array',
-  'Float64Array',
-  'Uint8Array',
-  'Int32Array',
-  'Uint32Array',
-  'Int16Array',
-  'Uint16Array',
-] as const;
-
-/** Runs `work` with the global typed-array constructors wrapped, and returns the length of every one created. */
-async function recordAllocations(work: () => Promise<void> | void): Promise<number[]> {
-  const lengths: number[] = [];
-  const globals = globalThis as unknown as Record<string, unknown>;
-  const originals = TYPED_ARRAYS.map((name) => globals[name]);
-  TYPED_ARRAYS.forEach((name, k) => {
-    globals[name] = new Proxy(originals[k] as object, {
-      construct(target, args): object {
-        const instance = Reflect.construct(target as new (...values: unknown[]) => { length: number }, args);
-        lengths.push(instance.length);
-        return instance;
-      },
-    });
-  });
-  try {
-    await work();
-  } finally {
-    TYPED_ARRAYS.forEach((name, k) => {
-      globals[name] = originals[k];
-    });
-  }
-  return lengths;
-}
+import { JavaScriptModel, recordAllocations } from '../test-support/allocations';
 
 function image(width: number, height: number): RgbImage {
   const data = new Uint8Array(width * height * 3);
