@@ -30,7 +30,7 @@ export interface InteractorSettings {
  * (onnxruntime intra-op threads), `SIMPLECLICK_REPLAY_ORDER` (`interleave` or `positives-first`),
  * `SIMPLECLICK_MAX_PIXELS`, `SIMPLECLICK_IMAGE_CACHE_MB`, `SIMPLECLICK_STATE_CACHE_MB`, `SIMPLECLICK_EXECUTION_PROVIDERS`
  * (onnxruntime-node providers in order, e.g. `cuda,cpu`), `SIMPLECLICK_BOUNDARY_REFINEMENT` (`on`, `off` or
- * `r=<px>,eps=<x>,guide=rgb|gray,s=<n>`: see {@link parseBoundaryRefinementOption}). Unset or empty means
+ * `r=<px>,eps=<x>,guide=rgb|gray,s=<n>`: the boundary refinement of the interactive preset). Unset or empty means
  * the default. Throws {@link InvalidArgumentError} naming the variable for a value that is not usable.
  */
 export function interactorSettingsFromEnv(env: Readonly<Record<string, string | undefined>>): InteractorSettings {
