@@ -73,7 +73,7 @@ export const DEFAULT_BOUNDARY_REFINEMENT: BoundaryRefinementOptions = Object.fre
  * (`exactArithmetic: false`), with boundary refinement on ({@link DEFAULT_BOUNDARY_REFINEMENT}). Flip runs a batch
  * of 2, which took 1.7 to 2.1 times the model time of batch 1 with onnxruntime-node and -web on the 2-core
  * development machine (packages/core/bench/README.md) for about 0.4 click. Refinement cost about 10-20 ms of CPU
- * per click and saved 0.9 (GrabCut) and 2.1 (Berkeley) clicks at 90 % IoU with the default model
+ * per click and saved 1.3 (GrabCut) and 1.6 (Berkeley) clicks at 90 % IoU with the default model
  * (docs/per-click-algorithm.md); `boundaryRefinement: false` turns it off. The click encoding, zoom-in and
  * thresholds stay the official ones.
  */
