@@ -29,6 +29,7 @@ import {
   type BrowserFixture,
 } from '../../../test/browser/support/browser-suite';
 import { benchModels } from './bench-models';
+import { percentile } from './bench-stats';
 
 const THREADS = Number(process.env.SIMPLECLICK_BENCH_THREADS ?? 2);
 const ROUNDS = Number(process.env.SIMPLECLICK_BENCH_ROUNDS ?? 4);
@@ -132,12 +133,6 @@ async function runInPage(args: {
     }
   }
   return { webgpu, rows };
-}
-
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
 const models = benchModels().filter((m) => existsSync(m.path));

@@ -51,6 +51,7 @@ import { DEFAULT_MODEL_PATH } from '../../../test/support/default-model';
 import { ClickPredictor, type BinaryMask, type Click, type ObjectState, type RgbImage } from '../src/index';
 import { createNodeModel } from '../src/node/index';
 import { recordLongTasks } from './long-tasks';
+import { percentile, ms, ratio } from './bench-stats';
 
 const ROUNDS = Number(process.env.SIMPLECLICK_BENCH_ROUNDS ?? 4);
 const THREADS = Number(process.env.SIMPLECLICK_BENCH_THREADS ?? 2);
@@ -129,14 +130,6 @@ interface Samples {
 
 const emptySamples = (): Samples => ({ clickMs: [], innerMs: [], longTasks: 0, longestTaskMs: 0 });
 
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
-const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(0) : '-');
-const ratio = (a: number, b: number) => (b > 0 && Number.isFinite(a) ? `${(a / b).toFixed(2)}x` : '-');
 const loads = () =>
   loadavg()
     .map((l) => l.toFixed(1))

@@ -33,6 +33,7 @@ import {
   type BrowserFixture,
 } from '../../../test/browser/support/browser-suite';
 import { DEFAULT_MODEL_PATH } from '../../../test/support/default-model';
+import { percentile } from './bench-stats';
 
 const MODEL_PATH = process.env.SIMPLECLICK_BENCH_MODEL ?? DEFAULT_MODEL_PATH;
 const VARIANTS = (process.env.SIMPLECLICK_BENCH_VARIANTS ?? 'jsep-t2,wasm-t2,jsep-t1,wasm-t1').split(',');
@@ -190,12 +191,6 @@ function operatorTimes(text: string): { perOp: Map<string, number>; runMs: numbe
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted.length === 0 ? Number.NaN : sorted[Math.floor(sorted.length / 2)];
-}
-
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
 const loads = () =>

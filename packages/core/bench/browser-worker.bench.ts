@@ -44,6 +44,7 @@ import {
   type BrowserFixture,
 } from '../../../test/browser/support/browser-suite';
 import { recordLongTasks } from './long-tasks';
+import { percentile, ms, ratio } from './bench-stats';
 
 type PathName = 'main' | 'worker' | 'ort-proxy';
 const CLICKS = Number(process.env.SIMPLECLICK_BENCH_CLICKS ?? 20);
@@ -224,15 +225,6 @@ async function runInPage(args: {
   await close();
   return { path, clickMs, predictMs: predictMs.slice(0, args.clicks), openMs, longTasks, memory, backend };
 }
-
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
-const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(0) : '-');
-const ratio = (a: number, b: number) => (b > 0 && Number.isFinite(a) ? `${(a / b).toFixed(2)}x` : '-');
 
 describe.skipIf(SKIP_REASON !== undefined)('browser benchmark: SDK worker vs main thread', () => {
   let fixture: BrowserFixture;

@@ -23,6 +23,7 @@ import { CHROMIUM_FLAGS, launchChromium, type LaunchedBrowser } from '../../../t
 import { XTINY_FILE, XTINY_SUITE_SKIP_REASON } from '../../../test/browser/support/browser-suite';
 import { startPageProfile } from './page-profile';
 import { recordLongTasks } from './long-tasks';
+import { percentile, ms } from './bench-stats';
 
 const CLICKS = Number(process.env.SIMPLECLICK_BENCH_CLICKS ?? 10);
 const BASELINE = process.env.SIMPLECLICK_BENCH_DEMO_BASELINE;
@@ -54,14 +55,6 @@ interface VariantRun {
   /** With SIMPLECLICK_BENCH_PROFILE=1: where the page's thread spent its time over the clicks. */
   readonly profile?: string;
 }
-
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
-const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(0) : '-');
 
 describe.skipIf(XTINY_SUITE_SKIP_REASON !== undefined)(
   'browser benchmark: the demo page, long tasks during clicks',

@@ -42,6 +42,7 @@ import {
   waitForAnswers,
 } from '../../adapters-labelstudio/src/browser/test-support/label-studio-ui';
 import { recordLongTasks } from './long-tasks';
+import { percentile, ms } from './bench-stats';
 
 type Mode = 'main' | 'worker';
 const CLICKS = Number(process.env.SIMPLECLICK_BENCH_CLICKS ?? 8);
@@ -91,14 +92,6 @@ function summarise(tasks: readonly LongTask[], windows: readonly [number, number
     blockingMs: during.reduce((sum, task) => sum + Math.max(0, task.duration - 50), 0),
   };
 }
-
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
-const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(0) : '-');
 
 describe.skipIf(SKIP_REASON !== undefined)(
   'browser benchmark: the Label Studio plugin on the SDK worker vs the page thread',

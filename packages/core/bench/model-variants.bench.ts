@@ -29,6 +29,7 @@ import { createNodeModel } from '../src/node/index';
 import { createWebModel } from '../src/web/index';
 import { REPO_ROOT } from '../../../test/support/default-model';
 import { benchModels } from './bench-models';
+import { percentile } from './bench-stats';
 
 const THREADS = Number(process.env.SIMPLECLICK_BENCH_THREADS ?? 1);
 const ROUNDS = Number(process.env.SIMPLECLICK_BENCH_ROUNDS ?? 4);
@@ -57,12 +58,6 @@ async function photo(): Promise<{ image: RgbImage; objects: { xPx: number; yPx: 
       [at(320, 60, true), at(300, 270, false), at(100, 100, true), at(535, 275, false), at(600, 40, true)],
     ],
   };
-}
-
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
 async function load(runtime: string, path: string): Promise<OnnxSegmentationModel> {
