@@ -378,6 +378,8 @@ class SimpleClickNet(nn.Module):
         self.backbone = VisionTransformerBackbone(config, device=device)
         self.neck = SimpleFeaturePyramid(config.embed_dim, config.neck_dims, device=device)
         self.head = SegmentationHead(config.neck_dims, config.head_channels, device=device)
+        # Training only: run the transformer blocks under autocast to this dtype (see forward). None: float32.
+        self.backbone_autocast: Optional[torch.dtype] = None
 
     def check_input_size(self, height_px: int, width_px: int) -> None:
         """ValueError unless both sides are positive multiples of the patch size."""
@@ -406,7 +408,15 @@ class SimpleClickNet(nn.Module):
         image_tokens = self.backbone.patch_embed(normalised)
         click_tokens = self.patch_embed_coords(click_maps)
         grid_h, grid_w = int(image_tokens.shape[-2]), int(image_tokens.shape[-1])
-        tokens = self.backbone(image_tokens, click_tokens)
+        if self.backbone_autocast is None:
+            tokens = self.backbone(image_tokens, click_tokens)
+        else:
+            # Mixed precision for the transformer's matrix products only: they are most of the FLOPs, and CPU
+            # matrix units (AMX) run them in bf16 several times faster. The neck and head stay float32, because
+            # PyTorch's CPU bf16 kernels for bilinear upsampling and convolution backward are slower than float32.
+            with torch.autocast(device_type=image.device.type, dtype=self.backbone_autocast):
+                tokens = self.backbone(image_tokens, click_tokens)
+            tokens = tokens.float()
         feature_map = tokens.transpose(1, 2).reshape(-1, self.config.embed_dim, grid_h, grid_w)
 
         logits = self.head(self.neck(feature_map))

@@ -29,3 +29,23 @@ def reexec_with_passive_openmp(module: str, argv: Optional[Sequence[str]]) -> No
     sys.stdout.flush()
     sys.stderr.flush()
     os.execve(sys.executable, [sys.executable, "-m", module, *sys.argv[1:]], env)
+
+
+BF16_CPU_FLAGS = ("amx_bf16", "avx512_bf16")
+
+
+def cpu_has_fast_bf16(cpuinfo_path: str = "/proc/cpuinfo") -> bool:
+    """Whether this CPU multiplies bf16 matrices in hardware (AMX or AVX512-BF16), read from ``cpuinfo_path``.
+
+    On such a CPU (Intel Sapphire Rapids and later; AMD Zen 4 has AVX512-BF16) oneDNN's bf16 matrix products are
+    several times faster than float32 (this machine, 1 thread: 2048x384 @ 384x1536 in 2.7 ms against 17.7 ms); on
+    others PyTorch emulates bf16 and is slower than float32. False when the file cannot be read (not Linux)."""
+    try:
+        with open(cpuinfo_path, encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                if line.startswith("flags"):
+                    flags = set(line.split(":", 1)[1].split())
+                    return any(flag in flags for flag in BF16_CPU_FLAGS)
+    except OSError:
+        return False
+    return False
