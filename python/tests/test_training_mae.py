@@ -49,3 +49,24 @@ def test_pretrained_weights_start_a_fine_tuning_run(tiny_pack, tmp_path):  # noq
     for key, value in pretrained["state_dict"].items():
         assert torch.equal(loaded[key], value), key
     assert os.path.exists(tmp_path / "mae" / "last.pth")
+
+
+def test_init_weights_continues_a_trained_network_and_keeps_its_click_embedding_neck_and_head(
+        tiny_pack, tmp_path):  # noqa: F811
+    start = Trainer(str(tmp_path / "start"), tiny_config(pack=tiny_pack, size_px=64), out=None)
+    start.save()
+    start_state = {k: v.clone() for k, v in start.net.state_dict().items()}
+    config = tiny_config(pack=tiny_pack, size_px=64, batch_size=2, log_every_s=1e6, seed=3,
+                         init_weights=start.last_path)
+    lines = []
+    path = pretrain(str(tmp_path / "mae"), config, hours=0.5 / 3600, log=lines.append)
+    state = torch.load(path, map_location="cpu")["state_dict"]
+    assert any("trainer checkpoint" in line for line in lines), lines
+    kept = [key for key in start_state if key.startswith(("patch_embed_coords.", "neck.", "head."))]
+    assert len(kept) > 10
+    for key in kept:
+        assert torch.equal(state[key], start_state[key]), key
+    # MAE trained the backbone from the start network's weights, not from a fresh initialisation (seed 3)
+    block = "backbone.blocks.0.mlp.fc1.weight"
+    assert not torch.equal(state[block], start_state[block])
+    assert float((state[block] - start_state[block]).abs().max()) < 0.05

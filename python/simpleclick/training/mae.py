@@ -16,12 +16,18 @@ What it does (facts of the MAE paper, written here from scratch):
 
 Images: random crops of 20-100 % of the image area (aspect 3/4-4/3) resized bilinearly to S x S, flipped half the
 time. The output ``<run>/pretrained.pth`` is a trainer checkpoint of the whole SimpleClick network whose backbone
-holds the MAE weights and whose other parts (click embedding, neck, head) are freshly initialised, so that
-``train --init-weights <run>/pretrained.pth`` fine-tunes it like any other start::
+holds the MAE weights, so that ``train --init-weights <run>/pretrained.pth`` fine-tunes it like any other start.
+Its other parts (click embedding, neck, head) are freshly initialised, or, with ``--init-weights``, those of the
+start network: MAE then continues a trained backbone (the pilot's question at this project's budget is whether a
+self-supervised stage on the images adds anything to the supervised weights already shipped)::
 
     cd python
-    /usr/bin/python3 -m simpleclick.training.mae --run ../runs/mae-pilot --time-budget-h 1 \\
-        --neck-dims 48,96,144,192 --head-channels 64 --model-name xtiny-narrow
+    /usr/bin/python3 -m simpleclick.training.mae --run ../runs/mae-pilot --time-budget-h 1 --size 320 \\
+        --neck-dims 48,96,144,192 --head-channels 64 --model-name xtiny-narrow \\
+        --init-weights ../models/simpleclick-xtiny-narrow-finetuned-320.onnx --lr 1e-4
+
+On a CPU with bf16 matrix units the forward runs under bf16 autocast (the trainer's mixed precision; the loss and
+the weights are float32); ``--no-amp`` turns it off.
 """
 
 from __future__ import annotations
@@ -43,8 +49,8 @@ import torch.nn as nn
 from ..network import IMAGENET_MEAN, IMAGENET_STD, LAYER_NORM_EPS, Block, SimpleClickNet, build_network
 from .pack_data import REPO_ROOT
 from .pack_format import TrainPack
-from .runtime import reexec_with_passive_openmp
-from .trainer import CHECKPOINT_FORMAT, StopRequest, TrainConfig, save_atomic
+from .runtime import cpu_has_fast_bf16, reexec_with_passive_openmp
+from .trainer import CHECKPOINT_FORMAT, StopRequest, TrainConfig, load_initial_weights, save_atomic
 
 MASK_RATIO = 0.75
 DECODER_DIM = 96
@@ -113,7 +119,7 @@ class MaskedAutoencoder(nn.Module):
         target = (target - target.mean(-1, keepdim=True)) / (target.var(-1, keepdim=True) + 1e-6).sqrt()
         hidden = torch.ones(batch, length, dtype=torch.bool)
         hidden.scatter_(1, visible_index, False)
-        per_patch = ((predicted - target) ** 2).mean(-1)
+        per_patch = ((predicted.float() - target) ** 2).mean(-1)
         return (per_patch * hidden).sum() / hidden.sum(), hidden
 
 
@@ -156,7 +162,11 @@ def pretrain(run: str, config: TrainConfig, hours: float, resume: bool = False, 
     os.makedirs(run, exist_ok=True)
     torch.set_num_threads(max(1, config.threads))
     net = build_network(config.network_config(), seed=config.seed)
+    if config.init_weights:  # a resumed run then overwrites it with its own state
+        log(load_initial_weights(net, config.init_weights))
     model = MaskedAutoencoder(net).train()
+    use_bf16 = bool(config.amp) and cpu_has_fast_bf16()
+    log(f"precision: {'bf16 autocast' if use_bf16 else 'fp32'}")
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, betas=(0.9, 0.95), weight_decay=0.05)
     last_path = os.path.join(run, "last.pth")
     step, seconds = 0, 0.0
@@ -180,7 +190,8 @@ def pretrain(run: str, config: TrainConfig, hours: float, resume: bool = False, 
         for group in optimizer.param_groups:
             group["lr"] = lr
         images = batch_of_images(pack, config.size_px, config.batch_size, config.seed, step)
-        loss, _ = model(images, torch.Generator().manual_seed(config.seed * 1_000_003 + step))
+        with torch.autocast(device_type="cpu", dtype=torch.bfloat16, enabled=use_bf16):
+            loss, _ = model(images, torch.Generator().manual_seed(config.seed * 1_000_003 + step))
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
@@ -221,13 +232,18 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--time-budget-h", type=float, required=True)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--init-weights", default=None,
+                        help="start from this network (what train --init-weights takes, e.g. the shipped ONNX): "
+                             "MAE continues its backbone, and pretrained.pth keeps its click embedding, neck, head")
+    parser.add_argument("--no-amp", action="store_true", help="no bf16 autocast on a CPU with bf16 matrix units")
     reexec_with_passive_openmp("simpleclick.training.mae", argv)
     args = parser.parse_args(argv)
     neck = tuple(int(v) for v in args.neck_dims.split(",")) if args.neck_dims else None
     config = TrainConfig(pack=os.path.abspath(args.pack), size_px=args.size, neck_dims=neck,
                          head_channels=args.head_channels, model_name=args.model_name, batch_size=args.batch_size,
                          lr=args.lr, warmup_steps=args.warmup_steps, threads=args.threads, seed=args.seed,
-                         time_budget_h=args.time_budget_h)
+                         time_budget_h=args.time_budget_h, amp=not args.no_amp,
+                         init_weights=os.path.abspath(args.init_weights) if args.init_weights else None)
     log_path = os.path.join(args.run, "mae.log")
     os.makedirs(args.run, exist_ok=True)
 
