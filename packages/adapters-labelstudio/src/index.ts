@@ -33,8 +33,9 @@ export type { ImageFetchOptions } from './images/fetch-image-bytes';
 export type { AddressResolver, ResolvedAddress } from './images/guarded-http-get';
 export { DEFAULT_MASK_POST_PROCESSING } from './segmentation/interactive-segmenter';
 export type { MaskPostProcessing } from './segmentation/interactive-segmenter';
-export { DEFAULT_BOX_CROP_OPTIONS } from './segmentation/box-crop';
-export type { BoxCropOptions } from './segmentation/box-crop';
+// The box crop is shared with the CVAT interactor (one implementation, in core); re-exported here as BackendOptions.boxCrop's type and defaults.
+export { DEFAULT_BOX_CROP_OPTIONS } from '@simpleclick/core/internal';
+export type { BoxCropOptions } from '@simpleclick/core/internal';
 
 // Label Studio regions built from masks (brushRegion, polygonRegions, ...) are in @simpleclick/core/formats.
 

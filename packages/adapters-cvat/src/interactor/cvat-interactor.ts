@@ -1,4 +1,4 @@
-import { ByteLruCache } from '@simpleclick/core/internal';
+import { boxCentreClick, boxCropRoi, ByteLruCache, clicksInCrop, pasteMask } from '@simpleclick/core/internal';
 import {
   ClickPredictor,
   InvalidArgumentError,
@@ -16,7 +16,7 @@ import {
 import { decodeImageBytes } from '@simpleclick/core/node';
 import { buildCvatResult, type CvatInteractorResult } from './build-response';
 import { orderClicks } from './click-order';
-import { boxCentreClick, boxCropRoi, boxPixels, clicksInCrop, pasteMask } from './box-crop';
+import { boxPixels } from './box-pixels';
 import { findBestTrack, type ClickStep, type ClickTrack } from './click-track';
 import { parseCvatInteractorRequest, type ParsedCvatRequest } from './cvat-request';
 import { pointToClick } from './request-clicks';
@@ -275,7 +275,7 @@ export class CvatInteractor {
 
 /**
  * The request's clicks in frame pixels, in the replay order (edge points clamped into the frame); with a box, its
- * centre click first, the box's pixels and the crop the model sees (see box-crop.ts).
+ * centre click first, the box's pixels and the crop the model sees (core's box-crop helpers).
  */
 function orderedClicksOfRequest(
   request: ParsedCvatRequest,

@@ -1,9 +1,9 @@
 import type { PredictorOptionsInput, SegmentationModel } from '@simpleclick/core';
+import type { BoxCropOptions } from '@simpleclick/core/internal';
 import type { NodeModelOptions } from '@simpleclick/core/node';
 import type { ImageFetchOptions } from '../images/fetch-image-bytes';
 import type { AddressResolver } from '../images/guarded-http-get';
 import type { LabelStudioConnection } from '../images/label-studio-auth';
-import type { BoxCropOptions } from '../segmentation/box-crop';
 import type { MaskPostProcessing } from '../segmentation/mask-post-processing';
 import { DEFAULT_POLYGON_OUTPUT_OPTIONS, type PolygonOutputOptions, type RegionOutput } from '../results/region-output';
 

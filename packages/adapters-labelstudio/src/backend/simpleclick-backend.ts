@@ -12,6 +12,7 @@ import {
   type SegmentationModel,
 } from '@simpleclick/core';
 import { maskToPolygons } from '@simpleclick/core/formats';
+import { DEFAULT_BOX_CROP_OPTIONS } from '@simpleclick/core/internal';
 import { createNodeModel } from '@simpleclick/core/node';
 import { badRequest, BackendError } from '../errors/backend-error';
 import { createGuardedHttpGet } from '../images/guarded-http-get';
@@ -28,7 +29,6 @@ import {
   type LabelStudioPrediction,
   type LabelStudioRegion,
 } from '@simpleclick/core/formats';
-import { DEFAULT_BOX_CROP_OPTIONS } from '../segmentation/box-crop';
 import { DEFAULT_MASK_POST_PROCESSING, InteractiveSegmenter } from '../segmentation/interactive-segmenter';
 import { resizeMaskNearest } from '../segmentation/resize-mask-nearest';
 import {

@@ -7,7 +7,6 @@ import {
   type ObjectState,
   type Roi,
 } from '@simpleclick/core';
-import type { ImageStore, LoadedImage } from '../images/image-store';
 import {
   boxCentreClick,
   boxCropRoi,
@@ -15,7 +14,8 @@ import {
   DEFAULT_BOX_CROP_OPTIONS,
   pasteMask,
   type BoxCropOptions,
-} from './box-crop';
+} from '@simpleclick/core/internal';
+import type { ImageStore, LoadedImage } from '../images/image-store';
 import { ClickStateCache } from './click-state-cache';
 import { DEFAULT_MASK_POST_PROCESSING, type MaskPostProcessing } from './mask-post-processing';
 
@@ -41,7 +41,7 @@ export const DEFAULT_INTERACTIVE_SEGMENTER_OPTIONS: InteractiveSegmenterOptions 
 export interface SegmentInput {
   readonly loaded: LoadedImage;
   readonly clicks: readonly Click[];
-  /** Inclusive box in full-image pixels (see box-crop.ts for how it is used). */
+  /** Inclusive box in full-image pixels (used as core's box-crop helpers use it: a crop, a centre click and a clip). */
   readonly box?: Roi;
 }
 

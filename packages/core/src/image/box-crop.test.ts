@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { boxCentreClick, boxCropRoi, clicksInCrop, pasteMask } from './box-crop';
-import { resizeMaskNearest } from './resize-mask-nearest';
+import { InvalidArgumentError } from '../errors';
 
 describe('box crop', () => {
   it('grows the box by the context ratio about its centre, clipped to the image', () => {
@@ -37,6 +37,12 @@ describe('box crop', () => {
     expect(crop).toEqual({ colMin: 46, colMax: 90, rowMin: 5, rowMax: 55 });
   });
 
+  it('refuses a context ratio or minimum size below 1', () => {
+    const box = { colMin: 1, colMax: 2, rowMin: 1, rowMax: 2 };
+    expect(() => boxCropRoi(box, [], 10, 10, { contextRatio: 0.5, minSizePx: 1 })).toThrow(InvalidArgumentError);
+    expect(() => boxCropRoi(box, [], 10, 10, { contextRatio: 1.4, minSizePx: 0 })).toThrow(InvalidArgumentError);
+  });
+
   it('centre click, clicks moved into the crop, mask pasted back and clipped', () => {
     expect(boxCentreClick({ colMin: 10, colMax: 13, rowMin: 4, rowMax: 4 })).toEqual({
       xPx: 11,
@@ -60,11 +66,5 @@ describe('box crop', () => {
       0, 0, 0, 0, 0,
       0, 0, 0, 0, 0,
     ]);
-  });
-
-  it('nearest resampling keeps a mask at the same size and doubles pixels when scaling by 2', () => {
-    const mask = { width: 2, height: 1, data: new Uint8Array([1, 0]) };
-    expect(resizeMaskNearest(mask, 2, 1)).toBe(mask);
-    expect(Array.from(resizeMaskNearest(mask, 4, 2).data)).toEqual([1, 1, 0, 0, 1, 1, 0, 0]);
   });
 });

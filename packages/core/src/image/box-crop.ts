@@ -1,15 +1,19 @@
-import { InvalidArgumentError, type BinaryMask, type Click, type Roi } from '@simpleclick/core';
+import type { Click } from '../clicks/click';
+import { InvalidArgumentError } from '../errors';
+import type { BinaryMask } from '../mask/binary-mask';
+import type { Roi } from './roi';
 
 /*
- * SimpleClick has no box input. A rectangle drawn with the smart tool is used twice:
- * 1. as the region the model looks at: the image is cropped to the box grown by a context ratio (the official
- *    zoom-in grows its box by 1.4 too), so from the first click the network sees the box's contents at its full
- *    input resolution; keypoints outside that crop grow it to include them;
- * 2. as a first positive click at the box centre (the keypoints, if any, follow it in order), and as a clip:
- *    the mask is zeroed outside the box.
+ * SimpleClick takes no box. The adapters (a rectangle drawn with Label Studio's smart tool, CVAT's `obj_bbox`) start
+ * an object from a box the same way, with these helpers:
+ * 1. the model sees the image cropped to the box grown by a context ratio about its centre (the official zoom-in
+ *    grows its box by 1.4 too; at least a minimum size where the image allows), grown further to hold every click,
+ *    so from the first click the network looks at the box's contents at its full input resolution;
+ * 2. a positive click at the box's centre pixel comes first, the user's clicks follow in order;
+ * 3. the mask is pasted back into the full image and cleared outside the box.
  */
 
-/** How a box shapes the crop. */
+/** How a box shapes the crop the model sees. */
 export interface BoxCropOptions {
   /** The crop is the box grown by this factor about its centre (default 1.4), then clipped to the image. */
   readonly contextRatio: number;
@@ -20,7 +24,11 @@ export interface BoxCropOptions {
 /** Defaults of {@link BoxCropOptions}. */
 export const DEFAULT_BOX_CROP_OPTIONS: BoxCropOptions = Object.freeze({ contextRatio: 1.4, minSizePx: 32 });
 
-/** The crop of the image the model sees for `box` (inclusive pixels), grown to contain every click. */
+/**
+ * The crop of the image the model sees for `box` (inclusive pixels): the box grown by `options.contextRatio` about
+ * its centre, at least `options.minSizePx` wide and high, clipped to the `widthPx` x `heightPx` image, grown to
+ * contain every click. Throws {@link InvalidArgumentError} for a context ratio below 1 or a minimum size below 1.
+ */
 export function boxCropRoi(
   box: Roi,
   clicks: readonly Click[],
@@ -62,8 +70,8 @@ export function clicksInCrop(clicks: readonly Click[], crop: Roi): Click[] {
 }
 
 /**
- * A full-size mask holding `cropMask` at `crop`, zero elsewhere; with `clip`, also zero outside that box
- * (inclusive pixels of the full image).
+ * A full-size mask (`widthPx` x `heightPx`, 0/1) holding `cropMask` at `crop`, zero elsewhere; with `clip`, also
+ * zero outside that box (inclusive pixels of the full image).
  */
 export function pasteMask(cropMask: BinaryMask, crop: Roi, widthPx: number, heightPx: number, clip?: Roi): BinaryMask {
   const data = new Uint8Array(widthPx * heightPx);
