@@ -56,4 +56,19 @@ describe('checkedClicks', () => {
     // Another image size checks it again.
     expect(() => checkedClick(copy, 2, 2)).toThrow(/outside/);
   });
+
+  it('returns a frozen list of checked clicks as it is, and copies any other list', () => {
+    const checked = checkedClicks([{ xPx: 1, yPx: 2, isPositive: true }], 10, 5);
+    const list = Object.freeze([...checked, checkedClick({ xPx: 3, yPx: 4, isPositive: false }, 10, 5)]);
+    expect(checkedClicks(list, 10, 5)).toBe(list);
+    const unfrozen = [...list];
+    const copied = checkedClicks(unfrozen, 10, 5);
+    expect(copied).not.toBe(unfrozen);
+    expect(copied).toEqual(list);
+    expect(Object.isFrozen(copied)).toBe(true);
+    // A frozen list holding an unchecked click, or checked for another size, is checked (and copied) again.
+    const mixed = Object.freeze([...checked, { xPx: 3, yPx: 4, isPositive: false }]);
+    expect(checkedClicks(mixed, 10, 5)).not.toBe(mixed);
+    expect(() => checkedClicks(list, 2, 2)).toThrow(/outside/);
+  });
 });

@@ -10,14 +10,28 @@ const checkedSizes = new WeakMap<Click, { readonly widthPx: number; readonly hei
 
 /**
  * Checks every click before anything uses it (see {@link checkedClick}) and returns them as frozen copies (the
- * same objects for clicks already checked against this image size). Throws {@link InvalidClickError} naming the
- * first bad click; changes nothing.
+ * same objects for clicks already checked against this image size). A frozen array of such clicks (a session's
+ * list) is returned as it is: nobody can change it, so it needs no copy. Throws {@link InvalidClickError} naming
+ * the first bad click; changes nothing.
  */
 export function checkedClicks(clicks: readonly Click[], widthPx: number, heightPx: number): readonly Click[] {
+  if (isFrozenCheckedList(clicks, widthPx, heightPx)) return clicks;
   if (!Array.isArray(clicks)) {
     throw new InvalidClickError('clicks must be an array of {xPx, yPx, isPositive}');
   }
   return Object.freeze(clicks.map((click: Click, index) => checkedClick(click, widthPx, heightPx, index)));
+}
+
+/** Whether `clicks` is a frozen array of clicks {@link checkedClick} returned for this image size. */
+function isFrozenCheckedList(clicks: unknown, widthPx: number, heightPx: number): boolean {
+  if (!Array.isArray(clicks) || !Object.isFrozen(clicks)) return false;
+  const list = clicks as readonly unknown[];
+  for (let index = 0; index < list.length; index++) {
+    const click = list[index];
+    const size = typeof click === 'object' && click !== null ? checkedSizes.get(click as Click) : undefined;
+    if (size === undefined || size.widthPx !== widthPx || size.heightPx !== heightPx) return false;
+  }
+  return true;
 }
 
 /**

@@ -1,23 +1,24 @@
 import type { Click } from '../clicks/click';
 import { checkedClick } from '../clicks/validate-clicks';
 import { nowMs } from '../clock';
-import { InvalidArgumentError, InvalidImageError, NoPositiveClickError, SessionClosedError } from '../errors';
+import { NoPositiveClickError, SessionClosedError } from '../errors';
 import type { FloatMap } from '../image/float-map';
-import { createRgbImage, type RgbImage } from '../image/rgb-image';
+import type { RgbImage } from '../image/rgb-image';
 import type { BinaryMask } from '../mask/binary-mask';
-import type { ClickSegmenter, ClickSegmenterResult } from '../predictor/click-segmenter';
+import type { ClickSegmenter } from '../predictor/click-segmenter';
+import { buildSessionState } from './build-session-state';
 import { buildLabelMap, type LabelMap, type LabelMapOptions } from './label-map';
 import type { HistoryEntry } from './object-history';
 import { EMPTY_ENTRY, ObjectRegistry, type RestoredObject } from './object-registry';
 import { OperationQueue } from './operation-queue';
-import { expandCrop, lazyThresholdCrop, thresholdCrop, type ProbabilityCrop } from './probability-crop';
-import { probabilitiesOfResult, probabilitiesOfState, requireStateFromProbabilities } from './segmenter-outputs';
+import { expandCrop, thresholdCrop } from './probability-crop';
+import { entryFromProbabilities, predictEntry, requireStateFromProbabilities } from './segmenter-outputs';
 import { SessionEmitter, type OperationClock } from './session-emitter';
 import type { SegmentationSessionEvents } from './session-events';
-import { probabilitiesFromMask } from './session-input';
-import { resolveSessionOptions, validateThreshold, type SegmentationSessionOptions } from './session-options';
+import { checkSessionArguments, probabilitiesFromMask } from './session-input';
+import { validateThreshold, type SegmentationSessionOptions } from './session-options';
 import { decodeSessionSnapshot, type SessionSnapshot } from './session-snapshot';
-import type { SessionHistoryStats, SessionObjectSummary, SessionOperationKind, SessionState } from './session-state';
+import type { SessionHistoryStats, SessionOperationKind, SessionState } from './session-state';
 import { rebuildSnapshotObjects, snapshotOf } from './snapshot-objects';
 
 /** Options of {@link SegmentationSession.restoreSnapshot}. */
@@ -32,16 +33,6 @@ export interface RestoreSnapshotOptions {
 
 /** What a closed session holds instead of its image: 3 bytes, so the real pixels can be garbage collected. */
 const RELEASED_IMAGE: RgbImage = Object.freeze({ width: 1, height: 1, data: new Uint8Array(3) });
-
-/** `options` without the keys whose value is `undefined` (so they do not override defaults when spread). */
-function stripUndefined<T extends object>(options: T | undefined): Partial<T> {
-  if (options === undefined || options === null) return {};
-  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
-}
-
-function isClickSegmenter(value: unknown): value is ClickSegmenter<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as { predict?: unknown }).predict === 'function';
-}
 
 /**
  * An interactive click session on one image: add positive and negative clicks, undo, redo and reset them,
@@ -74,8 +65,9 @@ function isClickSegmenter(value: unknown): value is ClickSegmenter<unknown> {
  * ClickPredictor closes the model it was created over).
  *
  * The class orchestrates: its queue is an OperationQueue, its objects an ObjectRegistry, its events a
- * SessionEmitter; what it keeps of the segmenter's outputs comes from segmenter-outputs.ts, and snapshots are
- * built and restored by snapshot-objects.ts.
+ * SessionEmitter; its arguments are checked by session-input.ts, what it keeps of the segmenter's outputs (a
+ * click's model run included) comes from segmenter-outputs.ts, the state it reports is built by
+ * build-session-state.ts, and snapshots are built and restored by snapshot-objects.ts.
  *
  * ```ts
  * const predictor = await ClickPredictor.create(await createNodeModel('models/simpleclick-xtiny-narrow-finetuned-320.onnx'));
@@ -137,18 +129,8 @@ export class SegmentationSession {
     image: RgbImage,
     options?: Partial<SegmentationSessionOptions>,
   ): Promise<SegmentationSession> {
-    if (!isClickSegmenter(predictor)) {
-      throw new InvalidArgumentError('predictor must have a predict(image, clicks, previousState) method');
-    }
-    if (typeof image !== 'object' || image === null) {
-      throw new InvalidImageError(`image must be an RgbImage, got ${String(image)}`);
-    }
-    const checkedImage = createRgbImage(image.width, image.height, image.data);
-    // The predictor's own threshold (ClickPredictor's maskThreshold) is the default, so it is set in one place.
-    const predictorThreshold = (predictor as { options?: { maskThreshold?: unknown } }).options?.maskThreshold;
-    const inherited = typeof predictorThreshold === 'number' ? { threshold: predictorThreshold } : {};
-    const resolved = resolveSessionOptions({ ...inherited, ...stripUndefined(options) });
-    const session = new SegmentationSession(predictor, checkedImage, resolved);
+    const checked = checkSessionArguments(predictor, image, options);
+    const session = new SegmentationSession(checked.segmenter, checked.image, checked.options);
     await session.prepareImage();
     return session;
   }
@@ -227,22 +209,20 @@ export class SegmentationSession {
       const before = object.history.current;
       const clicks = Object.freeze([...before.clicks, newClick]);
       const predictStartMs = nowMs();
-      let result: ClickSegmenterResult<unknown>;
-      let probabilities: ProbabilityCrop | undefined;
+      let after: HistoryEntry;
       try {
         // Same rule as ClickPredictor's, here too so that every segmenter gets it.
         if (before.probabilities === undefined && !clicks.some((click) => click.isPositive)) {
           throw new NoPositiveClickError();
         }
-        result = await this.segmenter.predict(this.openImage, clicks, before.segmenterState);
-        probabilities = probabilitiesOfResult(result, this.openImage.width, this.openImage.height);
+        after = await predictEntry(this.segmenter, this.openImage, clicks, before);
       } catch (error) {
         this.throwIfClosedDuringRun();
         this.emitter.emit('error', { revision: this.revisionNumber, operation: 'click', error, click: newClick });
         throw error;
       }
       this.throwIfClosedDuringRun();
-      object.history.push({ clicks, segmenterState: result.state, probabilities });
+      object.history.push(after);
       object.edited = true;
       return this.commit('click', { ...clock, predictMs: nowMs() - predictStartMs }, true);
     });
@@ -348,18 +328,13 @@ export class SegmentationSession {
     const stateFromProbabilities = requireStateFromProbabilities(this.segmenter, 'importMask');
     const probabilities = probabilitiesFromMask(mask, this.openImage.width, this.openImage.height);
     return this.enqueue('import-mask', async (clock) => {
-      let segmenterState: unknown;
+      let origin: HistoryEntry;
       try {
-        segmenterState = stateFromProbabilities(this.openImage, probabilities);
+        origin = entryFromProbabilities(this.openImage, probabilities, EMPTY_ENTRY.clicks, stateFromProbabilities);
       } catch (error) {
         this.emitter.emit('error', { revision: this.revisionNumber, operation: 'import-mask', error });
         throw error;
       }
-      const origin: HistoryEntry = Object.freeze({
-        clicks: EMPTY_ENTRY.clicks,
-        segmenterState,
-        probabilities: probabilitiesOfState(segmenterState, probabilities, this.openImage.width, this.openImage.height),
-      });
       this.registry.start(origin, true);
       return this.commit('import-mask', clock, true);
     });
@@ -573,24 +548,9 @@ export class SegmentationSession {
 
   private stateNow(): SessionState {
     if (this.cachedState !== undefined && this.cachedState.revision === this.revisionNumber) return this.cachedState;
-    const { current } = this.registry;
-    const entry = current.history.current;
-    const objects: SessionObjectSummary[] = this.registry.objects.map((object) =>
-      Object.freeze({ id: object.id, clicks: object.history.current.clicks, startedFromMask: object.startedFromMask }),
-    );
-    const state: SessionState = Object.freeze({
-      revision: this.revisionNumber,
-      currentObjectId: current.id,
-      clicks: entry.clicks,
-      // Built on the first read of `mask.data`: an operation allocates no full-size buffer unless someone reads it.
-      mask: lazyThresholdCrop(entry.probabilities, this.openImage.width, this.openImage.height, this.threshold),
-      threshold: this.threshold,
-      canUndo: current.history.undoSteps > 0,
-      canRedo: current.history.redoSteps > 0,
-      objects: Object.freeze(objects),
-    });
-    this.cachedState = state;
-    return state;
+    const { width, height } = this.openImage;
+    this.cachedState = buildSessionState(this.registry, this.revisionNumber, width, height, this.threshold);
+    return this.cachedState;
   }
 
   /** Records a change: new revision, `prediction` (when the current mask may have changed) and `change`. */

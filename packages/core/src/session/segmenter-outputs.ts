@@ -73,6 +73,24 @@ export function requireStateFromProbabilities(
   return (image, probabilities) => segmenter.stateFromProbabilities!(image, probabilities);
 }
 
+/**
+ * The entry of an object whose probabilities are `probabilities` (full image size, checked) after `clicks`: they
+ * become the segmenter's previous probabilities. Throws what `stateFromProbabilities` throws.
+ */
+export function entryFromProbabilities(
+  image: RgbImage,
+  probabilities: FloatMap,
+  clicks: readonly Click[],
+  stateFromProbabilities: StateFromProbabilities,
+): HistoryEntry {
+  const segmenterState = stateFromProbabilities(image, probabilities);
+  return Object.freeze({
+    clicks,
+    segmenterState,
+    probabilities: probabilitiesOfState(segmenterState, probabilities, image.width, image.height),
+  });
+}
+
 /** The entry of an object whose mask is `mask` after `clicks` (the mask becomes the previous probabilities). */
 export function entryFromMask(
   image: RgbImage,
@@ -81,11 +99,24 @@ export function entryFromMask(
   stateFromProbabilities: StateFromProbabilities,
 ): HistoryEntry {
   const probabilities = probabilitiesFromMask(mask, image.width, image.height);
-  const segmenterState = stateFromProbabilities(image, probabilities);
+  return entryFromProbabilities(image, probabilities, clicks, stateFromProbabilities);
+}
+
+/**
+ * The entry after `clicks` (frozen; the last is the new one): the segmenter run from `before`'s state (one model
+ * run). Rejects with the segmenter's error, or {@link ModelContractError} for a malformed result.
+ */
+export async function predictEntry(
+  segmenter: ClickSegmenter<unknown>,
+  image: RgbImage,
+  clicks: readonly Click[],
+  before: HistoryEntry,
+): Promise<HistoryEntry> {
+  const result = await segmenter.predict(image, clicks, before.segmenterState);
   return Object.freeze({
     clicks,
-    segmenterState,
-    probabilities: probabilitiesOfState(segmenterState, probabilities, image.width, image.height),
+    segmenterState: result.state,
+    probabilities: probabilitiesOfResult(result, image.width, image.height),
   });
 }
 
@@ -98,13 +129,7 @@ export async function replayClicks(
 ): Promise<HistoryEntry> {
   let entry = origin;
   for (let count = 1; count <= clicks.length; count++) {
-    const prefix = Object.freeze(clicks.slice(0, count));
-    const result = await segmenter.predict(image, prefix, entry.segmenterState);
-    entry = Object.freeze({
-      clicks: prefix,
-      segmenterState: result.state,
-      probabilities: probabilitiesOfResult(result, image.width, image.height),
-    });
+    entry = await predictEntry(segmenter, image, Object.freeze(clicks.slice(0, count)), entry);
   }
   return entry;
 }

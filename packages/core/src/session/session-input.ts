@@ -1,6 +1,50 @@
-import { InvalidMaskError } from '../errors';
+import { InvalidArgumentError, InvalidImageError, InvalidMaskError } from '../errors';
 import type { FloatMap } from '../image/float-map';
+import { createRgbImage, type RgbImage } from '../image/rgb-image';
 import type { BinaryMask } from '../mask/binary-mask';
+import type { ClickSegmenter } from '../predictor/click-segmenter';
+import { resolveSessionOptions, type SegmentationSessionOptions } from './session-options';
+
+/*
+ * Checks of what callers hand a session: the arguments of `SegmentationSession.create`, imported masks.
+ */
+
+/** `options` without the keys whose value is `undefined` (so they do not override defaults when spread). */
+function stripUndefined<T extends object>(options: T | undefined): Partial<T> {
+  if (options === undefined || options === null) return {};
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+function isClickSegmenter(value: unknown): value is ClickSegmenter<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { predict?: unknown }).predict === 'function';
+}
+
+/**
+ * Checks the arguments of `SegmentationSession.create` and resolves its options: without `threshold`, the
+ * predictor's own `options.maskThreshold` (ClickPredictor's) when it has one, so the default is set in one place.
+ * Throws {@link InvalidArgumentError} for a bad predictor or option, {@link InvalidImageError} for a bad image.
+ */
+export function checkSessionArguments(
+  predictor: unknown,
+  image: RgbImage,
+  options: Partial<SegmentationSessionOptions> | undefined,
+): {
+  readonly segmenter: ClickSegmenter<unknown>;
+  readonly image: RgbImage;
+  readonly options: SegmentationSessionOptions;
+} {
+  if (!isClickSegmenter(predictor)) {
+    throw new InvalidArgumentError('predictor must have a predict(image, clicks, previousState) method');
+  }
+  if (typeof image !== 'object' || image === null) {
+    throw new InvalidImageError(`image must be an RgbImage, got ${String(image)}`);
+  }
+  const checkedImage = createRgbImage(image.width, image.height, image.data);
+  const predictorThreshold = (predictor as { options?: { maskThreshold?: unknown } }).options?.maskThreshold;
+  const inherited = typeof predictorThreshold === 'number' ? { threshold: predictorThreshold } : {};
+  const resolved = resolveSessionOptions({ ...inherited, ...stripUndefined(options) });
+  return { segmenter: predictor, image: checkedImage, options: resolved };
+}
 
 /**
  * Turns an imported mask into previous probabilities for the model: a {@link BinaryMask} becomes 1.0 where a
