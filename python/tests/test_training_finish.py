@@ -13,7 +13,7 @@ TINY = {"embed_dim": 32, "depth": 2, "num_heads": 2, "global_blocks": (1,), "nec
         "head_channels": 8}
 
 
-def card_for(train_config: dict, tmp_path) -> str:
+def card_for(train_config: dict, tmp_path, mae=None) -> str:
     net = build_network(TrainConfig(size_px=64, network_overrides=dict(TINY)).network_config(), seed=0)
     args = argparse.Namespace(run=str(tmp_path), n_clicks=2, datasets="GrabCut")
     checkpoint = {"step": 10, "train_seconds": 3600.0, "torch_version": "1.13", "saved_at": "2026-11-27 15:00:00"}
@@ -21,7 +21,7 @@ def card_for(train_config: dict, tmp_path) -> str:
                            ort_run_ms=None)
     report = {"datasets": {}}
     return write_card(args, "m", net, checkpoint, "final.pth", train_config, report, fp32, "n/a", None,
-                      {"GrabCut": [0.5, 0.6]}, False, {"b1": 10.0, "b2": 20.0}, "table")
+                      {"GrabCut": [0.5, 0.6]}, False, {"b1": 10.0, "b2": 20.0}, "table", mae=mae)
 
 
 def test_card_of_a_run_from_scratch(tmp_path):
@@ -87,3 +87,34 @@ def test_the_card_gives_the_sdk_interactive_numbers_when_they_were_measured(tmp_
                "nof": [0, 0, 4], "meanIouPerClick": [0.471, 0.6, 0.7527, 0.8, 0.8597], "secondsPerClick": 0.048}
     rows = sdk_rows([("GrabCut", "off", summary)])
     assert rows[-1] == "| GrabCut | off | 5.16 | 7.00 | 4 | 47.1 | 75.3 | 86.0 | 0.048 |"
+
+
+def test_a_run_after_the_mae_pilot_counts_the_mae_hours_and_compares_with_the_model_mae_started_from(tmp_path):
+    import torch
+    from simpleclick.training.finish import ledger_entry, mae_stage
+    pretrained = tmp_path / "pretrained.pth"
+    torch.save({"mae_pretraining": True, "step": 100, "train_seconds": 3600.0,
+                "train_config": {"init_weights": "/repo/models/parent.onnx", "batch_size": 32, "lr": 1e-4}},
+               pretrained)
+    mae = mae_stage(str(pretrained))
+    assert mae == {"init_weights": "/repo/models/parent.onnx", "hours": 1.0, "images": 3200, "lr": 1e-4}
+    ledger = {"runs": [{"model": "parent", "start": "scratch", "recipe": "r", "cpu_hours": 3.6, "samples": 100,
+                        "noc90_before": None, "noc90_after": {"GrabCut": 6.3}, "shipped": True}]}
+    report = {"datasets": {"GrabCut": {"nocMean": {"0.85": 5.0, "0.9": 6.0}}}}
+    entry = ledger_entry("parent", {"init_weights": str(pretrained), "size_px": 320}, 1.0, 50, report, ledger,
+                         "mae-ft/final.pth", mae)
+    assert entry["noc90_before"] == {"GrabCut": 6.3}
+    assert entry["start"] == "`parent.onnx` + MAE 1.00 h" and entry["cpu_hours"] == 2.0
+    assert entry["recipe"].startswith("MAE 1.00 h (3200 images")
+    card = card_for({"batch_size": 8, "init_weights": str(pretrained)}, tmp_path, mae=mae)
+    assert "after 1.00 h of MAE pretraining of the backbone of `parent.onnx`" in card
+
+
+def test_only_an_mae_pretrained_checkpoint_is_an_mae_stage(tmp_path):
+    import torch
+    from simpleclick.training.finish import mae_stage
+    other = tmp_path / "final.pth"
+    torch.save({"format": "simpleclick-train-1", "step": 3}, other)
+    assert mae_stage(str(other)) is None
+    assert mae_stage(str(tmp_path / "absent.pth")) is None
+    assert mae_stage("/repo/models/m.onnx") is None and mae_stage(None) is None

@@ -74,11 +74,27 @@ def read_ledger(path: str = LEDGER_PATH) -> Dict:
         return json.load(handle)
 
 
+def mae_stage(init_weights: Optional[str]) -> Optional[Dict]:
+    """When a run started from an MAE ``pretrained.pth`` (mae.py): the weights MAE started from (None: scratch),
+    its hours, images and learning rate, so the ledger counts the pilot's hours and compares with the right model.
+    None for any other start."""
+    if not init_weights or not init_weights.endswith(".pth") or not os.path.isfile(init_weights):
+        return None
+    import torch
+    checkpoint = torch.load(init_weights, map_location="cpu")
+    if not isinstance(checkpoint, dict) or not checkpoint.get("mae_pretraining"):
+        return None
+    config = checkpoint.get("train_config", {})
+    return {"init_weights": config.get("init_weights"), "hours": float(checkpoint.get("train_seconds", 0)) / 3600,
+            "images": int(checkpoint.get("step", 0)) * int(config.get("batch_size", 0)), "lr": config.get("lr")}
+
+
 def ledger_entry(name: str, train_config: Dict, hours: float, samples: int, report: Dict, ledger: Dict,
-                 run_id: Optional[str] = None) -> Dict:
+                 run_id: Optional[str] = None, mae: Optional[Dict] = None) -> Dict:
     """The ledger row of this run; 'before' is the NoC@90 of the shipped model it started from, when it is one
-    (the latest shipped run of that name: a continuation may keep the name of the model it started from)."""
-    initial = train_config.get("init_weights")
+    (the latest shipped run of that name: a continuation may keep the name of the model it started from). After
+    an MAE stage (``mae``, from :func:`mae_stage`), the start is the MAE stage's start and its hours count too."""
+    initial = mae["init_weights"] if mae else train_config.get("init_weights")
     parent = os.path.splitext(os.path.basename(initial))[0] if initial else None
     before = next((run["noc90_after"] for run in reversed(ledger["runs"])
                    if run["model"] == parent and run["shipped"]), None)
@@ -91,7 +107,13 @@ def ledger_entry(name: str, train_config: Dict, hours: float, samples: int, repo
               f"{100 * float(train_config.get('center_click_prob', 0)):.0f} % single centre clicks")
     after = {dataset: round(float(data["nocMean"][max(data["nocMean"], key=float)]), 2)
              for dataset, data in report["datasets"].items()}
-    return {"model": name, "run": run_id, "start": f"`{os.path.basename(initial)}`" if initial else "scratch",
+    start = f"`{os.path.basename(initial)}`" if initial else "scratch"
+    if mae:
+        start += f" + MAE {mae['hours']:.2f} h"
+        recipe = (f"MAE {mae['hours']:.2f} h ({mae['images']} images, 75 % of patches hidden, AdamW lr {mae['lr']}), "
+                  f"then fine-tuning {hours:.2f} h: " + recipe)
+        hours += mae["hours"]
+    return {"model": name, "run": run_id, "start": start,
             "recipe": recipe, "cpu_hours": round(hours, 2), "samples": samples, "noc90_before": before,
             "noc90_after": after, "shipped": False}
 
@@ -383,8 +405,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     ledger = read_ledger()
     run_id = f"{os.path.basename(os.path.normpath(args.run))}/{os.path.basename(checkpoint_path)}"
+    mae = mae_stage(train_config.get("init_weights"))
     entry = ledger_entry(name, train_config, float(checkpoint["train_seconds"]) / 3600, samples, report, ledger,
-                         run_id)
+                         run_id, mae)
     previous_card = shipped_card_path(args.models_dir, ledger)
     shipped = next((run for run in reversed(ledger["runs"]) if run["shipped"]), None)
     compared = ("GrabCut", "Berkeley")
@@ -406,7 +429,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                       fp16_report, curve_data, plotted, timing, fp32_table,
                       [run for run in ledger["runs"] if run.get("run") != run_id] + [entry],
                       sdk_results=sdk_results, sdk_model=os.path.basename(sdk_model),
-                      kept=kept_sections(previous_card) if previous_card else "")
+                      kept=kept_sections(previous_card) if previous_card else "", mae=mae)
     card_path = os.path.join(export_dir, name + ".md")
     with open(card_path, "w") as handle:
         handle.write(card)
@@ -426,7 +449,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 def write_card(args, name, net, checkpoint, checkpoint_path, train_config, report, fp32, fp16_note, fp16_report,
                curve_data, plotted, timing, fp32_table, runs: Sequence[Dict] = (),
                sdk_results: Optional[Sequence[Tuple[str, str, Dict]]] = None, sdk_model: str = "",
-               kept: str = "") -> str:
+               kept: str = "", mae: Optional[Dict] = None) -> str:
     config = net.config
     size_px = config.img_size
     params = sum(p.numel() for k, p in net.used_state_dict().items())
@@ -437,6 +460,12 @@ def write_card(args, name, net, checkpoint, checkpoint_path, train_config, repor
     how_trained = f"fine-tuned from `{os.path.basename(initial)}`" if initial else "trained from scratch"
     starting_point = (f"starting from the weights of `{initial}`" if initial
                       else "from scratch (no MAE weights)")
+    if mae:
+        origin = f"`{os.path.basename(mae['init_weights'])}`" if mae["init_weights"] else "a random initialisation"
+        how_trained = (f"fine-tuned after {mae['hours']:.2f} h of MAE pretraining of the backbone of {origin} "
+                       f"(the MAE pilot)")
+        starting_point = (f"starting from `{initial}`: the backbone after {mae['hours']:.2f} h of MAE "
+                          f"({mae['images']} images, 75 % of patches hidden), the rest of {origin}")
     lines = [f"# {name}", ""]
     lines += [
         f"SimpleClick **{fp32.metadata.get('simpleclick.variant')}** {how_trained} on CPU for this SDK's "
@@ -477,7 +506,8 @@ def write_card(args, name, net, checkpoint, checkpoint_path, train_config, repor
         f"{train_config.get('grad_clip')}.",
         "- Augmentation: whole-image, zoom-in (object box x1.2-2.2) and official-style random crops warped to S x S "
         "(aspect ratio not kept, as the predictor does), flip, brightness/contrast and RGB shift.",
-        f"- Hardware: {cpu_name()} (2 cores shared with other jobs), PyTorch {checkpoint.get('torch_version')}; "
+        f"- Hardware: {cpu_name()} (2 cores shared with other jobs), PyTorch {checkpoint.get('torch_version')}"
+        + (f", {checkpoint['precision']}" if checkpoint.get("precision") else "") + "; "
         f"{hours:.2f} h of training wall time{' (this run only)' if initial else ''}. "
         f"Checkpoint `{os.path.basename(checkpoint_path)}`, saved "
         f"{checkpoint.get('saved_at')}.",

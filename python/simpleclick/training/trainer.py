@@ -392,6 +392,7 @@ class Trainer:
             "loss_ema": self.loss_ema,
             "iou_ema": self.iou_ema,
             "torch_version": torch.__version__,
+            "precision": self.runner.precision,  # of the process that saved it (a resumed run may differ before)
             "saved_at": time.strftime("%Y-%m-%d %H:%M:%S"),
         }
         if full:
