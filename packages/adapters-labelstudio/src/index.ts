@@ -34,8 +34,8 @@ export type { AddressResolver, ResolvedAddress } from './images/guarded-http-get
 export { DEFAULT_MASK_POST_PROCESSING } from './segmentation/interactive-segmenter';
 export type { MaskPostProcessing } from './segmentation/interactive-segmenter';
 // The box crop is shared with the CVAT interactor (one implementation, in core); re-exported here as BackendOptions.boxCrop's type and defaults.
-export { DEFAULT_BOX_CROP_OPTIONS } from '@simpleclick/core/internal';
-export type { BoxCropOptions } from '@simpleclick/core/internal';
+export { DEFAULT_BOX_CROP_OPTIONS } from '@simpleclick/core';
+export type { BoxCropOptions } from '@simpleclick/core';
 
 // Label Studio regions built from masks (brushRegion, polygonRegions, ...) are in @simpleclick/core/formats.
 

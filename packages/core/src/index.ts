@@ -15,6 +15,8 @@ export { createRgbImage } from './image/rgb-image';
 export { cropRgbImage } from './image/crop';
 export type { FloatMap } from './image/float-map';
 export type { Roi } from './image/roi';
+export type { BoxCropOptions } from './image/box-crop';
+export { DEFAULT_BOX_CROP_OPTIONS } from './image/box-crop';
 
 // --- clicks ---
 export type { Click } from './clicks/click';

@@ -1,5 +1,5 @@
 import type { PredictorOptionsInput, SegmentationModel } from '@simpleclick/core';
-import type { BoxCropOptions } from '@simpleclick/core/internal';
+import type { BoxCropOptions } from '@simpleclick/core';
 import type { NodeModelOptions } from '@simpleclick/core/node';
 import type { ImageFetchOptions } from '../images/fetch-image-bytes';
 import type { AddressResolver } from '../images/guarded-http-get';

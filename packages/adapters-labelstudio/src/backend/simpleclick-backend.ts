@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import {
   ClickPredictor,
+  DEFAULT_BOX_CROP_OPTIONS,
   InvalidArgumentError,
   InvalidClickError,
   ModelLoadError,
@@ -12,7 +13,6 @@ import {
   type SegmentationModel,
 } from '@simpleclick/core';
 import { maskToPolygons } from '@simpleclick/core/formats';
-import { DEFAULT_BOX_CROP_OPTIONS } from '@simpleclick/core/internal';
 import { createNodeModel } from '@simpleclick/core/node';
 import { badRequest, BackendError } from '../errors/backend-error';
 import { createGuardedHttpGet } from '../images/guarded-http-get';

@@ -1,20 +1,15 @@
 import {
   cleanUpMask,
+  DEFAULT_BOX_CROP_OPTIONS,
   maskBoundingBox,
   type BinaryMask,
+  type BoxCropOptions,
   type ClickPredictor,
   type Click,
   type ObjectState,
   type Roi,
 } from '@simpleclick/core';
-import {
-  boxCentreClick,
-  boxCropRoi,
-  clicksInCrop,
-  DEFAULT_BOX_CROP_OPTIONS,
-  pasteMask,
-  type BoxCropOptions,
-} from '@simpleclick/core/internal';
+import { boxCentreClick, boxCropRoi, clicksInCrop, pasteMask } from '@simpleclick/core/internal';
 import type { ImageStore, LoadedImage } from '../images/image-store';
 import { ClickStateCache } from './click-state-cache';
 import { DEFAULT_MASK_POST_PROCESSING, type MaskPostProcessing } from './mask-post-processing';

@@ -10,8 +10,7 @@
 export { ByteLruCache } from '../cache/byte-lru-cache';
 
 // --- boxes (a box starts an object the same way in the Label Studio backend and the CVAT interactor) ---
-export { boxCentreClick, boxCropRoi, clicksInCrop, DEFAULT_BOX_CROP_OPTIONS, pasteMask } from '../image/box-crop';
-export type { BoxCropOptions } from '../image/box-crop';
+export { boxCentreClick, boxCropRoi, clicksInCrop, pasteMask } from '../image/box-crop';
 
 // --- settings (the --boundary-refinement flags and SIMPLECLICK_BOUNDARY_REFINEMENT of the CLI and the adapters) ---
 export { parseBoundaryRefinementSpec } from '../predictor/parse-boundary-refinement-spec';
