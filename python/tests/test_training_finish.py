@@ -97,7 +97,8 @@ def test_a_run_after_the_mae_pilot_counts_the_mae_hours_and_compares_with_the_mo
                 "train_config": {"init_weights": "/repo/models/parent.onnx", "batch_size": 32, "lr": 1e-4}},
                pretrained)
     mae = mae_stage(str(pretrained))
-    assert mae == {"init_weights": "/repo/models/parent.onnx", "hours": 1.0, "images": 3200, "lr": 1e-4}
+    assert mae == {"init_weights": "/repo/models/parent.onnx", "hours": 1.0, "images": 3200, "lr": 1e-4,
+                   "steps": 100, "batch_size": 32, "size_px": None, "seed": None}
     ledger = {"runs": [{"model": "parent", "start": "scratch", "recipe": "r", "cpu_hours": 3.6, "samples": 100,
                         "noc90_before": None, "noc90_after": {"GrabCut": 6.3}, "shipped": True}]}
     report = {"datasets": {"GrabCut": {"nocMean": {"0.85": 5.0, "0.9": 6.0}}}}

@@ -41,6 +41,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
 
 from .runtime import reexec_with_passive_openmp
+from .stage_record import stage_record
 from .pack_data import REPO_ROOT
 
 PYTHON_DIR = os.path.join(REPO_ROOT, "python")
@@ -85,8 +86,10 @@ def mae_stage(init_weights: Optional[str]) -> Optional[Dict]:
     if not isinstance(checkpoint, dict) or not checkpoint.get("mae_pretraining"):
         return None
     config = checkpoint.get("train_config", {})
+    steps, batch = int(checkpoint.get("step", 0)), int(config.get("batch_size", 0))
     return {"init_weights": config.get("init_weights"), "hours": float(checkpoint.get("train_seconds", 0)) / 3600,
-            "images": int(checkpoint.get("step", 0)) * int(config.get("batch_size", 0)), "lr": config.get("lr")}
+            "images": steps * batch, "lr": config.get("lr"), "steps": steps, "batch_size": batch,
+            "size_px": config.get("size_px"), "seed": config.get("seed")}
 
 
 def ledger_entry(name: str, train_config: Dict, hours: float, samples: int, report: Dict, ledger: Dict,
@@ -408,6 +411,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     mae = mae_stage(train_config.get("init_weights"))
     entry = ledger_entry(name, train_config, float(checkpoint["train_seconds"]) / 3600, samples, report, ledger,
                          run_id, mae)
+    try:
+        entry["train"] = stage_record(train_config, step, mae)  # what replay.py needs to repeat this run
+    except (KeyError, ValueError) as error:
+        print(f"note: this run cannot be replayed by replay.py ({error})", flush=True)
     previous_card = shipped_card_path(args.models_dir, ledger)
     shipped = next((run for run in reversed(ledger["runs"]) if run["shipped"]), None)
     compared = ("GrabCut", "Berkeley")

@@ -157,8 +157,11 @@ def pretrained_checkpoint(model: MaskedAutoencoder, config: TrainConfig, step: i
             "saved_at": time.strftime("%Y-%m-%d %H:%M:%S"), "mae_pretraining": True}
 
 
-def pretrain(run: str, config: TrainConfig, hours: float, resume: bool = False, log=print) -> str:
-    """Runs (or resumes) the pretraining; returns the path of ``pretrained.pth``."""
+def pretrain(run: str, config: TrainConfig, hours: Optional[float], resume: bool = False, log=print) -> str:
+    """Runs (or resumes) the pretraining for ``hours`` of training or ``config.max_steps`` steps, whichever ends
+    first (the schedule follows the larger share); returns the path of ``pretrained.pth``."""
+    if not hours and not config.max_steps:
+        raise ValueError("give hours or config.max_steps")
     os.makedirs(run, exist_ok=True)
     torch.set_num_threads(max(1, config.threads))
     net = build_network(config.network_config(), seed=config.seed)
@@ -179,12 +182,16 @@ def pretrain(run: str, config: TrainConfig, hours: float, resume: bool = False, 
     pack = TrainPack(config.pack)
     stop = StopRequest()
     stop.install()
-    budget = hours * 3600
+    budget = hours * 3600 if hours else None
+
+    def progress_now() -> float:
+        return max(seconds / budget if budget else 0.0, step / config.max_steps if config.max_steps else 0.0)
+
     last_save = last_log = time.time()
     loss_ema = None
-    while seconds < budget and stop.requested is None:
+    while progress_now() < 1.0 and stop.requested is None:
         started = time.time()
-        progress = seconds / budget
+        progress = progress_now()
         warm = min(1.0, (step + 1) / max(1, config.warmup_steps))
         lr = config.lr * warm * (config.min_lr_ratio + (1 - config.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * progress)))
         for group in optimizer.param_groups:
@@ -202,7 +209,7 @@ def pretrain(run: str, config: TrainConfig, hours: float, resume: bool = False, 
         now = time.time()
         if now - last_log >= config.log_every_s:
             log(f"step {step} images {step * config.batch_size} loss {loss_ema:.4f} lr {lr:.2e} "
-                f"trained {seconds / 3600:.2f} h of {hours:.2f}")
+                f"trained {seconds / 3600:.2f} h, {100 * progress_now():.1f} %")
             last_log = now
         if now - last_save >= config.checkpoint_every_min * 60:
             save_atomic({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "step": step,
@@ -229,7 +236,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--lr", type=float, default=5e-4)
     parser.add_argument("--warmup-steps", type=int, default=100)
-    parser.add_argument("--time-budget-h", type=float, required=True)
+    parser.add_argument("--time-budget-h", type=float, default=None, help="training hours (or --max-steps)")
+    parser.add_argument("--max-steps", type=int, default=None, help="steps (a replay gives these)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--init-weights", default=None,
@@ -238,11 +246,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--no-amp", action="store_true", help="no bf16 autocast on a CPU with bf16 matrix units")
     reexec_with_passive_openmp("simpleclick.training.mae", argv)
     args = parser.parse_args(argv)
+    if not args.time_budget_h and not args.max_steps:
+        parser.error("give --time-budget-h or --max-steps")
     neck = tuple(int(v) for v in args.neck_dims.split(",")) if args.neck_dims else None
     config = TrainConfig(pack=os.path.abspath(args.pack), size_px=args.size, neck_dims=neck,
                          head_channels=args.head_channels, model_name=args.model_name, batch_size=args.batch_size,
                          lr=args.lr, warmup_steps=args.warmup_steps, threads=args.threads, seed=args.seed,
-                         time_budget_h=args.time_budget_h, amp=not args.no_amp,
+                         time_budget_h=args.time_budget_h, max_steps=args.max_steps, amp=not args.no_amp,
                          init_weights=os.path.abspath(args.init_weights) if args.init_weights else None)
     log_path = os.path.join(args.run, "mae.log")
     os.makedirs(args.run, exist_ok=True)
