@@ -119,3 +119,11 @@ def test_only_an_mae_pretrained_checkpoint_is_an_mae_stage(tmp_path):
     assert mae_stage(str(other)) is None
     assert mae_stage(str(tmp_path / "absent.pth")) is None
     assert mae_stage("/repo/models/m.onnx") is None and mae_stage(None) is None
+
+
+def test_the_metadata_names_every_source_the_run_trained_on():
+    from simpleclick.training.finish import training_data_of
+    config = {"source_weights": {"BSDS500": 0.2, "CCP": 0.1, "PortraitFlickr": 0.1, "WeizmannHorse": 0.0,
+                                 "synthetic": 0.6}}
+    assert training_data_of(config) == "BSDS500(minus eval ids)+CCP+PortraitFlickr+synthetic"
+    assert "coco128-seg" in training_data_of({})  # the built-in defaults

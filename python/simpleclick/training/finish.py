@@ -41,6 +41,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
 
 from .runtime import reexec_with_passive_openmp
+from .batches import DEFAULT_SOURCE_WEIGHTS
 from .stage_record import stage_record
 from .pack_data import REPO_ROOT
 
@@ -73,6 +74,14 @@ SDK_CLI = os.path.join(REPO_ROOT, "packages", "cli", "dist", "cli.mjs")
 def read_ledger(path: str = LEDGER_PATH) -> Dict:
     with open(path) as handle:
         return json.load(handle)
+
+
+def training_data_of(train_config: Dict) -> str:
+    """The ONNX metadata's ``training_data``: the run's sources with a share above zero (the built-in defaults when
+    the config names none), in the config's order, BSDS500 marked as without the evaluation images."""
+    weights = train_config.get("source_weights") or DEFAULT_SOURCE_WEIGHTS
+    names = [name for name, share in weights.items() if share > 0]
+    return "+".join("BSDS500(minus eval ids)" if name == "BSDS500" else name for name in names)
 
 
 def mae_stage(init_weights: Optional[str]) -> Optional[Dict]:
@@ -345,7 +354,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     os.makedirs(eval_dir, exist_ok=True)
     step = int(checkpoint["step"])
     samples = int(checkpoint.get("samples", step * train_config.get("batch_size", 0)))
-    training_data = "BSDS500(minus eval ids)+WeizmannHorse+WeizmannSED+coco128-seg+CCP+synthetic"
+    training_data = training_data_of(train_config)
     metadata = {
         "trained": True, "training_data": training_data,
         "source": f"{os.path.basename(os.path.normpath(args.run))}/{os.path.basename(checkpoint_path)}",
