@@ -75,7 +75,7 @@ def run_module(module: str, args: Sequence[str]) -> None:
 
 def ensure_pack(kind: str, build_dir: str, extra_root: Optional[str]) -> str:
     file_name, options = PACKS[kind]
-    path = os.path.join(build_dir, "gpu" if kind == "gpu" else "", file_name)
+    path = os.path.join(build_dir, file_name)
     if not os.path.exists(path):
         if kind == "extra":
             if not extra_root:

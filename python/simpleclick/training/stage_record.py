@@ -9,12 +9,12 @@ from __future__ import annotations
 import os
 from typing import Dict, Optional
 
-# The packs a stage may name, by kind: the file under build/ and the pack_data options that make it.
+# The packs a stage may name, by kind: the file's path under build/ and the pack_data options that make it.
 PACKS = {
     "352": ("train-pack.bin", ["--max-side", "352"]),
     "native": ("train-pack-native.bin", ["--max-side", "1024"]),
     "extra": ("train-pack-extra.bin", ["--max-side", "1024"]),  # plus --extra-root
-    "gpu": ("train-pack-gpu.bin", ["--max-side", "448", "--jpeg-quality", "72", "--ccp-limit", "300"]),
+    "gpu": ("gpu/train-pack-gpu.bin", ["--max-side", "448", "--jpeg-quality", "72", "--ccp-limit", "300"]),
 }
 
 
@@ -22,7 +22,7 @@ def pack_kind(pack_path: str) -> str:
     """The PACKS kind of a pack file, from its name."""
     name = os.path.basename(str(pack_path))
     for kind, (file_name, _) in PACKS.items():
-        if name == file_name:
+        if name == os.path.basename(file_name):
             return kind
     raise ValueError(f"unknown pack {name!r}: a replay knows {', '.join(f for f, _ in PACKS.values())}")
 
