@@ -35,3 +35,19 @@ def test_re_export_keeps_every_weight_and_records_the_new_size(tmp_path, capsys)
     image_input = next(value for value in model.graph.input if value.name == "image")
     assert [dim.dim_value for dim in image_input.type.tensor_type.shape.dim][1:] == [3, 96, 96]
     assert "at-96.onnx" in capsys.readouterr().out
+
+
+def test_fp16_re_export_stores_half_precision_weights(tmp_path):
+    net = build_network(tiny_config(size_px=64).network_config(), seed=3).eval()
+    source = tmp_path / "shipped-64.onnx"
+    export_onnx(net, source, size_px=64, metadata={"trained": "true", "training_data": "test data", "source": "t",
+                                                   "licence": "test only"}, verify=False)
+    out = tmp_path / "at-96-fp16.onnx"
+    assert main([str(source), "--size", "96", "--fp16", "--out", str(out), "--no-verify"]) == 0
+    model = onnx.load(str(out))
+    assert {entry.key: entry.value for entry in model.metadata_props}["simpleclick.weights_dtype"] == "float16"
+    initializers = {tensor.name: numpy_helper.to_array(tensor) for tensor in model.graph.initializer}
+    for key, value in net.state_dict().items():
+        if key in initializers and value.is_floating_point() and value.dim() > 1:
+            assert initializers[key].dtype == "float16", key
+            assert torch.allclose(torch.from_numpy(initializers[key].astype("float32")), value, rtol=1e-3, atol=1e-4), key

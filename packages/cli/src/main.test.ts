@@ -7,6 +7,7 @@ import {
   REPO_ROOT,
   runCli,
   temporaryDirectory,
+  DEFAULT_MODEL_NAME,
   DEFAULT_MODEL_PATH,
   DEFAULT_MODEL_SIZE_PX,
 } from './test-support/capture-io';
@@ -118,7 +119,9 @@ describe('simpleclick segment: unusable inputs exit 1 with a one-line error', ()
     [['segment', 'small.png', '-c', '5,5', '-c', '3,-1,neg'], /^error: --click 3,-1,neg is outside the 40 x 30 image/],
     [
       ['segment', 'small.png', '-c', '5,5', '--model', 'models/nope.onnx'],
-      /^error: model file not found: models\/nope\.onnx \(embedded models in .*simpleclick-xtiny-narrow-finetuned-320-fp16\.onnx\)/,
+      new RegExp(
+        `^error: model file not found: models/nope\\.onnx \\(embedded models in .*${DEFAULT_MODEL_NAME}-fp16\\.onnx\\)`,
+      ),
     ],
     [['segment', 'small.png', '-c', '5,5', '--model', 'fake.onnx'], /^error: .*(protobuf|metadata|ONNX)/i],
   ])('%j', async (argv, message) => {

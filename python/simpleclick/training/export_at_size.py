@@ -27,6 +27,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--size", type=int, required=True, help="new static input size S (a multiple of the patch size)")
     parser.add_argument("--out", type=Path, required=True, help="output .onnx")
     parser.add_argument("--no-verify", action="store_true", help="skip the onnxruntime-node parity check")
+    parser.add_argument("--fp16", action="store_true", help="store the weights as fp16 (as the shipped -fp16 file)")
     args = parser.parse_args(argv)
 
     import torch
@@ -46,7 +47,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     carried = {key: metadata[f"simpleclick.{key}"] for key in _CARRIED_KEYS if f"simpleclick.{key}" in metadata}
     carried["source"] = f"{args.model.name} (weights unchanged, re-exported at S={args.size})"
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    result = export_onnx(net, args.out, size_px=args.size, metadata=carried, verify=not args.no_verify,
+    result = export_onnx(net, args.out, size_px=args.size, metadata=carried, fp16=args.fp16, verify=not args.no_verify,
                          log=lambda line: print(line, file=sys.stderr, flush=True))
     print(result.summary())
     return 0

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keypointRegion, makeTestImage, pngDataUrl, predictBody } from '../test-support/fake-model';
-import { REPO_ROOT } from '../test-support/test-images';
+import { DEFAULT_MODEL_NAME, REPO_ROOT } from '../test-support/test-images';
 
 // Issue 9 item 4: no container engine here, so the container's steps are scripts that this test runs for real:
 // assemble.sh (the half of the image build that follows `npm ci && npm run build`) lays out a self-contained
@@ -59,14 +59,14 @@ describe.skipIf(!BUILT)('container build and start scripts', () => {
   });
 
   it('start.sh serves /health from the assembled folder on 0.0.0.0, warns without auth, and stops on SIGTERM', async () => {
-    expect(existsSync(join(appDir, 'models/simpleclick-xtiny-narrow-finetuned-320.onnx'))).toBe(true);
+    expect(existsSync(join(appDir, `models/${DEFAULT_MODEL_NAME}.onnx`))).toBe(true);
     const started = await start(appDir, {});
     try {
       const health = await fetch(`http://127.0.0.1:${started.port}/health`);
       expect(health.status).toBe(200);
       expect(await health.json()).toMatchObject({
         status: 'UP',
-        model_version: 'simpleclick-xtiny-narrow-finetuned-320',
+        model_version: DEFAULT_MODEL_NAME,
       });
       expect(started.stderr()).toMatch(/warn .*without authentication/);
       const check = await run('node', [join(appDir, 'healthcheck.mjs')], {
@@ -81,7 +81,7 @@ describe.skipIf(!BUILT)('container build and start scripts', () => {
         body: JSON.stringify(predictBody(pngDataUrl(image), [keypointRegion(50, 50, true, 64, 48)])),
       });
       expect(predict.status).toBe(200);
-      expect((await predict.json()).results[0].model_version).toBe('simpleclick-xtiny-narrow-finetuned-320');
+      expect((await predict.json()).results[0].model_version).toBe(DEFAULT_MODEL_NAME);
     } finally {
       started.child.kill('SIGTERM');
     }

@@ -11,6 +11,7 @@ import {
   NO_MODEL_MESSAGE,
   png,
   pngDeclaringSize,
+  DEFAULT_MODEL_NAME,
   DEFAULT_MODEL_PATH,
 } from '../test-support/test-images';
 import { serve, type RunningBackend } from './serve';
@@ -107,7 +108,7 @@ describe.skipIf(!HAVE_DEFAULT_MODEL)('ML backend over HTTP with the embedded mod
     expect(answer.status).toBe(200);
     expect(answer.json.results).toHaveLength(1);
     const prediction = answer.json.results[0];
-    expect(prediction.model_version).toBe('simpleclick-xtiny-narrow-finetuned-320');
+    expect(prediction.model_version).toBe(DEFAULT_MODEL_NAME);
     if (prediction.result.length === 0) return { width, height, data: new Uint8Array(width * height) };
     const [region] = prediction.result;
     expect(region).toMatchObject({
@@ -132,7 +133,7 @@ describe.skipIf(!HAVE_DEFAULT_MODEL)('ML backend over HTTP with the embedded mod
     expect(health.json).toEqual({
       status: 'UP',
       model_class: 'SimpleClickBackend',
-      model_version: 'simpleclick-xtiny-narrow-finetuned-320',
+      model_version: DEFAULT_MODEL_NAME,
       model_state: 'not-loaded',
     });
     const setup = await post(`${running.url}/setup`, {
@@ -143,7 +144,7 @@ describe.skipIf(!HAVE_DEFAULT_MODEL)('ML backend over HTTP with the embedded mod
       extra_params: {},
     });
     expect(setup.status).toBe(200);
-    expect(setup.json).toEqual({ model_version: 'simpleclick-xtiny-narrow-finetuned-320' });
+    expect(setup.json).toEqual({ model_version: DEFAULT_MODEL_NAME });
     expect((await call(`${running.url}/`)).json.model_state).toBe('not-loaded');
     expect((await post(`${running.url}/webhook`, { action: 'ANNOTATION_CREATED', project: { id: 1 } })).status).toBe(
       201,

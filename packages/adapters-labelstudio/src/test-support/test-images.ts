@@ -6,6 +6,7 @@ import { type RgbImage } from '@simpleclick/core';
 // The embedded default model; tests that need it skip with NO_MODEL_MESSAGE when it is absent.
 export {
   REPO_ROOT,
+  DEFAULT_MODEL_NAME,
   DEFAULT_MODEL_PATH,
   HAVE_DEFAULT_MODEL,
   NO_MODEL_MESSAGE,

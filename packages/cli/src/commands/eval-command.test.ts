@@ -5,7 +5,13 @@ import { parseEvaluationResultJson, type EvaluationResult } from '@simpleclick/c
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from '../cli-errors';
 import { detectLayout, limitDataset } from '../datasets/open-eval-dataset';
-import { runCli, temporaryDirectory, DEFAULT_MODEL_PATH, DEFAULT_MODEL_SIZE_PX } from '../test-support/capture-io';
+import {
+  runCli,
+  temporaryDirectory,
+  DEFAULT_MODEL_NAME,
+  DEFAULT_MODEL_PATH,
+  DEFAULT_MODEL_SIZE_PX,
+} from '../test-support/capture-io';
 import { formatMiouSummary } from './eval-command';
 
 const folder = temporaryDirectory();
@@ -59,7 +65,7 @@ describe('simpleclick eval', () => {
     expect(status).toBe(EXIT_OK);
 
     const stdout = io.stdoutText();
-    expect(stdout).toMatch(/^Eval results for model: simpleclick-xtiny-narrow-finetuned-320\.onnx$/m);
+    expect(stdout).toMatch(new RegExp(`^Eval results for model: ${DEFAULT_MODEL_NAME}\\.onnx$`, 'm'));
     expect(stdout).toMatch(
       /\|\s+BRS Type\s+\|\s+Dataset\s+\|\s+NoC@80%\s+\|\s+NoC@85%\s+\|\s+NoC@90%\s+\|\s+>=2@85%\s+\|\s+>=2@90%\s+\|\s+SPC,s\s+\|\s+Time\s+\|/,
     );

@@ -99,7 +99,7 @@ describe('simpleclick segment (embedded default model)', () => {
     expect(decodeCocoRle(coco)).toEqual(referenceMask);
 
     const brush = JSON.parse((await segment(['-f', 'labelstudio', '-q'])).io.stdoutText());
-    expect(brush.model_version).toBe('simpleclick-xtiny-narrow-finetuned-320');
+    expect(brush.model_version).toBe(DEFAULT_MODEL_NAME);
     expect(brush.score).toBeGreaterThanOrEqual(0);
     expect(brush.score).toBeLessThanOrEqual(1);
     const region = brush.result[0];
