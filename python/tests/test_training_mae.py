@@ -70,3 +70,32 @@ def test_init_weights_continues_a_trained_network_and_keeps_its_click_embedding_
     block = "backbone.blocks.0.mlp.fc1.weight"
     assert not torch.equal(state[block], start_state[block])
     assert float((state[block] - start_state[block]).abs().max()) < 0.05
+
+
+def test_a_stopped_stage_saves_last_pth_but_no_pretrained_pth_and_resumes_to_the_end(tiny_pack, tmp_path, monkeypatch):  # noqa: F811
+    import simpleclick.training.mae as mae
+
+    class StopAfterTwoSteps(mae.StopRequest):  # as if SIGTERM came during the second step
+        def __init__(self):
+            super().__init__()
+            self.checks = 0
+
+        @property
+        def requested(self):
+            self.checks += 1
+            return 15 if self.checks > 2 else None
+
+        @requested.setter
+        def requested(self, _value):
+            pass
+
+    config = tiny_config(pack=tiny_pack, size_px=64, batch_size=2, log_every_s=1e6, max_steps=5)
+    run = tmp_path / "mae"
+    with monkeypatch.context() as patch:
+        patch.setattr(mae, "StopRequest", StopAfterTwoSteps)
+        assert pretrain(str(run), config, hours=None, log=lambda _line: None) is None
+    assert not (run / "pretrained.pth").exists()
+    stopped_at = torch.load(run / "last.pth", map_location="cpu")["step"]
+    assert 1 <= stopped_at < 5
+    path = pretrain(str(run), config, hours=None, resume=True, log=lambda _line: None)
+    assert torch.load(path, map_location="cpu")["step"] == 5

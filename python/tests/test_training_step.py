@@ -231,7 +231,9 @@ def test_sigterm_stops_the_run_after_the_current_step_and_saves_a_checkpoint(tin
     run = tmp_path / "run"
     script = ("import sys; sys.path.insert(0, {python!r}); "
               "from tests.test_training_step import tiny_config; from simpleclick.training.trainer import Trainer; "
-              "Trainer({run!r}, tiny_config(pack={pack!r}, max_steps=10 ** 6), out=None).run()").format(
+              "from simpleclick.training.trainer import EXIT_STOPPED; "
+              "sys.exit(0 if Trainer({run!r}, tiny_config(pack={pack!r}, max_steps=10 ** 6), out=None).run() "
+              "else EXIT_STOPPED)").format(
         python=os.path.dirname(os.path.dirname(os.path.abspath(__file__))), run=str(run), pack=tiny_pack)
     process = subprocess.Popen([sys.executable, "-c", script], env=dict(os.environ, OMP_WAIT_POLICY="PASSIVE"))
     try:
@@ -242,7 +244,7 @@ def test_sigterm_stops_the_run_after_the_current_step_and_saves_a_checkpoint(tin
                 break
             time.sleep(0.2)
         process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=120) == 0
+        assert process.wait(timeout=120) == 75  # EXIT_STOPPED: not 0, so that run_all.sh stops there
     finally:
         process.kill()
     log = (run / "train.log").read_text()

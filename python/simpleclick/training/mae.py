@@ -50,7 +50,7 @@ from ..network import IMAGENET_MEAN, IMAGENET_STD, LAYER_NORM_EPS, Block, Simple
 from .pack_data import REPO_ROOT
 from .pack_format import TrainPack
 from .runtime import cpu_has_fast_bf16, reexec_with_passive_openmp
-from .trainer import CHECKPOINT_FORMAT, StopRequest, TrainConfig, load_initial_weights, save_atomic
+from .trainer import CHECKPOINT_FORMAT, EXIT_STOPPED, StopRequest, TrainConfig, load_initial_weights, save_atomic
 
 MASK_RATIO = 0.75
 DECODER_DIM = 96
@@ -157,9 +157,11 @@ def pretrained_checkpoint(model: MaskedAutoencoder, config: TrainConfig, step: i
             "saved_at": time.strftime("%Y-%m-%d %H:%M:%S"), "mae_pretraining": True}
 
 
-def pretrain(run: str, config: TrainConfig, hours: Optional[float], resume: bool = False, log=print) -> str:
+def pretrain(run: str, config: TrainConfig, hours: Optional[float], resume: bool = False, log=print) -> Optional[str]:
     """Runs (or resumes) the pretraining for ``hours`` of training or ``config.max_steps`` steps, whichever ends
-    first (the schedule follows the larger share); returns the path of ``pretrained.pth``."""
+    first (the schedule follows the larger share); returns the path of ``pretrained.pth``, or None when a stop
+    request (SIGINT, SIGTERM) ended it first: then only ``last.pth`` is written, so that nothing takes the
+    unfinished stage for a finished one."""
     if not hours and not config.max_steps:
         raise ValueError("give hours or config.max_steps")
     os.makedirs(run, exist_ok=True)
@@ -217,10 +219,12 @@ def pretrain(run: str, config: TrainConfig, hours: Optional[float], resume: bool
             last_save = now
     save_atomic({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "step": step,
                  "seconds": seconds}, last_path)
+    if stop.requested is not None:
+        log(f"stopped at step {step} ({seconds / 3600:.2f} h), loss {loss_ema}; resume with --resume")
+        return None
     out = os.path.join(run, "pretrained.pth")
     save_atomic(pretrained_checkpoint(model, config, step, seconds), out)
-    log(f"{'stopped' if stop.requested is not None else 'done'} at step {step} ({seconds / 3600:.2f} h), "
-        f"loss {loss_ema}; wrote {out}")
+    log(f"done at step {step} ({seconds / 3600:.2f} h), loss {loss_ema}; wrote {out}")
     return out
 
 
@@ -265,8 +269,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     log(f"MAE pretraining, mask ratio {MASK_RATIO}, decoder {DECODER_DEPTH} x {DECODER_DIM}; "
         f"config {json.dumps(asdict(config), sort_keys=True)}")
-    pretrain(args.run, config, args.time_budget_h, resume=args.resume, log=log)
-    return 0
+    return 0 if pretrain(args.run, config, args.time_budget_h, resume=args.resume, log=log) else EXIT_STOPPED
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ from .finish import LEDGER_PATH, read_ledger
 from .pack_data import REPO_ROOT
 from .runtime import reexec_with_passive_openmp
 from .stage_record import PACKS
+from .trainer import EXIT_STOPPED
 
 LAYOUT_ARGS = ["--neck-dims", "48,96,144,192", "--head-channels", "64", "--model-name", "xtiny-narrow"]
 
@@ -70,7 +71,12 @@ def mae_args(record: Dict, run_dir: str, pack_path: str, init_weights: Optional[
 def run_module(module: str, args: Sequence[str]) -> None:
     command = [sys.executable, "-m", module, *args]
     print("+ " + " ".join(command), flush=True)
-    subprocess.run(command, check=True, cwd=os.path.join(REPO_ROOT, "python"))
+    status = subprocess.run(command, cwd=os.path.join(REPO_ROOT, "python")).returncode
+    if status == EXIT_STOPPED:
+        raise SystemExit("replay: the stage was stopped before its end (checkpoint saved); run the same command "
+                         "again to resume it")
+    if status != 0:
+        raise SystemExit(f"replay: {module} failed (exit status {status})")
 
 
 def ensure_pack(kind: str, build_dir: str, extra_root: Optional[str]) -> str:

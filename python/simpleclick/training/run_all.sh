@@ -8,7 +8,8 @@
 #   MAE_HOURS=1 FROM=models/<shipped>.onnx python/simpleclick/training/run_all.sh
 #       (the MAE pilot: MAE_HOURS of masked-autoencoder training of the shipped backbone, then the fine-tuning
 #        stage from its pretrained.pth)
-# Each stage resumes when re-run; a finished stage is skipped.
+# Each stage resumes when re-run; a finished stage is skipped. Stopping a stage (SIGTERM, Ctrl-C) saves its checkpoint
+# and ends the script with status 75 before anything is exported; the same command resumes it.
 # Settings (environment): RUN (folder prefix, default runs/main-xtiny-narrow), DEVICE (cpu|cuda), EXTRA_ROOT (a
 # folder written by extra_data.py, e.g. data-extra: its sources join the fine-tuning pack, build/train-pack-extra.bin,
 # with the source weights below; the whole recipe needs it for the stages that trained on it). Continuation only:

@@ -24,7 +24,7 @@ from typing import Optional, Sequence
 
 from .runtime import reexec_with_passive_openmp
 from .pack_data import REPO_ROOT
-from .trainer import TrainConfig, Trainer
+from .trainer import EXIT_STOPPED, TrainConfig, Trainer
 
 RESUME_OVERRIDABLE = ("time_budget_h", "max_steps", "threads", "workers", "device", "log_every_s")
 
@@ -115,8 +115,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     os.makedirs(args.run, exist_ok=True)
     trainer = Trainer(args.run, config, resume=args.resume)
     trainer.log(f"config: {json.dumps(asdict(config), sort_keys=True)}")
-    trainer.run()
-    return 0
+    return 0 if trainer.run() else EXIT_STOPPED
 
 
 if __name__ == "__main__":

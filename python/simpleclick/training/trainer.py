@@ -313,6 +313,12 @@ def load_initial_weights(net: SimpleClickNet, path: str) -> str:
 
 # ----- the run ---------------------------------------------------------------------------------------------------
 
+#: Exit status of a training command stopped before its end (checkpoint saved): EX_TEMPFAIL, "try again later".
+#: Not 0, so that ``run_all.sh`` and ``replay.py`` stop there instead of exporting or continuing from an unfinished
+#: stage; running the same command again resumes it.
+EXIT_STOPPED = 75
+
+
 class StopRequest:
     """SIGINT and SIGTERM ask the run to stop after the current step and save a checkpoint, like Ctrl-C in a
     terminal. Both are installed explicitly: a background job of a non-interactive shell ignores SIGINT, and the end
@@ -442,7 +448,9 @@ class Trainer:
         print(f"\r[{bar}] {self.status_line(samples_per_s, lr)}", end="", file=self.out, flush=True)
 
     # ----- loop -----
-    def run(self) -> None:
+    def run(self) -> bool:
+        """Trains to the end of the budget (True: ``final.pth`` written) or until a stop request or interrupt
+        (False: ``last.pth`` holds the state to resume from)."""
         config = self.config
         if not config.max_steps and not config.time_budget_h:
             raise SystemExit("give --max-steps or --time-budget-h")
@@ -522,3 +530,4 @@ class Trainer:
             self.log(f"done: {self.status_line(samples_per_s, lr)}; final weights {final_path}")
         else:
             self.log(f"stopped at {self.status_line(samples_per_s, lr)}")
+        return self.progress() >= 1.0
