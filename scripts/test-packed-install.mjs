@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PACKAGES = ['model-default', 'core', 'adapters-labelstudio', 'adapters-cvat', 'cli'];
 const EXAMPLE_IMAGE = join(REPO_ROOT, 'examples/images/fruit.png');
-const DEFAULT_MODEL_FILE = 'simpleclick-xtiny-narrow-finetuned-320-fp16.onnx';
+const DEFAULT_MODEL_FILE = 'simpleclick-xtiny-narrow-finetuned-384-fp16.onnx';
 const keep = process.argv.includes('--keep');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const started = Date.now();

@@ -5,11 +5,11 @@ const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 
 /** File name of the default model (fp16 weights, about 6.7 MB). */
-const DEFAULT_MODEL_FILE_NAME = 'simpleclick-xtiny-narrow-finetuned-320-fp16.onnx';
+const DEFAULT_MODEL_FILE_NAME = 'simpleclick-xtiny-narrow-finetuned-384-fp16.onnx';
 /** File name of its model card (data, licences, training runs, evaluation). */
-const DEFAULT_MODEL_CARD_FILE_NAME = 'simpleclick-xtiny-narrow-finetuned-320.md';
+const DEFAULT_MODEL_CARD_FILE_NAME = 'simpleclick-xtiny-narrow-finetuned-384.md';
 /** Its network input size S in pixels (also in the ONNX metadata, which the SDK reads). */
-const DEFAULT_MODEL_INPUT_SIZE = 320;
+const DEFAULT_MODEL_INPUT_SIZE = 384;
 
 /** The folder that holds the model and its card (`model/` in this package). */
 const MODEL_DIRECTORY = join(__dirname, 'model');

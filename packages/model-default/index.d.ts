@@ -13,12 +13,12 @@
  * @module @simpleclick/model-default
  */
 
-/** File name of the default model: `simpleclick-xtiny-narrow-finetuned-320-fp16.onnx` (fp16 weights, about 6.7 MB). */
-export declare const DEFAULT_MODEL_FILE_NAME: 'simpleclick-xtiny-narrow-finetuned-320-fp16.onnx';
+/** File name of the default model: `simpleclick-xtiny-narrow-finetuned-384-fp16.onnx` (fp16 weights, about 6.7 MB). */
+export declare const DEFAULT_MODEL_FILE_NAME: 'simpleclick-xtiny-narrow-finetuned-384-fp16.onnx';
 /** File name of its model card (data, licences, training runs, evaluation), beside the model. */
-export declare const DEFAULT_MODEL_CARD_FILE_NAME: 'simpleclick-xtiny-narrow-finetuned-320.md';
+export declare const DEFAULT_MODEL_CARD_FILE_NAME: 'simpleclick-xtiny-narrow-finetuned-384.md';
 /** The model's network input size S in pixels (also in its ONNX metadata, which the SDK reads). */
-export declare const DEFAULT_MODEL_INPUT_SIZE: 320;
+export declare const DEFAULT_MODEL_INPUT_SIZE: 384;
 /** Absolute path of the folder that holds the model and its card (`model/` inside this package). */
 export declare const MODEL_DIRECTORY: string;
 /**

@@ -7,7 +7,7 @@ starts a fresh object and predicts after every click with all clicks so far, as 
 before the rounds warms up. Printed on stdout: one JSON object with per-round lists of milliseconds per click
 (whole `predict` + threshold) and of the network forward alone.
 
-    python3 -m simpleclick.bench --model ../models/simpleclick-xtiny-narrow-finetuned-320.onnx --rgb image.rgb \
+    python3 -m simpleclick.bench --model ../models/simpleclick-xtiny-narrow-finetuned-384.onnx --rgb image.rgb \
         --width 1920 --height 1080 --clicks '[{"xPx": 960, "yPx": 540, "isPositive": true}]' --threads 2
 """
 

@@ -7,7 +7,7 @@ the number of clicks made.
 
 Command line (dispatched by `python3 -m simpleclick evaluate`):
 
-    python3 -m simpleclick evaluate --model models/simpleclick-xtiny-narrow-finetuned-320.onnx --datasets GrabCut,Berkeley
+    python3 -m simpleclick evaluate --model models/simpleclick-xtiny-narrow-finetuned-384.onnx --datasets GrabCut,Berkeley
 """
 
 from __future__ import annotations

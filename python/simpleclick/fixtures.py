@@ -6,7 +6,7 @@ clicks each (no early stop), flip on, S from the model's metadata, and the proba
 two objects. One command regenerates everything (run from the repository root):
 
     PYTHONPATH=python /usr/bin/python3 -m simpleclick fixtures \\
-        --model models/simpleclick-xtiny-narrow-finetuned-320.onnx --out test/fixtures/parity
+        --model models/simpleclick-xtiny-narrow-finetuned-384.onnx --out test/fixtures/parity
 
 With the trained default model the zoom-in moves between 2 and 6 ROIs per object. A second set made with the toy
 disk-memory network (simpleclick.toy_net, exported as a tiny ONNX graph next to its fixtures) walks the zoom-in
@@ -98,7 +98,7 @@ def _load_object(object_id: str, data_root: Path):
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("--model", help="ONNX model, e.g. models/simpleclick-xtiny-narrow-finetuned-320.onnx")
+    source.add_argument("--model", help="ONNX model, e.g. models/simpleclick-xtiny-narrow-finetuned-384.onnx")
     source.add_argument("--toy-net", action="store_true",
                         help=f"use the toy disk-memory network (simpleclick.toy_net), exported next to the fixtures "
                              f"as {TOY_MODEL_FILE}: a zoom-in parity probe (suggested --out {DEFAULT_TOY_OUT})")

@@ -27,9 +27,9 @@ REFERENCE_SHAPES = Path(os.environ.get(
 SHARED_REFERENCE_SHAPES = REPO_ROOT.parent / "shared" / "reference" / "simpleclick-state-dict-shapes.json"
 
 #: The embedded default model (trained; fp32 weights), as the SDK's tests name it in test/support/default-model.ts.
-DEFAULT_MODEL = REPO_ROOT / "models" / "simpleclick-xtiny-narrow-finetuned-320.onnx"
+DEFAULT_MODEL = REPO_ROOT / "models" / "simpleclick-xtiny-narrow-finetuned-384.onnx"
 #: Its network input size S in pixels (the `simpleclick.input_size` metadata).
-DEFAULT_MODEL_SIZE_PX = 320
+DEFAULT_MODEL_SIZE_PX = 384
 
 SLOW = os.environ.get("SIMPLECLICK_SLOW") == "1"
 slow = pytest.mark.skipif(not SLOW, reason="slow test: set SIMPLECLICK_SLOW=1 to run")

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 
 from simpleclick.network import build_network
-from simpleclick.training.finish import write_card
+from simpleclick.training.finish import window_note, write_card
 from simpleclick.training.trainer import TrainConfig
 
 TINY = {"embed_dim": 32, "depth": 2, "num_heads": 2, "global_blocks": (1,), "neck_dims": (8, 8, 8, 8),
@@ -127,3 +127,10 @@ def test_the_metadata_names_every_source_the_run_trained_on():
                                  "synthetic": 0.6}}
     assert training_data_of(config) == "BSDS500(minus eval ids)+CCP+PortraitFlickr+synthetic"
     assert "coco128-seg" in training_data_of({})  # the built-in defaults
+
+
+def test_the_layout_note_follows_the_official_window_split():
+    # the official patchify makes grid // window windows a side: one global window below 2 x 14 tokens
+    assert "one global window" in window_note(20, 14) and "one global window" in window_note(24, 14)
+    assert window_note(28, 14).endswith("2x2 windows of 14 tokens")
+    assert window_note(42, 14).endswith("3x3 windows of 14 tokens")

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 /** The repository root (this file is test/support/default-model.ts). */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** File stem of the trained default model in `models/` (fp32 weights; `-fp16` is the half-size twin). */
-export const DEFAULT_MODEL_NAME = 'simpleclick-xtiny-narrow-finetuned-320';
+export const DEFAULT_MODEL_NAME = 'simpleclick-xtiny-narrow-finetuned-384';
 /** Its network input size S in pixels (the `simpleclick.input_size` metadata). */
-export const DEFAULT_MODEL_SIZE_PX = 320;
+export const DEFAULT_MODEL_SIZE_PX = 384;
 /** `models/<name>.onnx`, relative to the repository root. */
 export const DEFAULT_MODEL_RELATIVE_PATH = `models/${DEFAULT_MODEL_NAME}.onnx`;
 /** Absolute path of the fp32 default model. */

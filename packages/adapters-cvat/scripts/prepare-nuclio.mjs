@@ -36,7 +36,7 @@ if (values.help) {
 // npm runs workspace scripts in the package folder; INIT_CWD is where the command was typed.
 const cwd = process.env.INIT_CWD ?? process.cwd();
 if (values.model === undefined)
-  fail('--model FILE.onnx is required (e.g. --model models/simpleclick-xtiny-narrow-finetuned-320.onnx)');
+  fail('--model FILE.onnx is required (e.g. --model models/simpleclick-xtiny-narrow-finetuned-384.onnx)');
 const modelPath = resolve(cwd, values.model);
 if (!existsSync(modelPath) || !statSync(modelPath).isFile()) fail(`model file not found: ${modelPath}`);
 const outDir = resolve(cwd, values.out ?? join(PACKAGE_DIR, 'build/nuclio-function'));

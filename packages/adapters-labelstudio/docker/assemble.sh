@@ -10,7 +10,7 @@
 #   packages/adapters-labelstudio/docker/assemble.sh DEST [MODEL_FILE]
 set -euo pipefail
 dest="${1:?usage: assemble.sh DEST [MODEL_FILE]}"
-model="${2:-models/simpleclick-xtiny-narrow-finetuned-320.onnx}"
+model="${2:-models/simpleclick-xtiny-narrow-finetuned-384.onnx}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(pwd)"
 package_dir="packages/adapters-labelstudio"

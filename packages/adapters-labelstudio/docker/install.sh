@@ -9,7 +9,7 @@
 # package; "cuda12" downloads its CUDA provider for the GPU image).
 set -euo pipefail
 dest="${1:?usage: install.sh DEST [MODEL_FILE]}"
-model="${2:-models/simpleclick-xtiny-narrow-finetuned-320.onnx}"
+model="${2:-models/simpleclick-xtiny-narrow-finetuned-384.onnx}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 export ONNXRUNTIME_NODE_INSTALL="${ONNXRUNTIME_NODE_INSTALL:-skip}"
 npm ci --no-audit --no-fund

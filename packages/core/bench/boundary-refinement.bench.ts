@@ -13,7 +13,7 @@
  *       npx vitest run --config packages/core/bench/vitest.config.ts boundary-refinement
  *
  * Environment: SIMPLECLICK_BENCH_RESULTS (required; the image paths in it are relative to SIMPLECLICK_DATA),
- * SIMPLECLICK_BENCH_MODEL (default models/simpleclick-xtiny-narrow-finetuned-320.onnx),
+ * SIMPLECLICK_BENCH_MODEL (default models/simpleclick-xtiny-narrow-finetuned-384.onnx),
  * SIMPLECLICK_BENCH_OBJECTS (objects replayed, default 20), SIMPLECLICK_BENCH_THREADS (onnxruntime threads, default 1),
  * SIMPLECLICK_BENCH_SUBSAMPLES (comma-separated subsampling factors of the refined predictors, default `1,2`).
  */

@@ -5,7 +5,7 @@
  *
  *     npx vitest run --config packages/core/bench/vitest.config.ts flip-cost
  *
- * Environment: SIMPLECLICK_BENCH_MODEL (default models/simpleclick-xtiny-narrow-finetuned-320.onnx),
+ * Environment: SIMPLECLICK_BENCH_MODEL (default models/simpleclick-xtiny-narrow-finetuned-384.onnx),
  * SIMPLECLICK_BENCH_ITERATIONS (runs per batch size, default 8), SIMPLECLICK_BENCH_WEB=0 to skip the WASM runner.
  */
 import { existsSync, readFileSync } from 'node:fs';

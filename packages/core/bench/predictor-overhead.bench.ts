@@ -4,7 +4,7 @@
  *
  *     npx vitest run --config packages/core/bench/vitest.config.ts predictor-overhead
  *
- * Environment: SIMPLECLICK_BENCH_MODEL (default models/simpleclick-xtiny-narrow-finetuned-320.onnx),
+ * Environment: SIMPLECLICK_BENCH_MODEL (default models/simpleclick-xtiny-narrow-finetuned-384.onnx),
  * SIMPLECLICK_BENCH_ITERATIONS (measured clicks per scenario, default 6, after one warm-up),
  * SIMPLECLICK_BENCH_THREADS (onnxruntime intra-op threads; default: onnxruntime's choice),
  * SIMPLECLICK_BENCH_SPINNING=1 (let onnxruntime's threads busy-wait, its own default; the SDK turns it off),

@@ -25,7 +25,7 @@ const option = (name, fallback) => {
 };
 const threads = Number(option('threads', '1'));
 const runs = Number(option('runs', '6'));
-const modelPath = resolve(option('model', join(REPO, 'models', 'simpleclick-xtiny-narrow-finetuned-320.onnx')));
+const modelPath = resolve(option('model', join(REPO, 'models', 'simpleclick-xtiny-narrow-finetuned-384.onnx')));
 
 const web = await import('onnxruntime-web');
 const native = (await import('onnxruntime-node')).default;

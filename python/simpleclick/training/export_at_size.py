@@ -6,7 +6,7 @@ token grid, as the official inference does. Used for the resolution measurement 
 ("Resolution and boundary refinement")::
 
     PYTHONPATH=python /usr/bin/python3 -m simpleclick.training.export_at_size \\
-        models/simpleclick-xtiny-narrow-finetuned-320.onnx --size 384 --out build/resolution/xtiny-narrow-ft-at-384.onnx
+        models/simpleclick-xtiny-narrow-finetuned-384.onnx --size 384 --out build/resolution/xtiny-narrow-ft-at-384.onnx
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ Steps:
    Berkeley, copy the files into ``models/`` (``--no-ship`` leaves them in ``<run>/export/``).
 
 Without ``--name`` the files are called ``simpleclick-<variant>-<scratch|finetuned>-<S>`` (for example
-``simpleclick-xtiny-narrow-finetuned-320``).
+``simpleclick-xtiny-narrow-finetuned-384``).
 """
 
 from __future__ import annotations
@@ -462,6 +462,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     return 0
 
 
+def window_note(grid: int, window_tokens: int) -> str:
+    """How the windowed blocks split a grid x grid token map (the official split: grid // window windows a side)."""
+    per_side = max(1, grid // window_tokens)
+    if per_side == 1:
+        return f"a {grid}x{grid} token grid with window {window_tokens} tokens is one global window at this size"
+    return f"a {grid}x{grid} token grid splits into {per_side}x{per_side} windows of {-(-grid // per_side)} tokens"
+
+
 def write_card(args, name, net, checkpoint, checkpoint_path, train_config, report, fp32, fp16_note, fp16_report,
                curve_data, plotted, timing, fp32_table, runs: Sequence[Dict] = (),
                sdk_results: Optional[Sequence[Tuple[str, str, Dict]]] = None, sdk_model: str = "",
@@ -499,9 +507,9 @@ def write_card(args, name, net, checkpoint, checkpoint_path, train_config, repor
         "## Layout",
         "",
         f"ViT: patch {config.patch_size}, dim {config.embed_dim}, depth {config.depth}, heads {config.num_heads}, "
-        f"global-attention blocks {list(config.global_blocks)} (a {size_px // config.patch_size}x"
-        f"{size_px // config.patch_size} token grid with window {config.window_tokens} tokens is one global window "
-        f"at this size); neck {list(config.neck_dims)}, head {config.head_channels} channels; "
+        f"global-attention blocks {list(config.global_blocks)} "
+        f"({window_note(size_px // config.patch_size, config.window_tokens)}); "
+        f"neck {list(config.neck_dims)}, head {config.head_channels} channels; "
         f"{params / 1e6:.2f} M parameters used by the forward.",
         "",
         f"Per-click network time on the training machine (PyTorch, 2 threads, median of 10): "

@@ -6,8 +6,8 @@
 #       --max-side 448 --jpeg-quality 72 --ccp-limit 300          # 30.1 MiB, 1,352 images (2026-12-07)
 # Then run it there with the device tool, from the repository root:
 #   command: bash python/simpleclick/training/gpu_session.sh      carry: ["build/gpu"]      timeout_s: 580
-# It trains for MINUTES (default 7) at S = SIZE (default 320; 448 is the paper's) with batch 32 under fp16
-# autocast, 12 data workers, checkpoints every 2 minutes, and writes to $OUT:
+# It trains for MINUTES (default 7) at S = SIZE (default 384, the best CPU size; 448 is the paper's) with batch 32
+# under fp16 autocast, 12 data workers, checkpoints every 2 minutes, and writes to $OUT:
 #   weights.pth (network config + state dict, fp32, ~14 MB), train.log, metrics.csv.
 # Back here: finish it like any run (export, evaluate, card, ledger):
 #   mkdir -p runs/gpu/checkpoints && cp <files_at>/weights.pth runs/gpu/checkpoints/final.pth
@@ -15,7 +15,7 @@
 set -euo pipefail
 REPO="$(cd "$(dirname "$0")/../../.." && pwd)"
 MINUTES="${MINUTES:-7}"
-SIZE="${SIZE:-320}"
+SIZE="${SIZE:-384}"
 FROM="${FROM:-$(ls "$REPO"/models/simpleclick-*.onnx | grep -v -- '-fp16' | head -1)}"
 PACK="${PACK:-$REPO/build/gpu/train-pack-gpu.bin}"
 OUT="${OUT:-$REPO/build/gpu-out}"

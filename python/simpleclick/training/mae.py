@@ -24,7 +24,7 @@ self-supervised stage on the images adds anything to the supervised weights alre
     cd python
     /usr/bin/python3 -m simpleclick.training.mae --run ../runs/mae-pilot --time-budget-h 1 --size 320 \\
         --neck-dims 48,96,144,192 --head-channels 64 --model-name xtiny-narrow \\
-        --init-weights ../models/simpleclick-xtiny-narrow-finetuned-320.onnx --lr 1e-4
+        --init-weights ../models/simpleclick-xtiny-narrow-finetuned-384.onnx --lr 1e-4
 
 On a CPU with bf16 matrix units the forward runs under bf16 autocast (the trainer's mixed precision; the loss and
 the weights are float32); ``--no-amp`` turns it off.

@@ -82,7 +82,7 @@ const STEP_OVERHEAD_BYTES = 64;
  * anything runs and change no state.
  *
  * ```ts
- * const interactor = await createCvatInteractorFromFile('models/simpleclick-xtiny-narrow-finetuned-320.onnx');
+ * const interactor = await createCvatInteractorFromFile('models/simpleclick-xtiny-narrow-finetuned-384.onnx');
  * const { result } = await interactor.handle(JSON.parse(body)); // {mask, bounds, points}
  * ```
  */

@@ -80,7 +80,7 @@ export interface RunningBackend {
  * `/setup` answer at once meanwhile, and a `/predict` waits for the load.
  *
  * ```ts
- * const running = await serve({ model: 'models/simpleclick-xtiny-narrow-finetuned-320.onnx', port: 9090,
+ * const running = await serve({ model: 'models/simpleclick-xtiny-narrow-finetuned-384.onnx', port: 9090,
  *   labelStudio: { url: 'http://localhost:8080', apiKey: process.env.LABEL_STUDIO_API_KEY } });
  * // Label Studio: Settings > Model > Connect Model > http://<this host>:9090
  * await running.close();

@@ -28,7 +28,7 @@ const MAX_DEFAULT_CANDIDATE_BYTES = 200 * 1024 * 1024;
  *
  * A given path is taken relative to the working directory; when no such file exists there, a bare file name or
  * `models/<name>` is also looked up in the models folder (`$SIMPLECLICK_MODELS_DIR`, else the default model's
- * folder), so `--model simpleclick-xtiny-narrow-finetuned-320-fp16.onnx` works from any directory.
+ * folder), so `--model simpleclick-xtiny-narrow-finetuned-384-fp16.onnx` works from any directory.
  *
  * @throws CommandError when the file does not exist or no model can be found.
  */

@@ -57,7 +57,7 @@ import { candidateRoi, selectRoi, wholeImageRoi } from './zoom-in';
  * map is built only when `probabilities.data` is read.
  *
  * ```ts
- * const model = await createNodeModel('models/simpleclick-xtiny-narrow-finetuned-320.onnx');
+ * const model = await createNodeModel('models/simpleclick-xtiny-narrow-finetuned-384.onnx');
  * const predictor = await ClickPredictor.create(model, { preset: 'parity' });
  * const first = await predictor.predict(image, [{ xPx: 120, yPx: 80, isPositive: true }]);
  * const second = await predictor.predict(image, [...clicks, next], first.state);

@@ -70,7 +70,7 @@ const RELEASED_IMAGE: RgbImage = Object.freeze({ width: 1, height: 1, data: new 
  * build-session-state.ts, and snapshots are built and restored by snapshot-objects.ts.
  *
  * ```ts
- * const predictor = await ClickPredictor.create(await createNodeModel('models/simpleclick-xtiny-narrow-finetuned-320.onnx'));
+ * const predictor = await ClickPredictor.create(await createNodeModel('models/simpleclick-xtiny-narrow-finetuned-384.onnx'));
  * const session = await SegmentationSession.create(predictor, image, { ownsPredictor: true });
  * let shown = 0;
  * session.on('prediction', (event) => {

@@ -69,7 +69,7 @@ export interface CreatedWorkerSession {
  * - there is no `image` getter: the pixels were handed to the worker (see `transferImage`).
  *
  * ```ts
- * const predictor = await createWorkerPredictor('models/simpleclick-xtiny-narrow-finetuned-320.onnx');
+ * const predictor = await createWorkerPredictor('models/simpleclick-xtiny-narrow-finetuned-384.onnx');
  * const session = await predictor.createSession(context.getImageData(0, 0, width, height), { transferImage: true });
  * session.on('prediction', (event) => draw(event.mask));
  * await session.addClick({ xPx: 120, yPx: 80, isPositive: true });
