@@ -22,7 +22,7 @@ start network: MAE then continues a trained backbone (the pilot's question at th
 self-supervised stage on the images adds anything to the supervised weights already shipped)::
 
     cd python
-    /usr/bin/python3 -m simpleclick.training.mae --run ../runs/mae-pilot --time-budget-h 1 --size 320 \\
+    /usr/bin/python3 -m simpleclick.training.mae --run ../runs/mae-pilot --time-budget-h 1 --size 384 \\
         --neck-dims 48,96,144,192 --head-channels 64 --model-name xtiny-narrow \\
         --init-weights ../models/simpleclick-xtiny-narrow-finetuned-384.onnx --lr 1e-4
 
