@@ -70,12 +70,10 @@ def run(args) -> int:
     # Cheap checks first: a bad image or click list fails before the network is built.
     image = _read_image(args.rgb, args.width, args.height)
     clicks = _read_clicks(args.clicks)
-    from .export import load_network_from_onnx, read_onnx_metadata
+    from .export import exported_input_size, load_network_from_onnx, read_onnx_metadata
 
     network = load_network_from_onnx(args.model)
-    # The exported S, as the SDK and the evaluator read it (a re-export at another size keeps its training grid).
-    exported_size = read_onnx_metadata(args.model).get("simpleclick.input_size", "")
-    net_size = args.net_size or (int(exported_size) if exported_size.isdigit() else network.config.img_size)
+    net_size = args.net_size or exported_input_size(read_onnx_metadata(args.model)) or network.config.img_size
 
     forward_ms: List[float] = []
 

@@ -181,12 +181,11 @@ def load_forward(args) -> tuple:
     """(network module, description, input size S or None) from --model or --random-variant."""
     input_size = None
     if args.model:
-        from .export import load_network_from_onnx, read_onnx_metadata  # owned by the network engineer
+        from .export import exported_input_size, load_network_from_onnx, read_onnx_metadata  # owned by the network engineer
 
         network = load_network_from_onnx(args.model)
         metadata = read_onnx_metadata(args.model)
-        if metadata.get("simpleclick.input_size", "").isdigit():
-            input_size = int(metadata["simpleclick.input_size"])
+        input_size = exported_input_size(metadata)
         description = (f"{args.model} (variant {metadata.get('simpleclick.variant', '?')}, "
                        f"trained {metadata.get('simpleclick.trained', '?')}, "
                        f"training data {metadata.get('simpleclick.training_data', '?')})")

@@ -167,6 +167,14 @@ def read_onnx_metadata(path: Union[str, Path]) -> Dict[str, str]:
     return {prop.key: prop.value for prop in model.metadata_props}
 
 
+def exported_input_size(metadata: Mapping[str, str]) -> Optional[int]:
+    """The input size S a file was exported at (``simpleclick.input_size``), or None when it does not say. A
+    re-export at another size keeps its training grid in ``simpleclick.config``, so this, not the config, is the S
+    to run it at."""
+    value = metadata.get("simpleclick.input_size", "")
+    return int(value) if value.isdigit() else None
+
+
 # --------------------------------------------------------------------------------------------------------------
 # Graph post-processing
 # --------------------------------------------------------------------------------------------------------------

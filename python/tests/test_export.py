@@ -5,8 +5,8 @@ import torch
 import simpleclick.export as export_module
 import simpleclick.parity as parity_module
 from conftest import needs_node, slow
-from simpleclick.export import (ExportError, export_onnx, load_network_from_onnx, read_onnx_metadata,
-                                run_onnx_in_node, verification_inputs)
+from simpleclick.export import (ExportError, export_onnx, exported_input_size, load_network_from_onnx,
+                                read_onnx_metadata, run_onnx_in_node, verification_inputs)
 from simpleclick.network import build_network
 
 UNTRAINED = {"trained": False, "training_data": "untrained", "source": "random-init"}
@@ -171,3 +171,9 @@ def test_base_export_parity(tmp_path):
     result = export_onnx(net, tmp_path / "base.onnx", metadata=UNTRAINED)
     print(result.summary())
     assert result.max_abs_diff < 1e-4
+
+
+def test_exported_input_size_reads_the_metadata_and_says_none_when_absent():
+    assert exported_input_size({"simpleclick.input_size": "384"}) == 384
+    assert exported_input_size({"simpleclick.input_size": "n/a"}) is None
+    assert exported_input_size({}) is None

@@ -53,8 +53,10 @@ else
 fi
 
 START="$(cd "$REPO" && realpath "$FROM")"
-if [ -z "${FT_SIZE:-}" ]; then  # continue at the start model's own input size S
-  FT_SIZE="$($PY -c 'import sys; from simpleclick.export import read_onnx_metadata as m; print(m(sys.argv[1]).get("simpleclick.input_size", "320"))' "$START")"
+if [ -z "${FT_SIZE:-}" ]; then  # continue at the start model's own input size S (an ONNX file records it)
+  FT_SIZE=320
+  case "$START" in *.onnx) FT_SIZE="$($PY -c 'import sys; from simpleclick.export import exported_input_size as s, read_onnx_metadata as m
+print(s(m(sys.argv[1])) or 320)' "$START")" ;; esac
 fi
 FT_RUN="$RUN_ABS-ft-$DAY-s$SEED"
 if [ -n "${MAE_HOURS:-}" ]; then
