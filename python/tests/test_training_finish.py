@@ -111,6 +111,27 @@ def test_a_run_after_the_mae_pilot_counts_the_mae_hours_and_compares_with_the_mo
     assert "after 1.00 h of MAE pretraining of the backbone of `parent.onnx`" in card
 
 
+def test_a_run_from_an_exported_file_names_the_run_it_came_from_and_compares_with_that_run(tmp_path):
+    import onnx
+    from onnx import TensorProto, helper
+    from simpleclick.training.finish import ledger_entry, source_run
+    start = tmp_path / "m.onnx"  # older weights of the shipped name: s5's export, after s6 shipped as "m" too
+    graph = helper.make_graph([helper.make_node("Identity", ["x"], ["y"])], "g",
+                              [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1])])
+    model = helper.make_model(graph)
+    helper.set_model_props(model, {"simpleclick.source": "s5/final.pth"})
+    onnx.save(model, str(start))
+    assert source_run(str(start)) == "s5/final.pth"
+    assert source_run(str(tmp_path / "absent.onnx")) is None and source_run("/x/final.pth") is None
+    s5 = {"model": "m", "run": "s5/final.pth", "noc90_after": {"GrabCut": 5.18}, "shipped": True}
+    s6 = dict(s5, run="s6/final.pth", noc90_after={"GrabCut": 4.68})
+    report = {"datasets": {"GrabCut": {"nocMean": {"0.9": 4.5}}}}
+    entry = ledger_entry("m", {"init_weights": str(start)}, 1.0, 50, report, {"runs": [s5, s6]}, "pilot/final.pth")
+    assert entry["parent"] == "s5/final.pth" and entry["noc90_before"] == {"GrabCut": 5.18}
+    assert "parent" not in ledger_entry("m", {}, 1.0, 50, report, {"runs": [s5]})
+
+
 def test_only_an_mae_pretrained_checkpoint_is_an_mae_stage(tmp_path):
     import torch
     from simpleclick.training.finish import mae_stage

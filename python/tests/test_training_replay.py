@@ -45,6 +45,17 @@ def test_only_shipped_runs_are_replayed_and_each_needs_its_record():
         shipped_stages({"runs": [{"model": "a", "run": "r/final.pth", "shipped": True}]})
 
 
+def test_the_chain_follows_each_runs_parent_so_a_later_sibling_replaces_the_run_it_beat():
+    def run(name, parent=None, shipped=True):
+        row = {"model": "m", "run": name, "shipped": shipped, "train": {}}
+        return dict(row, parent=parent) if parent else row
+    runs = [run("s4"), run("s5"), run("s6"), run("failed", "s6", shipped=False), run("pilot", "s5")]
+    assert [row["run"] for row in shipped_stages({"runs": runs})] == ["s4", "s5", "pilot"]
+    assert [row["run"] for row in shipped_stages({"runs": runs[:3]})] == ["s4", "s5", "s6"]
+    with pytest.raises(SystemExit, match="its parent gone is not a shipped run before it"):
+        shipped_stages({"runs": [run("s4"), run("s5", "gone")]})
+
+
 def test_a_replay_trains_every_stage_from_the_previous_one_with_the_mae_stage_between(tiny_pack, tmp_path):  # noqa: F811
     build = tmp_path / "build"
     build.mkdir()

@@ -101,15 +101,29 @@ def mae_stage(init_weights: Optional[str]) -> Optional[Dict]:
             "size_px": config.get("size_px"), "seed": config.get("seed")}
 
 
+def source_run(weights_path: Optional[str]) -> Optional[str]:
+    """The ledger ``run`` an exported ONNX start was made from (its ``simpleclick.source`` metadata, which finish
+    writes as ``<run folder>/<checkpoint>``); None for a checkpoint, a missing file or a file that does not say."""
+    if not weights_path or not weights_path.endswith(".onnx") or not os.path.isfile(weights_path):
+        return None
+    import onnx
+    model = onnx.load(weights_path, load_external_data=False)
+    return next((entry.value for entry in model.metadata_props if entry.key == "simpleclick.source"), None)
+
+
 def ledger_entry(name: str, train_config: Dict, hours: float, samples: int, report: Dict, ledger: Dict,
                  run_id: Optional[str] = None, mae: Optional[Dict] = None) -> Dict:
-    """The ledger row of this run; 'before' is the NoC@90 of the shipped model it started from, when it is one
-    (the latest shipped run of that name: a continuation may keep the name of the model it started from). After
-    an MAE stage (``mae``, from :func:`mae_stage`), the start is the MAE stage's start and its hours count too."""
+    """The ledger row of this run. ``parent`` is the ledger run its start weights were exported from, when the
+    start says (replay.py follows it: a run may start from weights older than the last shipped ones). 'before'
+    is the NoC@90 of that run, else of the latest shipped run with the start file's model name (a continuation
+    may keep the name of the model it started from). After an MAE stage (``mae``, from :func:`mae_stage`), the
+    start is the MAE stage's start and its hours count too."""
     initial = mae["init_weights"] if mae else train_config.get("init_weights")
-    parent = os.path.splitext(os.path.basename(initial))[0] if initial else None
-    before = next((run["noc90_after"] for run in reversed(ledger["runs"])
-                   if run["model"] == parent and run["shipped"]), None)
+    parent_run = source_run(initial)
+    parent_name = os.path.splitext(os.path.basename(initial))[0] if initial else None
+    by_run = [run for run in ledger["runs"] if parent_run and run.get("run") == parent_run]
+    by_name = [run for run in ledger["runs"] if run["model"] == parent_name and run["shipped"]]
+    before = (by_run or by_name or [{"noc90_after": None}])[-1]["noc90_after"]
     weights = train_config.get("source_weights", {})
     recipe = (f"S={train_config.get('size_px')}, batch {train_config.get('batch_size')}, Adam lr "
               f"{train_config.get('lr')} ({train_config.get('warmup_steps')} warm-up steps, cosine), pack "
@@ -125,9 +139,12 @@ def ledger_entry(name: str, train_config: Dict, hours: float, samples: int, repo
         recipe = (f"MAE {mae['hours']:.2f} h ({mae['images']} images, 75 % of patches hidden, AdamW lr {mae['lr']}), "
                   f"then fine-tuning {hours:.2f} h: " + recipe)
         hours += mae["hours"]
-    return {"model": name, "run": run_id, "start": start,
-            "recipe": recipe, "cpu_hours": round(hours, 2), "samples": samples, "noc90_before": before,
-            "noc90_after": after, "shipped": False}
+    entry = {"model": name, "run": run_id, "start": start,
+             "recipe": recipe, "cpu_hours": round(hours, 2), "samples": samples, "noc90_before": before,
+             "noc90_after": after, "shipped": False}
+    if parent_run:
+        entry["parent"] = parent_run
+    return entry
 
 
 def ledger_table(runs: Sequence[Dict]) -> List[str]:
@@ -482,6 +499,8 @@ def write_card(args, name, net, checkpoint, checkpoint_path, train_config, repor
     hours = float(checkpoint["train_seconds"]) / 3600
     initial = train_config.get("init_weights")
     how_trained = f"fine-tuned from `{os.path.basename(initial)}`" if initial else "trained from scratch"
+    if initial and os.path.isabs(initial) and not os.path.relpath(initial, REPO_ROOT).startswith(".."):
+        initial = os.path.relpath(initial, REPO_ROOT)  # the card names files as the repository's reader sees them
     starting_point = (f"starting from the weights of `{initial}`" if initial
                       else "from scratch (no MAE weights)")
     if mae:

@@ -6,8 +6,9 @@
 The default model was not trained in one go: a run from scratch, then fine-tuning stages, each started from the
 weights shipped before it, several of them on a shared CPU whose speed varied. ``ledger.json`` records every run
 with its settings (``train``: S, batch, steps, learning rate, seed, pack, source weights, ...; ``mae`` for a stage
-after the MAE pilot). This command replays the shipped runs in ledger order, each from the previous stage's
-``final.pth``, then runs ``finish`` on the last one. Stages are counted in steps, not hours, so a faster machine
+after the MAE pilot; ``parent``, the run its start weights came from). This command replays the chain of shipped
+runs behind the last one (:func:`shipped_stages`), each from the previous stage's ``final.pth``, then runs
+``finish`` on the last one. Stages are counted in steps, not hours, so a faster machine
 (or a GPU) repeats the same number of samples; the learning rate then follows one smooth schedule per stage, where
 some original runs were resumed with a changed time budget (the ledger notes it). Same seed and pack give the same
 sample stream. A replay resumes where it stopped when run again.
@@ -32,8 +33,24 @@ LAYOUT_ARGS = ["--neck-dims", "48,96,144,192", "--head-channels", "64", "--model
 
 
 def shipped_stages(ledger: Dict) -> List[Dict]:
-    """The shipped runs, oldest first; every one must carry its ``train`` record."""
-    stages = [run for run in ledger["runs"] if run.get("shipped")]
+    """The chain of runs behind the last shipped one, oldest first; every one must carry its ``train`` record.
+    A run's ``parent`` (the ledger run its start weights came from) links it; a run without one started from the
+    shipped run before it. So a shipped run that started from older weights (the MAE pilot, a sibling of the run
+    shipped before it) replaces that sibling in the chain."""
+    shipped = [run for run in ledger["runs"] if run.get("shipped")]
+    stages: List[Dict] = []
+    index = len(shipped) - 1
+    while index >= 0:
+        stage = shipped[index]
+        stages.insert(0, stage)
+        parent = stage.get("parent")
+        if parent is None:
+            index -= 1
+            continue
+        found = [i for i in range(index) if shipped[i].get("run") == parent]
+        if not found:
+            raise SystemExit(f"ledger run {stage.get('run')}: its parent {parent} is not a shipped run before it")
+        index = found[-1]
     missing = [run.get("run") or run["model"] for run in stages if "train" not in run]
     if missing:
         raise SystemExit(f"ledger runs without a 'train' record cannot be replayed: {', '.join(missing)}")
