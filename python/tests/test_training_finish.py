@@ -52,7 +52,7 @@ def test_ledger_entry_compares_with_the_model_it_started_from_and_the_card_lists
     assert entry["noc90_after"] == {"GrabCut": 6.5, "Berkeley": 11.0}
     assert entry["start"] == "`parent.onnx`" and "S=320" in entry["recipe"]
     table = "\n".join(ledger_table(ledger["runs"] + [entry]))
-    assert "| parent | scratch |" in table and "| child | `parent.onnx` |" in table
+    assert "| parent | - | scratch |" in table and "| child | - | `parent.onnx` |" in table
     card = card_for({"batch_size": 8}, tmp_path)
     assert "Every training run" not in card  # only with runs given
 
@@ -114,7 +114,7 @@ def test_a_run_after_the_mae_pilot_counts_the_mae_hours_and_compares_with_the_mo
 def test_a_run_from_an_exported_file_names_the_run_it_came_from_and_compares_with_that_run(tmp_path):
     import onnx
     from onnx import TensorProto, helper
-    from simpleclick.training.finish import ledger_entry, source_run
+    from simpleclick.training.finish import ledger_entry, ledger_table, source_run
     start = tmp_path / "m.onnx"  # older weights of the shipped name: s5's export, after s6 shipped as "m" too
     graph = helper.make_graph([helper.make_node("Identity", ["x"], ["y"])], "g",
                               [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1])],
@@ -130,6 +130,8 @@ def test_a_run_from_an_exported_file_names_the_run_it_came_from_and_compares_wit
     entry = ledger_entry("m", {"init_weights": str(start)}, 1.0, 50, report, {"runs": [s5, s6]}, "pilot/final.pth")
     assert entry["parent"] == "s5/final.pth" and entry["noc90_before"] == {"GrabCut": 5.18}
     assert "parent" not in ledger_entry("m", {}, 1.0, 50, report, {"runs": [s5]})
+    entry["start"], entry["recipe"], entry["cpu_hours"], entry["samples"] = "`m.onnx`", "r", 1.0, 50
+    assert "| m | pilot/final.pth | `m.onnx` (from s5/final.pth) |" in "\n".join(ledger_table([entry]))
 
 
 def test_only_an_mae_pretrained_checkpoint_is_an_mae_stage(tmp_path):

@@ -153,12 +153,15 @@ def ledger_table(runs: Sequence[Dict]) -> List[str]:
             return "-"
         return ", ".join(f"{k} {v:.2f}" for k, v in values.items())
 
-    lines = ["| model | start weights | recipe | CPU hours | samples | NoC@90 before | NoC@90 after | shipped |",
-             "|---|---|---|---|---|---|---|---|"]
+    header = ["model", "run", "start weights", "recipe", "CPU hours", "samples", "NoC@90 before", "NoC@90 after",
+              "shipped"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for run in runs:
-        lines.append(f"| {run['model']} | {run['start']} | {run['recipe']} | {run['cpu_hours']:.2f} | "
-                     f"{run['samples']:,} | {noc(run['noc90_before'])} | {noc(run['noc90_after'])} | "
-                     f"{'yes' if run['shipped'] else 'no'} |")
+        start = run["start"] + (f" (from {run['parent']})" if run.get("parent") else "")
+        cells = [run["model"], run.get("run") or "-", start, run["recipe"], f"{run['cpu_hours']:.2f}",
+                 f"{run['samples']:,}", noc(run["noc90_before"]), noc(run["noc90_after"]),
+                 "yes" if run["shipped"] else "no"]
+        lines.append("| " + " | ".join(cells) + " |")
     return lines
 
 
@@ -560,9 +563,10 @@ def write_card(args, name, net, checkpoint, checkpoint_path, train_config, repor
         "count. The ONNX graph is exported at the training size.",
     ]
     if runs:
-        lines += ["", "## Every training run behind these weights", "",
+        lines += ["", "## Every training run in the ledger", "",
                   "From `python/simpleclick/training/ledger.json` (NoC@90 by the project's evaluator, flip on, "
-                  "20 clicks; 'before' is the model the run started from):", ""]
+                  "20 clicks; 'before' is the model the run started from; 'shipped': it beat the model shipped "
+                  "before it; these weights come from the chain of runs each started from the one it names):", ""]
         lines += ledger_table(runs)
     history_path = os.path.join(args.run, "run-history.md")  # what happened to the run (stops, budget changes)
     if os.path.exists(history_path):
