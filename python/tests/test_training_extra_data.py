@@ -81,6 +81,14 @@ def test_build_pack_with_extra_root(extra_root, tmp_path):
     assert abs((labels == 1).mean() - 1600 / 10800) < 0.02  # the 40 x 40 square of a 120 x 90 image
 
 
+def test_extra_limit_keeps_the_first_images_of_each_source(extra_root, tmp_path):
+    out = str(tmp_path / "pack.bin")
+    index = build_pack(str(tmp_path), out, max_side=100, datasets=["ToyObjects"], extra_root=str(extra_root),
+                       log=lambda _: 0, extra_limit=1)
+    assert index["datasets"] == {"ToyObjects": {"images": 1, "objects": 1}}
+    assert [image["id"] for image in index["images"]] == ["a"] and index["settings"]["extra_limit"] == 1
+
+
 def test_build_pack_without_extra_root_keeps_its_settings(tmp_path):
     out = str(tmp_path / "pack.bin")
     index = build_pack(str(tmp_path), out, datasets=[], log=lambda _: 0)

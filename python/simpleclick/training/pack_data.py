@@ -279,13 +279,13 @@ class Packer:
                 yield packed
 
     # ---- normalised extra sources (extra_data.py) ----------------------------------------------------------
-    def extra(self, dataset: str, folder: str) -> Iterator[PackImage]:
+    def extra(self, dataset: str, folder: str, limit: Optional[int] = None) -> Iterator[PackImage]:
         image_dir = os.path.join(folder, "images")
         mask_dir = os.path.join(folder, "masks")
-        for name in sorted(os.listdir(image_dir)):
-            stem, extension = os.path.splitext(name)
-            if extension.lower() not in (".jpg", ".jpeg", ".png"):
-                continue
+        names = [name for name in sorted(os.listdir(image_dir))
+                 if os.path.splitext(name)[1].lower() in (".jpg", ".jpeg", ".png")]
+        for name in names[:limit]:
+            stem = os.path.splitext(name)[0]
             mask_path = os.path.join(mask_dir, stem + ".png")
             if not os.path.exists(mask_path):
                 self.skipped[f"{dataset}-nomask"] = self.skipped.get(f"{dataset}-nomask", 0) + 1
@@ -341,7 +341,8 @@ def list_extra_sources(extra_root: str) -> Dict[str, str]:
 
 def build_pack(data_root: str, out_path: str, max_side: int = 352, jpeg_quality: int = 85, max_area: float = 0.8,
                dedupe_iou: float = 0.9, datasets: Sequence[str] = DATASETS, ccp_limit: Optional[int] = None,
-               log=print, extra_root: Optional[str] = None, extra_min_area: float = DEFAULT_EXTRA_MIN_AREA) -> Dict:
+               log=print, extra_root: Optional[str] = None, extra_min_area: float = DEFAULT_EXTRA_MIN_AREA,
+               extra_limit: Optional[int] = None) -> Dict:
     packer = Packer(data_root, max_side, jpeg_quality, max_area, dedupe_iou, dict(DEFAULT_MIN_AREA))
     generators = {
         "BSDS500": packer.bsds500, "WeizmannHorse": packer.weizmann_horse, "WeizmannSED": packer.weizmann_sed,
@@ -349,7 +350,7 @@ def build_pack(data_root: str, out_path: str, max_side: int = 352, jpeg_quality:
     }
     extra_sources = list_extra_sources(extra_root) if extra_root is not None else {}
     for name, folder in extra_sources.items():
-        generators[name] = lambda name=name, folder=folder: packer.extra(name, folder)
+        generators[name] = lambda name=name, folder=folder: packer.extra(name, folder, extra_limit)
         if name in datasets:
             packer.min_area[name] = extra_min_area
     images: List[PackImage] = []
@@ -363,6 +364,8 @@ def build_pack(data_root: str, out_path: str, max_side: int = 352, jpeg_quality:
                 "skipped": packer.skipped}
     if extra_root is not None:
         settings["extra_root"] = os.path.abspath(extra_root)
+        if extra_limit is not None:
+            settings["extra_limit"] = extra_limit
     os.makedirs(os.path.dirname(os.path.abspath(out_path)), exist_ok=True)
     created_by = "python3 -m simpleclick.training.pack_data " + " ".join(sys.argv[1:])
     return write_pack(out_path, images, settings, created_by)
@@ -385,6 +388,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                         help="folder made by extra_data: each subfolder with a MANIFEST.md is one more source")
     parser.add_argument("--extra-min-area", type=float, default=DEFAULT_EXTRA_MIN_AREA,
                         help="minimum object area (image fraction) of the --extra-root sources")
+    parser.add_argument("--extra-limit", type=int, default=None,
+                        help="use only the first N images of each --extra-root source (a pack of bounded size)")
     args = parser.parse_args(argv)
     if args.data_root is None:
         args.data_root = default_data_root()
@@ -410,7 +415,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 2
     print(f"packing {', '.join(datasets)} from {args.data_root} -> {args.out}")
     index = build_pack(args.data_root, args.out, args.max_side, args.jpeg_quality, args.max_area, args.dedupe_iou,
-                       datasets, args.ccp_limit, extra_root=args.extra_root, extra_min_area=args.extra_min_area)
+                       datasets, args.ccp_limit, extra_root=args.extra_root, extra_min_area=args.extra_min_area,
+                       extra_limit=args.extra_limit)
     size_mib = os.path.getsize(args.out) / 2 ** 20
     print(f"wrote {args.out}: {len(index['images'])} images, {size_mib:.1f} MiB")
     for name, stats in index["datasets"].items():
