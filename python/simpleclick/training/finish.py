@@ -106,9 +106,8 @@ def source_run(weights_path: Optional[str]) -> Optional[str]:
     writes as ``<run folder>/<checkpoint>``); None for a checkpoint, a missing file or a file that does not say."""
     if not weights_path or not weights_path.endswith(".onnx") or not os.path.isfile(weights_path):
         return None
-    import onnx
-    model = onnx.load(weights_path, load_external_data=False)
-    return next((entry.value for entry in model.metadata_props if entry.key == "simpleclick.source"), None)
+    from ..export import read_onnx_metadata
+    return read_onnx_metadata(weights_path).get("simpleclick.source")
 
 
 def ledger_entry(name: str, train_config: Dict, hours: float, samples: int, report: Dict, ledger: Dict,
